@@ -1,0 +1,132 @@
+//! Command-line interface: every flag in one place.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+use autokaggle_toolkit::registry;
+
+/// Carries a tabular Kaggle competition, phase by phase, to a valid submission and a report.
+#[derive(Debug, Parser)]
+#[command(name = "autokaggle", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a competition's spec (read from competition.toml or inferred from the files, with the
+    /// reason for each value) and a profile of its data.
+    Inspect {
+        /// A competition folder (with competition.toml or train/test/sample_submission CSVs), or the
+        /// name of one under competitions/.
+        dir: PathBuf,
+        /// Skip the data profile.
+        #[arg(long)]
+        no_profile: bool,
+    },
+    /// List the toolkit's tools.
+    Tools {
+        /// Print every tool's name, phase, description and JSON schema as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Apply a program (JSON list of tool calls) to a competition and write the result as Parquet/CSV.
+    Apply {
+        /// The competition folder or name.
+        #[arg(long)]
+        competition: PathBuf,
+        /// The program file (JSON).
+        #[arg(long)]
+        program: PathBuf,
+        /// Output folder for train and test (CSV).
+        #[arg(long, default_value = "applied")]
+        out: PathBuf,
+        /// Seed for folds and models.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+/// Finds a competition folder: the path itself, or `competitions/<name>` here or in the project.
+pub fn locate(dir: &Path) -> Result<PathBuf> {
+    if dir.is_dir() {
+        return Ok(dir.to_path_buf());
+    }
+    for base in [
+        PathBuf::from("competitions"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("competitions"),
+    ] {
+        let p = base.join(dir);
+        if p.is_dir() {
+            return Ok(p);
+        }
+    }
+    bail!(
+        "{}: no such competition folder (give a folder with train.csv/test.csv/sample_submission.csv, or a name under competitions/)",
+        dir.display()
+    )
+}
+
+/// Runs a parsed command.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Inspect { dir, no_profile } => {
+            crate::inspect::inspect(&locate(&dir)?, !no_profile)
+        }
+        Command::Tools { json } => {
+            if json {
+                let specs: Vec<_> = registry::TOOLS.iter().map(|t| t.spec()).collect();
+                println!("{}", serde_json::to_string_pretty(&specs)?);
+            } else {
+                for t in registry::TOOLS {
+                    let s = t.spec();
+                    let first = s.description.split(". ").next().unwrap_or("");
+                    println!(
+                        "{:<22} {:<9} {}",
+                        s.name,
+                        format!("{:?}", s.category).to_lowercase(),
+                        first
+                    );
+                }
+                println!(
+                    "\n{} tools; `autokaggle tools --json` prints their argument schemas",
+                    registry::TOOLS.len()
+                );
+            }
+            Ok(())
+        }
+        Command::Apply {
+            competition,
+            program,
+            out,
+            seed,
+        } => {
+            let ds = autokaggle_toolkit::Dataset::open(&locate(&competition)?)?;
+            let text = std::fs::read_to_string(&program)
+                .with_context(|| format!("reading {}", program.display()))?;
+            let prog = autokaggle_toolkit::Program::from_json(&text)
+                .with_context(|| format!("in {}", program.display()))?;
+            prog.validate(&ds, None, seed)?;
+            let (res, logs) = prog.run(&ds, seed, &mut |i, t| {
+                eprintln!("[{}/{}] {t}", i + 1, prog.steps.len())
+            })?;
+            for l in &logs {
+                println!("{l}");
+            }
+            std::fs::create_dir_all(&out)?;
+            autokaggle_toolkit::frame::write_csv(&res.train, &out.join("train.csv"))?;
+            autokaggle_toolkit::frame::write_csv(&res.test, &out.join("test.csv"))?;
+            println!(
+                "wrote {} and {}",
+                out.join("train.csv").display(),
+                out.join("test.csv").display()
+            );
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! `autokaggle inspect`: what a competition is and why we think so.
+
+use std::path::Path;
+
+use anyhow::Result;
+use autokaggle_toolkit::spec::{self, Resolved};
+use autokaggle_toolkit::{Dataset, Profile};
+
+/// Prints the spec with reasons, any disagreement between the toml and the files, and the profile.
+pub fn inspect(dir: &Path, profile: bool) -> Result<()> {
+    let r = spec::resolve(dir)?;
+    print_spec(&r);
+    let has_data = r.path(&r.spec.files.train).exists() && r.path(&r.spec.files.test).exists();
+    if dir.join("competition.toml").exists() && r.path(&r.spec.files.sample_submission).exists() {
+        let inferred = spec::infer(&r.data_dir)?;
+        let diffs = differences(&r, &inferred);
+        if diffs.is_empty() {
+            println!("\ninferred from the files: agrees with competition.toml");
+        } else {
+            println!("\ninferred from the files, differing from competition.toml (the toml wins):");
+            for d in diffs {
+                println!("  {d}");
+            }
+        }
+    }
+    if !has_data {
+        println!(
+            "\nno train/test files in {}: nothing to profile",
+            r.data_dir.display()
+        );
+        return Ok(());
+    }
+    let ds = Dataset::load(&r)?;
+    for n in &ds.notes {
+        println!("note: {n}");
+    }
+    if profile {
+        println!("\n{}", Profile::of(&ds)?);
+    }
+    Ok(())
+}
+
+fn print_spec(r: &Resolved) {
+    let s = &r.spec;
+    println!("competition {}  (data in {})", s.name, r.data_dir.display());
+    for reason in &r.reasons {
+        println!("  {:<11} {:<40} {}", reason.field, reason.value, reason.why);
+    }
+}
+
+/// Fields where two specs disagree, printed.
+pub fn differences(a: &Resolved, b: &Resolved) -> Vec<String> {
+    let (x, y) = (&a.spec, &b.spec);
+    let mut out = Vec::new();
+    if x.id != y.id {
+        out.push(format!("id: {} vs {}", x.id, y.id));
+    }
+    if x.targets != y.targets {
+        out.push(format!("targets: {:?} vs {:?}", x.targets, y.targets));
+    }
+    if x.task != y.task {
+        out.push(format!("task: {:?} vs {:?}", x.task, y.task));
+    }
+    if x.metric != y.metric {
+        out.push(format!("metric: {:?} vs {:?}", x.metric, y.metric));
+    }
+    if x.submission != y.submission {
+        out.push(format!(
+            "submission: {:?} vs {:?}",
+            x.submission, y.submission
+        ));
+    }
+    out
+}

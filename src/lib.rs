@@ -1,0 +1,5 @@
+//! AutoKaggle-rs: carries a tabular Kaggle competition phase by phase to a valid submission.
+//! The binary is glue over this library, the toolkit crate and the agents crate.
+
+pub mod cli;
+pub mod inspect;

@@ -1,0 +1,187 @@
+//! `fill_missing`: imputes numeric and text columns with statistics learned on train.
+
+use std::collections::HashMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::error::Result;
+use crate::frame::{self, DataFrame, Kind};
+use crate::profile::Moments;
+use crate::tool::{Category, FitCx, Fitted, Split, Tool, quantile, sorted_finite};
+
+/// Fills missing values (NaN and ±inf count as missing in numeric columns).
+pub struct FillMissing;
+
+/// How to choose the fill value.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum FillStrategy {
+    /// Numbers: median if |skew| > 1, else mean. Text: the most frequent value.
+    #[default]
+    Auto,
+    /// Mean of train (numbers only; text falls back to mode).
+    Mean,
+    /// Median of train (numbers only; text falls back to mode).
+    Median,
+    /// Most frequent value in train.
+    Mode,
+    /// The given `value`.
+    Constant,
+}
+
+/// Parameters of `fill_missing`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FillMissingParams {
+    /// Columns to fill; default: every feature column.
+    #[serde(default)]
+    pub columns: Option<Vec<String>>,
+    /// How to choose the fill value (default auto).
+    #[serde(default)]
+    pub strategy: FillStrategy,
+    /// The value for `constant` (a number for numeric columns, text for text columns).
+    #[serde(default)]
+    pub value: Option<serde_json::Value>,
+    /// Add a 0/1 column `<col>_was_missing` for each column with missing values in train.
+    #[serde(default)]
+    pub indicator: bool,
+}
+
+enum Fill {
+    Num(f64),
+    Text(String),
+}
+
+struct Fitted_ {
+    fills: Vec<(String, Fill, bool)>,
+}
+
+impl Tool for FillMissing {
+    const NAME: &'static str = "fill_missing";
+    const CATEGORY: Category = Category::Cleaning;
+    const DOC: &'static str = "Fills missing values in numeric and text columns with a value learned on train \
+        (auto: median for skewed numbers, mean otherwise, most frequent value for text; or mean / median / mode / \
+        a constant), the same value on train and test. Optionally adds a 0/1 `<col>_was_missing` indicator for \
+        columns that had missing values in train. A column missing in every train row gets 0 or \"missing\".";
+    type Params = FillMissingParams;
+
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+        let cols = cx.resolve(
+            Self::NAME,
+            p.columns.as_ref(),
+            &[Kind::Numeric, Kind::Bool, Kind::Text],
+        )?;
+        if p.strategy == FillStrategy::Constant && p.value.is_none() {
+            return Err(crate::ToolkitError::params(
+                Self::NAME,
+                "strategy `constant` needs `value`",
+            ));
+        }
+        let mut fills = Vec::new();
+        for c in cols {
+            let kind = frame::kind(cx.train, &c)?;
+            let had_missing = frame::missing(cx.train, &c)? > 0;
+            let fill = if kind == Kind::Text {
+                let v = frame::strs(cx.train, &c)?;
+                match (&p.strategy, &p.value) {
+                    (FillStrategy::Constant, Some(val)) => Fill::Text(
+                        val.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| val.to_string()),
+                    ),
+                    _ => Fill::Text(
+                        mode(v.iter().flatten().map(String::as_str))
+                            .unwrap_or("missing")
+                            .to_string(),
+                    ),
+                }
+            } else {
+                let v = frame::f64s(cx.train, &c)?;
+                let sorted = sorted_finite(&v);
+                let value = match p.strategy {
+                    FillStrategy::Constant => {
+                        match p.value.as_ref().and_then(serde_json::Value::as_f64) {
+                            Some(x) => Some(x),
+                            None => {
+                                return Err(crate::ToolkitError::params(
+                                    Self::NAME,
+                                    format!("column `{c}` is numeric: `value` must be a number"),
+                                ));
+                            }
+                        }
+                    }
+                    FillStrategy::Mean => (!sorted.is_empty()).then(|| Moments::of(&sorted).mean),
+                    FillStrategy::Median => quantile(&sorted, 0.5),
+                    FillStrategy::Mode => {
+                        let s: Vec<String> = sorted.iter().map(|x| x.to_string()).collect();
+                        mode(s.iter().map(String::as_str)).and_then(|m| m.parse().ok())
+                    }
+                    FillStrategy::Auto => (!sorted.is_empty()).then(|| {
+                        let m = Moments::of(&sorted);
+                        if m.skew.abs() > 1.0 {
+                            quantile(&sorted, 0.5).unwrap_or(m.mean)
+                        } else {
+                            m.mean
+                        }
+                    }),
+                };
+                Fill::Num(value.unwrap_or(0.0))
+            };
+            fills.push((c, fill, p.indicator && had_missing));
+        }
+        Ok(Box::new(Fitted_ { fills }))
+    }
+}
+
+/// The most frequent value (ties broken by the smaller value, so the result is deterministic).
+pub fn mode<'a>(values: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for v in values {
+        *counts.entry(v).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+        .map(|(k, _)| k)
+}
+
+impl Fitted for Fitted_ {
+    fn apply(&self, mut df: DataFrame, _: Split) -> Result<DataFrame> {
+        for (c, fill, indicator) in &self.fills {
+            let mut flags = Vec::with_capacity(df.height());
+            match fill {
+                Fill::Num(x) => {
+                    let v: Vec<Option<f64>> = frame::f64s(&df, c)?
+                        .into_iter()
+                        .map(|v| match v {
+                            Some(v) if v.is_finite() => {
+                                flags.push(Some(0.0));
+                                Some(v)
+                            }
+                            _ => {
+                                flags.push(Some(1.0));
+                                Some(*x)
+                            }
+                        })
+                        .collect();
+                    frame::put_f64(&mut df, c, v)?;
+                }
+                Fill::Text(s) => {
+                    let v: Vec<Option<String>> = frame::strs(&df, c)?
+                        .into_iter()
+                        .map(|v| {
+                            flags.push(Some(if v.is_some() { 0.0 } else { 1.0 }));
+                            v.or_else(|| Some(s.clone()))
+                        })
+                        .collect();
+                    frame::put_str(&mut df, c, v)?;
+                }
+            }
+            if *indicator {
+                frame::put_f64(&mut df, &format!("{c}_was_missing"), flags)?;
+            }
+        }
+        Ok(df)
+    }
+}

@@ -1,0 +1,71 @@
+//! `remove_duplicates`: drops repeated train rows (train only; test rows are all predicted).
+
+use std::collections::HashSet;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::error::Result;
+use crate::frame::{self, DataFrame};
+use crate::tool::{Category, FitCx, Fitted, Split, Tool};
+
+/// Drops duplicate train rows.
+pub struct RemoveDuplicates;
+
+/// Parameters of `remove_duplicates`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveDuplicatesParams {
+    /// Columns that define a duplicate; default: every column except the id (targets included).
+    #[serde(default)]
+    pub subset: Option<Vec<String>>,
+}
+
+struct Dedupe(Vec<String>);
+
+impl Tool for RemoveDuplicates {
+    const NAME: &'static str = "remove_duplicates";
+    const CATEGORY: Category = Category::Cleaning;
+    const DOC: &'static str = "Removes train rows that repeat an earlier row on `subset` (default: all columns \
+        but the id, targets included), keeping the first. Test is never changed: every test row needs a prediction.";
+    type Params = RemoveDuplicatesParams;
+
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+        let cols = match &p.subset {
+            Some(s) => {
+                for c in s {
+                    if !frame::has(cx.train, c) {
+                        cx.require(Self::NAME, c)?;
+                    }
+                }
+                s.clone()
+            }
+            None => frame::names(cx.train)
+                .into_iter()
+                .filter(|c| c != cx.id)
+                .collect(),
+        };
+        Ok(Box::new(Dedupe(cols)))
+    }
+}
+
+impl Fitted for Dedupe {
+    fn apply(&self, df: DataFrame, split: Split) -> Result<DataFrame> {
+        if split == Split::Test {
+            return Ok(df);
+        }
+        let cols: Vec<Vec<Option<String>>> = self
+            .0
+            .iter()
+            .map(|c| frame::strs(&df, c))
+            .collect::<Result<_>>()?;
+        let mut seen = HashSet::with_capacity(df.height());
+        let keep: Vec<bool> = (0..df.height())
+            .map(|i| {
+                let key: Vec<Option<&str>> = cols.iter().map(|c| c[i].as_deref()).collect();
+                seen.insert(format!("{key:?}"))
+            })
+            .collect();
+        frame::filter_rows(&df, &keep)
+    }
+}

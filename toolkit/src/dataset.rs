@@ -1,0 +1,189 @@
+//! A competition loaded and checked: train and test frames, the sample submission, and the spec.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::error::{Result, ToolkitError};
+use crate::frame::{self, DataFrame};
+use crate::spec::{self, CompetitionSpec, Resolved, Task};
+
+/// Train and test frames with what they mean. A program maps one `Dataset` to the next.
+#[derive(Clone, Debug)]
+pub struct Dataset {
+    /// Training rows, with the target column(s).
+    pub train: DataFrame,
+    /// Test rows, without targets.
+    pub test: DataFrame,
+    /// The submission format, with test's ids in the order to keep.
+    pub sample: DataFrame,
+    /// What the competition is.
+    pub spec: CompetitionSpec,
+    /// Things fixed on load that the report should mention (e.g. rows without a target dropped).
+    pub notes: Vec<String>,
+}
+
+impl Dataset {
+    /// Reads and checks the competition in `dir` (a folder with a competition.toml or the raw files).
+    pub fn open(dir: &Path) -> Result<Self> {
+        Self::load(&spec::resolve(dir)?)
+    }
+
+    /// Reads and checks the files of a resolved spec. Errors name the file and the column.
+    pub fn load(r: &Resolved) -> Result<Self> {
+        let s = &r.spec;
+        let train_path = r.path(&s.files.train);
+        let test_path = r.path(&s.files.test);
+        let sample_path = r.path(&s.files.sample_submission);
+        let train = frame::read_csv(&train_path)?;
+        let test = frame::read_csv(&test_path)?;
+        let sample = frame::read_csv(&sample_path)?;
+        Self::from_frames(
+            train,
+            test,
+            sample,
+            s.clone(),
+            [&train_path, &test_path, &sample_path],
+        )
+    }
+
+    /// Checks frames against a spec; `paths` (train, test, sample) are only used in messages.
+    pub fn from_frames(
+        mut train: DataFrame,
+        test: DataFrame,
+        sample: DataFrame,
+        spec: CompetitionSpec,
+        paths: [&Path; 3],
+    ) -> Result<Self> {
+        let [train_path, test_path, sample_path] = paths;
+        let mut notes = Vec::new();
+        if train.height() == 0 {
+            return Err(ToolkitError::file(train_path, "has a header but no rows"));
+        }
+        if test.height() == 0 {
+            return Err(ToolkitError::file(test_path, "has a header but no rows"));
+        }
+        for t in &spec.targets {
+            if !frame::has(&train, t) {
+                return Err(ToolkitError::column(
+                    train_path,
+                    t,
+                    "the target is not in train; fix `targets` in competition.toml",
+                ));
+            }
+            if frame::has(&test, t) {
+                return Err(ToolkitError::column(
+                    test_path,
+                    t,
+                    "the target is in test; test must not hold the answer",
+                ));
+            }
+            if !frame::has(&sample, t) && spec.task != Task::Multiclass {
+                return Err(ToolkitError::column(
+                    sample_path,
+                    t,
+                    "the target is not a column of the sample submission",
+                ));
+            }
+        }
+        for (df, path) in [(&test, test_path), (&sample, sample_path)] {
+            if !frame::has(df, &spec.id) {
+                return Err(ToolkitError::column(
+                    path,
+                    &spec.id,
+                    "the id column is missing; fix `id` in competition.toml",
+                ));
+            }
+        }
+        for (df, path) in [(&test, test_path), (&train, train_path)] {
+            if frame::has(df, &spec.id) {
+                let ids = frame::strs(df, &spec.id)?;
+                let mut seen = HashSet::with_capacity(ids.len());
+                if let Some(dup) = ids.iter().find(|v| !seen.insert(*v)) {
+                    return Err(ToolkitError::column(
+                        path,
+                        &spec.id,
+                        format!(
+                            "the id is not unique ({} appears twice); ids must identify rows",
+                            dup.as_deref().unwrap_or("missing")
+                        ),
+                    ));
+                }
+            }
+        }
+        for c in frame::names(&train) {
+            if !spec.targets.contains(&c) && !frame::has(&test, &c) {
+                return Err(ToolkitError::column(
+                    test_path,
+                    &c,
+                    "is in train but missing from test; add it to test or drop it from train before running",
+                ));
+            }
+        }
+        let test_ids = frame::strs(&test, &spec.id)?;
+        let sample_ids = frame::strs(&sample, &spec.id)?;
+        if test_ids.len() != sample_ids.len() {
+            return Err(ToolkitError::file(
+                sample_path,
+                format!(
+                    "has {} rows but test has {}; they must list the same ids",
+                    sample_ids.len(),
+                    test_ids.len()
+                ),
+            ));
+        }
+        let test_set: HashSet<&Option<String>> = test_ids.iter().collect();
+        if let Some(bad) = sample_ids.iter().find(|i| !test_set.contains(i)) {
+            return Err(ToolkitError::column(
+                sample_path,
+                &spec.id,
+                format!(
+                    "id {} is not in test; the sample submission must list test's ids",
+                    bad.as_deref().unwrap_or("(missing)")
+                ),
+            ));
+        }
+        // Rows without a target cannot be learned from: drop them, and say so.
+        let mut keep = vec![true; train.height()];
+        for t in &spec.targets {
+            let m = frame::strs(&train, t)?;
+            let missing = m.iter().filter(|v| v.is_none()).count();
+            if missing == m.len() {
+                return Err(ToolkitError::column(
+                    train_path,
+                    t,
+                    "the target is missing in every row; nothing to learn from",
+                ));
+            }
+            for (k, v) in keep.iter_mut().zip(&m) {
+                *k &= v.is_some();
+            }
+        }
+        let dropped = keep.iter().filter(|k| !**k).count();
+        if dropped > 0 {
+            train = frame::filter_rows(&train, &keep)?;
+            notes.push(format!(
+                "dropped {dropped} train rows whose target is missing"
+            ));
+        }
+        Ok(Self {
+            train,
+            test,
+            sample,
+            spec,
+            notes,
+        })
+    }
+
+    /// Feature columns: everything in train but the id and the targets.
+    pub fn features(&self) -> Vec<String> {
+        frame::names(&self.train)
+            .into_iter()
+            .filter(|c| !self.is_protected(c))
+            .collect()
+    }
+
+    /// Whether a column is the id or a target (tools never touch these).
+    pub fn is_protected(&self, col: &str) -> bool {
+        col == self.spec.id || self.spec.targets.iter().any(|t| t == col)
+    }
+}

@@ -1,0 +1,134 @@
+//! `datetime_parts`: year, month, day, weekday, hour... from datetime (or date-like text) columns.
+
+use chrono::{DateTime, Datelike, Timelike};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::clean::parse_datetime::{detect_format, parse_ms};
+use crate::error::{Result, ToolkitError};
+use crate::frame::{self, DataFrame, Kind};
+use crate::tool::{Category, FitCx, Fitted, Split, Tool};
+
+/// Extracts datetime parts.
+pub struct DatetimeParts;
+
+/// A part of a datetime.
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    /// Calendar year.
+    Year,
+    /// Month 1..12.
+    Month,
+    /// Day of month 1..31.
+    Day,
+    /// Day of week, Monday = 0.
+    Weekday,
+    /// Day of year 1..366.
+    Dayofyear,
+    /// Hour 0..23.
+    Hour,
+    /// 1 on Saturday and Sunday.
+    Weekend,
+}
+
+/// Parameters of `datetime_parts`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DatetimePartsParams {
+    /// Datetime columns, or text columns in a common date format.
+    pub columns: Vec<String>,
+    /// Parts to extract (default year, month, day, weekday).
+    #[serde(default = "default_parts")]
+    pub parts: Vec<Part>,
+    /// Drop the datetime column afterwards (default true).
+    #[serde(default = "yes")]
+    pub drop_original: bool,
+}
+
+fn default_parts() -> Vec<Part> {
+    vec![Part::Year, Part::Month, Part::Day, Part::Weekday]
+}
+fn yes() -> bool {
+    true
+}
+
+struct Parts {
+    cols: Vec<(String, Option<String>)>,
+    parts: Vec<Part>,
+    drop: bool,
+}
+
+impl Tool for DatetimeParts {
+    const NAME: &'static str = "datetime_parts";
+    const CATEGORY: Category = Category::Features;
+    const DOC: &'static str = "Adds `<col>_<part>` number columns (year, month, day, weekday, dayofyear, hour, \
+        weekend) from datetime columns, or from text columns whose date format is detected on train. \
+        Missing or unparseable dates give missing parts.";
+    type Params = DatetimePartsParams;
+
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+        let mut cols = Vec::new();
+        for c in cx.resolve(Self::NAME, Some(&p.columns), &[Kind::Temporal, Kind::Text])? {
+            let fmt = if frame::kind(cx.train, &c)? == Kind::Text {
+                Some(detect_format(&frame::strs(cx.train, &c)?).ok_or_else(|| {
+                    ToolkitError::params(Self::NAME, format!("column `{c}` is text in no known date format; run parse_datetime with a `format` first"))
+                })?.to_string())
+            } else {
+                None
+            };
+            cols.push((c, fmt));
+        }
+        Ok(Box::new(Parts {
+            cols,
+            parts: p.parts.clone(),
+            drop: p.drop_original,
+        }))
+    }
+}
+
+impl Fitted for Parts {
+    fn apply(&self, mut df: DataFrame, _: Split) -> Result<DataFrame> {
+        for (c, fmt) in &self.cols {
+            let ms: Vec<Option<i64>> = match fmt {
+                Some(f) => frame::strs(&df, c)?
+                    .into_iter()
+                    .map(|s| s.and_then(|s| parse_ms(&s, f)))
+                    .collect(),
+                None => frame::epoch_ms(&df, c)?,
+            };
+            let dts: Vec<_> = ms
+                .iter()
+                .map(|m| m.and_then(DateTime::from_timestamp_millis))
+                .collect();
+            for part in &self.parts {
+                let v = dts
+                    .iter()
+                    .map(|d| {
+                        d.map(|d| match part {
+                            Part::Year => f64::from(d.year()),
+                            Part::Month => f64::from(d.month()),
+                            Part::Day => f64::from(d.day()),
+                            Part::Weekday => f64::from(d.weekday().num_days_from_monday()),
+                            Part::Dayofyear => f64::from(d.ordinal()),
+                            Part::Hour => f64::from(d.hour()),
+                            Part::Weekend => {
+                                f64::from(u8::from(d.weekday().num_days_from_monday() >= 5))
+                            }
+                        })
+                    })
+                    .collect();
+                frame::put_f64(
+                    &mut df,
+                    &format!("{c}_{}", format!("{part:?}").to_lowercase()),
+                    v,
+                )?;
+            }
+        }
+        if self.drop {
+            let drop: Vec<String> = self.cols.iter().map(|c| c.0.clone()).collect();
+            df = frame::drop_cols(&df, &drop);
+        }
+        Ok(df)
+    }
+}

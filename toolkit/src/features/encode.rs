@@ -1,0 +1,99 @@
+//! `ordinal_encode` and `frequency_encode`: text to numbers through tables learned on train.
+
+use std::collections::HashMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::one_hot::categories;
+use crate::error::Result;
+use crate::tool::{Category, FitCx, Fitted, MapText, TEXT, TextMap, Tool};
+
+/// Parameters of the table encoders.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EncodeParams {
+    /// Text columns; default: every text feature.
+    #[serde(default)]
+    pub columns: Option<Vec<String>>,
+    /// ordinal_encode only: an explicit order of categories per column, e.g. {"Size": ["S","M","L"]}.
+    #[serde(default)]
+    pub order: Option<HashMap<String, Vec<String>>>,
+}
+
+/// Replaces categories with integer codes.
+pub struct OrdinalEncode;
+
+impl Tool for OrdinalEncode {
+    const NAME: &'static str = "ordinal_encode";
+    const CATEGORY: Category = Category::Features;
+    const DOC: &'static str = "Replaces each text column with integer codes 0..k-1 learned on train (sorted \
+        alphabetically, or in the given `order`, e.g. S < M < L). Categories unseen in train and missing \
+        values get the reserved code -1. Good for tree models and high-cardinality columns.";
+    type Params = EncodeParams;
+
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+        let mut maps = Vec::new();
+        for c in cx.resolve(Self::NAME, p.columns.as_ref(), TEXT)? {
+            let values: Vec<String> = match p.order.as_ref().and_then(|o| o.get(&c)) {
+                Some(order) => order.clone(),
+                None => {
+                    let mut v: Vec<String> =
+                        categories(cx.train, &c)?.into_iter().map(|x| x.0).collect();
+                    v.sort();
+                    v
+                }
+            };
+            let table = values
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (v, i as f64))
+                .collect();
+            maps.push(TextMap {
+                input: c.clone(),
+                output: c,
+                table,
+                unseen: Some(-1.0),
+                train_values: None,
+            });
+        }
+        Ok(Box::new(MapText {
+            maps,
+            drop_inputs: false,
+        }))
+    }
+}
+
+/// Replaces categories with their train frequency.
+pub struct FrequencyEncode;
+
+impl Tool for FrequencyEncode {
+    const NAME: &'static str = "frequency_encode";
+    const CATEGORY: Category = Category::Features;
+    const DOC: &'static str = "Adds `<col>_freq`, the fraction of train rows holding each category (learned on \
+        train; categories unseen in train and missing values get 0), and drops the text column. Useful for \
+        high-cardinality columns where one-hot would explode.";
+    type Params = EncodeParams;
+
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+        let n = cx.train.height().max(1) as f64;
+        let mut maps = Vec::new();
+        for c in cx.resolve(Self::NAME, p.columns.as_ref(), TEXT)? {
+            let table = categories(cx.train, &c)?
+                .into_iter()
+                .map(|(v, k)| (v, k as f64 / n))
+                .collect();
+            maps.push(TextMap {
+                input: c.clone(),
+                output: format!("{c}_freq"),
+                table,
+                unseen: Some(0.0),
+                train_values: None,
+            });
+        }
+        Ok(Box::new(MapText {
+            maps,
+            drop_inputs: true,
+        }))
+    }
+}

@@ -1,0 +1,129 @@
+//! `group_aggregate`: per-group statistics of a numeric column learned on train and mapped back to rows.
+
+use std::collections::HashMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::error::{Result, ToolkitError};
+use crate::frame::{self, Kind};
+use crate::profile::Moments;
+use crate::tool::{Category, FitCx, Fitted, MapText, TextMap, Tool, quantile, sorted_finite};
+
+/// Group statistics.
+pub struct GroupAggregate;
+
+/// A statistic.
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Agg {
+    /// Mean.
+    Mean,
+    /// Standard deviation.
+    Std,
+    /// Median.
+    Median,
+    /// Minimum.
+    Min,
+    /// Maximum.
+    Max,
+    /// Number of train rows in the group.
+    Count,
+}
+
+/// Parameters of `group_aggregate`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupAggregateParams {
+    /// The grouping column (text or integer-like).
+    pub group_by: String,
+    /// The numeric column to summarise.
+    pub column: String,
+    /// Statistics (default: mean).
+    #[serde(default = "mean")]
+    pub aggs: Vec<Agg>,
+}
+
+fn mean() -> Vec<Agg> {
+    vec![Agg::Mean]
+}
+
+fn stat(agg: Agg, xs: &mut [f64]) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    if xs.is_empty() {
+        return if agg == Agg::Count { 0.0 } else { f64::NAN };
+    }
+    match agg {
+        Agg::Mean => Moments::of(xs).mean,
+        Agg::Std => Moments::of(xs).std,
+        Agg::Median => quantile(xs, 0.5).unwrap_or(f64::NAN),
+        Agg::Min => xs[0],
+        Agg::Max => xs[xs.len() - 1],
+        Agg::Count => xs.len() as f64,
+    }
+}
+
+impl Tool for GroupAggregate {
+    const NAME: &'static str = "group_aggregate";
+    const CATEGORY: Category = Category::Features;
+    const DOC: &'static str = "Adds `<column>_<agg>_by_<group_by>`: a statistic (mean, std, median, min, max, \
+        count) of a numeric column within each group of another column, computed on train and mapped to train \
+        and test rows by group. Groups unseen in train get the statistic over all of train (count: 0). E.g. \
+        mean Fare by Pclass.";
+    type Params = GroupAggregateParams;
+
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+        cx.require(Self::NAME, &p.group_by)?;
+        cx.resolve(
+            Self::NAME,
+            Some(&vec![p.column.clone()]),
+            &[Kind::Numeric, Kind::Bool],
+        )?;
+        if p.aggs.is_empty() {
+            return Err(ToolkitError::params(Self::NAME, "`aggs` is empty"));
+        }
+        let groups = frame::strs(cx.train, &p.group_by)?;
+        let values = frame::f64s(cx.train, &p.column)?;
+        let mut by: HashMap<String, Vec<f64>> = HashMap::new();
+        for (g, v) in groups.iter().zip(&values) {
+            if let (Some(g), Some(v)) = (g, v)
+                && v.is_finite()
+            {
+                by.entry(g.clone()).or_default().push(*v);
+            }
+        }
+        let mut all = sorted_finite(&values);
+        let maps = p
+            .aggs
+            .iter()
+            .map(|&agg| {
+                let table = by
+                    .iter()
+                    .map(|(g, xs)| (g.clone(), stat(agg, &mut xs.clone())))
+                    .collect();
+                let overall = if agg == Agg::Count {
+                    0.0
+                } else {
+                    stat(agg, &mut all)
+                };
+                let name = format!(
+                    "{}_{}_by_{}",
+                    p.column,
+                    format!("{agg:?}").to_lowercase(),
+                    p.group_by
+                );
+                TextMap {
+                    input: p.group_by.clone(),
+                    output: name,
+                    table,
+                    unseen: Some(overall),
+                    train_values: None,
+                }
+            })
+            .collect();
+        Ok(Box::new(MapText {
+            maps,
+            drop_inputs: false,
+        }))
+    }
+}

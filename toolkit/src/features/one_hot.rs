@@ -1,0 +1,122 @@
+//! `one_hot`: 0/1 columns for the most frequent train categories; unknown categories get all zeros.
+
+use std::collections::HashMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::clean_name;
+use crate::error::Result;
+use crate::frame::{self, DataFrame, Kind};
+use crate::tool::{Category, FitCx, Fitted, Split, Tool};
+
+/// One-hot encodes text columns.
+pub struct OneHot;
+
+/// Parameters of `one_hot`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OneHotParams {
+    /// Text columns; default: every text feature with at most `max_categories` distinct train values.
+    #[serde(default)]
+    pub columns: Option<Vec<String>>,
+    /// Keep at most this many categories per column (the most frequent in train; default 10).
+    #[serde(default = "ten")]
+    pub max_categories: usize,
+    /// Drop the text column after encoding (default true).
+    #[serde(default = "yes")]
+    pub drop_original: bool,
+}
+
+fn ten() -> usize {
+    10
+}
+fn yes() -> bool {
+    true
+}
+
+struct Encoded {
+    cols: Vec<(String, Vec<(String, String)>)>,
+    drop: bool,
+}
+
+/// Train categories of a column with counts, most frequent first (ties by value).
+pub fn categories(df: &DataFrame, col: &str) -> Result<Vec<(String, usize)>> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for s in frame::strs(df, col)?.into_iter().flatten() {
+        *counts.entry(s).or_default() += 1;
+    }
+    let mut v: Vec<(String, usize)> = counts.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(v)
+}
+
+impl Tool for OneHot {
+    const NAME: &'static str = "one_hot";
+    const CATEGORY: Category = Category::Features;
+    const DOC: &'static str = "One-hot encodes text (or boolean) columns into 0/1 columns named `<col>_<value>`, one \
+        per category seen in train, capped at the `max_categories` most frequent. A category unseen in train \
+        (or beyond the cap, or missing) gets zeros in every column, so train and test always get the same columns.";
+    type Params = OneHotParams;
+
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+        let cols = match &p.columns {
+            Some(_) => cx.resolve(
+                Self::NAME,
+                p.columns.as_ref(),
+                &[Kind::Text, Kind::Bool, Kind::Numeric],
+            )?,
+            None => {
+                let mut v = Vec::new();
+                for c in cx.resolve(Self::NAME, None, &[Kind::Text])? {
+                    if categories(cx.train, &c)?.len() <= p.max_categories {
+                        v.push(c);
+                    }
+                }
+                v
+            }
+        };
+        let mut out = Vec::new();
+        for c in cols {
+            let cats: Vec<(String, String)> = categories(cx.train, &c)?
+                .into_iter()
+                .take(p.max_categories.max(1))
+                .map(|(v, _)| {
+                    let name = format!("{c}_{}", clean_name(&v));
+                    (v, name)
+                })
+                .collect();
+            out.push((c, cats));
+        }
+        Ok(Box::new(Encoded {
+            cols: out,
+            drop: p.drop_original,
+        }))
+    }
+}
+
+impl Fitted for Encoded {
+    fn apply(&self, mut df: DataFrame, _: Split) -> Result<DataFrame> {
+        for (c, cats) in &self.cols {
+            let v = frame::strs(&df, c)?;
+            for (value, name) in cats {
+                let col: Vec<Option<f64>> = v
+                    .iter()
+                    .map(|s| {
+                        Some(if s.as_deref() == Some(value.as_str()) {
+                            1.0
+                        } else {
+                            0.0
+                        })
+                    })
+                    .collect();
+                frame::put_f64(&mut df, name, col)?;
+            }
+        }
+        if self.drop {
+            let drop: Vec<String> = self.cols.iter().map(|c| c.0.clone()).collect();
+            df = frame::drop_cols(&df, &drop);
+        }
+        Ok(df)
+    }
+}

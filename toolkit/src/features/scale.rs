@@ -1,0 +1,82 @@
+//! `scale`: standard, min-max or robust scaling with statistics learned on train.
+
+use std::sync::Arc;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::error::Result;
+use crate::frame::{self, Kind};
+use crate::profile::Moments;
+use crate::tool::{Category, FitCx, Fitted, MapNumeric, NumFn, Tool, quantile, sorted_finite};
+
+/// Scales numeric columns.
+pub struct Scale;
+
+/// The scaling method.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ScaleMethod {
+    /// (x - mean) / std.
+    #[default]
+    Standard,
+    /// (x - min) / (max - min).
+    MinMax,
+    /// (x - median) / IQR.
+    Robust,
+}
+
+/// Parameters of `scale`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScaleParams {
+    /// Numeric columns; default: every numeric feature.
+    #[serde(default)]
+    pub columns: Option<Vec<String>>,
+    /// Method (default standard).
+    #[serde(default)]
+    pub method: ScaleMethod,
+}
+
+impl Tool for Scale {
+    const NAME: &'static str = "scale";
+    const CATEGORY: Category = Category::Features;
+    const DOC: &'static str = "Scales numeric columns with statistics learned on train: standard ((x-mean)/std), \
+        min_max ((x-min)/(max-min)) or robust ((x-median)/IQR). A constant column maps to 0. Test values \
+        outside train's range stay outside it (no clipping).";
+    type Params = ScaleParams;
+
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+        let mut maps = Vec::new();
+        for c in cx.resolve(Self::NAME, p.columns.as_ref(), &[Kind::Numeric, Kind::Bool])? {
+            let sorted = sorted_finite(&frame::f64s(cx.train, &c)?);
+            let (center, spread) = if sorted.is_empty() {
+                (0.0, 1.0)
+            } else {
+                match p.method {
+                    ScaleMethod::Standard => {
+                        let m = Moments::of(&sorted);
+                        (m.mean, m.std)
+                    }
+                    ScaleMethod::MinMax => (sorted[0], sorted[sorted.len() - 1] - sorted[0]),
+                    ScaleMethod::Robust => {
+                        let q = |x| quantile(&sorted, x).unwrap_or(0.0);
+                        (q(0.5), q(0.75) - q(0.25))
+                    }
+                }
+            };
+            let spread = if spread > 0.0 { spread } else { f64::INFINITY };
+            let f: NumFn = Arc::new(move |v| {
+                v.map(|x| {
+                    if spread.is_infinite() {
+                        0.0
+                    } else {
+                        (x - center) / spread
+                    }
+                })
+            });
+            maps.push((c.clone(), c, f));
+        }
+        Ok(Box::new(MapNumeric { maps }))
+    }
+}

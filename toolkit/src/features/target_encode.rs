@@ -1,0 +1,164 @@
+//! `target_encode`: smoothed target means per category, out-of-fold on train.
+
+use std::collections::HashMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::error::{Result, ToolkitError};
+use crate::folds;
+use crate::frame;
+use crate::spec::Task;
+use crate::tool::{Category, FitCx, Fitted, MapText, TEXT, TextMap, Tool};
+
+/// Target-encodes text columns.
+pub struct TargetEncode;
+
+/// Parameters of `target_encode`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetEncodeParams {
+    /// Text columns; default: every text feature.
+    #[serde(default)]
+    pub columns: Option<Vec<String>>,
+    /// Prior weight m in (sum + m*prior) / (count + m) (default 10).
+    #[serde(default = "ten")]
+    pub smoothing: f64,
+    /// Folds for the out-of-fold train values (default 5).
+    #[serde(default = "five")]
+    pub folds: usize,
+    /// Drop the text column after encoding (default true).
+    #[serde(default = "yes")]
+    pub drop_original: bool,
+}
+
+fn ten() -> f64 {
+    10.0
+}
+fn five() -> usize {
+    5
+}
+fn yes() -> bool {
+    true
+}
+
+/// The quantities to encode: one per binary/regression target, one per class for multiclass.
+fn encoded_targets(cx: &FitCx) -> Result<Vec<(String, Vec<f64>)>> {
+    Ok(match cx.task {
+        Task::Binary | Task::Regression => vec![("te".into(), cx.target()?)],
+        Task::Multiclass => {
+            let y = cx.target()?;
+            let t = &cx.targets[0];
+            let labels = crate::features::one_hot::categories(cx.train, t)?;
+            let mut names: Vec<String> = labels.into_iter().map(|l| l.0).collect();
+            names.sort();
+            names
+                .iter()
+                .enumerate()
+                .map(|(k, name)| {
+                    (
+                        format!("te_{}", super::clean_name(name)),
+                        y.iter()
+                            .map(|&v| if v == k as f64 { 1.0 } else { 0.0 })
+                            .collect(),
+                    )
+                })
+                .collect()
+        }
+        Task::MultiLabel => cx
+            .targets
+            .iter()
+            .map(|t| {
+                Ok((
+                    format!("te_{t}"),
+                    frame::f64s(cx.train, t)?
+                        .into_iter()
+                        .map(|v| v.unwrap_or(f64::NAN))
+                        .collect(),
+                ))
+            })
+            .collect::<Result<_>>()?,
+    })
+}
+
+/// Smoothed means per category over the rows where `use_row` holds.
+fn table(
+    cats: &[Option<String>],
+    y: &[f64],
+    use_row: impl Fn(usize) -> bool,
+    m: f64,
+) -> (HashMap<String, f64>, f64) {
+    let (mut sum, mut n) = (0.0, 0.0);
+    let mut acc: HashMap<&str, (f64, f64)> = HashMap::new();
+    for (i, (c, &v)) in cats.iter().zip(y).enumerate() {
+        if !use_row(i) || v.is_nan() {
+            continue;
+        }
+        sum += v;
+        n += 1.0;
+        if let Some(c) = c {
+            let e = acc.entry(c.as_str()).or_default();
+            e.0 += v;
+            e.1 += 1.0;
+        }
+    }
+    let prior = if n > 0.0 { sum / n } else { 0.0 };
+    let t = acc
+        .into_iter()
+        .map(|(k, (s, c))| (k.to_string(), (s + m * prior) / (c + m)))
+        .collect();
+    (t, prior)
+}
+
+impl Tool for TargetEncode {
+    const NAME: &'static str = "target_encode";
+    const CATEGORY: Category = Category::Features;
+    const DOC: &'static str = "Replaces each text column with the smoothed mean of the target per category \
+        ((sum + m*prior)/(count + m), m = `smoothing`), in a column `<col>_te` (one per class for multiclass, \
+        one per target for multi-label). Train rows get out-of-fold values (the mean from the other folds) so \
+        the encoding does not leak their own target; test gets the table learned on all of train. Unseen \
+        categories and missing values get the prior.";
+    type Params = TargetEncodeParams;
+
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+        if p.smoothing < 0.0 || p.folds < 2 {
+            return Err(ToolkitError::params(
+                Self::NAME,
+                "smoothing must be >= 0 and folds >= 2",
+            ));
+        }
+        let targets = encoded_targets(cx)?;
+        let n = cx.train.height();
+        let fold = folds::assign(n, p.folds, cx.seed, None);
+        let mut maps = Vec::new();
+        for c in cx.resolve(Self::NAME, p.columns.as_ref(), TEXT)? {
+            let cats = frame::strs(cx.train, &c)?;
+            for (suffix, y) in &targets {
+                let (full, prior) = table(&cats, y, |_| true, p.smoothing);
+                let mut oof = vec![None; n];
+                for f in 0..p.folds.min(n.max(2)) {
+                    let (t, pr) = table(&cats, y, |i| fold[i] != f, p.smoothing);
+                    for i in (0..n).filter(|&i| fold[i] == f) {
+                        oof[i] = Some(
+                            cats[i]
+                                .as_ref()
+                                .and_then(|s| t.get(s).copied())
+                                .unwrap_or(pr),
+                        );
+                    }
+                }
+                maps.push(TextMap {
+                    input: c.clone(),
+                    output: format!("{c}_{suffix}"),
+                    table: full,
+                    unseen: Some(prior),
+                    train_values: Some(oof),
+                });
+            }
+        }
+        Ok(Box::new(MapText {
+            maps,
+            drop_inputs: p.drop_original,
+        }))
+    }
+}

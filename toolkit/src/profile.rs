@@ -1,0 +1,297 @@
+//! A cheap per-column summary of a frame: what the policy and the agents decide from, and what a person
+//! reads first.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::dataset::Dataset;
+use crate::error::Result;
+use crate::frame::{self, DataFrame, Kind};
+
+/// Summary of one column.
+#[derive(Clone, Debug, Serialize)]
+pub struct ColumnProfile {
+    /// Column name.
+    pub name: String,
+    /// Polars dtype, printed.
+    pub dtype: String,
+    /// How tools see it.
+    pub kind: Kind,
+    /// Missing cells in train.
+    pub missing: usize,
+    /// Missing cells in test (0 for targets).
+    pub missing_test: usize,
+    /// Distinct non-missing values in train.
+    pub distinct: usize,
+    /// Minimum (numeric columns).
+    pub min: Option<f64>,
+    /// Maximum (numeric columns).
+    pub max: Option<f64>,
+    /// Mean (numeric columns).
+    pub mean: Option<f64>,
+    /// Standard deviation (numeric columns).
+    pub std: Option<f64>,
+    /// Sample skewness (numeric columns).
+    pub skew: Option<f64>,
+    /// The most frequent values with counts (text columns), at most five.
+    pub top: Vec<(String, usize)>,
+    /// Pearson correlation with the (first) target, encoded as a number.
+    pub target_corr: Option<f64>,
+    /// Whether this is the id or a target.
+    pub role: &'static str,
+}
+
+/// Summary of a whole dataset.
+#[derive(Clone, Debug, Serialize)]
+pub struct Profile {
+    /// Train rows.
+    pub rows: usize,
+    /// Test rows.
+    pub test_rows: usize,
+    /// One entry per train column.
+    pub columns: Vec<ColumnProfile>,
+}
+
+impl Profile {
+    /// Profiles a dataset's train frame (and test's missing counts).
+    pub fn of(ds: &Dataset) -> Result<Self> {
+        let target = ds.spec.targets.first();
+        let y = match target {
+            Some(t) => Some(encode_numeric(&ds.train, t)?),
+            None => None,
+        };
+        let mut columns = Vec::new();
+        for name in frame::names(&ds.train) {
+            let mut c = profile_column(&ds.train, &name, y.as_deref())?;
+            c.missing_test = if frame::has(&ds.test, &name) {
+                frame::missing(&ds.test, &name)?
+            } else {
+                0
+            };
+            c.role = if name == ds.spec.id {
+                "id"
+            } else if ds.spec.targets.contains(&name) {
+                c.target_corr = None;
+                "target"
+            } else {
+                "feature"
+            };
+            columns.push(c);
+        }
+        Ok(Self {
+            rows: ds.train.height(),
+            test_rows: ds.test.height(),
+            columns,
+        })
+    }
+
+    /// The profile of one column, by name.
+    pub fn column(&self, name: &str) -> Option<&ColumnProfile> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// A column as numbers for correlation: numbers as they are, text as its category index.
+pub fn encode_numeric(df: &DataFrame, col: &str) -> Result<Vec<Option<f64>>> {
+    if matches!(frame::kind(df, col)?, Kind::Text) {
+        let mut codes: HashMap<String, f64> = HashMap::new();
+        let v = frame::strs(df, col)?;
+        let mut sorted: Vec<&String> = v.iter().flatten().collect();
+        sorted.sort();
+        sorted.dedup();
+        for (i, s) in sorted.into_iter().enumerate() {
+            codes.insert(s.clone(), i as f64);
+        }
+        Ok(v.iter().map(|s| s.as_ref().map(|s| codes[s])).collect())
+    } else {
+        frame::f64s(df, col)
+    }
+}
+
+/// Profiles one column; `y` is the encoded target for the correlation.
+pub fn profile_column(
+    df: &DataFrame,
+    name: &str,
+    y: Option<&[Option<f64>]>,
+) -> Result<ColumnProfile> {
+    let kind = frame::kind(df, name)?;
+    let mut p = ColumnProfile {
+        name: name.to_string(),
+        dtype: frame::dtype_name(df, name)?,
+        kind,
+        missing: frame::missing(df, name)?,
+        missing_test: 0,
+        distinct: 0,
+        min: None,
+        max: None,
+        mean: None,
+        std: None,
+        skew: None,
+        top: vec![],
+        target_corr: None,
+        role: "feature",
+    };
+    match kind {
+        Kind::Numeric | Kind::Bool => {
+            let v = frame::f64s(df, name)?;
+            let xs: Vec<f64> = v
+                .iter()
+                .flatten()
+                .copied()
+                .filter(|x| x.is_finite())
+                .collect();
+            let mut sorted = xs.clone();
+            sorted.sort_by(f64::total_cmp);
+            sorted.dedup();
+            p.distinct = sorted.len();
+            if !xs.is_empty() {
+                let m = Moments::of(&xs);
+                p.min = sorted.first().copied();
+                p.max = sorted.last().copied();
+                p.mean = Some(m.mean);
+                p.std = Some(m.std);
+                p.skew = Some(m.skew);
+            }
+            if let Some(y) = y {
+                p.target_corr = pearson(&v, y);
+            }
+        }
+        _ => {
+            let v = frame::strs(df, name)?;
+            let mut counts: HashMap<&str, usize> = HashMap::new();
+            for s in v.iter().flatten() {
+                *counts.entry(s).or_default() += 1;
+            }
+            p.distinct = counts.len();
+            let mut top: Vec<(String, usize)> = counts
+                .into_iter()
+                .map(|(k, c)| (k.to_string(), c))
+                .collect();
+            top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            top.truncate(5);
+            p.top = top;
+            if let Some(y) = y
+                && p.distinct <= 50
+            {
+                p.target_corr = pearson(&encode_numeric(df, name)?, y);
+            }
+        }
+    }
+    Ok(p)
+}
+
+/// Mean, standard deviation and skewness of finite values.
+#[derive(Clone, Copy, Debug)]
+pub struct Moments {
+    /// Mean.
+    pub mean: f64,
+    /// Population standard deviation.
+    pub std: f64,
+    /// Skewness (0 for a constant).
+    pub skew: f64,
+}
+
+impl Moments {
+    /// Moments of a non-empty slice.
+    pub fn of(xs: &[f64]) -> Self {
+        let n = xs.len() as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
+        let std = var.sqrt();
+        let skew = if std > 0.0 {
+            xs.iter().map(|x| ((x - mean) / std).powi(3)).sum::<f64>() / n
+        } else {
+            0.0
+        };
+        Self { mean, std, skew }
+    }
+}
+
+/// Pearson correlation over rows where both are present and finite; None if either is constant.
+pub fn pearson(x: &[Option<f64>], y: &[Option<f64>]) -> Option<f64> {
+    let pairs: Vec<(f64, f64)> = x
+        .iter()
+        .zip(y)
+        .filter_map(|(a, b)| Some((a.filter(|v| v.is_finite())?, b.filter(|v| v.is_finite())?)))
+        .collect();
+    if pairs.len() < 2 {
+        return None;
+    }
+    let n = pairs.len() as f64;
+    let mx = pairs.iter().map(|p| p.0).sum::<f64>() / n;
+    let my = pairs.iter().map(|p| p.1).sum::<f64>() / n;
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in &pairs {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx).powi(2);
+        syy += (b - my).powi(2);
+    }
+    (sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
+}
+
+fn num(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x.abs() >= 1e5 || (x != 0.0 && x.abs() < 1e-3) => format!("{x:.3e}"),
+        Some(x) => format!("{x:.3}"),
+        None => "".into(),
+    }
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} train rows, {} test rows, {} columns",
+            self.rows,
+            self.test_rows,
+            self.columns.len()
+        )?;
+        writeln!(
+            f,
+            "{:<24} {:<8} {:<8} {:>7} {:>7} {:>8} {:>10} {:>10} {:>10} {:>7} {:>7}  top values",
+            "column",
+            "role",
+            "dtype",
+            "miss",
+            "miss_t",
+            "distinct",
+            "min",
+            "max",
+            "mean",
+            "skew",
+            "corr"
+        )?;
+        for c in &self.columns {
+            let top: Vec<String> = c
+                .top
+                .iter()
+                .take(3)
+                .map(|(k, n)| format!("{k}({n})"))
+                .collect();
+            let mut name = c.name.clone();
+            if name.chars().count() > 24 {
+                name = name.chars().take(23).collect::<String>() + "…";
+            }
+            let dtype: String = c.dtype.chars().take(8).collect();
+            writeln!(
+                f,
+                "{:<24} {:<8} {:<8} {:>7} {:>7} {:>8} {:>10} {:>10} {:>10} {:>7} {:>7}  {}",
+                name,
+                c.role,
+                dtype,
+                c.missing,
+                c.missing_test,
+                c.distinct,
+                num(c.min),
+                num(c.max),
+                num(c.mean),
+                c.skew.map(|s| format!("{s:.2}")).unwrap_or_default(),
+                c.target_corr.map(|s| format!("{s:.3}")).unwrap_or_default(),
+                top.join(" ")
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,300 @@
+//! Programs: a JSON list of `{ "tool": ..., "args": ... }` steps, validated before any step runs, then
+//! fitted on train and applied to train and test in order, with a log of what each step changed.
+
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::dataset::Dataset;
+use crate::error::{Result, ToolkitError};
+use crate::frame::{self, DataFrame};
+use crate::registry;
+use crate::tool::{Category, FitCx, Split};
+
+/// One toolkit call.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// Registry name of the tool.
+    pub tool: String,
+    /// Arguments, checked against the tool's schema.
+    #[serde(default)]
+    pub args: Value,
+}
+
+impl Step {
+    /// A step from a tool name and JSON arguments.
+    pub fn new(tool: &str, args: Value) -> Self {
+        Self {
+            tool: tool.to_string(),
+            args,
+        }
+    }
+}
+
+/// A phase's program.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Program {
+    /// Steps in order.
+    pub steps: Vec<Step>,
+}
+
+/// What one step did.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct StepLog {
+    /// 1-based step index.
+    pub step: usize,
+    /// Tool name.
+    pub tool: String,
+    /// Columns the step added.
+    pub added: Vec<String>,
+    /// Columns the step removed.
+    pub removed: Vec<String>,
+    /// Existing columns whose values or type changed (train).
+    pub changed: Vec<String>,
+    /// Train rows removed (only row-removing tools).
+    pub train_rows_removed: usize,
+    /// Wall time in milliseconds.
+    pub millis: u64,
+}
+
+impl std::fmt::Display for StepLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |v: &[String]| {
+            if v.len() <= 6 {
+                v.join(", ")
+            } else {
+                format!("{}, … ({} in all)", v[..5].join(", "), v.len())
+            }
+        };
+        write!(f, "step {} {}: ", self.step, self.tool)?;
+        let mut parts = Vec::new();
+        if !self.added.is_empty() {
+            parts.push(format!("+{} [{}]", self.added.len(), list(&self.added)));
+        }
+        if !self.removed.is_empty() {
+            parts.push(format!("-{} [{}]", self.removed.len(), list(&self.removed)));
+        }
+        if !self.changed.is_empty() {
+            parts.push(format!("~{} [{}]", self.changed.len(), list(&self.changed)));
+        }
+        if self.train_rows_removed > 0 {
+            parts.push(format!("{} train rows removed", self.train_rows_removed));
+        }
+        if parts.is_empty() {
+            parts.push("no change".into());
+        }
+        write!(f, "{} ({} ms)", parts.join("; "), self.millis)
+    }
+}
+
+fn step_err(i: usize, tool: &str, e: ToolkitError) -> ToolkitError {
+    ToolkitError::Step {
+        step: i + 1,
+        tool: tool.to_string(),
+        source: Box::new(e),
+    }
+}
+
+impl Program {
+    /// Parses a program from JSON: a list of steps, or an object with a `steps` list.
+    pub fn from_json(text: &str) -> Result<Self> {
+        let v: Value = serde_json::from_str(text)
+            .map_err(|e| ToolkitError::data(format!("the program is not valid JSON: {e}")))?;
+        let steps = match v {
+            Value::Object(mut o) if o.contains_key("steps") => {
+                o.remove("steps").unwrap_or_default()
+            }
+            other => other,
+        };
+        let Value::Array(items) = steps else {
+            return Err(ToolkitError::data(
+                "a program is a JSON list of {\"tool\": ..., \"args\": {...}} steps",
+            ));
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.into_iter().enumerate() {
+            let s: Step = serde_json::from_value(item).map_err(|e| {
+                ToolkitError::data(format!(
+                    "step {}: not a {{\"tool\": ..., \"args\": {{...}}}} object: {e}",
+                    i + 1
+                ))
+            })?;
+            out.push(s);
+        }
+        Ok(Self { steps: out })
+    }
+
+    /// Checks every step's tool name and arguments against the registry, without data. `allowed`
+    /// restricts the tools to some categories (a phase's tools).
+    pub fn check(&self, allowed: Option<&[Category]>) -> Result<()> {
+        for (i, s) in self.steps.iter().enumerate() {
+            let Some(tool) = registry::find(&s.tool) else {
+                let hint = registry::closest(&s.tool)
+                    .map(|c| format!("; did you mean `{c}`?"))
+                    .unwrap_or_default();
+                return Err(step_err(
+                    i,
+                    &s.tool,
+                    ToolkitError::params(
+                        &s.tool,
+                        format!("no such tool{hint} (`autokaggle tools` lists them)"),
+                    ),
+                ));
+            };
+            if let Some(allowed) = allowed {
+                let cat = tool.spec().category;
+                if !allowed.contains(&cat) {
+                    return Err(step_err(
+                        i,
+                        &s.tool,
+                        ToolkitError::params(
+                            &s.tool,
+                            format!("is a {cat:?} tool, not allowed in this phase"),
+                        ),
+                    ));
+                }
+            }
+            tool.check_args(&s.args)
+                .map_err(|e| step_err(i, &s.tool, e))?;
+        }
+        Ok(())
+    }
+
+    /// Checks the program and runs it on a small sample of the data, so a wrong column or argument is
+    /// reported with its step before the full run starts.
+    pub fn validate(&self, ds: &Dataset, allowed: Option<&[Category]>, seed: u64) -> Result<()> {
+        self.check(allowed)?;
+        let sample = Dataset {
+            train: frame::head(&ds.train, 500),
+            test: frame::head(&ds.test, 500),
+            sample: frame::head(&ds.sample, 0),
+            spec: ds.spec.clone(),
+            notes: vec![],
+        };
+        self.run(&sample, seed, &mut |_, _| {}).map(|_| ())
+    }
+
+    /// Fits each step on the current train and applies it to train and test, in order.
+    /// `progress` hears (step index, tool name) before each step.
+    pub fn run(
+        &self,
+        ds: &Dataset,
+        seed: u64,
+        progress: &mut dyn FnMut(usize, &str),
+    ) -> Result<(Dataset, Vec<StepLog>)> {
+        let mut train = ds.train.clone();
+        let mut test = ds.test.clone();
+        let mut logs = Vec::new();
+        for (i, s) in self.steps.iter().enumerate() {
+            progress(i, &s.tool);
+            let start = Instant::now();
+            let tool = registry::find(&s.tool).ok_or_else(|| {
+                step_err(i, &s.tool, ToolkitError::params(&s.tool, "no such tool"))
+            })?;
+            let cx = FitCx {
+                train: &train,
+                id: &ds.spec.id,
+                targets: &ds.spec.targets,
+                task: ds.spec.task,
+                seed,
+            };
+            let fitted = tool
+                .fit_json(&s.args, &cx)
+                .map_err(|e| step_err(i, &s.tool, e))?;
+            let new_train = fitted
+                .apply(train.clone(), Split::Train)
+                .map_err(|e| step_err(i, &s.tool, e))?;
+            let new_test = fitted
+                .apply(test.clone(), Split::Test)
+                .map_err(|e| step_err(i, &s.tool, e))?;
+            check_invariants(ds, &train, &new_train, &test, &new_test, &s.tool)
+                .map_err(|e| step_err(i, &s.tool, e))?;
+            logs.push(diff(i + 1, &s.tool, &train, &new_train, start));
+            train = new_train;
+            test = new_test;
+        }
+        let out = Dataset {
+            train,
+            test,
+            sample: ds.sample.clone(),
+            spec: ds.spec.clone(),
+            notes: ds.notes.clone(),
+        };
+        Ok((out, logs))
+    }
+}
+
+/// A tool never drops or changes the id or a target, never changes test's rows, and removes train rows
+/// only when it is a row-removing tool.
+fn check_invariants(
+    ds: &Dataset,
+    train: &DataFrame,
+    new_train: &DataFrame,
+    test: &DataFrame,
+    new_test: &DataFrame,
+    tool: &str,
+) -> Result<()> {
+    let broke = |m: String| {
+        Err(ToolkitError::data(format!(
+            "internal invariant broken by `{tool}`: {m}"
+        )))
+    };
+    if new_test.height() != test.height() {
+        return broke(format!(
+            "test rows changed from {} to {}",
+            test.height(),
+            new_test.height()
+        ));
+    }
+    let removes = registry::ROW_REMOVING.contains(&tool);
+    if new_train.height() != train.height() && !removes {
+        return broke(format!(
+            "train rows changed from {} to {}",
+            train.height(),
+            new_train.height()
+        ));
+    }
+    if new_train.height() == 0 {
+        return Err(ToolkitError::data("the step removed every train row"));
+    }
+    let id = &ds.spec.id;
+    if frame::has(test, id) && !frame::same_column(test, new_test, id) {
+        return broke("test's id column changed".into());
+    }
+    for c in ds.spec.targets.iter().chain(std::iter::once(id)) {
+        if frame::has(train, c)
+            && (!frame::has(new_train, c) || (!removes && !frame::same_column(train, new_train, c)))
+        {
+            return broke(format!("train's `{c}` changed or disappeared"));
+        }
+    }
+    Ok(())
+}
+
+fn diff(step: usize, tool: &str, before: &DataFrame, after: &DataFrame, start: Instant) -> StepLog {
+    let b = frame::names(before);
+    let a = frame::names(after);
+    let added: Vec<String> = a.iter().filter(|c| !b.contains(c)).cloned().collect();
+    let removed: Vec<String> = b.iter().filter(|c| !a.contains(c)).cloned().collect();
+    let same_rows = before.height() == after.height();
+    let changed = if same_rows {
+        b.iter()
+            .filter(|c| a.contains(c) && !frame::same_column(before, after, c))
+            .cloned()
+            .collect()
+    } else {
+        vec![]
+    };
+    StepLog {
+        step,
+        tool: tool.to_string(),
+        added,
+        removed,
+        changed,
+        train_rows_removed: before.height() - after.height().min(before.height()),
+        millis: start.elapsed().as_millis() as u64,
+    }
+}

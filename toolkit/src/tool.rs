@@ -1,0 +1,329 @@
+//! What a tool is: typed parameters with a JSON schema, a `fit` on train that returns the learned state,
+//! and that state's `apply` to train and test alike. `DynTool` is the same thing over JSON, for the
+//! registry and the program runner.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::{Result, ToolkitError};
+use crate::frame::{self, DataFrame, Kind};
+use crate::spec::Task;
+
+/// The phase a tool belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// Data cleaning: missing values, outliers, types, duplicates.
+    Cleaning,
+    /// Feature engineering: encodings, transforms, combinations, selection.
+    Features,
+}
+
+/// Which frame a fitted tool is applied to: row-removing tools act on train only, and target
+/// encoding uses its out-of-fold values on train.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Split {
+    /// The training frame the tool was fitted on.
+    Train,
+    /// Any other frame (test, or a holdout).
+    Test,
+}
+
+/// What `fit` may look at: train, and which columns are protected.
+pub struct FitCx<'a> {
+    /// The training frame.
+    pub train: &'a DataFrame,
+    /// The id column (never changed).
+    pub id: &'a str,
+    /// The target columns (never changed; only target encoding and selection read them).
+    pub targets: &'a [String],
+    /// The task.
+    pub task: Task,
+    /// Seed for anything random (folds).
+    pub seed: u64,
+}
+
+impl FitCx<'_> {
+    /// Whether the column is the id or a target.
+    pub fn is_protected(&self, col: &str) -> bool {
+        col == self.id || self.targets.iter().any(|t| t == col)
+    }
+
+    /// The feature columns of train.
+    pub fn features(&self) -> Vec<String> {
+        frame::names(self.train)
+            .into_iter()
+            .filter(|c| !self.is_protected(c))
+            .collect()
+    }
+
+    /// The columns a step works on: the named ones (each must exist, be a feature, and be of a wanted
+    /// kind) or, when none are named, every feature column of a wanted kind.
+    pub fn resolve(
+        &self,
+        tool: &str,
+        cols: Option<&Vec<String>>,
+        want: &[Kind],
+    ) -> Result<Vec<String>> {
+        match cols {
+            None => Ok(self
+                .features()
+                .into_iter()
+                .filter(|c| frame::kind(self.train, c).is_ok_and(|k| want.contains(&k)))
+                .collect()),
+            Some(cols) => {
+                for c in cols {
+                    self.require(tool, c)?;
+                    let k = frame::kind(self.train, c)?;
+                    if !want.contains(&k) {
+                        return Err(ToolkitError::params(
+                            tool,
+                            format!(
+                                "column `{c}` is {k:?}; this tool needs {want:?} columns (convert it first with convert_dtype)"
+                            ),
+                        ));
+                    }
+                }
+                Ok(cols.clone())
+            }
+        }
+    }
+
+    /// Fails unless `col` is a feature column of train.
+    pub fn require(&self, tool: &str, col: &str) -> Result<()> {
+        if self.is_protected(col) {
+            return Err(ToolkitError::params(
+                tool,
+                format!("column `{col}` is the id or a target; tools never change those"),
+            ));
+        }
+        if !frame::has(self.train, col) {
+            let names = self.features();
+            let close: Vec<&String> = names
+                .iter()
+                .filter(|n| {
+                    n.to_lowercase().contains(&col.to_lowercase())
+                        || col.to_lowercase().contains(&n.to_lowercase())
+                })
+                .take(3)
+                .collect();
+            let hint = if close.is_empty() {
+                format!("columns are: {}", preview(&names))
+            } else {
+                format!("did you mean {close:?}?")
+            };
+            return Err(ToolkitError::params(
+                tool,
+                format!("column `{col}` is not in the frame; {hint}"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The first target as numbers (classes as their sorted index), for encoders and selectors.
+    pub fn target(&self) -> Result<Vec<f64>> {
+        let t = self
+            .targets
+            .first()
+            .ok_or_else(|| ToolkitError::data("no target column to learn from"))?;
+        let v = crate::profile::encode_numeric(self.train, t)?;
+        Ok(v.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect())
+    }
+}
+
+fn preview(names: &[String]) -> String {
+    let mut s = names
+        .iter()
+        .take(12)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > 12 {
+        s.push_str(&format!(", … ({} in all)", names.len()));
+    }
+    s
+}
+
+/// The state a tool learned on train; applies the same transformation to any frame.
+pub trait Fitted: Send + Sync {
+    /// Transforms a frame. Must not change the id or targets, nor test's rows.
+    fn apply(&self, df: DataFrame, split: Split) -> Result<DataFrame>;
+}
+
+/// A typed tool.
+pub trait Tool: Send + Sync {
+    /// Registry name (snake_case, also the file name).
+    const NAME: &'static str;
+    /// Which phase may use it.
+    const CATEGORY: Category;
+    /// One paragraph: what it does and when to use it.
+    const DOC: &'static str;
+    /// Parameters; field docs become the schema's descriptions.
+    type Params: DeserializeOwned + schemars::JsonSchema;
+    /// Learns from train.
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>>;
+}
+
+/// A tool's public description: what `autokaggle tools --json` prints and what agents see.
+#[derive(Clone, Debug, Serialize)]
+pub struct ToolSpec {
+    /// Registry name.
+    pub name: &'static str,
+    /// Phase.
+    pub category: Category,
+    /// One paragraph.
+    pub description: &'static str,
+    /// JSON schema of the arguments.
+    pub schema: Value,
+}
+
+/// A tool over JSON arguments, for the registry.
+pub trait DynTool: Send + Sync {
+    /// Name, category, doc and schema.
+    fn spec(&self) -> ToolSpec;
+    /// Registry name.
+    fn name(&self) -> &'static str;
+    /// Parses arguments against the schema, without looking at data.
+    fn check_args(&self, args: &Value) -> Result<()>;
+    /// Parses arguments and fits on train.
+    fn fit_json(&self, args: &Value, cx: &FitCx) -> Result<Box<dyn Fitted>>;
+}
+
+fn parse<T: Tool>(args: &Value) -> Result<T::Params> {
+    let args = if args.is_null() {
+        Value::Object(Default::default())
+    } else {
+        args.clone()
+    };
+    serde_json::from_value(args)
+        .map_err(|e| ToolkitError::params(T::NAME, format!("invalid arguments: {e}")))
+}
+
+impl<T: Tool> DynTool for T {
+    fn spec(&self) -> ToolSpec {
+        let schema = schemars::SchemaGenerator::default().into_root_schema_for::<T::Params>();
+        ToolSpec {
+            name: T::NAME,
+            category: T::CATEGORY,
+            description: T::DOC,
+            schema: serde_json::to_value(schema).expect("schemas serialize"),
+        }
+    }
+    fn name(&self) -> &'static str {
+        T::NAME
+    }
+    fn check_args(&self, args: &Value) -> Result<()> {
+        parse::<T>(args).map(|_| ())
+    }
+    fn fit_json(&self, args: &Value, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+        let p = parse::<T>(args)?;
+        self.fit(&p, cx)
+    }
+}
+
+/// A shared value-to-value function.
+pub type NumFn = Arc<dyn Fn(Option<f64>) -> Option<f64> + Send + Sync>;
+
+/// Fitted state that maps numeric columns value by value (imputers, clippers, scalers, transforms).
+pub struct MapNumeric {
+    /// (input column, output column, function).
+    pub maps: Vec<(String, String, NumFn)>,
+}
+
+impl Fitted for MapNumeric {
+    fn apply(&self, mut df: DataFrame, _: Split) -> Result<DataFrame> {
+        for (input, output, f) in &self.maps {
+            let v: Vec<Option<f64>> = frame::f64s(&df, input)?.into_iter().map(|x| f(x)).collect();
+            frame::put_f64(&mut df, output, v)?;
+        }
+        Ok(df)
+    }
+}
+
+/// Fitted state that maps text columns through a learned table (encoders, text imputers).
+pub struct MapText {
+    /// One entry per input column.
+    pub maps: Vec<TextMap>,
+    /// Whether to drop the input columns after mapping.
+    pub drop_inputs: bool,
+}
+
+/// One learned text-to-number (or text-to-text) table.
+pub struct TextMap {
+    /// The input column.
+    pub input: String,
+    /// The output column (may equal the input).
+    pub output: String,
+    /// The table learned on train.
+    pub table: HashMap<String, f64>,
+    /// The value for unseen or missing inputs.
+    pub unseen: Option<f64>,
+    /// Values to use on train instead of the table (out-of-fold target encoding).
+    pub train_values: Option<Vec<Option<f64>>>,
+}
+
+impl Fitted for MapText {
+    fn apply(&self, mut df: DataFrame, split: Split) -> Result<DataFrame> {
+        for m in &self.maps {
+            let v = match (&m.train_values, split) {
+                (Some(v), Split::Train) if v.len() == df.height() => v.clone(),
+                _ => frame::strs(&df, &m.input)?
+                    .into_iter()
+                    .map(|s| s.and_then(|s| m.table.get(&s).copied()).or(m.unseen))
+                    .collect(),
+            };
+            frame::put_f64(&mut df, &m.output, v)?;
+        }
+        if self.drop_inputs {
+            let drop: Vec<String> = self
+                .maps
+                .iter()
+                .filter(|m| m.output != m.input)
+                .map(|m| m.input.clone())
+                .collect();
+            df = frame::drop_cols(&df, &drop);
+        }
+        Ok(df)
+    }
+}
+
+/// Fitted state that drops a fixed list of columns (learned on train).
+pub struct DropColumns(pub Vec<String>);
+
+impl Fitted for DropColumns {
+    fn apply(&self, df: DataFrame, _: Split) -> Result<DataFrame> {
+        Ok(frame::drop_cols(&df, &self.0))
+    }
+}
+
+/// Numeric finite values of a column, sorted (for quantiles).
+pub fn sorted_finite(v: &[Option<f64>]) -> Vec<f64> {
+    let mut xs: Vec<f64> = v
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|x| x.is_finite())
+        .collect();
+    xs.sort_by(f64::total_cmp);
+    xs
+}
+
+/// Linear-interpolated quantile of sorted values (q in [0,1]); None if empty.
+pub fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let pos = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    Some(sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64))
+}
+
+/// The numeric kinds most tools accept.
+pub const NUMERIC: &[Kind] = &[Kind::Numeric, Kind::Bool];
+/// The text kinds encoders accept.
+pub const TEXT: &[Kind] = &[Kind::Text];
