@@ -35,6 +35,23 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run every phase on a competition, headless, ending in a submission and a report.
+    Run {
+        /// The competition folder (or name under competitions/).
+        #[arg(long)]
+        competition: PathBuf,
+        /// Where run directories go.
+        #[arg(long, default_value = "runs")]
+        out: PathBuf,
+        /// Seconds for the whole run; the model search stops trying candidates beyond it.
+        #[arg(long, default_value_t = 50.0)]
+        time_budget: f64,
+        /// Seed for folds and models.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// List the phase gates.
+    Gates,
     /// Apply a program (JSON list of tool calls) to a competition and write the result as Parquet/CSV.
     Apply {
         /// The competition folder or name.
@@ -97,6 +114,21 @@ pub fn run(cli: Cli) -> Result<()> {
                     "\n{} tools; `autokaggle tools --json` prints their argument schemas",
                     registry::TOOLS.len()
                 );
+            }
+            Ok(())
+        }
+        Command::Run { competition, out, time_budget, seed } => {
+            let cfg = crate::pipeline::RunConfig { competition: locate(&competition)?, out, time_budget, seed, progress: true };
+            let summary = crate::pipeline::run(&cfg)?;
+            println!("{}", crate::pipeline::table(&summary));
+            println!("report: {}", summary.run_dir.join("report.md").display());
+            Ok(())
+        }
+        Command::Gates => {
+            for g in crate::gates::GATES {
+                let phases: Vec<&str> = g.phases.iter().map(|p| p.slug()).collect();
+                println!("{:<28} {}
+{:<28} phases: {}", g.name, g.doc, "", phases.join(", "));
             }
             Ok(())
         }

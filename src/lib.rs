@@ -2,4 +2,7 @@
 //! The binary is glue over this library, the toolkit crate and the agents crate.
 
 pub mod cli;
+pub mod gates;
 pub mod inspect;
+pub mod pipeline;
+pub mod store;

@@ -1,1 +1,13 @@
-//! placeholder
+//! # autokaggle-agents
+//!
+//! The agents' brains. Each of the five roles (reader, planner, developer, reviewer, summarizer) is a
+//! trait; the built-in [`offline::OfflinePolicy`] implements all of them from the data profile, needs
+//! no network, and is what any LLM backend must beat (and falls back to).
+#![deny(missing_docs)]
+
+pub mod offline;
+pub mod phase;
+pub mod roles;
+
+pub use phase::Phase;
+pub use roles::{Developer, Planner, Reader, Review, Reviewer, Summarizer, Work};

@@ -1,0 +1,103 @@
+//! One trait per role, so the offline policy and LLM backends are interchangeable per role.
+
+use autokaggle_toolkit::models::cv::ModelSpec;
+use autokaggle_toolkit::{Dataset, Profile, Program};
+use serde::{Deserialize, Serialize};
+
+use crate::phase::Phase;
+
+/// What every role sees of the current phase.
+pub struct PhaseCx<'a> {
+    /// The phase.
+    pub phase: Phase,
+    /// The data as the phase receives it.
+    pub ds: &'a Dataset,
+    /// Its profile.
+    pub profile: &'a Profile,
+    /// The competition's overview text.
+    pub overview: &'a str,
+    /// The previous phase's report.
+    pub previous_report: &'a str,
+    /// The user's instructions, in force for this phase and later ones.
+    pub instructions: &'a [String],
+}
+
+/// What the developer hands over for a phase.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Work {
+    /// An analysis phase: nothing to run beyond the profile.
+    Analysis,
+    /// A program of toolkit calls (cleaning, features).
+    Program {
+        /// The steps.
+        program: Program,
+    },
+    /// The models to cross-validate and blend.
+    Models {
+        /// Number of CV folds.
+        folds: usize,
+        /// Candidates, in the order to try them while time remains.
+        candidates: Vec<ModelSpec>,
+    },
+}
+
+/// The reviewer's verdict on a phase.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Review {
+    /// Score 1..=5 per agent (planner, developer), with a reason each.
+    pub scores: Vec<(String, u8, String)>,
+    /// Suggestions for a redo or for later phases.
+    pub suggestions: Vec<String>,
+}
+
+impl Review {
+    /// The lowest score given.
+    pub fn min_score(&self) -> u8 {
+        self.scores.iter().map(|s| s.1).min().unwrap_or(5)
+    }
+}
+
+/// Evidence the reviewer and summarizer judge by: gates, step logs, scores.
+pub struct Outcome<'a> {
+    /// (gate name, passed, message).
+    pub gates: &'a [(String, bool, String)],
+    /// What each step did, printed.
+    pub steps: &'a [String],
+    /// (model, CV mean, CV std) for the modeling phase.
+    pub cv: &'a [(String, f64, f64)],
+    /// The trivial baseline's CV score, if modeled.
+    pub baseline: Option<f64>,
+    /// Attempts used.
+    pub attempts: usize,
+}
+
+/// Reads the competition and states it.
+pub trait Reader {
+    /// A summary of the competition: task, metric, data, what matters.
+    fn summarize(&self, cx: &PhaseCx) -> String;
+}
+
+/// Plans a phase in words.
+pub trait Planner {
+    /// At most a handful of steps, in words.
+    fn plan(&self, cx: &PhaseCx) -> String;
+}
+
+/// Turns a plan into work; repairs it from gate or run errors.
+pub trait Developer {
+    /// The phase's work. `feedback` lists earlier attempts' errors and failed gates, oldest first.
+    fn develop(&self, cx: &PhaseCx, plan: &str, feedback: &[String]) -> Work;
+}
+
+/// Scores a phase from its evidence.
+pub trait Reviewer {
+    /// The review.
+    fn review(&self, cx: &PhaseCx, outcome: &Outcome) -> Review;
+}
+
+/// Writes a phase's report.
+pub trait Summarizer {
+    /// Markdown.
+    fn summarize(&self, cx: &PhaseCx, plan: &str, outcome: &Outcome, review: &Review) -> String;
+}

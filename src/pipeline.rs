@@ -1,0 +1,362 @@
+//! The orchestrator: six phases, each planner -> developer -> gates -> reviewer -> summarizer, with
+//! failed gates fed back to the developer a bounded number of times, and a safe fallback so every run
+//! ends with a submission.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use autokaggle_agents::offline::OfflinePolicy;
+use autokaggle_agents::phase::PHASES;
+use autokaggle_agents::roles::{Outcome, PhaseCx};
+use autokaggle_agents::{Developer, Phase, Planner, Reader, Review, Reviewer, Summarizer, Work};
+use autokaggle_toolkit::models::cv::{self, CvResult, ModelSpec};
+use autokaggle_toolkit::models::problem::Problem;
+use autokaggle_toolkit::models::submission;
+use autokaggle_toolkit::spec::{self, Resolved};
+use autokaggle_toolkit::tool::Category;
+use autokaggle_toolkit::{Dataset, Profile, Program, Step, frame};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::gates::{self, GateCx, Verdict};
+use crate::store::RunDir;
+
+/// Attempts per phase before the safe fallback.
+pub const MAX_ATTEMPTS: usize = 3;
+
+/// How to run.
+#[derive(Clone, Debug)]
+pub struct RunConfig {
+    /// Competition folder.
+    pub competition: PathBuf,
+    /// Where run directories go.
+    pub out: PathBuf,
+    /// Seconds for the whole run; the model search stops trying candidates when it would exceed it.
+    pub time_budget: f64,
+    /// Seed for folds and models.
+    pub seed: u64,
+    /// Print progress to stderr.
+    pub progress: bool,
+}
+
+/// One phase's line in the final table.
+#[derive(Clone, Debug, Serialize)]
+pub struct PhaseSummary {
+    /// The phase.
+    pub phase: Phase,
+    /// Gates passed.
+    pub passed: usize,
+    /// Gates run.
+    pub gates: usize,
+    /// Attempts used.
+    pub attempts: usize,
+    /// Whether the safe fallback produced the result.
+    pub fallback: bool,
+    /// Seconds.
+    pub seconds: f64,
+}
+
+/// What a run produced.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunSummary {
+    /// The run directory.
+    pub run_dir: PathBuf,
+    /// The submission file.
+    pub submission: PathBuf,
+    /// Per phase.
+    pub phases: Vec<PhaseSummary>,
+    /// (model, CV mean, CV std).
+    pub cv: Vec<(String, f64, f64)>,
+    /// The blend's out-of-fold score and weights.
+    pub blend: (f64, Vec<(String, f64)>),
+    /// The trivial baseline.
+    pub baseline: f64,
+    /// Metric name.
+    pub metric: String,
+    /// Total seconds.
+    pub seconds: f64,
+}
+
+struct Progress(bool);
+
+impl Progress {
+    fn say(&self, msg: &str) {
+        if self.0 {
+            eprintln!("{msg}");
+        }
+    }
+}
+
+/// The roles a run uses (all offline for now; LLM backends plug in per role).
+pub struct Roles {
+    /// Reader.
+    pub reader: Box<dyn Reader>,
+    /// Planner.
+    pub planner: Box<dyn Planner>,
+    /// Developer.
+    pub developer: Box<dyn Developer>,
+    /// Reviewer.
+    pub reviewer: Box<dyn Reviewer>,
+    /// Summarizer.
+    pub summarizer: Box<dyn Summarizer>,
+}
+
+impl Default for Roles {
+    fn default() -> Self {
+        Self {
+            reader: Box::new(OfflinePolicy),
+            planner: Box::new(OfflinePolicy),
+            developer: Box::new(OfflinePolicy),
+            reviewer: Box::new(OfflinePolicy),
+            summarizer: Box::new(OfflinePolicy),
+        }
+    }
+}
+
+/// Runs every phase on a competition folder.
+pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
+    let resolved = spec::resolve(&cfg.competition)?;
+    let ds = Dataset::load(&resolved)?;
+    let overview = std::fs::read_to_string(resolved.path(&resolved.spec.files.overview)).unwrap_or_default();
+    run_dataset(cfg, &resolved, ds, &overview, &Roles::default())
+}
+
+/// The modeling phase's products.
+struct Modeled {
+    results: Vec<CvResult>,
+    blend: cv::Blend,
+    baseline: f64,
+    submission: frame::DataFrame,
+}
+
+/// Runs every phase on a loaded dataset.
+pub fn run_dataset(cfg: &RunConfig, resolved: &Resolved, mut ds: Dataset, overview: &str, roles: &Roles) -> Result<RunSummary> {
+    let start = Instant::now();
+    let say = Progress(cfg.progress);
+    let dir = RunDir::create(&cfg.out, &ds.spec.name)?;
+    say.say(&format!("run directory: {}", dir.path.display()));
+    dir.write_json("spec.json", &json!({"spec": ds.spec, "data_dir": resolved.data_dir, "notes": ds.notes}))?;
+    let mut previous_report = String::new();
+    let mut summaries = Vec::new();
+    let mut modeled: Option<Modeled> = None;
+    let instructions: Vec<String> = Vec::new();
+    for (pi, &phase) in PHASES.iter().enumerate() {
+        let t0 = Instant::now();
+        let pdir = phase.dir_name();
+        say.say(&format!("[{}/6] {}", pi + 1, phase.title()));
+        let profile = Profile::of(&ds)?;
+        let cx = PhaseCx { phase, ds: &ds, profile: &profile, overview, previous_report: &previous_report, instructions: &instructions };
+        let mut plan = roles.planner.plan(&cx);
+        if phase == Phase::UnderstandBackground {
+            plan = format!("{}\n\n{plan}", roles.reader.summarize(&cx));
+        }
+        dir.write(&format!("{pdir}/plan.md"), &plan)?;
+        let mut feedback: Vec<String> = Vec::new();
+        let mut log = String::new();
+        let mut attempt = 0;
+        let mut fallback = false;
+        let (next, verdicts, steps) = loop {
+            attempt += 1;
+            let work = if attempt > MAX_ATTEMPTS {
+                fallback = true;
+                safe_work(phase)
+            } else {
+                roles.developer.develop(&cx, &plan, &feedback)
+            };
+            dir.write_json(&format!("{pdir}/program.json"), &work)?;
+            match execute(cfg, &dir, &pdir, phase, &ds, &work, &say, start) {
+                Ok((out, logs, m)) => {
+                    let files = (dir.path.join(format!("{pdir}/train.parquet")), dir.path.join(format!("{pdir}/test.parquet")));
+                    let written = matches!(work, Work::Program { .. }).then(|| (files.0.as_path(), files.1.as_path()));
+                    let gcx = GateCx {
+                        phase,
+                        before: &ds,
+                        after: &out,
+                        logs: &logs,
+                        files: written,
+                        submission: m.as_ref().map(|m| &m.submission),
+                        cv: m.as_ref().map(|m| (best_score(m), m.baseline, ds.spec.metric.higher_is_better())),
+                    };
+                    let verdicts = gates::check(&gcx);
+                    let steps: Vec<String> = logs.iter().map(ToString::to_string).collect();
+                    for s in &steps {
+                        log.push_str(&format!("attempt {attempt}: {s}\n"));
+                    }
+                    let failed: Vec<&Verdict> = verdicts.iter().filter(|v| !v.passed).collect();
+                    if failed.is_empty() || fallback {
+                        if let Some(m) = m {
+                            modeled = Some(m);
+                        }
+                        break (out, verdicts, steps);
+                    }
+                    for f in failed {
+                        say.say(&format!("  gate {} failed: {}", f.gate, f.message));
+                        log.push_str(&format!("attempt {attempt}: gate {} failed: {}\n", f.gate, f.message));
+                        feedback.push(format!("gate {}: {}", f.gate, f.message));
+                    }
+                }
+                Err(e) => {
+                    let msg = format!("{e:#}");
+                    say.say(&format!("  attempt {attempt} failed: {msg}"));
+                    log.push_str(&format!("attempt {attempt}: error: {msg}\n"));
+                    if fallback {
+                        bail!("{}: even the safe fallback failed: {msg}", phase.title());
+                    }
+                    feedback.push(msg);
+                }
+            }
+        };
+        let cv_rows: Vec<(String, f64, f64)> =
+            modeled.as_ref().filter(|_| phase == Phase::ModelBuilding).map(|m| m.results.iter().map(|r| (r.model.name.clone(), r.mean, r.std)).collect()).unwrap_or_default();
+        let gate_rows: Vec<(String, bool, String)> = verdicts.iter().map(|v| (v.gate.to_string(), v.passed, v.message.clone())).collect();
+        let outcome = Outcome {
+            gates: &gate_rows,
+            steps: &steps,
+            cv: &cv_rows,
+            baseline: modeled.as_ref().filter(|_| phase == Phase::ModelBuilding).map(|m| m.baseline),
+            attempts: attempt,
+        };
+        let review: Review = roles.reviewer.review(&cx, &outcome);
+        let mut report = roles.summarizer.summarize(&cx, &plan, &outcome, &review);
+        if matches!(phase, Phase::PreliminaryEda | Phase::InDepthEda) {
+            report.push_str(&format!("\n## Data profile\n\n```\n{profile}```\n"));
+            dir.write(&format!("{pdir}/profile.txt"), &profile.to_string())?;
+        }
+        dir.write_json(&format!("{pdir}/gates.json"), &verdicts)?;
+        dir.write_json(&format!("{pdir}/review.json"), &review)?;
+        dir.write(&format!("{pdir}/output.log"), &log)?;
+        dir.write(&format!("{pdir}/report.md"), &report)?;
+        let passed = verdicts.iter().filter(|v| v.passed).count();
+        summaries.push(PhaseSummary { phase, passed, gates: verdicts.len(), attempts: attempt, fallback, seconds: t0.elapsed().as_secs_f64() });
+        dir.write_json("state.json", &json!({"finished": summaries.iter().map(|s| s.phase).collect::<Vec<_>>(), "phases": summaries}))?;
+        previous_report = report;
+        ds = next;
+    }
+    let m = modeled.context("the modeling phase produced no submission")?;
+    let sub_path = dir.path.join("submission.csv");
+    frame::write_csv(&m.submission, &sub_path)?;
+    let summary = RunSummary {
+        run_dir: dir.path.clone(),
+        submission: sub_path,
+        cv: m.results.iter().map(|r| (r.model.name.clone(), r.mean, r.std)).collect(),
+        blend: (m.blend.score, m.results.iter().zip(&m.blend.weights).map(|(r, w)| (r.model.name.clone(), *w)).collect()),
+        baseline: m.baseline,
+        metric: format!("{:?}", ds.spec.metric),
+        phases: summaries,
+        seconds: start.elapsed().as_secs_f64(),
+    };
+    let mut final_report = String::new();
+    for p in PHASES {
+        final_report.push_str(&std::fs::read_to_string(dir.path.join(format!("{}/report.md", p.dir_name()))).unwrap_or_default());
+        final_report.push('\n');
+    }
+    final_report.push_str(&format!("\n# Result\n\n{}\n", table(&summary)));
+    dir.write("report.md", &final_report)?;
+    dir.write_json("summary.json", &summary)?;
+    Ok(summary)
+}
+
+fn best_score(m: &Modeled) -> f64 {
+    m.blend.score
+}
+
+/// The work that always passes the gates: impute and encode everything, one default model.
+fn safe_work(phase: Phase) -> Work {
+    match phase {
+        Phase::DataCleaning => Work::Program { program: Program { steps: vec![Step::new("fill_missing", json!({"strategy": "median"}))] } },
+        Phase::FeatureEngineering => Work::Program {
+            program: Program {
+                steps: vec![
+                    Step::new("ordinal_encode", json!({})),
+                    Step::new("fill_missing", json!({"strategy": "median"})),
+                ],
+            },
+        },
+        Phase::ModelBuilding => Work::Models { folds: 3, candidates: vec![ModelSpec { name: "gbm_default".into(), params: Default::default() }] },
+        _ => Work::Analysis,
+    }
+}
+
+type Executed = (Dataset, Vec<autokaggle_toolkit::StepLog>, Option<Modeled>);
+
+#[allow(clippy::too_many_arguments)]
+fn execute(cfg: &RunConfig, dir: &RunDir, pdir: &str, phase: Phase, ds: &Dataset, work: &Work, say: &Progress, start: Instant) -> Result<Executed> {
+    match work {
+        Work::Analysis => Ok((ds.clone(), vec![], None)),
+        Work::Program { program } => {
+            let allowed = match phase {
+                Phase::DataCleaning => [Category::Cleaning].as_slice(),
+                _ => [Category::Cleaning, Category::Features].as_slice(),
+            };
+            program.validate(ds, Some(allowed), cfg.seed)?;
+            let n = program.steps.len();
+            let (out, logs) = program.run(ds, cfg.seed, &mut |i, t| say.say(&format!("  step {}/{n}: {t}", i + 1)))?;
+            frame::write_parquet(&out.train, &dir.path.join(format!("{pdir}/train.parquet")))?;
+            frame::write_parquet(&out.test, &dir.path.join(format!("{pdir}/test.parquet")))?;
+            Ok((out, logs, None))
+        }
+        Work::Models { folds, candidates } => {
+            let m = model(cfg, ds, *folds, candidates, say, start)?;
+            Ok((ds.clone(), vec![], Some(m)))
+        }
+    }
+}
+
+fn model(cfg: &RunConfig, ds: &Dataset, folds: usize, candidates: &[ModelSpec], say: &Progress, start: Instant) -> Result<Modeled> {
+    let p = Problem::from_dataset(ds)?;
+    let fold = cv::fold_ids(&p, folds, cfg.seed);
+    let baseline = cv::baseline(&p);
+    let mut results: Vec<CvResult> = Vec::new();
+    for (i, c) in candidates.iter().enumerate() {
+        // Stop trying candidates when the last one's time would overrun the budget (the refit included).
+        if let Some(last) = results.last() {
+            let projected = start.elapsed().as_secs_f64() + last.seconds * (1.0 + 1.0 / folds as f64) * 1.2;
+            if projected > cfg.time_budget {
+                say.say(&format!("  time budget: skipping {} remaining candidate(s)", candidates.len() - i));
+                break;
+            }
+        }
+        let r = cv::cross_validate(&p, c, &fold, cfg.seed, &mut |f| say.say(&format!("  {} fold {}/{folds}", c.name, f + 1)))?;
+        say.say(&format!("  {}: CV {:.5} ± {:.5} ({:.1}s)", c.name, r.mean, r.std, r.seconds));
+        results.push(r);
+    }
+    let blend = cv::greedy_blend(&p, &results, 20);
+    say.say(&format!("  blend: OOF {:.5} (baseline {baseline:.5}); refitting on all of train", blend.score));
+    let mut preds = Vec::new();
+    for (r, w) in results.iter().zip(&blend.weights) {
+        preds.push(if *w > 0.0 { cv::refit_predict(&p, &r.model, cfg.seed)? } else { vec![vec![0.0; p.test_rows]; p.y.len()] });
+    }
+    let pred = cv::blend_predictions(&preds, &blend.weights);
+    let submission = submission::build(ds, &p, &pred)?;
+    Ok(Modeled { results, blend, baseline, submission })
+}
+
+/// The final summary table, printed.
+pub fn table(s: &RunSummary) -> String {
+    let mut t = String::from("| phase | gates passed | attempts | seconds |\n|---|---|---|---|\n");
+    for p in &s.phases {
+        t.push_str(&format!(
+            "| {} | {}/{} | {}{} | {:.1} |\n",
+            p.phase.title(),
+            p.passed,
+            p.gates,
+            p.attempts,
+            if p.fallback { " (fallback)" } else { "" },
+            p.seconds
+        ));
+    }
+    t.push_str(&format!("\n| model | CV {} (mean ± std) |\n|---|---|\n", s.metric));
+    for (m, mean, std) in &s.cv {
+        t.push_str(&format!("| {m} | {mean:.5} ± {std:.5} |\n"));
+    }
+    let weights: Vec<String> = s.blend.1.iter().filter(|w| w.1 > 0.0).map(|(m, w)| format!("{m} {w:.2}")).collect();
+    t.push_str(&format!("| blend ({}) | {:.5} (out-of-fold) |\n| trivial baseline | {:.5} |\n", weights.join(", "), s.blend.0, s.baseline));
+    t.push_str(&format!("\ntotal {:.1}s; submission: {}\n", s.seconds, s.submission.display()));
+    t
+}
+
+/// Whether a path looks like a run directory.
+pub fn is_run_dir(p: &Path) -> bool {
+    p.join("state.json").exists()
+}

@@ -1,0 +1,45 @@
+//! The run directory: every file written atomically (temporary name, then rename), so a killed run
+//! never leaves a truncated file behind.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+/// A run's folder.
+pub struct RunDir {
+    /// Its path.
+    pub path: PathBuf,
+}
+
+impl RunDir {
+    /// Creates `<out>/<competition>-<UTC timestamp>` (with a suffix if it exists).
+    pub fn create(out: &Path, competition: &str) -> Result<Self> {
+        let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S").to_string();
+        let mut path = out.join(format!("{competition}-{stamp}"));
+        let mut i = 1;
+        while path.exists() {
+            path = out.join(format!("{competition}-{stamp}-{i}"));
+            i += 1;
+        }
+        std::fs::create_dir_all(&path).with_context(|| format!("creating run directory {}", path.display()))?;
+        Ok(Self { path })
+    }
+
+    /// Writes text atomically at a path relative to the run directory.
+    pub fn write(&self, rel: &str, text: &str) -> Result<PathBuf> {
+        let p = self.path.join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let tmp = p.with_extension("tmp");
+        std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
+        std::fs::rename(&tmp, &p).with_context(|| format!("renaming to {}", p.display()))?;
+        Ok(p)
+    }
+
+    /// Writes pretty JSON atomically.
+    pub fn write_json<T: Serialize>(&self, rel: &str, v: &T) -> Result<PathBuf> {
+        self.write(rel, &serde_json::to_string_pretty(v)?)
+    }
+}

@@ -1,0 +1,184 @@
+//! K-fold cross-validation with out-of-fold predictions, refits on all of train, and a greedy blend
+//! of models chosen on the out-of-fold predictions.
+
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use super::gbm::{Gbm, GbmParams};
+use super::metrics::{better, score};
+use super::problem::Problem;
+use crate::error::Result;
+use crate::folds;
+
+/// A model the search may try.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ModelSpec {
+    /// Display name, e.g. `gbm_deep`.
+    pub name: String,
+    /// Gradient-boosting settings.
+    pub params: GbmParams,
+}
+
+/// One model's cross-validation.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CvResult {
+    /// The model.
+    pub model: ModelSpec,
+    /// Metric per fold.
+    pub fold_scores: Vec<f64>,
+    /// Mean of the fold scores.
+    pub mean: f64,
+    /// Standard deviation of the fold scores.
+    pub std: f64,
+    /// Metric on all out-of-fold predictions together.
+    pub oof_score: f64,
+    /// Out-of-fold predictions (one vector per output).
+    #[serde(skip)]
+    pub oof: Vec<Vec<f64>>,
+    /// Seconds spent.
+    pub seconds: f64,
+}
+
+fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Fits one booster per output on `train_rows` and predicts `x_pred` (`n_pred` rows).
+fn fit_predict(p: &Problem, spec: &ModelSpec, train_rows: &[usize], x_pred: &[f64], n_pred: usize, seed: u64) -> Result<Vec<Vec<f64>>> {
+    let x = p.subset(&p.x_train, p.rows, train_rows);
+    let k = p.features.len();
+    let mut out = Vec::with_capacity(p.y.len());
+    for y in &p.y {
+        let yy: Vec<f64> = train_rows.iter().map(|&i| y[i]).collect();
+        let model = Gbm::fit(&x, train_rows.len(), k, &yy, p.is_classification(), &spec.params, seed)?;
+        let raw = model.predict_raw(x_pred, n_pred);
+        out.push(if p.is_classification() { raw.into_iter().map(sigmoid).collect() } else { raw });
+    }
+    if p.task == crate::spec::Task::Multiclass && out.len() > 2 {
+        normalise_rows(&mut out);
+    }
+    Ok(out)
+}
+
+/// Makes one-vs-rest probabilities sum to 1 per row.
+fn normalise_rows(p: &mut [Vec<f64>]) {
+    for i in 0..p[0].len() {
+        let s: f64 = p.iter().map(|c| c[i]).sum();
+        if s > 0.0 {
+            p.iter_mut().for_each(|c| c[i] /= s);
+        }
+    }
+}
+
+/// The fold of each train row (stratified for classification), seeded.
+pub fn fold_ids(p: &Problem, k: usize, seed: u64) -> Vec<usize> {
+    folds::assign(p.rows, k, seed, p.strata.as_deref())
+}
+
+/// Cross-validates a model; `progress` hears each fold index.
+pub fn cross_validate(p: &Problem, spec: &ModelSpec, fold: &[usize], seed: u64, progress: &mut dyn FnMut(usize)) -> Result<CvResult> {
+    let start = Instant::now();
+    let k = fold.iter().max().map_or(1, |m| m + 1);
+    let mut oof = vec![vec![0.0; p.rows]; p.y.len()];
+    let mut fold_scores = Vec::new();
+    for f in 0..k {
+        progress(f);
+        let train_rows: Vec<usize> = (0..p.rows).filter(|&i| fold[i] != f).collect();
+        let val_rows: Vec<usize> = (0..p.rows).filter(|&i| fold[i] == f).collect();
+        let xv = p.subset(&p.x_train, p.rows, &val_rows);
+        let pred = fit_predict(p, spec, &train_rows, &xv, val_rows.len(), seed + f as u64)?;
+        for (o, col) in pred.iter().enumerate() {
+            for (j, &i) in val_rows.iter().enumerate() {
+                oof[o][i] = col[j];
+            }
+        }
+        let yv: Vec<Vec<f64>> = p.y.iter().map(|y| val_rows.iter().map(|&i| y[i]).collect()).collect();
+        fold_scores.push(score(p.metric, &yv, &pred));
+    }
+    let mean = fold_scores.iter().sum::<f64>() / k as f64;
+    let std = (fold_scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / k as f64).sqrt();
+    let oof_score = score(p.metric, &p.y, &oof);
+    Ok(CvResult { model: spec.clone(), fold_scores, mean, std, oof_score, oof, seconds: start.elapsed().as_secs_f64() })
+}
+
+/// Refits on all of train and predicts test.
+pub fn refit_predict(p: &Problem, spec: &ModelSpec, seed: u64) -> Result<Vec<Vec<f64>>> {
+    let all: Vec<usize> = (0..p.rows).collect();
+    fit_predict(p, spec, &all, &p.x_test, p.test_rows, seed)
+}
+
+/// The score of predicting the train prior for every row (majority class / mean): what any model
+/// must beat.
+pub fn baseline(p: &Problem) -> f64 {
+    let prior: Vec<Vec<f64>> = p
+        .y
+        .iter()
+        .map(|y| {
+            let m = y.iter().sum::<f64>() / y.len().max(1) as f64;
+            vec![m; y.len()]
+        })
+        .collect();
+    score(p.metric, &p.y, &prior)
+}
+
+/// A blend: weights per model (summing to 1) and its out-of-fold score.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Blend {
+    /// Weight of each model, in the order given.
+    pub weights: Vec<f64>,
+    /// The blend's out-of-fold score.
+    pub score: f64,
+}
+
+/// Greedy forward selection with replacement (Caruana et al.): add the model that most improves the
+/// out-of-fold score, up to `rounds` times.
+pub fn greedy_blend(p: &Problem, results: &[CvResult], rounds: usize) -> Blend {
+    let m = results.len();
+    let mut counts = vec![0usize; m];
+    let mut current: Option<(Vec<Vec<f64>>, f64)> = None;
+    for _ in 0..rounds {
+        let mut best: Option<(usize, Vec<Vec<f64>>, f64)> = None;
+        for (i, r) in results.iter().enumerate() {
+            let total: usize = counts.iter().sum();
+            let cand: Vec<Vec<f64>> = match &current {
+                None => r.oof.clone(),
+                Some((c, _)) => c
+                    .iter()
+                    .zip(&r.oof)
+                    .map(|(cc, rr)| cc.iter().zip(rr).map(|(a, b)| (a * total as f64 + b) / (total + 1) as f64).collect())
+                    .collect(),
+            };
+            let s = score(p.metric, &p.y, &cand);
+            if best.as_ref().is_none_or(|b| better(p.metric, s, b.2)) {
+                best = Some((i, cand, s));
+            }
+        }
+        let Some((i, cand, s)) = best else { break };
+        if let Some((_, cs)) = &current
+            && !better(p.metric, s, *cs)
+        {
+            break;
+        }
+        counts[i] += 1;
+        current = Some((cand, s));
+    }
+    let total: usize = counts.iter().sum::<usize>().max(1);
+    Blend { weights: counts.iter().map(|&c| c as f64 / total as f64).collect(), score: current.map_or(f64::NAN, |c| c.1) }
+}
+
+/// Weighted average of prediction matrices.
+pub fn blend_predictions(preds: &[Vec<Vec<f64>>], weights: &[f64]) -> Vec<Vec<f64>> {
+    let mut out = vec![vec![0.0; preds[0][0].len()]; preds[0].len()];
+    for (p, &w) in preds.iter().zip(weights) {
+        if w == 0.0 {
+            continue;
+        }
+        for (o, col) in p.iter().enumerate() {
+            for (i, v) in col.iter().enumerate() {
+                out[o][i] += w * v;
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,125 @@
+//! A modeling problem: the feature matrix of train and test, and the targets in the model's space
+//! (0/1 indicators per class or label, or values; log1p values for RMSE of logs).
+
+use std::collections::BTreeSet;
+
+use crate::dataset::Dataset;
+use crate::error::{Result, ToolkitError};
+use crate::frame::{self, Kind};
+use crate::spec::{Metric, Task};
+
+/// Everything a model needs, converted once.
+pub struct Problem {
+    /// Feature names, in matrix column order.
+    pub features: Vec<String>,
+    /// Train matrix, column-major, NaN for missing.
+    pub x_train: Vec<f64>,
+    /// Train rows.
+    pub rows: usize,
+    /// Test matrix, column-major.
+    pub x_test: Vec<f64>,
+    /// Test rows.
+    pub test_rows: usize,
+    /// Targets, one vector per output.
+    pub y: Vec<Vec<f64>>,
+    /// Class labels as train spells them (binary: [negative, positive]; multiclass: one per output).
+    pub classes: Vec<String>,
+    /// The task.
+    pub task: Task,
+    /// The metric.
+    pub metric: Metric,
+    /// Whether outputs are log1p of the target (RMSE of logs).
+    pub log_target: bool,
+    /// Class index of each row for stratified folds (None for regression).
+    pub strata: Option<Vec<i64>>,
+}
+
+/// Sorts labels numerically when they all parse as numbers, else as text.
+pub fn sort_labels(labels: &mut [String]) {
+    if labels.iter().all(|l| l.parse::<f64>().is_ok()) {
+        labels.sort_by(|a, b| a.parse::<f64>().unwrap_or(0.0).total_cmp(&b.parse::<f64>().unwrap_or(0.0)));
+    } else {
+        labels.sort();
+    }
+}
+
+impl Problem {
+    /// Builds the matrices; every feature must be numeric by now (the feature gates see to it).
+    pub fn from_dataset(ds: &Dataset) -> Result<Self> {
+        let features = ds.features();
+        if features.is_empty() {
+            return Err(ToolkitError::data("no feature columns left to model with"));
+        }
+        for c in &features {
+            if !matches!(frame::kind(&ds.train, c)?, Kind::Numeric | Kind::Bool) {
+                return Err(ToolkitError::data(format!("feature `{c}` is not numeric; encode it before modeling")));
+            }
+        }
+        let spec = &ds.spec;
+        let rows = ds.train.height();
+        let mut classes = Vec::new();
+        let mut log_target = false;
+        let (y, strata) = match spec.task {
+            Task::Binary | Task::Multiclass => {
+                let labels = frame::strs(&ds.train, &spec.targets[0])?;
+                let set: BTreeSet<&String> = labels.iter().flatten().collect();
+                classes = set.into_iter().cloned().collect();
+                sort_labels(&mut classes);
+                let idx: Vec<i64> =
+                    labels.iter().map(|l| l.as_ref().and_then(|l| classes.iter().position(|c| c == l)).map_or(-1, |i| i as i64)).collect();
+                let outputs = if spec.task == Task::Binary || classes.len() == 2 {
+                    vec![idx.iter().map(|&i| f64::from(u8::from(i == 1))).collect()]
+                } else {
+                    (0..classes.len()).map(|k| idx.iter().map(|&i| f64::from(u8::from(i == k as i64))).collect()).collect()
+                };
+                (outputs, Some(idx))
+            }
+            Task::MultiLabel => {
+                let ys: Vec<Vec<f64>> = spec
+                    .targets
+                    .iter()
+                    .map(|t| Ok(frame::f64s(&ds.train, t)?.into_iter().map(|v| f64::from(u8::from(v.unwrap_or(0.0) > 0.5))).collect()))
+                    .collect::<Result<_>>()?;
+                let strata = (0..rows).map(|i| ys.iter().position(|y| y[i] > 0.5).map_or(-1, |k| k as i64)).collect();
+                (ys, Some(strata))
+            }
+            Task::Regression => {
+                let v = frame::f64s(&ds.train, &spec.targets[0])?;
+                log_target = spec.metric == Metric::RmseOfLogs;
+                if log_target && v.iter().flatten().any(|x| *x <= -1.0) {
+                    return Err(ToolkitError::data("RMSE of logs needs a target above -1"));
+                }
+                let y = v.into_iter().map(|x| x.map_or(f64::NAN, |x| if log_target { x.ln_1p() } else { x })).collect();
+                (vec![y], None)
+            }
+        };
+        Ok(Self {
+            x_train: frame::matrix_col_major(&ds.train, &features)?,
+            x_test: frame::matrix_col_major(&ds.test, &features)?,
+            rows,
+            test_rows: ds.test.height(),
+            features,
+            y,
+            classes,
+            task: spec.task,
+            metric: spec.metric,
+            log_target,
+            strata,
+        })
+    }
+
+    /// Whether the outputs are probabilities (classification and multi-label).
+    pub fn is_classification(&self) -> bool {
+        self.task != Task::Regression
+    }
+
+    /// The columns of a column-major matrix restricted to `rows`.
+    pub fn subset(&self, x: &[f64], n: usize, rows: &[usize]) -> Vec<f64> {
+        let mut out = Vec::with_capacity(rows.len() * self.features.len());
+        for j in 0..self.features.len() {
+            let col = &x[j * n..(j + 1) * n];
+            out.extend(rows.iter().map(|&i| col[i]));
+        }
+        out
+    }
+}
