@@ -50,6 +50,50 @@ pub enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Build a small competition from a dataset shipped inside a dependency and run it end to end.
+    Demo {
+        /// Where the demo competition and its run directory go.
+        #[arg(long, default_value = "runs")]
+        out: PathBuf,
+        /// Seed for the split, folds and models.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Hold out part of train for every competition with data, run, and score the holdout.
+    Bench {
+        /// Folder of competitions (each with a competition.toml or raw files).
+        #[arg(long, default_value = "competitions")]
+        competitions: PathBuf,
+        /// Fraction of train held out as labelled test.
+        #[arg(long, default_value_t = 0.2)]
+        holdout: f64,
+        /// Seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Where run directories go.
+        #[arg(long, default_value = "runs/bench")]
+        out: PathBuf,
+        /// Write the markdown table here too.
+        #[arg(long)]
+        table: Option<PathBuf>,
+        /// Seconds per run.
+        #[arg(long, default_value_t = 50.0)]
+        time_budget: f64,
+    },
+    /// One bench run, in this process, printed as JSON (used by `bench`).
+    #[command(hide = true)]
+    BenchOne {
+        #[arg(long)]
+        competition: PathBuf,
+        #[arg(long)]
+        holdout: f64,
+        #[arg(long)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        time_budget: f64,
+    },
     /// List the phase gates.
     Gates,
     /// Apply a program (JSON list of tool calls) to a competition and write the result as Parquet/CSV.
@@ -122,6 +166,31 @@ pub fn run(cli: Cli) -> Result<()> {
             let summary = crate::pipeline::run(&cfg)?;
             println!("{}", crate::pipeline::table(&summary));
             println!("report: {}", summary.run_dir.join("report.md").display());
+            Ok(())
+        }
+        Command::Demo { out, seed } => {
+            let (summary, accuracy, dir) = crate::demo::run(&out, seed, true)?;
+            println!("{}", crate::pipeline::table(&summary));
+            println!("demo competition: {}", dir.display());
+            println!("accuracy on the hidden test labels: {accuracy:.4}");
+            println!("submission: {}\nreport: {}", summary.submission.display(), summary.run_dir.join("report.md").display());
+            Ok(())
+        }
+        Command::Bench { competitions, holdout, seed, out, table, time_budget } => {
+            if !(0.05..=0.5).contains(&holdout) {
+                bail!("--holdout {holdout} is outside 0.05..=0.5");
+            }
+            let rows = crate::bench::bench_all(&competitions, holdout, seed, &out, time_budget)?;
+            let t = crate::bench::table(&rows, holdout);
+            println!("{t}");
+            if let Some(p) = table {
+                std::fs::write(&p, &t).with_context(|| format!("writing {}", p.display()))?;
+            }
+            Ok(())
+        }
+        Command::BenchOne { competition, holdout, seed, out, time_budget } => {
+            let row = crate::bench::bench_one(&competition, holdout, seed, &out, time_budget)?;
+            println!("{}", serde_json::to_string(&row)?);
             Ok(())
         }
         Command::Gates => {

@@ -1,7 +1,9 @@
 //! AutoKaggle-rs: carries a tabular Kaggle competition phase by phase to a valid submission.
 //! The binary is glue over this library, the toolkit crate and the agents crate.
 
+pub mod bench;
 pub mod cli;
+pub mod demo;
 pub mod gates;
 pub mod inspect;
 pub mod pipeline;

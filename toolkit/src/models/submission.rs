@@ -69,5 +69,19 @@ fn spelling(ds: &Dataset, target: &str, classes: &[String]) -> Result<Vec<String
             by_lower.entry(s.to_lowercase()).or_insert(s);
         }
     }
-    Ok(classes.iter().map(|c| by_lower.get(&c.to_lowercase()).cloned().unwrap_or_else(|| c.clone())).collect())
+    // A label the sample never shows follows the sample's capitalisation (Kaggle's `True`/`False`
+    // where Polars reads booleans as `true`/`false`).
+    let capitalised = by_lower.values().any(|s| s.chars().next().is_some_and(char::is_uppercase));
+    Ok(classes
+        .iter()
+        .map(|c| {
+            by_lower.get(&c.to_lowercase()).cloned().unwrap_or_else(|| {
+                let mut ch = c.chars();
+                match ch.next() {
+                    Some(f) if capitalised && f.is_lowercase() => f.to_uppercase().chain(ch).collect(),
+                    _ => c.clone(),
+                }
+            })
+        })
+        .collect())
 }
