@@ -32,14 +32,14 @@ pub enum ToolkitError {
         message: String,
     },
     /// A program step failed; wraps the step's own error.
-    #[error("step {step} (`{tool}`): {source}")]
+    #[error("step {step} (`{tool}`): {inner}")]
     Step {
         /// 1-based index of the step in the program.
         step: usize,
         /// The step's tool name.
         tool: String,
         /// The underlying error.
-        source: Box<ToolkitError>,
+        inner: Box<ToolkitError>,
     },
     /// A data problem found while running (e.g. a frame that is empty or a model that cannot fit).
     #[error("{0}")]

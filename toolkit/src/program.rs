@@ -94,7 +94,7 @@ fn step_err(i: usize, tool: &str, e: ToolkitError) -> ToolkitError {
     ToolkitError::Step {
         step: i + 1,
         tool: tool.to_string(),
-        source: Box::new(e),
+        inner: Box::new(e),
     }
 }
 

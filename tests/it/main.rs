@@ -1,0 +1,4 @@
+//! End-to-end tests of the binary and the orchestrator.
+
+mod cli;
+mod pipeline;
