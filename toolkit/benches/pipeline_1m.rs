@@ -1,0 +1,76 @@
+//! The 1M-row benchmark: read a mixed-type CSV, profile it, fill missing values, one-hot and
+//! target-encode, scale, and write Parquet, reporting wall time per step and peak memory.
+//! `cargo bench -p autokaggle-toolkit --bench pipeline_1m [-- ROWS]`; the same steps in pandas are in
+//! bench/pandas_1m.py, and bench/make_data.py writes the shared input.
+
+use std::path::Path;
+use std::time::Instant;
+
+use autokaggle_toolkit::spec::{CompetitionSpec, Files, Metric, Submission, Task};
+use autokaggle_toolkit::{Dataset, Profile, Program, frame};
+
+fn peak_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let input = std::env::args().skip(1).find(|a| a.ends_with(".csv")).unwrap_or_else(|| "bench/data_1m.csv".into());
+    let path = Path::new(&input);
+    if !path.exists() {
+        eprintln!("{} not found: run `python3 bench/make_data.py` first", path.display());
+        std::process::exit(2);
+    }
+    let total = Instant::now();
+    let mut t = Instant::now();
+    let mut lap = |name: &str| {
+        println!("{name:<22} {:>8.3} s", t.elapsed().as_secs_f64());
+        t = Instant::now();
+    };
+    let df = frame::read_csv(path).expect("read");
+    lap("read_csv");
+    let spec = CompetitionSpec {
+        name: "bench".into(),
+        data: None,
+        id: "id".into(),
+        targets: vec!["target".into()],
+        task: Task::Binary,
+        metric: Metric::RocAuc,
+        submission: Submission::Probabilities,
+        files: Files::default(),
+    };
+    // The whole file is "train"; an empty-feature test keeps the Dataset's invariants cheap.
+    let test = frame::drop_cols(&frame::head(&df, 1000), &["target".to_string()]);
+    let sample = frame::select(&test, &["id".to_string()]).expect("id");
+    let ds = Dataset { train: df, test, sample, spec, notes: vec![] };
+    let profile = Profile::of(&ds).expect("profile");
+    std::hint::black_box(&profile);
+    lap("profile");
+    let program = Program::from_json(
+        r#"[
+        {"tool": "fill_missing", "args": {"strategy": "auto"}},
+        {"tool": "one_hot", "args": {"columns": ["city", "color"], "max_categories": 10}},
+        {"tool": "target_encode", "args": {"columns": ["product"], "folds": 5}},
+        {"tool": "scale", "args": {"method": "standard"}}
+    ]"#,
+    )
+    .expect("program");
+    let mut steps = Instant::now();
+    let (out, logs) = program
+        .run(&ds, 42, &mut |_, _| {
+            steps = Instant::now();
+        })
+        .expect("run");
+    std::hint::black_box(&steps);
+    for l in &logs {
+        println!("{:<22} {:>8.3} s", l.tool, l.millis as f64 / 1000.0);
+    }
+    t = Instant::now();
+    frame::write_parquet(&out.train, Path::new("bench/out_rust.parquet")).expect("parquet");
+    println!("{:<22} {:>8.3} s", "write_parquet", t.elapsed().as_secs_f64());
+    println!("{:<22} {:>8.3} s", "total", total.elapsed().as_secs_f64());
+    println!("{:<22} {:>8.0} MB", "peak memory", peak_mb());
+    println!("{} rows x {} columns out", out.train.height(), out.train.width());
+}
