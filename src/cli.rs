@@ -161,8 +161,19 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Run { competition, out, time_budget, seed } => {
-            let cfg = crate::pipeline::RunConfig { competition: locate(&competition)?, out, time_budget, seed, progress: true };
+        Command::Run {
+            competition,
+            out,
+            time_budget,
+            seed,
+        } => {
+            let cfg = crate::pipeline::RunConfig {
+                competition: locate(&competition)?,
+                out,
+                time_budget,
+                seed,
+                progress: true,
+            };
             let summary = crate::pipeline::run(&cfg)?;
             println!("{}", crate::pipeline::table(&summary));
             println!("report: {}", summary.run_dir.join("report.md").display());
@@ -173,10 +184,21 @@ pub fn run(cli: Cli) -> Result<()> {
             println!("{}", crate::pipeline::table(&summary));
             println!("demo competition: {}", dir.display());
             println!("accuracy on the hidden test labels: {accuracy:.4}");
-            println!("submission: {}\nreport: {}", summary.submission.display(), summary.run_dir.join("report.md").display());
+            println!(
+                "submission: {}\nreport: {}",
+                summary.submission.display(),
+                summary.run_dir.join("report.md").display()
+            );
             Ok(())
         }
-        Command::Bench { competitions, holdout, seed, out, table, time_budget } => {
+        Command::Bench {
+            competitions,
+            holdout,
+            seed,
+            out,
+            table,
+            time_budget,
+        } => {
             if !(0.05..=0.5).contains(&holdout) {
                 bail!("--holdout {holdout} is outside 0.05..=0.5");
             }
@@ -188,7 +210,13 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::BenchOne { competition, holdout, seed, out, time_budget } => {
+        Command::BenchOne {
+            competition,
+            holdout,
+            seed,
+            out,
+            time_budget,
+        } => {
             let row = crate::bench::bench_one(&competition, holdout, seed, &out, time_budget)?;
             println!("{}", serde_json::to_string(&row)?);
             Ok(())
@@ -196,8 +224,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Gates => {
             for g in crate::gates::GATES {
                 let phases: Vec<&str> = g.phases.iter().map(|p| p.slug()).collect();
-                println!("{:<28} {}
-{:<28} phases: {}", g.name, g.doc, "", phases.join(", "));
+                println!(
+                    "{:<28} {}
+{:<28} phases: {}",
+                    g.name,
+                    g.doc,
+                    "",
+                    phases.join(", ")
+                );
             }
             Ok(())
         }

@@ -16,7 +16,11 @@ const LABELS: [&str; 2] = ["malignant", "benign"];
 pub fn build_competition(dir: &Path, seed: u64) -> Result<Vec<&'static str>> {
     let d = smartcore::dataset::breast_cancer::load_dataset();
     let (n, m) = (d.num_samples, d.num_features);
-    let names: Vec<String> = d.feature_names.iter().map(|s| s.replace(' ', "_")).collect();
+    let names: Vec<String> = d
+        .feature_names
+        .iter()
+        .map(|s| s.replace(' ', "_"))
+        .collect();
     let mut rows: Vec<usize> = (0..n).collect();
     Rng::new(seed).shuffle(&mut rows);
     let n_test = n / 5;
@@ -25,14 +29,23 @@ pub fn build_competition(dir: &Path, seed: u64) -> Result<Vec<&'static str>> {
     // A few measurements go missing, as in real data, so cleaning has work to do.
     let mut cell = |i: usize, j: usize| -> String {
         let v = d.data[i * m + j];
-        if (j == 1 || j == 24) && rng.below(100) < 4 { String::new() } else { format!("{v}") }
+        if (j == 1 || j == 24) && rng.below(100) < 4 {
+            String::new()
+        } else {
+            format!("{v}")
+        }
     };
     std::fs::create_dir_all(dir)?;
     let header = names.join(",");
     let mut train = format!("id,{header},diagnosis\n");
     for &i in train_rows {
         let vals: Vec<String> = (0..m).map(|j| cell(i, j)).collect();
-        train.push_str(&format!("{},{},{}\n", i + 1, vals.join(","), LABELS[d.target[i] as usize]));
+        train.push_str(&format!(
+            "{},{},{}\n",
+            i + 1,
+            vals.join(","),
+            LABELS[d.target[i] as usize]
+        ));
     }
     let mut test = format!("id,{header}\n");
     let mut sample = String::from("id,diagnosis\n");
@@ -59,10 +72,20 @@ pub fn build_competition(dir: &Path, seed: u64) -> Result<Vec<&'static str>> {
 pub fn run(out: &Path, seed: u64, progress: bool) -> Result<(RunSummary, f64, PathBuf)> {
     let dir = out.join("demo_breast_cancer");
     let truth = build_competition(&dir, seed)?;
-    let cfg = RunConfig { competition: dir.clone(), out: out.to_path_buf(), time_budget: 50.0, seed, progress };
+    let cfg = RunConfig {
+        competition: dir.clone(),
+        out: out.to_path_buf(),
+        time_budget: 50.0,
+        seed,
+        progress,
+    };
     let summary = pipeline::run(&cfg)?;
     let sub = autokaggle_toolkit::frame::read_csv(&summary.submission)?;
     let got = autokaggle_toolkit::frame::strs(&sub, "diagnosis")?;
-    let right = got.iter().zip(&truth).filter(|(g, t)| g.as_deref() == Some(**t)).count();
+    let right = got
+        .iter()
+        .zip(&truth)
+        .filter(|(g, t)| g.as_deref() == Some(**t))
+        .count();
     Ok((summary, right as f64 / truth.len() as f64, dir))
 }

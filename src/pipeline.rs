@@ -118,7 +118,8 @@ impl Default for Roles {
 pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
     let resolved = spec::resolve(&cfg.competition)?;
     let ds = Dataset::load(&resolved)?;
-    let overview = std::fs::read_to_string(resolved.path(&resolved.spec.files.overview)).unwrap_or_default();
+    let overview =
+        std::fs::read_to_string(resolved.path(&resolved.spec.files.overview)).unwrap_or_default();
     run_dataset(cfg, &resolved, ds, &overview, &Roles::default())
 }
 
@@ -131,12 +132,21 @@ struct Modeled {
 }
 
 /// Runs every phase on a loaded dataset.
-pub fn run_dataset(cfg: &RunConfig, resolved: &Resolved, mut ds: Dataset, overview: &str, roles: &Roles) -> Result<RunSummary> {
+pub fn run_dataset(
+    cfg: &RunConfig,
+    resolved: &Resolved,
+    mut ds: Dataset,
+    overview: &str,
+    roles: &Roles,
+) -> Result<RunSummary> {
     let start = Instant::now();
     let say = Progress(cfg.progress);
     let dir = RunDir::create(&cfg.out, &ds.spec.name)?;
     say.say(&format!("run directory: {}", dir.path.display()));
-    dir.write_json("spec.json", &json!({"spec": ds.spec, "data_dir": resolved.data_dir, "notes": ds.notes}))?;
+    dir.write_json(
+        "spec.json",
+        &json!({"spec": ds.spec, "data_dir": resolved.data_dir, "notes": ds.notes}),
+    )?;
     let mut previous_report = String::new();
     let mut summaries = Vec::new();
     let mut modeled: Option<Modeled> = None;
@@ -146,7 +156,14 @@ pub fn run_dataset(cfg: &RunConfig, resolved: &Resolved, mut ds: Dataset, overvi
         let pdir = phase.dir_name();
         say.say(&format!("[{}/6] {}", pi + 1, phase.title()));
         let profile = Profile::of(&ds)?;
-        let cx = PhaseCx { phase, ds: &ds, profile: &profile, overview, previous_report: &previous_report, instructions: &instructions };
+        let cx = PhaseCx {
+            phase,
+            ds: &ds,
+            profile: &profile,
+            overview,
+            previous_report: &previous_report,
+            instructions: &instructions,
+        };
         let mut plan = roles.planner.plan(&cx);
         if phase == Phase::UnderstandBackground {
             plan = format!("{}\n\n{plan}", roles.reader.summarize(&cx));
@@ -167,8 +184,12 @@ pub fn run_dataset(cfg: &RunConfig, resolved: &Resolved, mut ds: Dataset, overvi
             dir.write_json(&format!("{pdir}/program.json"), &work)?;
             match execute(cfg, &dir, &pdir, phase, &ds, &work, &say, start) {
                 Ok((out, logs, m)) => {
-                    let files = (dir.path.join(format!("{pdir}/train.parquet")), dir.path.join(format!("{pdir}/test.parquet")));
-                    let written = matches!(work, Work::Program { .. }).then(|| (files.0.as_path(), files.1.as_path()));
+                    let files = (
+                        dir.path.join(format!("{pdir}/train.parquet")),
+                        dir.path.join(format!("{pdir}/test.parquet")),
+                    );
+                    let written = matches!(work, Work::Program { .. })
+                        .then(|| (files.0.as_path(), files.1.as_path()));
                     let gcx = GateCx {
                         phase,
                         before: &ds,
@@ -176,7 +197,9 @@ pub fn run_dataset(cfg: &RunConfig, resolved: &Resolved, mut ds: Dataset, overvi
                         logs: &logs,
                         files: written,
                         submission: m.as_ref().map(|m| &m.submission),
-                        cv: m.as_ref().map(|m| (best_score(m), m.baseline, ds.spec.metric.higher_is_better())),
+                        cv: m.as_ref().map(|m| {
+                            (best_score(m), m.baseline, ds.spec.metric.higher_is_better())
+                        }),
                     };
                     let verdicts = gates::check(&gcx);
                     let steps: Vec<String> = logs.iter().map(ToString::to_string).collect();
@@ -192,7 +215,10 @@ pub fn run_dataset(cfg: &RunConfig, resolved: &Resolved, mut ds: Dataset, overvi
                     }
                     for f in failed {
                         say.say(&format!("  gate {} failed: {}", f.gate, f.message));
-                        log.push_str(&format!("attempt {attempt}: gate {} failed: {}\n", f.gate, f.message));
+                        log.push_str(&format!(
+                            "attempt {attempt}: gate {} failed: {}\n",
+                            f.gate, f.message
+                        ));
                         feedback.push(format!("gate {}: {}", f.gate, f.message));
                     }
                 }
@@ -207,14 +233,28 @@ pub fn run_dataset(cfg: &RunConfig, resolved: &Resolved, mut ds: Dataset, overvi
                 }
             }
         };
-        let cv_rows: Vec<(String, f64, f64)> =
-            modeled.as_ref().filter(|_| phase == Phase::ModelBuilding).map(|m| m.results.iter().map(|r| (r.model.name.clone(), r.mean, r.std)).collect()).unwrap_or_default();
-        let gate_rows: Vec<(String, bool, String)> = verdicts.iter().map(|v| (v.gate.to_string(), v.passed, v.message.clone())).collect();
+        let cv_rows: Vec<(String, f64, f64)> = modeled
+            .as_ref()
+            .filter(|_| phase == Phase::ModelBuilding)
+            .map(|m| {
+                m.results
+                    .iter()
+                    .map(|r| (r.model.name.clone(), r.mean, r.std))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let gate_rows: Vec<(String, bool, String)> = verdicts
+            .iter()
+            .map(|v| (v.gate.to_string(), v.passed, v.message.clone()))
+            .collect();
         let outcome = Outcome {
             gates: &gate_rows,
             steps: &steps,
             cv: &cv_rows,
-            baseline: modeled.as_ref().filter(|_| phase == Phase::ModelBuilding).map(|m| m.baseline),
+            baseline: modeled
+                .as_ref()
+                .filter(|_| phase == Phase::ModelBuilding)
+                .map(|m| m.baseline),
             attempts: attempt,
         };
         let review: Review = roles.reviewer.review(&cx, &outcome);
@@ -228,7 +268,14 @@ pub fn run_dataset(cfg: &RunConfig, resolved: &Resolved, mut ds: Dataset, overvi
         dir.write(&format!("{pdir}/output.log"), &log)?;
         dir.write(&format!("{pdir}/report.md"), &report)?;
         let passed = verdicts.iter().filter(|v| v.passed).count();
-        summaries.push(PhaseSummary { phase, passed, gates: verdicts.len(), attempts: attempt, fallback, seconds: t0.elapsed().as_secs_f64() });
+        summaries.push(PhaseSummary {
+            phase,
+            passed,
+            gates: verdicts.len(),
+            attempts: attempt,
+            fallback,
+            seconds: t0.elapsed().as_secs_f64(),
+        });
         dir.write_json("state.json", &json!({"finished": summaries.iter().map(|s| s.phase).collect::<Vec<_>>(), "phases": summaries}))?;
         previous_report = report;
         ds = next;
@@ -239,8 +286,19 @@ pub fn run_dataset(cfg: &RunConfig, resolved: &Resolved, mut ds: Dataset, overvi
     let summary = RunSummary {
         run_dir: dir.path.clone(),
         submission: sub_path,
-        cv: m.results.iter().map(|r| (r.model.name.clone(), r.mean, r.std)).collect(),
-        blend: (m.blend.score, m.results.iter().zip(&m.blend.weights).map(|(r, w)| (r.model.name.clone(), *w)).collect()),
+        cv: m
+            .results
+            .iter()
+            .map(|r| (r.model.name.clone(), r.mean, r.std))
+            .collect(),
+        blend: (
+            m.blend.score,
+            m.results
+                .iter()
+                .zip(&m.blend.weights)
+                .map(|(r, w)| (r.model.name.clone(), *w))
+                .collect(),
+        ),
         baseline: m.baseline,
         metric: format!("{:?}", ds.spec.metric),
         phases: summaries,
@@ -248,7 +306,10 @@ pub fn run_dataset(cfg: &RunConfig, resolved: &Resolved, mut ds: Dataset, overvi
     };
     let mut final_report = String::new();
     for p in PHASES {
-        final_report.push_str(&std::fs::read_to_string(dir.path.join(format!("{}/report.md", p.dir_name()))).unwrap_or_default());
+        final_report.push_str(
+            &std::fs::read_to_string(dir.path.join(format!("{}/report.md", p.dir_name())))
+                .unwrap_or_default(),
+        );
         final_report.push('\n');
     }
     final_report.push_str(&format!("\n# Result\n\n{}\n", table(&summary)));
@@ -264,7 +325,11 @@ fn best_score(m: &Modeled) -> f64 {
 /// The work that always passes the gates: impute and encode everything, one default model.
 fn safe_work(phase: Phase) -> Work {
     match phase {
-        Phase::DataCleaning => Work::Program { program: Program { steps: vec![Step::new("fill_missing", json!({"strategy": "median"}))] } },
+        Phase::DataCleaning => Work::Program {
+            program: Program {
+                steps: vec![Step::new("fill_missing", json!({"strategy": "median"}))],
+            },
+        },
         Phase::FeatureEngineering => Work::Program {
             program: Program {
                 steps: vec![
@@ -273,7 +338,13 @@ fn safe_work(phase: Phase) -> Work {
                 ],
             },
         },
-        Phase::ModelBuilding => Work::Models { folds: 3, candidates: vec![ModelSpec { name: "gbm_default".into(), params: Default::default() }] },
+        Phase::ModelBuilding => Work::Models {
+            folds: 3,
+            candidates: vec![ModelSpec {
+                name: "gbm_default".into(),
+                kind: cv::ModelKind::Gbm(Default::default()),
+            }],
+        },
         _ => Work::Analysis,
     }
 }
@@ -281,7 +352,16 @@ fn safe_work(phase: Phase) -> Work {
 type Executed = (Dataset, Vec<autokaggle_toolkit::StepLog>, Option<Modeled>);
 
 #[allow(clippy::too_many_arguments)]
-fn execute(cfg: &RunConfig, dir: &RunDir, pdir: &str, phase: Phase, ds: &Dataset, work: &Work, say: &Progress, start: Instant) -> Result<Executed> {
+fn execute(
+    cfg: &RunConfig,
+    dir: &RunDir,
+    pdir: &str,
+    phase: Phase,
+    ds: &Dataset,
+    work: &Work,
+    say: &Progress,
+    start: Instant,
+) -> Result<Executed> {
     match work {
         Work::Analysis => Ok((ds.clone(), vec![], None)),
         Work::Program { program } => {
@@ -291,7 +371,9 @@ fn execute(cfg: &RunConfig, dir: &RunDir, pdir: &str, phase: Phase, ds: &Dataset
             };
             program.validate(ds, Some(allowed), cfg.seed)?;
             let n = program.steps.len();
-            let (out, logs) = program.run(ds, cfg.seed, &mut |i, t| say.say(&format!("  step {}/{n}: {t}", i + 1)))?;
+            let (out, logs) = program.run(ds, cfg.seed, &mut |i, t| {
+                say.say(&format!("  step {}/{n}: {t}", i + 1))
+            })?;
             frame::write_parquet(&out.train, &dir.path.join(format!("{pdir}/train.parquet")))?;
             frame::write_parquet(&out.test, &dir.path.join(format!("{pdir}/test.parquet")))?;
             Ok((out, logs, None))
@@ -303,7 +385,14 @@ fn execute(cfg: &RunConfig, dir: &RunDir, pdir: &str, phase: Phase, ds: &Dataset
     }
 }
 
-fn model(cfg: &RunConfig, ds: &Dataset, folds: usize, candidates: &[ModelSpec], say: &Progress, start: Instant) -> Result<Modeled> {
+fn model(
+    cfg: &RunConfig,
+    ds: &Dataset,
+    folds: usize,
+    candidates: &[ModelSpec],
+    say: &Progress,
+    start: Instant,
+) -> Result<Modeled> {
     let p = Problem::from_dataset(ds)?;
     let fold = cv::fold_ids(&p, folds, cfg.seed);
     let baseline = cv::baseline(&p);
@@ -311,25 +400,46 @@ fn model(cfg: &RunConfig, ds: &Dataset, folds: usize, candidates: &[ModelSpec], 
     for (i, c) in candidates.iter().enumerate() {
         // Stop trying candidates when the last one's time would overrun the budget (the refit included).
         if let Some(last) = results.last() {
-            let projected = start.elapsed().as_secs_f64() + last.seconds * (1.0 + 1.0 / folds as f64) * 1.2;
+            let projected =
+                start.elapsed().as_secs_f64() + last.seconds * (1.0 + 1.0 / folds as f64) * 1.2;
             if projected > cfg.time_budget {
-                say.say(&format!("  time budget: skipping {} remaining candidate(s)", candidates.len() - i));
+                say.say(&format!(
+                    "  time budget: skipping {} remaining candidate(s)",
+                    candidates.len() - i
+                ));
                 break;
             }
         }
-        let r = cv::cross_validate(&p, c, &fold, cfg.seed, &mut |f| say.say(&format!("  {} fold {}/{folds}", c.name, f + 1)))?;
-        say.say(&format!("  {}: CV {:.5} ± {:.5} ({:.1}s)", c.name, r.mean, r.std, r.seconds));
+        let r = cv::cross_validate(&p, c, &fold, cfg.seed, &mut |f| {
+            say.say(&format!("  {} fold {}/{folds}", c.name, f + 1))
+        })?;
+        say.say(&format!(
+            "  {}: CV {:.5} ± {:.5} ({:.1}s)",
+            c.name, r.mean, r.std, r.seconds
+        ));
         results.push(r);
     }
     let blend = cv::greedy_blend(&p, &results, 20);
-    say.say(&format!("  blend: OOF {:.5} (baseline {baseline:.5}); refitting on all of train", blend.score));
+    say.say(&format!(
+        "  blend: OOF {:.5} (baseline {baseline:.5}); refitting on all of train",
+        blend.score
+    ));
     let mut preds = Vec::new();
     for (r, w) in results.iter().zip(&blend.weights) {
-        preds.push(if *w > 0.0 { cv::refit_predict(&p, &r.model, cfg.seed)? } else { vec![vec![0.0; p.test_rows]; p.y.len()] });
+        preds.push(if *w > 0.0 {
+            cv::refit_predict(&p, &r.model, cfg.seed)?
+        } else {
+            vec![vec![0.0; p.test_rows]; p.y.len()]
+        });
     }
     let pred = cv::blend_predictions(&preds, &blend.weights);
     let submission = submission::build(ds, &p, &pred)?;
-    Ok(Modeled { results, blend, baseline, submission })
+    Ok(Modeled {
+        results,
+        blend,
+        baseline,
+        submission,
+    })
 }
 
 /// The final summary table, printed.
@@ -346,13 +456,31 @@ pub fn table(s: &RunSummary) -> String {
             p.seconds
         ));
     }
-    t.push_str(&format!("\n| model | CV {} (mean ± std) |\n|---|---|\n", s.metric));
+    t.push_str(&format!(
+        "\n| model | CV {} (mean ± std) |\n|---|---|\n",
+        s.metric
+    ));
     for (m, mean, std) in &s.cv {
         t.push_str(&format!("| {m} | {mean:.5} ± {std:.5} |\n"));
     }
-    let weights: Vec<String> = s.blend.1.iter().filter(|w| w.1 > 0.0).map(|(m, w)| format!("{m} {w:.2}")).collect();
-    t.push_str(&format!("| blend ({}) | {:.5} (out-of-fold) |\n| trivial baseline | {:.5} |\n", weights.join(", "), s.blend.0, s.baseline));
-    t.push_str(&format!("\ntotal {:.1}s; submission: {}\n", s.seconds, s.submission.display()));
+    let weights: Vec<String> = s
+        .blend
+        .1
+        .iter()
+        .filter(|w| w.1 > 0.0)
+        .map(|(m, w)| format!("{m} {w:.2}"))
+        .collect();
+    t.push_str(&format!(
+        "| blend ({}) | {:.5} (out-of-fold) |\n| trivial baseline | {:.5} |\n",
+        weights.join(", "),
+        s.blend.0,
+        s.baseline
+    ));
+    t.push_str(&format!(
+        "\ntotal {:.1}s; submission: {}\n",
+        s.seconds,
+        s.submission.display()
+    ));
     t
 }
 

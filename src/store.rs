@@ -22,7 +22,8 @@ impl RunDir {
             path = out.join(format!("{competition}-{stamp}-{i}"));
             i += 1;
         }
-        std::fs::create_dir_all(&path).with_context(|| format!("creating run directory {}", path.display()))?;
+        std::fs::create_dir_all(&path)
+            .with_context(|| format!("creating run directory {}", path.display()))?;
         Ok(Self { path })
     }
 

@@ -2,14 +2,17 @@
 //! standard steps, emits programs, repairs them from gate messages, and reviews from evidence.
 
 use autokaggle_toolkit::frame::Kind;
-use autokaggle_toolkit::models::cv::ModelSpec;
+use autokaggle_toolkit::models::cv::{ModelKind, ModelSpec};
+use autokaggle_toolkit::models::forest::ForestParams;
 use autokaggle_toolkit::models::gbm::GbmParams;
 use autokaggle_toolkit::profile::ColumnProfile;
 use autokaggle_toolkit::{Profile, Program, Step};
 use serde_json::json;
 
 use crate::phase::Phase;
-use crate::roles::{Developer, Outcome, PhaseCx, Planner, Reader, Review, Reviewer, Summarizer, Work};
+use crate::roles::{
+    Developer, Outcome, PhaseCx, Planner, Reader, Review, Reviewer, Summarizer, Work,
+};
 
 /// The built-in policy (no network, deterministic).
 #[derive(Clone, Copy, Debug, Default)]
@@ -37,13 +40,19 @@ fn structure(c: &ColumnProfile, rows: usize) -> Option<&'static str> {
 /// Text columns too varied to encode and without structure (names, free text).
 fn free_text(p: &Profile) -> Vec<String> {
     features(p)
-        .filter(|c| c.kind == Kind::Text && c.distinct * 2 > p.rows && structure(c, p.rows).is_none())
+        .filter(|c| {
+            c.kind == Kind::Text && c.distinct * 2 > p.rows && structure(c, p.rows).is_none()
+        })
         .map(|c| c.name.clone())
         .collect()
 }
 
 fn names(v: &[String]) -> String {
-    if v.is_empty() { "none".into() } else { v.join(", ") }
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.join(", ")
+    }
 }
 
 struct Cleaning {
@@ -56,13 +65,25 @@ struct Cleaning {
 
 fn cleaning(p: &Profile) -> Cleaning {
     let n = p.rows.max(1) as f64;
-    let too_missing: Vec<String> = features(p).filter(|c| c.missing as f64 / n > DROP_MISSING).map(|c| c.name.clone()).collect();
-    let with_missing: Vec<String> =
-        features(p).filter(|c| (c.missing > 0 || c.missing_test > 0) && !too_missing.contains(&c.name)).map(|c| c.name.clone()).collect();
+    let too_missing: Vec<String> = features(p)
+        .filter(|c| c.missing as f64 / n > DROP_MISSING)
+        .map(|c| c.name.clone())
+        .collect();
+    let with_missing: Vec<String> = features(p)
+        .filter(|c| (c.missing > 0 || c.missing_test > 0) && !too_missing.contains(&c.name))
+        .map(|c| c.name.clone())
+        .collect();
     Cleaning {
-        free_text: free_text(p).into_iter().filter(|c| !too_missing.contains(c)).collect(),
-        booleans: features(p).filter(|c| c.kind == Kind::Bool).map(|c| c.name.clone()).collect(),
-        indicator: features(p).any(|c| c.missing as f64 / n > 0.05 && c.missing as f64 / n <= DROP_MISSING),
+        free_text: free_text(p)
+            .into_iter()
+            .filter(|c| !too_missing.contains(c))
+            .collect(),
+        booleans: features(p)
+            .filter(|c| c.kind == Kind::Bool)
+            .map(|c| c.name.clone())
+            .collect(),
+        indicator: features(p)
+            .any(|c| c.missing as f64 / n > 0.05 && c.missing as f64 / n <= DROP_MISSING),
         too_missing,
         with_missing,
     }
@@ -76,24 +97,45 @@ struct Features {
 }
 
 fn feature_plan(p: &Profile) -> Features {
-    let structured: Vec<(String, &'static str)> = features(p).filter_map(|c| Some((c.name.clone(), structure(c, p.rows)?))).collect();
-    let text: Vec<&ColumnProfile> = features(p).filter(|c| c.kind == Kind::Text && !structured.iter().any(|s| s.0 == c.name)).collect();
+    let structured: Vec<(String, &'static str)> = features(p)
+        .filter_map(|c| Some((c.name.clone(), structure(c, p.rows)?)))
+        .collect();
+    let text: Vec<&ColumnProfile> = features(p)
+        .filter(|c| c.kind == Kind::Text && !structured.iter().any(|s| s.0 == c.name))
+        .collect();
     // Amount-like columns: non-negative, strongly skewed, on a similar scale (e.g. spending per venue).
     let mut skewed: Vec<&ColumnProfile> = features(p)
-        .filter(|c| c.kind == Kind::Numeric && c.min.is_some_and(|m| m >= 0.0) && c.skew.is_some_and(|s| s > 2.0) && c.mean.is_some_and(|m| m > 0.0))
+        .filter(|c| {
+            c.kind == Kind::Numeric
+                && c.min.is_some_and(|m| m >= 0.0)
+                && c.skew.is_some_and(|s| s > 2.0)
+                && c.mean.is_some_and(|m| m > 0.0)
+        })
         .collect();
     skewed.sort_by(|a, b| a.mean.unwrap_or(0.0).total_cmp(&b.mean.unwrap_or(0.0)));
     let amounts = if skewed.len() >= 3 {
         let mid = skewed[skewed.len() / 2].mean.unwrap_or(1.0);
-        let group: Vec<String> =
-            skewed.iter().filter(|c| c.mean.is_some_and(|m| m / mid < 5.0 && mid / m < 5.0)).map(|c| c.name.clone()).take(8).collect();
+        let group: Vec<String> = skewed
+            .iter()
+            .filter(|c| c.mean.is_some_and(|m| m / mid < 5.0 && mid / m < 5.0))
+            .map(|c| c.name.clone())
+            .take(8)
+            .collect();
         if group.len() >= 3 { group } else { vec![] }
     } else {
         vec![]
     };
     Features {
-        one_hot: text.iter().filter(|c| c.distinct <= ONE_HOT_MAX).map(|c| c.name.clone()).collect(),
-        ordinal: text.iter().filter(|c| c.distinct > ONE_HOT_MAX).map(|c| c.name.clone()).collect(),
+        one_hot: text
+            .iter()
+            .filter(|c| c.distinct <= ONE_HOT_MAX)
+            .map(|c| c.name.clone())
+            .collect(),
+        ordinal: text
+            .iter()
+            .filter(|c| c.distinct > ONE_HOT_MAX)
+            .map(|c| c.name.clone())
+            .collect(),
         structured,
         amounts,
     }
@@ -104,14 +146,42 @@ pub fn candidates(rows: usize, outputs: usize) -> (usize, Vec<ModelSpec>) {
     let work = rows * outputs;
     let folds = if work > 60_000 { 3 } else { 5 };
     let rounds = if work > 60_000 { 150 } else { 300 };
-    let base = GbmParams { iterations: rounds, learning_rate: 0.05, max_depth: 5, ..GbmParams::default() };
-    let spec = |name: &str, params: GbmParams| ModelSpec { name: name.into(), params };
+    let base = GbmParams {
+        iterations: rounds,
+        learning_rate: 0.05,
+        max_depth: 5,
+        ..GbmParams::default()
+    };
+    let spec = |name: &str, params: GbmParams| ModelSpec {
+        name: name.into(),
+        kind: ModelKind::Gbm(params),
+    };
     (
         folds,
         vec![
             spec("gbm_depth5", base.clone()),
-            spec("gbm_depth3", GbmParams { iterations: rounds * 3 / 2, max_depth: 3, ..base.clone() }),
-            spec("gbm_depth7", GbmParams { max_depth: 7, min_leaf_weight: 5.0, colsample: 0.6, ..base }),
+            spec(
+                "gbm_depth3",
+                GbmParams {
+                    iterations: rounds * 3 / 2,
+                    max_depth: 3,
+                    ..base.clone()
+                },
+            ),
+            spec(
+                "gbm_depth7",
+                GbmParams {
+                    max_depth: 7,
+                    min_leaf_weight: 5.0,
+                    colsample: 0.6,
+                    ..base
+                },
+            ),
+            // A different family for the blend, tried last: the time budget skips it when data is large.
+            ModelSpec {
+                name: "random_forest".into(),
+                kind: ModelKind::Forest(ForestParams::default()),
+            },
         ],
     )
 }
@@ -121,28 +191,62 @@ impl Reader for OfflinePolicy {
         let s = &cx.ds.spec;
         let p = cx.profile;
         let n_feat = features(p).count();
-        let missing: Vec<String> = features(p).filter(|c| c.missing > 0).map(|c| format!("{} ({})", c.name, c.missing)).collect();
+        let missing: Vec<String> = features(p)
+            .filter(|c| c.missing > 0)
+            .map(|c| format!("{} ({})", c.name, c.missing))
+            .collect();
         let strongest: Vec<String> = {
-            let mut v: Vec<&ColumnProfile> = features(p).filter(|c| c.target_corr.is_some()).collect();
-            v.sort_by(|a, b| b.target_corr.unwrap_or(0.0).abs().total_cmp(&a.target_corr.unwrap_or(0.0).abs()));
-            v.iter().take(5).map(|c| format!("{} ({:+.2})", c.name, c.target_corr.unwrap_or(0.0))).collect()
+            let mut v: Vec<&ColumnProfile> =
+                features(p).filter(|c| c.target_corr.is_some()).collect();
+            v.sort_by(|a, b| {
+                b.target_corr
+                    .unwrap_or(0.0)
+                    .abs()
+                    .total_cmp(&a.target_corr.unwrap_or(0.0).abs())
+            });
+            v.iter()
+                .take(5)
+                .map(|c| format!("{} ({:+.2})", c.name, c.target_corr.unwrap_or(0.0)))
+                .collect()
         };
-        let first = cx.overview.lines().map(str::trim).find(|l| l.len() > 40).unwrap_or("").chars().take(300).collect::<String>();
+        let first = cx
+            .overview
+            .lines()
+            .map(str::trim)
+            .find(|l| l.len() > 40)
+            .unwrap_or("")
+            .chars()
+            .take(300)
+            .collect::<String>();
         format!(
             "# {}\n\n{first}\n\n- task: {:?}, metric: {:?} ({} is better), submission holds {:?}\n- id `{}`, target(s) {}\n- {} train rows, {} test rows, {n_feat} features ({} numeric, {} text)\n- missing values: {}\n- strongest linear relations to the target: {}\n",
             s.name,
             s.task,
             s.metric,
-            if s.metric.higher_is_better() { "higher" } else { "lower" },
+            if s.metric.higher_is_better() {
+                "higher"
+            } else {
+                "lower"
+            },
             s.submission,
             s.id,
             s.targets.join(", "),
             p.rows,
             p.test_rows,
-            features(p).filter(|c| matches!(c.kind, Kind::Numeric | Kind::Bool)).count(),
+            features(p)
+                .filter(|c| matches!(c.kind, Kind::Numeric | Kind::Bool))
+                .count(),
             features(p).filter(|c| c.kind == Kind::Text).count(),
-            if missing.is_empty() { "none".into() } else { missing.join(", ") },
-            if strongest.is_empty() { "n/a".into() } else { strongest.join(", ") },
+            if missing.is_empty() {
+                "none".into()
+            } else {
+                missing.join(", ")
+            },
+            if strongest.is_empty() {
+                "n/a".into()
+            } else {
+                strongest.join(", ")
+            },
         )
     }
 }
@@ -180,7 +284,7 @@ impl Planner for OfflinePolicy {
             Phase::ModelBuilding => {
                 let (folds, c) = candidates(p.rows, cx.ds.spec.targets.len());
                 format!(
-                    "1. {folds}-fold {}CV scored with {:?}.\n2. Gradient-boosted trees in {} settings ({}), as time allows.\n3. Blend on out-of-fold predictions (greedy), refit on all of train, predict test.\n4. Write the submission in the sample's exact format.",
+                    "1. {folds}-fold {}CV scored with {:?}.\n2. Gradient-boosted trees and a random forest, {} candidates ({}), as time allows.\n3. Blend on out-of-fold predictions (greedy), refit on all of train, predict test.\n4. Write the submission in the sample's exact format.",
                     if cx.ds.spec.task == autokaggle_toolkit::Task::Regression { "" } else { "stratified " },
                     cx.ds.spec.metric,
                     c.len(),
@@ -189,7 +293,10 @@ impl Planner for OfflinePolicy {
             }
         };
         if !cx.instructions.is_empty() {
-            plan.push_str(&format!("\n\nUser instructions noted: {}", cx.instructions.join("; ")));
+            plan.push_str(&format!(
+                "\n\nUser instructions noted: {}",
+                cx.instructions.join("; ")
+            ));
         }
         plan
     }
@@ -199,15 +306,24 @@ fn cleaning_program(p: &Profile) -> Program {
     let c = cleaning(p);
     let mut steps = Vec::new();
     if !c.too_missing.is_empty() {
-        steps.push(Step::new("drop_missing_columns", json!({"threshold": DROP_MISSING})));
+        steps.push(Step::new(
+            "drop_missing_columns",
+            json!({"threshold": DROP_MISSING}),
+        ));
     }
     if !c.free_text.is_empty() {
         steps.push(Step::new("drop_columns", json!({"columns": c.free_text})));
     }
     if !c.booleans.is_empty() {
-        steps.push(Step::new("convert_dtype", json!({"columns": c.booleans, "to": "float"})));
+        steps.push(Step::new(
+            "convert_dtype",
+            json!({"columns": c.booleans, "to": "float"}),
+        ));
     }
-    steps.push(Step::new("fill_missing", json!({"strategy": "auto", "indicator": c.indicator})));
+    steps.push(Step::new(
+        "fill_missing",
+        json!({"strategy": "auto", "indicator": c.indicator}),
+    ));
     Program { steps }
 }
 
@@ -215,32 +331,55 @@ fn feature_program(cx: &PhaseCx) -> Program {
     let f = feature_plan(cx.profile);
     let mut steps = Vec::new();
     for (c, d) in &f.structured {
-        steps.push(Step::new("split_string", json!({"column": c, "delimiter": d})));
+        steps.push(Step::new(
+            "split_string",
+            json!({"column": c, "delimiter": d}),
+        ));
     }
     // Parts of split strings are new columns: decide their encoding from the split data itself.
     let (mut one_hot, mut ordinal) = (f.one_hot, f.ordinal);
     if !steps.is_empty() {
         steps.push(Step::new("fill_missing", json!({"strategy": "auto"})));
-        let split = Program { steps: steps.clone() };
+        let split = Program {
+            steps: steps.clone(),
+        };
         if let Ok((ds, _)) = split.run(cx.ds, 0, &mut |_, _| {})
             && let Ok(p) = Profile::of(&ds)
         {
             for c in features(&p).filter(|c| c.kind == Kind::Text) {
-                if f.structured.iter().any(|s| c.name.starts_with(&format!("{}_", s.0))) {
-                    if c.distinct <= ONE_HOT_MAX { one_hot.push(c.name.clone()) } else { ordinal.push(c.name.clone()) }
+                if f.structured
+                    .iter()
+                    .any(|s| c.name.starts_with(&format!("{}_", s.0)))
+                {
+                    if c.distinct <= ONE_HOT_MAX {
+                        one_hot.push(c.name.clone())
+                    } else {
+                        ordinal.push(c.name.clone())
+                    }
                 }
             }
         }
     }
     if !one_hot.is_empty() {
-        steps.push(Step::new("one_hot", json!({"columns": one_hot, "max_categories": ONE_HOT_MAX})));
+        steps.push(Step::new(
+            "one_hot",
+            json!({"columns": one_hot, "max_categories": ONE_HOT_MAX}),
+        ));
     }
     if !ordinal.is_empty() {
         steps.push(Step::new("ordinal_encode", json!({"columns": ordinal})));
     }
     if !f.amounts.is_empty() {
-        let expr = f.amounts.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(" + ");
-        steps.push(Step::new("custom_feature", json!({"expr": expr, "name": "total_amount"})));
+        let expr = f
+            .amounts
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(" + ");
+        steps.push(Step::new(
+            "custom_feature",
+            json!({"expr": expr, "name": "total_amount"}),
+        ));
     }
     steps.push(Step::new("fill_missing", json!({"strategy": "auto"})));
     steps.push(Step::new("select_variance", json!({})));
@@ -254,7 +393,10 @@ fn feature_program(cx: &PhaseCx) -> Program {
 /// missing values, encoding for text left over, and drops a leaking column.
 pub fn repair(mut program: Program, feedback: &str) -> Program {
     if let Some(rest) = feedback.strip_prefix("step ")
-        && let Some(n) = rest.split_whitespace().next().and_then(|n| n.parse::<usize>().ok())
+        && let Some(n) = rest
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse::<usize>().ok())
         && n >= 1
         && n <= program.steps.len()
     {
@@ -264,12 +406,16 @@ pub fn repair(mut program: Program, feedback: &str) -> Program {
     let lower = feedback.to_lowercase();
     if lower.contains("leak") {
         if let Some(col) = feedback.split('`').nth(1) {
-            program.steps.push(Step::new("drop_columns", json!({"columns": [col]})));
+            program
+                .steps
+                .push(Step::new("drop_columns", json!({"columns": [col]})));
         }
     } else if lower.contains("not numeric") || lower.contains("text column") {
         program.steps.push(Step::new("ordinal_encode", json!({})));
     } else if lower.contains("missing") || lower.contains("infinite") {
-        program.steps.push(Step::new("fill_missing", json!({"strategy": "median"})));
+        program
+            .steps
+            .push(Step::new("fill_missing", json!({"strategy": "median"})));
     }
     program
 }
@@ -285,7 +431,9 @@ impl Developer for OfflinePolicy {
             }
             _ => return Work::Analysis,
         };
-        Work::Program { program: feedback.iter().fold(base, |p, f| repair(p, f)) }
+        Work::Program {
+            program: feedback.iter().fold(base, |p, f| repair(p, f)),
+        }
     }
 }
 
@@ -295,25 +443,55 @@ impl Reviewer for OfflinePolicy {
         let (dev, why) = match (failed.len(), o.attempts) {
             (0, 1) => (5, "every gate passed on the first attempt".to_string()),
             (0, n) => (4, format!("every gate passed after {n} attempts")),
-            (k, _) => (2, format!("{k} gate(s) failed: {}", failed.iter().map(|g| g.0.as_str()).collect::<Vec<_>>().join(", "))),
+            (k, _) => (
+                2,
+                format!(
+                    "{k} gate(s) failed: {}",
+                    failed
+                        .iter()
+                        .map(|g| g.0.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
         };
         let mut scores = vec![("developer".to_string(), dev, why)];
-        let mut suggestions: Vec<String> = failed.iter().map(|g| format!("{}: {}", g.0, g.2)).collect();
+        let mut suggestions: Vec<String> =
+            failed.iter().map(|g| format!("{}: {}", g.0, g.2)).collect();
         if let (Some(b), Some(best)) = (o.baseline, o.cv.first()) {
             let spread = o.cv.iter().map(|c| c.2).fold(0.0, f64::max);
             let (s, why) = if (best.1 - b).abs() < 1e-12 {
-                (2, format!("the best model ({:.4}) does not beat the trivial baseline ({b:.4})", best.1))
+                (
+                    2,
+                    format!(
+                        "the best model ({:.4}) does not beat the trivial baseline ({b:.4})",
+                        best.1
+                    ),
+                )
             } else {
-                (4, format!("best CV {:.4} ± {:.4} against a trivial baseline of {b:.4}", best.1, best.2))
+                (
+                    4,
+                    format!(
+                        "best CV {:.4} ± {:.4} against a trivial baseline of {b:.4}",
+                        best.1, best.2
+                    ),
+                )
             };
             scores.push(("planner".into(), s, why));
             if spread > 0.02 {
                 suggestions.push(format!("fold scores vary by up to {spread:.3}: consider more folds or stronger regularisation"));
             }
         } else {
-            scores.push(("planner".into(), 4, format!("{} step(s) planned and carried out", o.steps.len())));
+            scores.push((
+                "planner".into(),
+                4,
+                format!("{} step(s) planned and carried out", o.steps.len()),
+            ));
         }
-        Review { scores, suggestions }
+        Review {
+            scores,
+            suggestions,
+        }
     }
 }
 
@@ -335,9 +513,17 @@ impl Summarizer for OfflinePolicy {
                 s.push_str(&format!("\nTrivial baseline: {b:.5}\n"));
             }
         }
-        s.push_str(&format!("\n## Gates ({} of {} passed, {} attempt(s))\n\n", o.gates.iter().filter(|g| g.1).count(), o.gates.len(), o.attempts));
+        s.push_str(&format!(
+            "\n## Gates ({} of {} passed, {} attempt(s))\n\n",
+            o.gates.iter().filter(|g| g.1).count(),
+            o.gates.len(),
+            o.attempts
+        ));
         for (name, ok, msg) in o.gates {
-            s.push_str(&format!("- {} {name}: {msg}\n", if *ok { "PASS" } else { "FAIL" }));
+            s.push_str(&format!(
+                "- {} {name}: {msg}\n",
+                if *ok { "PASS" } else { "FAIL" }
+            ));
         }
         s.push_str("\n## Review\n\n");
         for (who, score, why) in &review.scores {

@@ -8,7 +8,9 @@ pub fn bin() -> Command {
 }
 
 pub fn shared(name: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/competitions").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/competitions")
+        .join(name);
     if p.join("train.csv").exists() {
         Some(p)
     } else {
@@ -24,7 +26,12 @@ pub fn tmp(tag: &str) -> PathBuf {
 }
 
 fn stdout(out: &std::process::Output) -> String {
-    assert!(out.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -32,38 +39,70 @@ fn stdout(out: &std::process::Output) -> String {
 fn demo_runs_from_shipped_data_and_scores_well_on_hidden_labels() {
     let out = tmp("demo");
     let text = stdout(&bin().args(["demo", "--out"]).arg(&out).output().unwrap());
-    let acc: f64 = text.lines().find_map(|l| l.strip_prefix("accuracy on the hidden test labels: ")).unwrap().trim().parse().unwrap();
+    let acc: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("accuracy on the hidden test labels: "))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
     assert!(acc >= 0.93, "demo accuracy {acc}");
-    let sub_line = text.lines().find_map(|l| l.strip_prefix("submission: ")).unwrap();
+    let sub_line = text
+        .lines()
+        .find_map(|l| l.strip_prefix("submission: "))
+        .unwrap();
     let sub = std::fs::read_to_string(sub_line.trim()).unwrap();
     let mut lines = sub.lines();
     assert_eq!(lines.next(), Some("id,diagnosis"));
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 113);
-    assert!(rows.iter().all(|r| r.ends_with(",benign") || r.ends_with(",malignant")));
+    assert!(
+        rows.iter()
+            .all(|r| r.ends_with(",benign") || r.ends_with(",malignant"))
+    );
     std::fs::remove_dir_all(&out).unwrap();
 }
 
 #[test]
 fn tools_and_gates_are_listed() {
-    let json: serde_json::Value = serde_json::from_str(&stdout(&bin().args(["tools", "--json"]).output().unwrap())).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&bin().args(["tools", "--json"]).output().unwrap())).unwrap();
     let tools = json.as_array().unwrap();
     assert!(tools.len() >= 25);
-    assert!(tools.iter().all(|t| t["schema"]["type"] == "object" && t["description"].as_str().unwrap().len() > 50));
+    assert!(
+        tools
+            .iter()
+            .all(|t| t["schema"]["type"] == "object"
+                && t["description"].as_str().unwrap().len() > 50)
+    );
     let gates = stdout(&bin().arg("gates").output().unwrap());
-    for g in ["no_missing_values", "submission_ids_in_order", "probabilities_valid", "no_target_leakage", "cv_beats_baseline"] {
+    for g in [
+        "no_missing_values",
+        "submission_ids_in_order",
+        "probabilities_valid",
+        "no_target_leakage",
+        "cv_beats_baseline",
+    ] {
         assert!(gates.contains(g), "{g} missing from `autokaggle gates`");
     }
 }
 
 #[test]
 fn inspect_infers_a_folder_without_toml_and_errors_clearly() {
-    let Some(dir) = shared("spaceship_titanic") else { return };
+    let Some(dir) = shared("spaceship_titanic") else {
+        return;
+    };
     let text = stdout(&bin().arg("inspect").arg(&dir).output().unwrap());
     assert!(text.contains("PassengerId") && text.contains("first column of sample_submission.csv"));
     assert!(text.contains("Transported") && text.contains("train columns absent from test"));
     assert!(text.contains("Accuracy") && text.contains("8693 train rows, 4277 test rows"));
-    let out = bin().args(["inspect", "/nonexistent/comp"]).output().unwrap();
+    let out = bin()
+        .args(["inspect", "/nonexistent/comp"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/comp: no such competition folder"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("/nonexistent/comp: no such competition folder")
+    );
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use autokaggle::pipeline::{self, RunConfig, Roles};
+use autokaggle::pipeline::{self, Roles, RunConfig};
 use autokaggle_agents::offline::{OfflinePolicy, repair};
 use autokaggle_agents::roles::PhaseCx;
 use autokaggle_agents::{Developer, Phase, Work};
@@ -16,18 +16,31 @@ fn check_run(dir: &Path, run_dir: &Path, expect_rows: usize) -> frame::DataFrame
     let sub = frame::read_csv(&run_dir.join("submission.csv")).unwrap();
     assert_eq!(frame::names(&sub), frame::names(&ds.sample));
     assert_eq!(sub.height(), expect_rows);
-    assert!(frame::same_column(&frame::select(&sub, &[ds.spec.id.clone()]).unwrap(), &ds.sample, &ds.spec.id) || {
-        frame::strs(&sub, &ds.spec.id).unwrap() == frame::strs(&ds.sample, &ds.spec.id).unwrap()
-    });
+    assert!(
+        frame::same_column(
+            &frame::select(&sub, &[ds.spec.id.clone()]).unwrap(),
+            &ds.sample,
+            &ds.spec.id
+        ) || {
+            frame::strs(&sub, &ds.spec.id).unwrap() == frame::strs(&ds.sample, &ds.spec.id).unwrap()
+        }
+    );
     for p in autokaggle_agents::phase::PHASES {
-        let gates: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(run_dir.join(p.dir_name()).join("gates.json")).unwrap()).unwrap();
+        let gates: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(run_dir.join(p.dir_name()).join("gates.json")).unwrap(),
+        )
+        .unwrap();
         for g in gates.as_array().unwrap() {
             assert_eq!(g["passed"], true, "{:?}: {g}", p);
         }
         assert!(run_dir.join(p.dir_name()).join("report.md").exists());
         assert!(run_dir.join(p.dir_name()).join("plan.md").exists());
     }
-    assert!(std::fs::read_to_string(run_dir.join("report.md")).unwrap().contains("trivial baseline"));
+    assert!(
+        std::fs::read_to_string(run_dir.join("report.md"))
+            .unwrap()
+            .contains("trivial baseline")
+    );
     sub
 }
 
@@ -35,26 +48,58 @@ fn check_run(dir: &Path, run_dir: &Path, expect_rows: usize) -> frame::DataFrame
 fn titanic_runs_to_a_valid_submission() {
     let Some(dir) = shared("titanic") else { return };
     let out = tmp("titanic");
-    let cfg = RunConfig { competition: dir.clone(), out: out.clone(), time_budget: 50.0, seed: 42, progress: false };
+    let cfg = RunConfig {
+        competition: dir.clone(),
+        out: out.clone(),
+        time_budget: 50.0,
+        seed: 42,
+        progress: false,
+    };
     let s = pipeline::run(&cfg).unwrap();
     let sub = check_run(&dir, &s.run_dir, 418);
-    let labels: std::collections::BTreeSet<String> = frame::strs(&sub, "Survived").unwrap().into_iter().flatten().collect();
+    let labels: std::collections::BTreeSet<String> = frame::strs(&sub, "Survived")
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .collect();
     assert_eq!(labels, ["0", "1"].iter().map(|s| s.to_string()).collect());
     assert!(frame::is_integer(&sub, "Survived").unwrap());
-    assert!(s.blend.0 > 0.80 && s.baseline < 0.62, "CV {} baseline {}", s.blend.0, s.baseline);
+    assert!(
+        s.blend.0 > 0.80 && s.baseline < 0.62,
+        "CV {} baseline {}",
+        s.blend.0,
+        s.baseline
+    );
     assert!(s.phases.iter().all(|p| p.attempts == 1 && !p.fallback));
     std::fs::remove_dir_all(&out).unwrap();
 }
 
 #[test]
 fn multiclass_ghouls_runs_with_labels_from_train() {
-    let Some(dir) = shared("ghouls_goblins_and_ghosts_boo") else { return };
+    let Some(dir) = shared("ghouls_goblins_and_ghosts_boo") else {
+        return;
+    };
     let out = tmp("ghouls");
-    let cfg = RunConfig { competition: dir.clone(), out: out.clone(), time_budget: 50.0, seed: 1, progress: false };
+    let cfg = RunConfig {
+        competition: dir.clone(),
+        out: out.clone(),
+        time_budget: 50.0,
+        seed: 1,
+        progress: false,
+    };
     let s = pipeline::run(&cfg).unwrap();
     let sub = check_run(&dir, &s.run_dir, 529);
-    let labels: std::collections::BTreeSet<String> = frame::strs(&sub, "type").unwrap().into_iter().flatten().collect();
-    assert!(labels.iter().all(|l| ["Ghost", "Ghoul", "Goblin"].contains(&l.as_str())), "{labels:?}");
+    let labels: std::collections::BTreeSet<String> = frame::strs(&sub, "type")
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .collect();
+    assert!(
+        labels
+            .iter()
+            .all(|l| ["Ghost", "Ghoul", "Goblin"].contains(&l.as_str())),
+        "{labels:?}"
+    );
     assert!(s.blend.0 > 0.65, "CV {}", s.blend.0);
     std::fs::remove_dir_all(&out).unwrap();
 }
@@ -65,8 +110,13 @@ struct Forgetful;
 impl Developer for Forgetful {
     fn develop(&self, cx: &PhaseCx, plan: &str, feedback: &[String]) -> Work {
         if cx.phase == Phase::DataCleaning {
-            let p = Program::from_json(r#"[{"tool": "drop_columns", "args": {"columns": ["Name", "Ticket", "Cabin"]}}]"#).unwrap();
-            return Work::Program { program: feedback.iter().fold(p, |p, f| repair(p, f)) };
+            let p = Program::from_json(
+                r#"[{"tool": "drop_columns", "args": {"columns": ["Name", "Ticket", "Cabin"]}}]"#,
+            )
+            .unwrap();
+            return Work::Program {
+                program: feedback.iter().fold(p, |p, f| repair(p, f)),
+            };
         }
         OfflinePolicy.develop(cx, plan, feedback)
     }
@@ -78,29 +128,58 @@ struct Hopeless;
 impl Developer for Hopeless {
     fn develop(&self, cx: &PhaseCx, plan: &str, feedback: &[String]) -> Work {
         if cx.phase == Phase::FeatureEngineering {
-            return Work::Program { program: Program::from_json(r#"[{"tool": "log1p", "args": {"columns": ["NoSuchColumn"]}}]"#).unwrap() };
+            return Work::Program {
+                program: Program::from_json(
+                    r#"[{"tool": "log1p", "args": {"columns": ["NoSuchColumn"]}}]"#,
+                )
+                .unwrap(),
+            };
         }
         OfflinePolicy.develop(cx, plan, feedback)
     }
 }
 
-fn run_with(dev: Box<dyn Developer>, tag: &str) -> Option<(pipeline::RunSummary, std::path::PathBuf)> {
+fn run_with(
+    dev: Box<dyn Developer>,
+    tag: &str,
+) -> Option<(pipeline::RunSummary, std::path::PathBuf)> {
     let dir = shared("titanic")?;
     let r = spec::resolve(&dir).unwrap();
     let ds = Dataset::load(&r).unwrap();
     let out = tmp(tag);
-    let cfg = RunConfig { competition: dir, out: out.clone(), time_budget: 50.0, seed: 42, progress: false };
-    let roles = Roles { developer: dev, ..Roles::default() };
-    Some((pipeline::run_dataset(&cfg, &r, ds, "", &roles).unwrap(), out))
+    let cfg = RunConfig {
+        competition: dir,
+        out: out.clone(),
+        time_budget: 50.0,
+        seed: 42,
+        progress: false,
+    };
+    let roles = Roles {
+        developer: dev,
+        ..Roles::default()
+    };
+    Some((
+        pipeline::run_dataset(&cfg, &r, ds, "", &roles).unwrap(),
+        out,
+    ))
 }
 
 #[test]
 fn a_failed_gate_goes_back_to_the_developer_who_repairs() {
-    let Some((s, out)) = run_with(Box::new(Forgetful), "forgetful") else { return };
-    let cleaning = s.phases.iter().find(|p| p.phase == Phase::DataCleaning).unwrap();
+    let Some((s, out)) = run_with(Box::new(Forgetful), "forgetful") else {
+        return;
+    };
+    let cleaning = s
+        .phases
+        .iter()
+        .find(|p| p.phase == Phase::DataCleaning)
+        .unwrap();
     assert_eq!((cleaning.attempts, cleaning.fallback), (2, false));
     let log = std::fs::read_to_string(s.run_dir.join("3_data_cleaning/output.log")).unwrap();
-    assert!(log.contains("gate no_missing_values failed") && log.contains("add a fill_missing step"), "{log}");
+    assert!(
+        log.contains("gate no_missing_values failed") && log.contains("add a fill_missing step"),
+        "{log}"
+    );
     let program = std::fs::read_to_string(s.run_dir.join("3_data_cleaning/program.json")).unwrap();
     assert!(program.contains("fill_missing"), "{program}");
     assert!(s.submission.exists());
@@ -109,11 +188,25 @@ fn a_failed_gate_goes_back_to_the_developer_who_repairs() {
 
 #[test]
 fn a_developer_that_never_succeeds_falls_back_and_still_submits() {
-    let Some((s, out)) = run_with(Box::new(Hopeless), "hopeless") else { return };
-    let fe = s.phases.iter().find(|p| p.phase == Phase::FeatureEngineering).unwrap();
-    assert_eq!((fe.attempts, fe.fallback), (pipeline::MAX_ATTEMPTS + 1, true));
+    let Some((s, out)) = run_with(Box::new(Hopeless), "hopeless") else {
+        return;
+    };
+    let fe = s
+        .phases
+        .iter()
+        .find(|p| p.phase == Phase::FeatureEngineering)
+        .unwrap();
+    assert_eq!(
+        (fe.attempts, fe.fallback),
+        (pipeline::MAX_ATTEMPTS + 1, true)
+    );
     let log = std::fs::read_to_string(s.run_dir.join("5_feature_engineering/output.log")).unwrap();
-    assert_eq!(log.matches("column `NoSuchColumn` is not in the frame").count(), pipeline::MAX_ATTEMPTS, "{log}");
+    assert_eq!(
+        log.matches("column `NoSuchColumn` is not in the frame")
+            .count(),
+        pipeline::MAX_ATTEMPTS,
+        "{log}"
+    );
     assert_eq!(fe.passed, fe.gates, "the fallback passes every gate");
     assert!(s.submission.exists());
     std::fs::remove_dir_all(&out).unwrap();

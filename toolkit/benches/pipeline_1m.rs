@@ -12,15 +12,25 @@ use autokaggle_toolkit::{Dataset, Profile, Program, frame};
 fn peak_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
 fn main() {
-    let input = std::env::args().skip(1).find(|a| a.ends_with(".csv")).unwrap_or_else(|| "bench/data_1m.csv".into());
+    let input = std::env::args()
+        .skip(1)
+        .find(|a| a.ends_with(".csv"))
+        .unwrap_or_else(|| "bench/data_1m.csv".into());
     let path = Path::new(&input);
     if !path.exists() {
-        eprintln!("{} not found: run `python3 bench/make_data.py` first", path.display());
+        eprintln!(
+            "{} not found: run `python3 bench/make_data.py` first",
+            path.display()
+        );
         std::process::exit(2);
     }
     let total = Instant::now();
@@ -44,7 +54,13 @@ fn main() {
     // The whole file is "train"; an empty-feature test keeps the Dataset's invariants cheap.
     let test = frame::drop_cols(&frame::head(&df, 1000), &["target".to_string()]);
     let sample = frame::select(&test, &["id".to_string()]).expect("id");
-    let ds = Dataset { train: df, test, sample, spec, notes: vec![] };
+    let ds = Dataset {
+        train: df,
+        test,
+        sample,
+        spec,
+        notes: vec![],
+    };
     let profile = Profile::of(&ds).expect("profile");
     std::hint::black_box(&profile);
     lap("profile");
@@ -69,8 +85,16 @@ fn main() {
     }
     t = Instant::now();
     frame::write_parquet(&out.train, Path::new("bench/out_rust.parquet")).expect("parquet");
-    println!("{:<22} {:>8.3} s", "write_parquet", t.elapsed().as_secs_f64());
+    println!(
+        "{:<22} {:>8.3} s",
+        "write_parquet",
+        t.elapsed().as_secs_f64()
+    );
     println!("{:<22} {:>8.3} s", "total", total.elapsed().as_secs_f64());
     println!("{:<22} {:>8.0} MB", "peak memory", peak_mb());
-    println!("{} rows x {} columns out", out.train.height(), out.train.width());
+    println!(
+        "{} rows x {} columns out",
+        out.train.height(),
+        out.train.width()
+    );
 }

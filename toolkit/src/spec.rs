@@ -231,14 +231,21 @@ pub fn infer(dir: &Path) -> Result<Resolved> {
             // train-only column is a feature test lacks, which is an error worth naming.
             let in_sample: Vec<&String> = t.iter().filter(|c| sample_cols.contains(c)).collect();
             if !in_sample.is_empty() && in_sample.len() < t.len() {
-                let stray = t.iter().find(|c| !in_sample.contains(c)).expect("some column is not in the sample");
+                let stray = t
+                    .iter()
+                    .find(|c| !in_sample.contains(c))
+                    .expect("some column is not in the sample");
                 return Err(ToolkitError::column(
                     dir.join(&files.test),
                     stray,
                     "is in train but missing from test (and is not a submission column); add it to test or drop it from train",
                 ));
             }
-            reasons.push(Reason { field: "targets", value: t.join(", "), why: "train columns absent from test".into() });
+            reasons.push(Reason {
+                field: "targets",
+                value: t.join(", "),
+                why: "train columns absent from test".into(),
+            });
             t
         }
         _ => {

@@ -5,19 +5,30 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
+use super::forest::{Forest, ForestParams};
 use super::gbm::{Gbm, GbmParams};
 use super::metrics::{better, score};
 use super::problem::Problem;
 use crate::error::Result;
 use crate::folds;
 
+/// A model family with its settings.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case", tag = "family")]
+pub enum ModelKind {
+    /// Gradient-boosted trees (forust).
+    Gbm(GbmParams),
+    /// Random forest (smartcore).
+    Forest(ForestParams),
+}
+
 /// A model the search may try.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct ModelSpec {
-    /// Display name, e.g. `gbm_deep`.
+    /// Display name, e.g. `gbm_depth5`.
     pub name: String,
-    /// Gradient-boosting settings.
-    pub params: GbmParams,
+    /// Family and settings.
+    pub kind: ModelKind,
 }
 
 /// One model's cross-validation.
@@ -45,15 +56,40 @@ fn sigmoid(x: f64) -> f64 {
 }
 
 /// Fits one booster per output on `train_rows` and predicts `x_pred` (`n_pred` rows).
-fn fit_predict(p: &Problem, spec: &ModelSpec, train_rows: &[usize], x_pred: &[f64], n_pred: usize, seed: u64) -> Result<Vec<Vec<f64>>> {
+fn fit_predict(
+    p: &Problem,
+    spec: &ModelSpec,
+    train_rows: &[usize],
+    x_pred: &[f64],
+    n_pred: usize,
+    seed: u64,
+) -> Result<Vec<Vec<f64>>> {
     let x = p.subset(&p.x_train, p.rows, train_rows);
     let k = p.features.len();
     let mut out = Vec::with_capacity(p.y.len());
     for y in &p.y {
         let yy: Vec<f64> = train_rows.iter().map(|&i| y[i]).collect();
-        let model = Gbm::fit(&x, train_rows.len(), k, &yy, p.is_classification(), &spec.params, seed)?;
-        let raw = model.predict_raw(x_pred, n_pred);
-        out.push(if p.is_classification() { raw.into_iter().map(sigmoid).collect() } else { raw });
+        out.push(match &spec.kind {
+            ModelKind::Gbm(params) => {
+                let raw = Gbm::fit(
+                    &x,
+                    train_rows.len(),
+                    k,
+                    &yy,
+                    p.is_classification(),
+                    params,
+                    seed,
+                )?
+                .predict_raw(x_pred, n_pred);
+                if p.is_classification() {
+                    raw.into_iter().map(sigmoid).collect()
+                } else {
+                    raw
+                }
+            }
+            ModelKind::Forest(params) => Forest::fit(&x, train_rows.len(), k, &yy, params, seed)?
+                .predict(x_pred, n_pred, k)?,
+        });
     }
     if p.task == crate::spec::Task::Multiclass && out.len() > 2 {
         normalise_rows(&mut out);
@@ -77,7 +113,13 @@ pub fn fold_ids(p: &Problem, k: usize, seed: u64) -> Vec<usize> {
 }
 
 /// Cross-validates a model; `progress` hears each fold index.
-pub fn cross_validate(p: &Problem, spec: &ModelSpec, fold: &[usize], seed: u64, progress: &mut dyn FnMut(usize)) -> Result<CvResult> {
+pub fn cross_validate(
+    p: &Problem,
+    spec: &ModelSpec,
+    fold: &[usize],
+    seed: u64,
+    progress: &mut dyn FnMut(usize),
+) -> Result<CvResult> {
     let start = Instant::now();
     let k = fold.iter().max().map_or(1, |m| m + 1);
     let mut oof = vec![vec![0.0; p.rows]; p.y.len()];
@@ -93,13 +135,24 @@ pub fn cross_validate(p: &Problem, spec: &ModelSpec, fold: &[usize], seed: u64, 
                 oof[o][i] = col[j];
             }
         }
-        let yv: Vec<Vec<f64>> = p.y.iter().map(|y| val_rows.iter().map(|&i| y[i]).collect()).collect();
+        let yv: Vec<Vec<f64>> =
+            p.y.iter()
+                .map(|y| val_rows.iter().map(|&i| y[i]).collect())
+                .collect();
         fold_scores.push(score(p.metric, &yv, &pred));
     }
     let mean = fold_scores.iter().sum::<f64>() / k as f64;
     let std = (fold_scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / k as f64).sqrt();
     let oof_score = score(p.metric, &p.y, &oof);
-    Ok(CvResult { model: spec.clone(), fold_scores, mean, std, oof_score, oof, seconds: start.elapsed().as_secs_f64() })
+    Ok(CvResult {
+        model: spec.clone(),
+        fold_scores,
+        mean,
+        std,
+        oof_score,
+        oof,
+        seconds: start.elapsed().as_secs_f64(),
+    })
 }
 
 /// Refits on all of train and predicts test.
@@ -111,14 +164,13 @@ pub fn refit_predict(p: &Problem, spec: &ModelSpec, seed: u64) -> Result<Vec<Vec
 /// The score of predicting the train prior for every row (majority class / mean): what any model
 /// must beat.
 pub fn baseline(p: &Problem) -> f64 {
-    let prior: Vec<Vec<f64>> = p
-        .y
-        .iter()
-        .map(|y| {
-            let m = y.iter().sum::<f64>() / y.len().max(1) as f64;
-            vec![m; y.len()]
-        })
-        .collect();
+    let prior: Vec<Vec<f64>> =
+        p.y.iter()
+            .map(|y| {
+                let m = y.iter().sum::<f64>() / y.len().max(1) as f64;
+                vec![m; y.len()]
+            })
+            .collect();
     score(p.metric, &p.y, &prior)
 }
 
@@ -146,7 +198,12 @@ pub fn greedy_blend(p: &Problem, results: &[CvResult], rounds: usize) -> Blend {
                 Some((c, _)) => c
                     .iter()
                     .zip(&r.oof)
-                    .map(|(cc, rr)| cc.iter().zip(rr).map(|(a, b)| (a * total as f64 + b) / (total + 1) as f64).collect())
+                    .map(|(cc, rr)| {
+                        cc.iter()
+                            .zip(rr)
+                            .map(|(a, b)| (a * total as f64 + b) / (total + 1) as f64)
+                            .collect()
+                    })
                     .collect(),
             };
             let s = score(p.metric, &p.y, &cand);
@@ -164,7 +221,10 @@ pub fn greedy_blend(p: &Problem, results: &[CvResult], rounds: usize) -> Blend {
         current = Some((cand, s));
     }
     let total: usize = counts.iter().sum::<usize>().max(1);
-    Blend { weights: counts.iter().map(|&c| c as f64 / total as f64).collect(), score: current.map_or(f64::NAN, |c| c.1) }
+    Blend {
+        weights: counts.iter().map(|&c| c as f64 / total as f64).collect(),
+        score: current.map_or(f64::NAN, |c| c.1),
+    }
 }
 
 /// Weighted average of prediction matrices.

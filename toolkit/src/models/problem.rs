@@ -37,7 +37,11 @@ pub struct Problem {
 /// Sorts labels numerically when they all parse as numbers, else as text.
 pub fn sort_labels(labels: &mut [String]) {
     if labels.iter().all(|l| l.parse::<f64>().is_ok()) {
-        labels.sort_by(|a, b| a.parse::<f64>().unwrap_or(0.0).total_cmp(&b.parse::<f64>().unwrap_or(0.0)));
+        labels.sort_by(|a, b| {
+            a.parse::<f64>()
+                .unwrap_or(0.0)
+                .total_cmp(&b.parse::<f64>().unwrap_or(0.0))
+        });
     } else {
         labels.sort();
     }
@@ -52,7 +56,9 @@ impl Problem {
         }
         for c in &features {
             if !matches!(frame::kind(&ds.train, c)?, Kind::Numeric | Kind::Bool) {
-                return Err(ToolkitError::data(format!("feature `{c}` is not numeric; encode it before modeling")));
+                return Err(ToolkitError::data(format!(
+                    "feature `{c}` is not numeric; encode it before modeling"
+                )));
             }
         }
         let spec = &ds.spec;
@@ -65,12 +71,24 @@ impl Problem {
                 let set: BTreeSet<&String> = labels.iter().flatten().collect();
                 classes = set.into_iter().cloned().collect();
                 sort_labels(&mut classes);
-                let idx: Vec<i64> =
-                    labels.iter().map(|l| l.as_ref().and_then(|l| classes.iter().position(|c| c == l)).map_or(-1, |i| i as i64)).collect();
+                let idx: Vec<i64> = labels
+                    .iter()
+                    .map(|l| {
+                        l.as_ref()
+                            .and_then(|l| classes.iter().position(|c| c == l))
+                            .map_or(-1, |i| i as i64)
+                    })
+                    .collect();
                 let outputs = if spec.task == Task::Binary || classes.len() == 2 {
                     vec![idx.iter().map(|&i| f64::from(u8::from(i == 1))).collect()]
                 } else {
-                    (0..classes.len()).map(|k| idx.iter().map(|&i| f64::from(u8::from(i == k as i64))).collect()).collect()
+                    (0..classes.len())
+                        .map(|k| {
+                            idx.iter()
+                                .map(|&i| f64::from(u8::from(i == k as i64)))
+                                .collect()
+                        })
+                        .collect()
                 };
                 (outputs, Some(idx))
             }
@@ -78,9 +96,16 @@ impl Problem {
                 let ys: Vec<Vec<f64>> = spec
                     .targets
                     .iter()
-                    .map(|t| Ok(frame::f64s(&ds.train, t)?.into_iter().map(|v| f64::from(u8::from(v.unwrap_or(0.0) > 0.5))).collect()))
+                    .map(|t| {
+                        Ok(frame::f64s(&ds.train, t)?
+                            .into_iter()
+                            .map(|v| f64::from(u8::from(v.unwrap_or(0.0) > 0.5)))
+                            .collect())
+                    })
                     .collect::<Result<_>>()?;
-                let strata = (0..rows).map(|i| ys.iter().position(|y| y[i] > 0.5).map_or(-1, |k| k as i64)).collect();
+                let strata = (0..rows)
+                    .map(|i| ys.iter().position(|y| y[i] > 0.5).map_or(-1, |k| k as i64))
+                    .collect();
                 (ys, Some(strata))
             }
             Task::Regression => {
@@ -89,7 +114,10 @@ impl Problem {
                 if log_target && v.iter().flatten().any(|x| *x <= -1.0) {
                     return Err(ToolkitError::data("RMSE of logs needs a target above -1"));
                 }
-                let y = v.into_iter().map(|x| x.map_or(f64::NAN, |x| if log_target { x.ln_1p() } else { x })).collect();
+                let y = v
+                    .into_iter()
+                    .map(|x| x.map_or(f64::NAN, |x| if log_target { x.ln_1p() } else { x }))
+                    .collect();
                 (vec![y], None)
             }
         };

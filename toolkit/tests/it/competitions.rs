@@ -22,26 +22,54 @@ fn shared(name: &str) -> Option<PathBuf> {
 
 #[test]
 fn inferred_specs_equal_the_tomls() {
-    for name in ["titanic", "spaceship_titanic", "house_prices", "ghouls_goblins_and_ghosts_boo", "obesity_risks", "plate_defect"] {
+    for name in [
+        "titanic",
+        "spaceship_titanic",
+        "house_prices",
+        "ghouls_goblins_and_ghosts_boo",
+        "obesity_risks",
+        "plate_defect",
+    ] {
         let Some(data) = shared(name) else { return };
         let toml = spec::resolve(&root().join("competitions").join(name)).unwrap();
         let inferred = spec::infer(&data).unwrap();
         let (a, b) = (&toml.spec, &inferred.spec);
-        assert_eq!((&a.id, &a.targets, a.task, a.metric, a.submission), (&b.id, &b.targets, b.task, b.metric, b.submission), "{name}");
-        assert_eq!(std::fs::canonicalize(&toml.data_dir).unwrap(), std::fs::canonicalize(&data).unwrap(), "{name}: data path");
+        assert_eq!(
+            (&a.id, &a.targets, a.task, a.metric, a.submission),
+            (&b.id, &b.targets, b.task, b.metric, b.submission),
+            "{name}"
+        );
+        assert_eq!(
+            std::fs::canonicalize(&toml.data_dir).unwrap(),
+            std::fs::canonicalize(&data).unwrap(),
+            "{name}: data path"
+        );
     }
     // The two whose data is not shipped: the sample submission alone gives id, target and metric.
-    for name in ["bank_churn", "classification_with_an_academic_success_dataset"] {
+    for name in [
+        "bank_churn",
+        "classification_with_an_academic_success_dataset",
+    ] {
         let Some(data) = shared(name) else { return };
         let toml = spec::resolve(&root().join("competitions").join(name)).unwrap();
         let inferred = spec::infer(&data).unwrap();
-        assert_eq!((&toml.spec.id, &toml.spec.targets, toml.spec.metric), (&inferred.spec.id, &inferred.spec.targets, inferred.spec.metric), "{name}");
+        assert_eq!(
+            (&toml.spec.id, &toml.spec.targets, toml.spec.metric),
+            (
+                &inferred.spec.id,
+                &inferred.spec.targets,
+                inferred.spec.metric
+            ),
+            "{name}"
+        );
     }
 }
 
 #[test]
 fn five_step_program_cleans_spaceship_titanic() {
-    let Some(_) = shared("spaceship_titanic") else { return };
+    let Some(_) = shared("spaceship_titanic") else {
+        return;
+    };
     let ds = Dataset::open(&root().join("competitions/spaceship_titanic")).unwrap();
     assert_eq!((ds.train.height(), ds.test.height()), (8693, 4277));
     let program = Program::from_json(
@@ -59,7 +87,11 @@ fn five_step_program_cleans_spaceship_titanic() {
     assert_eq!(logs.len(), 5);
     for d in [&out.train, &out.test] {
         for c in frame::names(d) {
-            assert_eq!(frame::missing(d, &c).unwrap(), 0, "{c} still has missing values");
+            assert_eq!(
+                frame::missing(d, &c).unwrap(),
+                0,
+                "{c} still has missing values"
+            );
         }
     }
     let mut train_cols = frame::names(&out.train);
@@ -83,7 +115,10 @@ fn bad_input_gets_errors_that_name_file_and_column() {
     assert!(e.contains("train.csv") && e.contains("empty"), "{e}");
     write("train.csv", "id,a,y\n1,1,\n2,2,\n");
     let e = Dataset::open(&dir).unwrap_err().to_string();
-    assert!(e.contains("train.csv") && e.contains("`y`") && e.contains("missing in every row"), "{e}");
+    assert!(
+        e.contains("train.csv") && e.contains("`y`") && e.contains("missing in every row"),
+        "{e}"
+    );
     write("train.csv", "id,a,b,y\n1,1,5,0\n2,2,6,1\n");
     write("test.csv", "id,a,y2\n3,1,0\n4,2,0\n");
     let e = Dataset::open(&dir).unwrap_err().to_string();
@@ -91,10 +126,16 @@ fn bad_input_gets_errors_that_name_file_and_column() {
     write("train.csv", "id,a,y\n1,1,0\n1,2,1\n");
     write("test.csv", "id,a\n3,1\n4,2\n");
     let e = Dataset::open(&dir).unwrap_err().to_string();
-    assert!(e.contains("train.csv") && e.contains("`id`") && e.contains("not unique"), "{e}");
+    assert!(
+        e.contains("train.csv") && e.contains("`id`") && e.contains("not unique"),
+        "{e}"
+    );
     write("train.csv", "id,a,y\n1,1,0\n2,2,1\n");
     write("sample_submission.csv", "id,y\n3,0\n5,0\n");
     let e = Dataset::open(&dir).unwrap_err().to_string();
-    assert!(e.contains("sample_submission.csv") && e.contains("5"), "{e}");
+    assert!(
+        e.contains("sample_submission.csv") && e.contains("5"),
+        "{e}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

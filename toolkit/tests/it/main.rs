@@ -26,7 +26,12 @@ pub fn df(cols: Vec<(&str, C)>) -> DataFrame {
     for (name, c) in cols {
         match c {
             C::F(v) => frame::put_f64(&mut d, name, v).unwrap(),
-            C::S(v) => frame::put_str(&mut d, name, v.into_iter().map(|s| s.map(str::to_string)).collect()).unwrap(),
+            C::S(v) => frame::put_str(
+                &mut d,
+                name,
+                v.into_iter().map(|s| s.map(str::to_string)).collect(),
+            )
+            .unwrap(),
         }
     }
     d
@@ -55,19 +60,31 @@ pub fn dataset(train: DataFrame, test: DataFrame, task: Task) -> Dataset {
         files: Files::default(),
     };
     let sample = frame::select(&test, &["id".to_string()]).unwrap();
-    Dataset { train, test, sample, spec, notes: vec![] }
+    Dataset {
+        train,
+        test,
+        sample,
+        spec,
+        notes: vec![],
+    }
 }
 
 /// Runs a one-step program and returns (train, test).
 pub fn run1(ds: &Dataset, tool: &str, args: serde_json::Value) -> (DataFrame, DataFrame) {
-    let p = Program { steps: vec![autokaggle_toolkit::Step::new(tool, args)] };
-    let (out, _) = p.run(ds, 7, &mut |_, _| {}).unwrap_or_else(|e| panic!("{tool}: {e}"));
+    let p = Program {
+        steps: vec![autokaggle_toolkit::Step::new(tool, args)],
+    };
+    let (out, _) = p
+        .run(ds, 7, &mut |_, _| {})
+        .unwrap_or_else(|e| panic!("{tool}: {e}"));
     (out.train, out.test)
 }
 
 /// Runs a one-step program expecting an error; returns its message.
 pub fn run1_err(ds: &Dataset, tool: &str, args: serde_json::Value) -> String {
-    let p = Program { steps: vec![autokaggle_toolkit::Step::new(tool, args)] };
+    let p = Program {
+        steps: vec![autokaggle_toolkit::Step::new(tool, args)],
+    };
     match p.run(ds, 7, &mut |_, _| {}) {
         Ok(_) => panic!("{tool} should fail"),
         Err(e) => e.to_string(),

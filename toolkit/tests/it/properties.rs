@@ -3,8 +3,8 @@
 
 use proptest::prelude::*;
 
-use super::programs::{example, generic};
 use super::dataset;
+use super::programs::{example, generic};
 use autokaggle_toolkit::frame;
 use autokaggle_toolkit::registry::TOOLS;
 use autokaggle_toolkit::tool::{FitCx, Split};
@@ -18,7 +18,10 @@ fn shuffled_ds(n: usize, m: usize, seed: u64) -> autokaggle_toolkit::Dataset {
     let mut b: Vec<usize> = (0..m).collect();
     rng.shuffle(&mut b);
     let train = frame::take_rows(&generic(n, 0), &a).unwrap();
-    let test = frame::drop_cols(&frame::take_rows(&generic(m, 1000), &b).unwrap(), &["y".into()]);
+    let test = frame::drop_cols(
+        &frame::take_rows(&generic(m, 1000), &b).unwrap(),
+        &["y".into()],
+    );
     dataset(train, test, Task::Binary)
 }
 
