@@ -180,7 +180,15 @@ pub fn candidates(rows: usize, outputs: usize) -> (usize, Vec<ModelSpec>) {
             // A different family for the blend, tried last: the time budget skips it when data is large.
             ModelSpec {
                 name: "random_forest".into(),
-                kind: ModelKind::Forest(ForestParams::default()),
+                kind: ModelKind::Forest(if work > 60_000 {
+                    ForestParams {
+                        trees: 40,
+                        max_depth: Some(10),
+                        min_samples_leaf: 5,
+                    }
+                } else {
+                    ForestParams::default()
+                }),
             },
         ],
     )
