@@ -31,17 +31,6 @@ pub struct BenchRow {
     pub peak_mb: f64,
 }
 
-fn peak_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
 /// Runs one competition with a holdout, in this process.
 pub fn bench_one(dir: &Path, holdout: f64, seed: u64, out: &Path, budget: f64) -> Result<BenchRow> {
     let r = spec::resolve(dir)?;
@@ -97,7 +86,7 @@ pub fn bench_one(dir: &Path, holdout: f64, seed: u64, out: &Path, budget: f64) -
         cv: summary.blend.0,
         holdout: holdout_score,
         seconds: summary.seconds,
-        peak_mb: peak_mb(),
+        peak_mb: autokaggle_toolkit::memory::peak_mb(),
     })
 }
 

@@ -2,7 +2,7 @@
 //! failed gates fed back to the developer a bounded number of times, and a safe fallback so every run
 //! ends with a submission.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -198,7 +198,7 @@ pub fn run_dataset(
                         files: written,
                         submission: m.as_ref().map(|m| &m.submission),
                         cv: m.as_ref().map(|m| {
-                            (best_score(m), m.baseline, ds.spec.metric.higher_is_better())
+                            (m.blend.score, m.baseline, ds.spec.metric.higher_is_better())
                         }),
                     };
                     let verdicts = gates::check(&gcx);
@@ -316,10 +316,6 @@ pub fn run_dataset(
     dir.write("report.md", &final_report)?;
     dir.write_json("summary.json", &summary)?;
     Ok(summary)
-}
-
-fn best_score(m: &Modeled) -> f64 {
-    m.blend.score
 }
 
 /// The work that always passes the gates: impute and encode everything, one default model.
@@ -482,9 +478,4 @@ pub fn table(s: &RunSummary) -> String {
         s.submission.display()
     ));
     t
-}
-
-/// Whether a path looks like a run directory.
-pub fn is_run_dir(p: &Path) -> bool {
-    p.join("state.json").exists()
 }

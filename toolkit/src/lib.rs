@@ -25,6 +25,7 @@ pub mod expr;
 pub mod features;
 pub mod folds;
 pub mod frame;
+pub mod memory;
 pub mod models;
 pub mod profile;
 pub mod program;
