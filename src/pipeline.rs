@@ -78,11 +78,43 @@ pub struct RunSummary {
     pub seconds: f64,
 }
 
-struct Progress(bool);
+/// Progress on stderr. On a terminal, transient lines (a step, a fold) overwrite each other in place
+/// and lasting lines (a phase, a score, a failure) stay; piped into a log, every line is kept.
+struct Progress {
+    on: bool,
+    tty: bool,
+    transient: std::cell::Cell<bool>,
+}
 
 impl Progress {
+    fn new(on: bool) -> Self {
+        Self {
+            on,
+            tty: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            transient: std::cell::Cell::new(false),
+        }
+    }
+
+    /// A line that stays.
     fn say(&self, msg: &str) {
-        if self.0 {
+        if !self.on {
+            return;
+        }
+        if self.transient.replace(false) {
+            eprint!("\r\x1b[2K");
+        }
+        eprintln!("{msg}");
+    }
+
+    /// A line the next one replaces (on a terminal).
+    fn tick(&self, msg: &str) {
+        if !self.on {
+            return;
+        }
+        if self.tty {
+            eprint!("\r\x1b[2K{msg}");
+            self.transient.set(true);
+        } else {
             eprintln!("{msg}");
         }
     }
@@ -140,7 +172,7 @@ pub fn run_dataset(
     roles: &Roles,
 ) -> Result<RunSummary> {
     let start = Instant::now();
-    let say = Progress(cfg.progress);
+    let say = Progress::new(cfg.progress);
     let dir = RunDir::create(&cfg.out, &ds.spec.name)?;
     say.say(&format!("run directory: {}", dir.path.display()));
     dir.write_json(
@@ -163,6 +195,7 @@ pub fn run_dataset(
             overview,
             previous_report: &previous_report,
             instructions: &instructions,
+            seed: cfg.seed,
         };
         let mut plan = roles.planner.plan(&cx);
         if phase == Phase::UnderstandBackground {
@@ -368,7 +401,7 @@ fn execute(
             program.validate(ds, Some(allowed), cfg.seed)?;
             let n = program.steps.len();
             let (out, logs) = program.run(ds, cfg.seed, &mut |i, t| {
-                say.say(&format!("  step {}/{n}: {t}", i + 1))
+                say.tick(&format!("  step {}/{n}: {t}", i + 1))
             })?;
             frame::write_parquet(&out.train, &dir.path.join(format!("{pdir}/train.parquet")))?;
             frame::write_parquet(&out.test, &dir.path.join(format!("{pdir}/test.parquet")))?;
@@ -394,10 +427,21 @@ fn model(
     let baseline = cv::baseline(&p);
     let mut results: Vec<CvResult> = Vec::new();
     for (i, c) in candidates.iter().enumerate() {
-        // Stop trying candidates when the last one's time would overrun the budget (the refit included).
-        if let Some(last) = results.last() {
+        // Stop trying candidates when this one's cross-validation, its refit and the refits of the
+        // models before it would overrun the budget. Its time is guessed from the same family's last
+        // candidate, or from the slowest so far when the family is new.
+        if !results.is_empty() {
+            let same = results
+                .iter()
+                .rev()
+                .find(|r| std::mem::discriminant(&r.model.kind) == std::mem::discriminant(&c.kind));
+            let guess = same.map_or_else(
+                || results.iter().map(|r| r.seconds).fold(0.0, f64::max),
+                |r| r.seconds,
+            );
+            let refits: f64 = results.iter().map(|r| r.seconds).sum::<f64>() / folds as f64;
             let projected =
-                start.elapsed().as_secs_f64() + last.seconds * (1.0 + 1.0 / folds as f64) * 1.2;
+                start.elapsed().as_secs_f64() + guess * (1.0 + 1.0 / folds as f64) * 1.1 + refits;
             if projected > cfg.time_budget {
                 say.say(&format!(
                     "  time budget: skipping {} remaining candidate(s)",
@@ -407,7 +451,13 @@ fn model(
             }
         }
         let r = cv::cross_validate(&p, c, &fold, cfg.seed, &mut |f| {
-            say.say(&format!("  {} fold {}/{folds}", c.name, f + 1))
+            say.tick(&format!(
+                "  candidate {}/{}: {} fold {}/{folds}",
+                i + 1,
+                candidates.len(),
+                c.name,
+                f + 1
+            ))
         })?;
         say.say(&format!(
             "  {}: CV {:.5} ± {:.5} ({:.1}s)",

@@ -2,9 +2,8 @@
 //! standard steps, emits programs, repairs them from gate messages, and reviews from evidence.
 
 use autokaggle_toolkit::frame::Kind;
-use autokaggle_toolkit::models::cv::{ModelKind, ModelSpec};
-use autokaggle_toolkit::models::forest::ForestParams;
-use autokaggle_toolkit::models::gbm::GbmParams;
+use autokaggle_toolkit::models::cv::ModelSpec;
+use autokaggle_toolkit::models::search::{self, SearchPlan};
 use autokaggle_toolkit::profile::ColumnProfile;
 use autokaggle_toolkit::{Profile, Program, Step};
 use serde_json::json;
@@ -141,56 +140,28 @@ fn feature_plan(p: &Profile) -> Features {
     }
 }
 
-/// The model candidates, cheapest-to-try first, scaled to the data's size.
-pub fn candidates(rows: usize, outputs: usize) -> (usize, Vec<ModelSpec>) {
-    let work = rows * outputs;
-    let folds = if work > 60_000 { 3 } else { 5 };
-    let rounds = if work > 60_000 { 150 } else { 300 };
-    let base = GbmParams {
-        iterations: rounds,
-        learning_rate: 0.05,
-        max_depth: 5,
-        ..GbmParams::default()
-    };
-    let spec = |name: &str, params: GbmParams| ModelSpec {
-        name: name.into(),
-        kind: ModelKind::Gbm(params),
-    };
+/// Models fitted per candidate and fold: one per class for multiclass (one-vs-rest), else one per
+/// target.
+fn outputs(cx: &PhaseCx) -> usize {
+    let s = &cx.ds.spec;
+    if s.task == autokaggle_toolkit::Task::Multiclass {
+        cx.profile
+            .columns
+            .iter()
+            .find(|c| c.name == s.targets[0])
+            .map_or(1, |c| c.distinct.max(1))
+    } else {
+        s.targets.len()
+    }
+}
+
+/// The number of CV folds and the model candidates (defaults first, then seeded draws from the
+/// search space), scaled to the data's size.
+pub fn candidates(rows: usize, outputs: usize, seed: u64) -> (usize, Vec<ModelSpec>) {
+    let folds = if rows * outputs > 60_000 { 3 } else { 5 };
     (
         folds,
-        vec![
-            spec("gbm_depth5", base.clone()),
-            spec(
-                "gbm_depth3",
-                GbmParams {
-                    iterations: rounds * 3 / 2,
-                    max_depth: 3,
-                    ..base.clone()
-                },
-            ),
-            spec(
-                "gbm_depth7",
-                GbmParams {
-                    max_depth: 7,
-                    min_leaf_weight: 5.0,
-                    colsample: 0.6,
-                    ..base
-                },
-            ),
-            // A different family for the blend, tried last: the time budget skips it when data is large.
-            ModelSpec {
-                name: "random_forest".into(),
-                kind: ModelKind::Forest(if work > 60_000 {
-                    ForestParams {
-                        trees: 40,
-                        max_depth: Some(10),
-                        min_samples_leaf: 5,
-                    }
-                } else {
-                    ForestParams::default()
-                }),
-            },
-        ],
+        search::candidates(&SearchPlan::default(), rows, outputs, seed),
     )
 }
 
@@ -290,9 +261,9 @@ impl Planner for OfflinePolicy {
                 )
             }
             Phase::ModelBuilding => {
-                let (folds, c) = candidates(p.rows, cx.ds.spec.targets.len());
+                let (folds, c) = candidates(p.rows, outputs(cx), cx.seed);
                 format!(
-                    "1. {folds}-fold {}CV scored with {:?}.\n2. Gradient-boosted trees and a random forest, {} candidates ({}), as time allows.\n3. Blend on out-of-fold predictions (greedy), refit on all of train, predict test.\n4. Write the submission in the sample's exact format.",
+                    "1. {folds}-fold {}CV scored with {:?}.\n2. Gradient-boosted trees, a linear model and a random forest at default settings, then seeded draws from their search spaces: {} candidates ({}), tried in order while the time budget allows.\n3. Blend on out-of-fold predictions (greedy), refit on all of train, predict test.\n4. Write the submission in the sample's exact format.",
                     if cx.ds.spec.task == autokaggle_toolkit::Task::Regression { "" } else { "stratified " },
                     cx.ds.spec.metric,
                     c.len(),
@@ -434,7 +405,7 @@ impl Developer for OfflinePolicy {
             Phase::DataCleaning => cleaning_program(cx.profile),
             Phase::FeatureEngineering => feature_program(cx),
             Phase::ModelBuilding => {
-                let (folds, candidates) = candidates(cx.profile.rows, cx.ds.spec.targets.len());
+                let (folds, candidates) = candidates(cx.profile.rows, outputs(cx), cx.seed);
                 return Work::Models { folds, candidates };
             }
             _ => return Work::Analysis,

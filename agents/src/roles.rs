@@ -20,6 +20,8 @@ pub struct PhaseCx<'a> {
     pub previous_report: &'a str,
     /// The user's instructions, in force for this phase and later ones.
     pub instructions: &'a [String],
+    /// The run's seed (folds, model search draws).
+    pub seed: u64,
 }
 
 /// What the developer hands over for a phase.

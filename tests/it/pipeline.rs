@@ -71,6 +71,12 @@ fn titanic_runs_to_a_valid_submission() {
         s.baseline
     );
     assert!(s.phases.iter().all(|p| p.attempts == 1 && !p.fallback));
+    // All three families and the seeded draws fit in titanic's budget; each family beats the baseline.
+    assert_eq!(s.cv.len(), 11, "{:?}", s.cv);
+    for family in ["gbm_", "linear_", "forest_"] {
+        let (name, mean, _) = s.cv.iter().find(|c| c.0.starts_with(family)).unwrap();
+        assert!(*mean > 0.75, "{name}: {mean}");
+    }
     std::fs::remove_dir_all(&out).unwrap();
 }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::forest::{Forest, ForestParams};
 use super::gbm::{Gbm, GbmParams};
+use super::linear::{Linear, LinearParams};
 use super::metrics::{better, score};
 use super::problem::Problem;
 use crate::error::Result;
@@ -20,6 +21,8 @@ pub enum ModelKind {
     Gbm(GbmParams),
     /// Random forest (smartcore).
     Forest(ForestParams),
+    /// Logistic regression for classes, ridge for values (Linfa).
+    Linear(LinearParams),
 }
 
 /// A model the search may try.
@@ -89,6 +92,10 @@ fn fit_predict(
             }
             ModelKind::Forest(params) => Forest::fit(&x, train_rows.len(), k, &yy, params, seed)?
                 .predict(x_pred, n_pred, k)?,
+            ModelKind::Linear(params) => {
+                Linear::fit(&x, train_rows.len(), k, &yy, p.is_classification(), params)?
+                    .predict(x_pred, n_pred)?
+            }
         });
     }
     if p.task == crate::spec::Task::Multiclass && out.len() > 2 {

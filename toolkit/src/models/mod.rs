@@ -1,9 +1,11 @@
-//! Modeling, metric-first: the problem in the model's space, gradient boosting, K-fold CV with
+//! Modeling, metric-first: the problem in the model's space, gradient boosting, random forests and linear models, a seeded search space, K-fold CV with
 //! out-of-fold predictions, a greedy blend, and a submission in the sample's exact format.
 
 pub mod cv;
 pub mod forest;
 pub mod gbm;
+pub mod linear;
 pub mod metrics;
 pub mod problem;
+pub mod search;
 pub mod submission;

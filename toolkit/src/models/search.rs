@@ -1,0 +1,171 @@
+//! The model search space: each family's default settings, and seeded draws around them. A search
+//! is a list of candidates (defaults first, then draws) that the caller cross-validates in order
+//! until its time budget runs out, so the cheapest, most reliable settings are always tried.
+
+use serde::{Deserialize, Serialize};
+
+use super::cv::{ModelKind, ModelSpec};
+use super::forest::ForestParams;
+use super::gbm::GbmParams;
+use super::linear::LinearParams;
+use crate::folds::Rng;
+
+/// A model family the search can draw from.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    /// Gradient-boosted trees (forust).
+    Gbm,
+    /// Random forest (smartcore).
+    Forest,
+    /// Logistic regression for classes, ridge for values (Linfa).
+    Linear,
+}
+
+/// How many draws of each family to try after the defaults.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct SearchPlan {
+    /// Families whose defaults are tried, in order.
+    pub families: Vec<Family>,
+    /// Extra seeded draws per family, tried after all defaults, in the same order.
+    pub draws: Vec<(Family, usize)>,
+}
+
+impl Default for SearchPlan {
+    fn default() -> Self {
+        Self {
+            families: vec![Family::Gbm, Family::Linear, Family::Forest],
+            draws: vec![(Family::Gbm, 6), (Family::Linear, 2)],
+        }
+    }
+}
+
+/// Data size in rows times outputs: large problems get fewer boosting rounds and smaller forests.
+fn large(work: usize) -> bool {
+    work > 60_000
+}
+
+fn log_uniform(rng: &mut Rng, lo: f64, hi: f64) -> f64 {
+    (lo.ln() + rng.unit() * (hi.ln() - lo.ln())).exp()
+}
+
+fn pick<T: Copy>(rng: &mut Rng, options: &[T]) -> T {
+    options[rng.below(options.len())]
+}
+
+/// A family's default settings for data of this size.
+pub fn default_kind(family: Family, work: usize) -> ModelKind {
+    match family {
+        Family::Gbm => ModelKind::Gbm(GbmParams {
+            iterations: if large(work) { 150 } else { 300 },
+            ..GbmParams::default()
+        }),
+        Family::Forest => ModelKind::Forest(if large(work) {
+            ForestParams {
+                trees: 40,
+                max_depth: Some(10),
+                min_samples_leaf: 5,
+            }
+        } else {
+            ForestParams::default()
+        }),
+        Family::Linear => ModelKind::Linear(LinearParams::default()),
+    }
+}
+
+/// One seeded draw from a family's space. Boosting rounds scale inversely with the learning rate so
+/// every draw does about the same amount of learning.
+pub fn draw(family: Family, work: usize, rng: &mut Rng) -> ModelKind {
+    match family {
+        Family::Gbm => {
+            let base = if large(work) { 150.0 } else { 300.0 };
+            let learning_rate = log_uniform(rng, 0.02, 0.15);
+            ModelKind::Gbm(GbmParams {
+                iterations: ((base * 0.05 / learning_rate).round() as usize).clamp(50, 1000),
+                learning_rate: learning_rate as f32,
+                max_depth: 3 + rng.below(6),
+                l2: log_uniform(rng, 0.1, 10.0) as f32,
+                subsample: (0.6 + 0.4 * rng.unit()) as f32,
+                colsample: 0.4 + 0.6 * rng.unit(),
+                min_leaf_weight: log_uniform(rng, 0.5, 20.0) as f32,
+            })
+        }
+        Family::Forest => ModelKind::Forest(ForestParams {
+            trees: if large(work) { 40 } else { 100 },
+            max_depth: pick(rng, &[Some(8), Some(12), Some(16), None]),
+            min_samples_leaf: pick(rng, &[1, 2, 5, 10]),
+        }),
+        Family::Linear => ModelKind::Linear(LinearParams {
+            penalty: log_uniform(rng, 1e-4, 10.0),
+            ..LinearParams::default()
+        }),
+    }
+}
+
+fn name(kind: &ModelKind) -> String {
+    match kind {
+        ModelKind::Gbm(p) => format!("gbm_d{}_lr{:.3}", p.max_depth, p.learning_rate),
+        ModelKind::Forest(p) => format!(
+            "forest_d{}_leaf{}",
+            p.max_depth.map_or("all".into(), |d| d.to_string()),
+            p.min_samples_leaf
+        ),
+        ModelKind::Linear(p) => format!("linear_l2_{:.4}", p.penalty),
+    }
+}
+
+/// The candidates of a search plan, defaults first, draws seeded by `seed`.
+pub fn candidates(plan: &SearchPlan, rows: usize, outputs: usize, seed: u64) -> Vec<ModelSpec> {
+    let work = rows * outputs;
+    let mut out = Vec::new();
+    let push = |kind: ModelKind, out: &mut Vec<ModelSpec>| {
+        let mut n = name(&kind);
+        // Two draws can round to one name; keep names unique for tables and blend weights.
+        if out.iter().any(|m: &ModelSpec| m.name == n) {
+            n = format!("{n}_{}", out.len());
+        }
+        out.push(ModelSpec { name: n, kind });
+    };
+    for &f in &plan.families {
+        push(default_kind(f, work), &mut out);
+    }
+    let mut rng = Rng::new(seed ^ 0x5EA2C4);
+    for &(f, n) in &plan.draws {
+        for _ in 0..n {
+            let k = draw(f, work, &mut rng);
+            push(k, &mut out);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_first_then_seeded_draws_within_ranges() {
+        let plan = SearchPlan::default();
+        let a = candidates(&plan, 1000, 1, 7);
+        assert_eq!(a.len(), 3 + 6 + 2);
+        assert_eq!(a[0].kind, default_kind(Family::Gbm, 1000));
+        assert_eq!(a[1].kind, default_kind(Family::Linear, 1000));
+        assert_eq!(a[2].kind, default_kind(Family::Forest, 1000));
+        assert_eq!(a, candidates(&plan, 1000, 1, 7), "same seed, same search");
+        assert_ne!(
+            a,
+            candidates(&plan, 1000, 1, 8),
+            "another seed, other draws"
+        );
+        for m in &a[3..9] {
+            let ModelKind::Gbm(p) = &m.kind else {
+                panic!("{m:?}")
+            };
+            assert!((3..=8).contains(&p.max_depth));
+            assert!((0.02..=0.15).contains(&p.learning_rate));
+            assert!((50..=1000).contains(&p.iterations));
+        }
+        let names: std::collections::BTreeSet<&str> = a.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names.len(), a.len(), "names are unique");
+    }
+}
