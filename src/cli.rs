@@ -37,18 +37,20 @@ pub enum Command {
     },
     /// Run every phase on a competition, headless, ending in a submission and a report.
     Run {
-        /// The competition folder (or name under competitions/).
-        #[arg(long)]
-        competition: PathBuf,
+        /// The competition folder (or name under competitions/); with --replay, the recorded one.
+        #[arg(long, required_unless_present = "replay")]
+        competition: Option<PathBuf>,
         /// Where run directories go.
         #[arg(long, default_value = "runs")]
         out: PathBuf,
         /// Seconds for the whole run; the model search stops trying candidates beyond it.
         #[arg(long, default_value_t = 50.0)]
         time_budget: f64,
-        /// Seed for folds and models.
+        /// Seed for folds and models (with --replay, the recorded one).
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        #[command(flatten)]
+        llm: LlmArgs,
     },
     /// Build a small competition from a dataset shipped inside a dependency and run it end to end.
     Demo {
@@ -166,15 +168,11 @@ pub fn run(cli: Cli) -> Result<()> {
             out,
             time_budget,
             seed,
+            llm,
         } => {
-            let cfg = crate::pipeline::RunConfig {
-                competition: locate(&competition)?,
-                out,
-                time_budget,
-                seed,
-                progress: true,
-            };
-            let summary = crate::pipeline::run(&cfg)?;
+            let (cfg, roles) =
+                crate::llm_setup::configure(competition, out, time_budget, seed, &llm)?;
+            let summary = crate::pipeline::run_with(&cfg, &roles)?;
             println!("{}", crate::pipeline::table(&summary));
             println!("report: {}", summary.run_dir.join("report.md").display());
             Ok(())
@@ -264,4 +262,28 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The LLM options of `run` (and later `tui`).
+#[derive(clap::Args, Debug, Default)]
+pub struct LlmArgs {
+    /// The LLM for every role: openai:MODEL, anthropic:MODEL, http://HOST:PORT/v1:MODEL
+    /// (OpenAI-compatible: Ollama, vLLM, llama.cpp) or anthropic+URL:MODEL. Default: offline.
+    #[arg(long)]
+    pub llm: Option<String>,
+    /// One role's LLM, e.g. `developer=openai:gpt-4o` or `reviewer=offline` (repeatable).
+    #[arg(long = "llm-role", value_name = "ROLE=LLM")]
+    pub llm_role: Vec<String>,
+    /// A TOML file with `llm`, `[roles]`, `[budget]`, `[client]` and `[prices]` (see README).
+    #[arg(long)]
+    pub llm_config: Option<PathBuf>,
+    /// At most this many LLM calls (then the offline policy answers).
+    #[arg(long)]
+    pub max_calls: Option<u32>,
+    /// At most this many estimated dollars.
+    #[arg(long)]
+    pub max_usd: Option<f64>,
+    /// Re-run from a run directory's recorded LLM replies (`llm.jsonl`), with no network.
+    #[arg(long, value_name = "RUN_DIR")]
+    pub replay: Option<PathBuf>,
 }

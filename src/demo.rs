@@ -78,6 +78,7 @@ pub fn run(out: &Path, seed: u64, progress: bool) -> Result<(RunSummary, f64, Pa
         time_budget: 50.0,
         seed,
         progress,
+        replay: None,
     };
     let summary = pipeline::run(&cfg)?;
     let sub = autokaggle_toolkit::frame::read_csv(&summary.submission)?;

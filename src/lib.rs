@@ -6,5 +6,6 @@ pub mod cli;
 pub mod demo;
 pub mod gates;
 pub mod inspect;
+pub mod llm_setup;
 pub mod pipeline;
 pub mod store;

@@ -3,9 +3,11 @@
 //! ends with a submission.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
+use autokaggle_agents::llm::{Ledger, LlmAgent, Session};
 use autokaggle_agents::offline::OfflinePolicy;
 use autokaggle_agents::phase::PHASES;
 use autokaggle_agents::roles::{Outcome, PhaseCx};
@@ -38,6 +40,8 @@ pub struct RunConfig {
     pub seed: u64,
     /// Print progress to stderr.
     pub progress: bool,
+    /// Replaying this run directory: its model candidates are tried again, none cut by time.
+    pub replay: Option<PathBuf>,
 }
 
 /// One phase's line in the final table.
@@ -76,6 +80,8 @@ pub struct RunSummary {
     pub metric: String,
     /// Total seconds.
     pub seconds: f64,
+    /// LLM usage, when any role used one.
+    pub llm: Option<Ledger>,
 }
 
 /// Progress on stderr. On a terminal, transient lines (a step, a fold) overwrite each other in place
@@ -120,7 +126,7 @@ impl Progress {
     }
 }
 
-/// The roles a run uses (all offline for now; LLM backends plug in per role).
+/// The roles a run uses: the offline policy, or LLM agents (which fall back to it) over a session.
 pub struct Roles {
     /// Reader.
     pub reader: Box<dyn Reader>,
@@ -132,6 +138,8 @@ pub struct Roles {
     pub reviewer: Box<dyn Reviewer>,
     /// Summarizer.
     pub summarizer: Box<dyn Summarizer>,
+    /// The LLM session behind LLM roles (usage, `llm.jsonl`, notes).
+    pub llm: Option<Arc<Session>>,
 }
 
 impl Default for Roles {
@@ -142,17 +150,38 @@ impl Default for Roles {
             developer: Box::new(OfflinePolicy),
             reviewer: Box::new(OfflinePolicy),
             summarizer: Box::new(OfflinePolicy),
+            llm: None,
+        }
+    }
+}
+
+impl Roles {
+    /// Every role over an LLM session; roles the config leaves offline use the offline policy.
+    pub fn llm(session: Arc<Session>) -> Self {
+        let agent = || Box::new(LlmAgent::new(session.clone()));
+        Self {
+            reader: agent(),
+            planner: agent(),
+            developer: agent(),
+            reviewer: agent(),
+            summarizer: agent(),
+            llm: Some(session.clone()),
         }
     }
 }
 
 /// Runs every phase on a competition folder.
 pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
+    run_with(cfg, &Roles::default())
+}
+
+/// Runs every phase on a competition folder with the given roles.
+pub fn run_with(cfg: &RunConfig, roles: &Roles) -> Result<RunSummary> {
     let resolved = spec::resolve(&cfg.competition)?;
     let ds = Dataset::load(&resolved)?;
     let overview =
         std::fs::read_to_string(resolved.path(&resolved.spec.files.overview)).unwrap_or_default();
-    run_dataset(cfg, &resolved, ds, &overview, &Roles::default())
+    run_dataset(cfg, &resolved, ds, &overview, roles)
 }
 
 /// The modeling phase's products.
@@ -175,9 +204,13 @@ pub fn run_dataset(
     let say = Progress::new(cfg.progress);
     let dir = RunDir::create(&cfg.out, &ds.spec.name)?;
     say.say(&format!("run directory: {}", dir.path.display()));
+    if let Some(session) = &roles.llm {
+        session.attach(&dir.path);
+    }
     dir.write_json(
         "spec.json",
-        &json!({"spec": ds.spec, "data_dir": resolved.data_dir, "notes": ds.notes}),
+        &json!({"spec": ds.spec, "data_dir": resolved.data_dir, "notes": ds.notes,
+            "competition": cfg.competition, "seed": cfg.seed, "time_budget": cfg.time_budget}),
     )?;
     let mut previous_report = String::new();
     let mut summaries = Vec::new();
@@ -188,118 +221,149 @@ pub fn run_dataset(
         let pdir = phase.dir_name();
         say.say(&format!("[{}/6] {}", pi + 1, phase.title()));
         let profile = Profile::of(&ds)?;
-        let cx = PhaseCx {
-            phase,
-            ds: &ds,
-            profile: &profile,
-            overview,
-            previous_report: &previous_report,
-            instructions: &instructions,
-            seed: cfg.seed,
-        };
-        let mut plan = roles.planner.plan(&cx);
-        if phase == Phase::UnderstandBackground {
-            plan = format!("{}\n\n{plan}", roles.reader.summarize(&cx));
-        }
-        dir.write(&format!("{pdir}/plan.md"), &plan)?;
-        let mut feedback: Vec<String> = Vec::new();
-        let mut log = String::new();
-        let mut attempt = 0;
-        let mut fallback = false;
-        let (next, verdicts, steps) = loop {
-            attempt += 1;
-            let work = if attempt > MAX_ATTEMPTS {
-                fallback = true;
-                safe_work(phase)
-            } else {
-                roles.developer.develop(&cx, &plan, &feedback)
+        let mut redo: Vec<String> = Vec::new();
+        let (next, verdicts, attempt, fallback, report) = loop {
+            let cx = PhaseCx {
+                phase,
+                ds: &ds,
+                profile: &profile,
+                overview,
+                previous_report: &previous_report,
+                instructions: &instructions,
+                seed: cfg.seed,
+                redo: &redo,
             };
-            dir.write_json(&format!("{pdir}/program.json"), &work)?;
-            match execute(cfg, &dir, &pdir, phase, &ds, &work, &say, start) {
-                Ok((out, logs, m)) => {
-                    let files = (
-                        dir.path.join(format!("{pdir}/train.parquet")),
-                        dir.path.join(format!("{pdir}/test.parquet")),
-                    );
-                    let written = matches!(work, Work::Program { .. })
-                        .then(|| (files.0.as_path(), files.1.as_path()));
-                    let gcx = GateCx {
-                        phase,
-                        before: &ds,
-                        after: &out,
-                        logs: &logs,
-                        files: written,
-                        submission: m.as_ref().map(|m| &m.submission),
-                        cv: m.as_ref().map(|m| {
-                            (m.blend.score, m.baseline, ds.spec.metric.higher_is_better())
-                        }),
-                    };
-                    let verdicts = gates::check(&gcx);
-                    let steps: Vec<String> = logs.iter().map(ToString::to_string).collect();
-                    for s in &steps {
-                        log.push_str(&format!("attempt {attempt}: {s}\n"));
-                    }
-                    let failed: Vec<&Verdict> = verdicts.iter().filter(|v| !v.passed).collect();
-                    if failed.is_empty() || fallback {
-                        if let Some(m) = m {
-                            modeled = Some(m);
-                        }
-                        break (out, verdicts, steps);
-                    }
-                    for f in failed {
-                        say.say(&format!("  gate {} failed: {}", f.gate, f.message));
-                        log.push_str(&format!(
-                            "attempt {attempt}: gate {} failed: {}\n",
-                            f.gate, f.message
-                        ));
-                        feedback.push(format!("gate {}: {}", f.gate, f.message));
-                    }
-                }
-                Err(e) => {
-                    let msg = format!("{e:#}");
-                    say.say(&format!("  attempt {attempt} failed: {msg}"));
-                    log.push_str(&format!("attempt {attempt}: error: {msg}\n"));
-                    if fallback {
-                        bail!("{}: even the safe fallback failed: {msg}", phase.title());
-                    }
-                    feedback.push(msg);
-                }
+            let mut plan = roles.planner.plan(&cx);
+            if phase == Phase::UnderstandBackground {
+                plan = format!("{}\n\n{plan}", roles.reader.summarize(&cx));
             }
-        };
-        let cv_rows: Vec<(String, f64, f64)> = modeled
-            .as_ref()
-            .filter(|_| phase == Phase::ModelBuilding)
-            .map(|m| {
-                m.results
-                    .iter()
-                    .map(|r| (r.model.name.clone(), r.mean, r.std))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let gate_rows: Vec<(String, bool, String)> = verdicts
-            .iter()
-            .map(|v| (v.gate.to_string(), v.passed, v.message.clone()))
-            .collect();
-        let outcome = Outcome {
-            gates: &gate_rows,
-            steps: &steps,
-            cv: &cv_rows,
-            baseline: modeled
+            dir.write(&format!("{pdir}/plan.md"), &plan)?;
+            let mut feedback: Vec<String> = Vec::new();
+            let mut log = String::new();
+            let mut attempt = 0;
+            let mut fallback = false;
+            let (next, verdicts, steps) = loop {
+                attempt += 1;
+                let work = if attempt > MAX_ATTEMPTS {
+                    fallback = true;
+                    safe_work(phase)
+                } else {
+                    roles.developer.develop(&cx, &plan, &feedback)
+                };
+                dir.write_json(&format!("{pdir}/program.json"), &work)?;
+                match execute(cfg, &dir, &pdir, phase, &ds, &work, &say, start) {
+                    Ok((out, logs, m)) => {
+                        let files = (
+                            dir.path.join(format!("{pdir}/train.parquet")),
+                            dir.path.join(format!("{pdir}/test.parquet")),
+                        );
+                        let written = matches!(work, Work::Program { .. })
+                            .then(|| (files.0.as_path(), files.1.as_path()));
+                        let gcx = GateCx {
+                            phase,
+                            before: &ds,
+                            after: &out,
+                            logs: &logs,
+                            files: written,
+                            submission: m.as_ref().map(|m| &m.submission),
+                            cv: m.as_ref().map(|m| {
+                                (m.blend.score, m.baseline, ds.spec.metric.higher_is_better())
+                            }),
+                        };
+                        let verdicts = gates::check(&gcx);
+                        let steps: Vec<String> = logs.iter().map(ToString::to_string).collect();
+                        for s in &steps {
+                            log.push_str(&format!("attempt {attempt}: {s}\n"));
+                        }
+                        let failed: Vec<&Verdict> = verdicts.iter().filter(|v| !v.passed).collect();
+                        if failed.is_empty() || fallback {
+                            if let Some(m) = m {
+                                modeled = Some(m);
+                            }
+                            break (out, verdicts, steps);
+                        }
+                        for f in failed {
+                            say.say(&format!("  gate {} failed: {}", f.gate, f.message));
+                            log.push_str(&format!(
+                                "attempt {attempt}: gate {} failed: {}\n",
+                                f.gate, f.message
+                            ));
+                            feedback.push(format!("gate {}: {}", f.gate, f.message));
+                        }
+                    }
+                    Err(e) => {
+                        let msg = format!("{e:#}");
+                        say.say(&format!("  attempt {attempt} failed: {msg}"));
+                        log.push_str(&format!("attempt {attempt}: error: {msg}\n"));
+                        if fallback {
+                            bail!("{}: even the safe fallback failed: {msg}", phase.title());
+                        }
+                        feedback.push(msg);
+                    }
+                }
+            };
+            let cv_rows: Vec<(String, f64, f64)> = modeled
                 .as_ref()
                 .filter(|_| phase == Phase::ModelBuilding)
-                .map(|m| m.baseline),
-            attempts: attempt,
+                .map(|m| {
+                    m.results
+                        .iter()
+                        .map(|r| (r.model.name.clone(), r.mean, r.std))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let gate_rows: Vec<(String, bool, String)> = verdicts
+                .iter()
+                .map(|v| (v.gate.to_string(), v.passed, v.message.clone()))
+                .collect();
+            let outcome = Outcome {
+                gates: &gate_rows,
+                steps: &steps,
+                cv: &cv_rows,
+                baseline: modeled
+                    .as_ref()
+                    .filter(|_| phase == Phase::ModelBuilding)
+                    .map(|m| m.baseline),
+                attempts: attempt,
+            };
+            let review: Review = roles.reviewer.review(&cx, &outcome);
+            let mut report = roles.summarizer.summarize(&cx, &plan, &outcome, &review);
+            if matches!(phase, Phase::PreliminaryEda | Phase::InDepthEda) {
+                report.push_str(&format!("\n## Data profile\n\n```\n{profile}```\n"));
+                dir.write(&format!("{pdir}/profile.txt"), &profile.to_string())?;
+            }
+            dir.write_json(&format!("{pdir}/gates.json"), &verdicts)?;
+            dir.write_json(&format!("{pdir}/review.json"), &review)?;
+            if let Some(session) = &roles.llm {
+                for n in session.take_notes() {
+                    say.say(&format!("  {n}"));
+                    log.push_str(&format!("llm: {n}\n"));
+                }
+            }
+            dir.write(&format!("{pdir}/output.log"), &log)?;
+            dir.write(&format!("{pdir}/report.md"), &report)?;
+            // A low review (from an LLM reviewer: the offline policy would only repeat itself) redoes the
+            // phase once, the planner revising its plan with the reviewer's suggestions.
+            if redo.is_empty() && roles.llm.is_some() && review.min_score() < 3 {
+                say.say(&format!(
+                    "  review scored {}/5: redoing the phase with the reviewer's suggestions",
+                    review.min_score()
+                ));
+                dir.write(&format!("{pdir}/plan_round1.md"), &plan)?;
+                dir.write_json(&format!("{pdir}/review_round1.json"), &review)?;
+                redo = if review.suggestions.is_empty() {
+                    review
+                        .scores
+                        .iter()
+                        .map(|s| format!("{}: {}", s.0, s.2))
+                        .collect()
+                } else {
+                    review.suggestions.clone()
+                };
+                continue;
+            }
+            break (next, verdicts, attempt, fallback, report);
         };
-        let review: Review = roles.reviewer.review(&cx, &outcome);
-        let mut report = roles.summarizer.summarize(&cx, &plan, &outcome, &review);
-        if matches!(phase, Phase::PreliminaryEda | Phase::InDepthEda) {
-            report.push_str(&format!("\n## Data profile\n\n```\n{profile}```\n"));
-            dir.write(&format!("{pdir}/profile.txt"), &profile.to_string())?;
-        }
-        dir.write_json(&format!("{pdir}/gates.json"), &verdicts)?;
-        dir.write_json(&format!("{pdir}/review.json"), &review)?;
-        dir.write(&format!("{pdir}/output.log"), &log)?;
-        dir.write(&format!("{pdir}/report.md"), &report)?;
         let passed = verdicts.iter().filter(|v| v.passed).count();
         summaries.push(PhaseSummary {
             phase,
@@ -336,6 +400,7 @@ pub fn run_dataset(
         metric: format!("{:?}", ds.spec.metric),
         phases: summaries,
         seconds: start.elapsed().as_secs_f64(),
+        llm: roles.llm.as_ref().map(|s| s.ledger()),
     };
     let mut final_report = String::new();
     for p in PHASES {
@@ -426,11 +491,20 @@ fn model(
     let fold = cv::fold_ids(&p, folds, cfg.seed);
     let baseline = cv::baseline(&p);
     let mut results: Vec<CvResult> = Vec::new();
+    let replayed = cfg.replay.as_deref().map(replayed_models).transpose()?;
+    let candidates: Vec<ModelSpec> = match &replayed {
+        Some(names) => candidates
+            .iter()
+            .filter(|c| names.contains(&c.name))
+            .cloned()
+            .collect(),
+        None => candidates.to_vec(),
+    };
     for (i, c) in candidates.iter().enumerate() {
         // Stop trying candidates when this one's cross-validation, its refit and the refits of the
         // models before it would overrun the budget. Its time is guessed from the same family's last
         // candidate, or from the slowest so far when the family is new.
-        if !results.is_empty() {
+        if replayed.is_none() && !results.is_empty() {
             let same = results
                 .iter()
                 .rev()
@@ -488,6 +562,23 @@ fn model(
     })
 }
 
+/// The models a recorded run cross-validated (its time budget decided how many), so a replay tries
+/// the same ones whatever this machine's speed.
+fn replayed_models(run_dir: &std::path::Path) -> Result<Vec<String>> {
+    let path = run_dir.join("summary.json");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("{}: the recorded run has no summary", path.display()))?;
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not valid JSON", path.display()))?;
+    let names = v["cv"]
+        .as_array()
+        .with_context(|| format!("{}: no `cv` list", path.display()))?
+        .iter()
+        .filter_map(|r| r[0].as_str().map(String::from))
+        .collect();
+    Ok(names)
+}
+
 /// The final summary table, printed.
 pub fn table(s: &RunSummary) -> String {
     let mut t = String::from("| phase | gates passed | attempts | seconds |\n|---|---|---|---|\n");
@@ -522,6 +613,13 @@ pub fn table(s: &RunSummary) -> String {
         s.blend.0,
         s.baseline
     ));
+    if let Some(l) = &s.llm {
+        t.push_str(&format!("\n{}", l.total.line()));
+        if let Some(why) = &l.stopped {
+            t.push_str(&format!(" (stopped: {why})"));
+        }
+        t.push('\n');
+    }
     t.push_str(&format!(
         "\ntotal {:.1}s; submission: {}\n",
         s.seconds,

@@ -142,7 +142,7 @@ fn feature_plan(p: &Profile) -> Features {
 
 /// Models fitted per candidate and fold: one per class for multiclass (one-vs-rest), else one per
 /// target.
-fn outputs(cx: &PhaseCx) -> usize {
+pub fn outputs(cx: &PhaseCx) -> usize {
     let s = &cx.ds.spec;
     if s.task == autokaggle_toolkit::Task::Multiclass {
         cx.profile

@@ -58,4 +58,27 @@ impl Phase {
             Self::ModelBuilding => "Model building and prediction",
         }
     }
+    /// What the phase is for, as the agents' prompts state it.
+    pub fn goal(self) -> &'static str {
+        match self {
+            Self::UnderstandBackground => {
+                "understand the competition: what is predicted, how it is scored, what the data holds"
+            }
+            Self::PreliminaryEda => {
+                "a first look at the raw data: types, missing values, cardinality, distributions, the target"
+            }
+            Self::DataCleaning => {
+                "make train and test clean: handle missing values, fix types, drop useless or near-empty columns, treat outliers; no missing values may remain"
+            }
+            Self::InDepthEda => {
+                "study the cleaned data and its relation to the target, to decide the feature engineering"
+            }
+            Self::FeatureEngineering => {
+                "turn every feature numeric and informative: encode text, split structured strings, transform skewed values, add combinations, select"
+            }
+            Self::ModelBuilding => {
+                "choose the models and search to cross-validate, blend and refit, and write the submission"
+            }
+        }
+    }
 }

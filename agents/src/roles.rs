@@ -22,6 +22,8 @@ pub struct PhaseCx<'a> {
     pub instructions: &'a [String],
     /// The run's seed (folds, model search draws).
     pub seed: u64,
+    /// When the phase is redone after a low review: the reviewer's suggestions.
+    pub redo: &'a [String],
 }
 
 /// What the developer hands over for a phase.

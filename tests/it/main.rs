@@ -1,4 +1,5 @@
 //! End-to-end tests of the binary and the orchestrator.
 
 mod cli;
+mod llm;
 mod pipeline;

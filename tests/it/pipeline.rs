@@ -54,6 +54,7 @@ fn titanic_runs_to_a_valid_submission() {
         time_budget: 50.0,
         seed: 42,
         progress: false,
+        replay: None,
     };
     let s = pipeline::run(&cfg).unwrap();
     let sub = check_run(&dir, &s.run_dir, 418);
@@ -92,6 +93,7 @@ fn multiclass_ghouls_runs_with_labels_from_train() {
         time_budget: 50.0,
         seed: 1,
         progress: false,
+        replay: None,
     };
     let s = pipeline::run(&cfg).unwrap();
     let sub = check_run(&dir, &s.run_dir, 529);
@@ -159,6 +161,7 @@ fn run_with(
         time_budget: 50.0,
         seed: 42,
         progress: false,
+        replay: None,
     };
     let roles = Roles {
         developer: dev,

@@ -1,0 +1,403 @@
+//! Every role over an LLM: a prompt rendered from `agents/templates/`, a JSON reply parsed and
+//! checked, one fix turn when the reply is unusable, and the offline policy's answer whenever the
+//! LLM gives nothing usable (the reason is noted in the phase's log).
+
+use std::sync::Arc;
+
+use autokaggle_toolkit::Program;
+use autokaggle_toolkit::models::cv::ModelSpec;
+use autokaggle_toolkit::models::search::{self, Family, SearchPlan};
+use autokaggle_toolkit::registry;
+use autokaggle_toolkit::tool::Category;
+use minijinja::Environment;
+use serde_json::{Value, json};
+
+use super::client::{Message, Request};
+use super::json::extract;
+use super::session::Session;
+use crate::offline::{self, OfflinePolicy};
+use crate::phase::{PHASES, Phase};
+use crate::roles::{
+    Developer, Outcome, PhaseCx, Planner, Reader, Review, Reviewer, Summarizer, Work,
+};
+
+/// Turns allowed to fix an unusable reply within one call's conversation.
+const FIX_TURNS: usize = 1;
+
+/// The five roles over one LLM session.
+pub struct LlmAgent {
+    session: Arc<Session>,
+    env: Environment<'static>,
+}
+
+fn cut(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!(
+            "{}\n[... cut at {n} characters]",
+            s.chars().take(n).collect::<String>()
+        )
+    }
+}
+
+/// The tools a phase may use, as the developer sees them.
+pub fn phase_tools(phase: Phase) -> Vec<Value> {
+    let cats: &[Category] = match phase {
+        Phase::DataCleaning => &[Category::Cleaning],
+        Phase::FeatureEngineering => &[Category::Cleaning, Category::Features],
+        _ => &[],
+    };
+    cats.iter()
+        .flat_map(|c| registry::of(*c))
+        .map(|t| {
+            let s = t.spec();
+            let mut args =
+                json!({"properties": s.schema.get("properties").cloned().unwrap_or(json!({}))});
+            for k in ["required", "$defs"] {
+                if let Some(v) = s.schema.get(k) {
+                    args[k] = v.clone();
+                }
+            }
+            json!({"name": s.name, "description": s.description, "args": args.to_string()})
+        })
+        .collect()
+}
+
+impl LlmAgent {
+    /// An agent over a session.
+    pub fn new(session: Arc<Session>) -> Self {
+        let mut env = Environment::new();
+        for (name, src) in [
+            ("system.j2", include_str!("../../templates/system.j2")),
+            ("context.j2", include_str!("../../templates/context.j2")),
+            ("reader.j2", include_str!("../../templates/reader.j2")),
+            ("planner.j2", include_str!("../../templates/planner.j2")),
+            ("developer.j2", include_str!("../../templates/developer.j2")),
+            ("reviewer.j2", include_str!("../../templates/reviewer.j2")),
+            (
+                "summarizer.j2",
+                include_str!("../../templates/summarizer.j2"),
+            ),
+        ] {
+            env.add_template(name, src)
+                .expect("the built-in templates parse");
+        }
+        Self { session, env }
+    }
+
+    fn context(&self, cx: &PhaseCx) -> Value {
+        let s = &cx.ds.spec;
+        json!({
+            "spec": {
+                "name": s.name, "task": format!("{:?}", s.task), "metric": format!("{:?}", s.metric),
+                "id": s.id, "targets": s.targets,
+            },
+            "higher_is_better": s.metric.higher_is_better(),
+            "overview": cut(cx.overview.trim(), 2500),
+            "phase_number": PHASES.iter().position(|p| *p == cx.phase).unwrap_or(0) + 1,
+            "phase_title": cx.phase.title(),
+            "phase_slug": cx.phase.slug(),
+            "phase_goal": cx.phase.goal(),
+            "rows": cx.profile.rows,
+            "test_rows": cx.profile.test_rows,
+            "profile": cut(&cx.profile.to_string(), 6000),
+            "previous_report": cut(cx.previous_report.trim(), 2000),
+            "instructions": cx.instructions,
+            "redo": cx.redo,
+        })
+    }
+
+    /// Renders, asks, parses; one fix turn on an unusable reply. Err says why nothing usable came.
+    #[allow(clippy::too_many_arguments)]
+    fn ask<T>(
+        &self,
+        role: &str,
+        cx: &PhaseCx,
+        extra: Value,
+        duty: &str,
+        shape: &str,
+        schema: Value,
+        check: impl Fn(&Value) -> Result<T, String>,
+    ) -> Result<T, String> {
+        if self.session.endpoint(role).is_none() {
+            return Err("offline by configuration".into());
+        }
+        let mut ctx = self.context(cx);
+        if let (Some(o), Value::Object(e)) = (ctx.as_object_mut(), extra) {
+            o.extend(e);
+        }
+        let render = |name: &str, ctx: &Value| {
+            self.env
+                .get_template(name)
+                .and_then(|t| t.render(minijinja::Value::from(minijinja::value::Serde(ctx))))
+                .map_err(|e| format!("template {name}: {e}"))
+        };
+        let system = render(
+            "system.j2",
+            &json!({"role": role, "duty": duty, "shape": shape}),
+        )?;
+        let mut messages = vec![Message::user(render(&format!("{role}.j2"), &ctx)?)];
+        let mut turn = 0;
+        loop {
+            let req = Request {
+                system: system.clone(),
+                messages: messages.clone(),
+                schema: Some((role.to_string(), schema.clone())),
+            };
+            let text = self
+                .session
+                .ask(role, cx.phase.slug(), req)
+                .map_err(|e| e.to_string())?;
+            match extract(&text).and_then(|v| check(&v)) {
+                Ok(t) => return Ok(t),
+                Err(e) if turn < FIX_TURNS => {
+                    turn += 1;
+                    messages.push(Message::assistant(text));
+                    messages.push(Message::user(format!(
+                        "That reply could not be used: {e}. Reply again with only the JSON object, shaped like {shape}"
+                    )));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn fallback<T>(
+        &self,
+        role: &str,
+        cx: &PhaseCx,
+        r: Result<T, String>,
+        offline: impl FnOnce() -> T,
+    ) -> T {
+        r.unwrap_or_else(|why| {
+            if why != "offline by configuration" {
+                self.session.note(format!(
+                    "{role} ({}): no usable LLM reply ({why}); the offline policy answered",
+                    cx.phase.slug()
+                ));
+            }
+            offline()
+        })
+    }
+}
+
+fn string_field(v: &Value, key: &str) -> Result<String, String> {
+    match v.get(key).and_then(Value::as_str) {
+        Some(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+        _ => Err(format!("the reply has no non-empty string field \"{key}\"")),
+    }
+}
+
+fn text_schema(key: &str) -> Value {
+    json!({"type": "object", "properties": {key: {"type": "string"}}, "required": [key]})
+}
+
+impl Reader for LlmAgent {
+    fn summarize(&self, cx: &PhaseCx) -> String {
+        let r = self.ask(
+            "reader",
+            cx,
+            json!({}),
+            "You read the competition and state it for the team.",
+            r#"{"summary": "<markdown>"}"#,
+            text_schema("summary"),
+            |v| string_field(v, "summary"),
+        );
+        self.fallback("reader", cx, r, || Reader::summarize(&OfflinePolicy, cx))
+    }
+}
+
+impl Planner for LlmAgent {
+    fn plan(&self, cx: &PhaseCx) -> String {
+        let r = self.ask(
+            "planner",
+            cx,
+            json!({"tools": phase_tools(cx.phase)}),
+            "You plan one phase in a few concrete steps; the developer turns your plan into tool calls.",
+            r#"{"plan": "1. ...\n2. ..."}"#,
+            text_schema("plan"),
+            |v| string_field(v, "plan"),
+        );
+        self.fallback("planner", cx, r, || OfflinePolicy.plan(cx))
+    }
+}
+
+/// A search plan from the developer's reply.
+fn search_plan(v: &Value) -> Result<(usize, SearchPlan), String> {
+    let family = |s: &Value| -> Result<Family, String> {
+        serde_json::from_value(s.clone())
+            .map_err(|_| format!("unknown model family {s}; use \"gbm\", \"linear\" or \"forest\""))
+    };
+    let folds = v.get("folds").and_then(Value::as_u64).unwrap_or(5);
+    if !(2..=10).contains(&folds) {
+        return Err(format!("\"folds\" must be 2 to 10, got {folds}"));
+    }
+    let families = v
+        .get("families")
+        .and_then(Value::as_array)
+        .ok_or("the reply has no \"families\" list")?
+        .iter()
+        .map(family)
+        .collect::<Result<Vec<_>, _>>()?;
+    if families.is_empty() {
+        return Err("\"families\" is empty; name at least one of gbm, linear, forest".into());
+    }
+    let mut draws = Vec::new();
+    for d in v
+        .get("draws")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let f = family(d.get("family").unwrap_or(&Value::Null))?;
+        let n = d
+            .get("count")
+            .and_then(Value::as_u64)
+            .ok_or("each draw needs an integer \"count\"")?;
+        draws.push((f, n.min(20) as usize));
+    }
+    Ok((folds as usize, SearchPlan { families, draws }))
+}
+
+impl Developer for LlmAgent {
+    fn develop(&self, cx: &PhaseCx, plan: &str, feedback: &[String]) -> Work {
+        let extra = json!({"plan": plan, "feedback": feedback, "tools": phase_tools(cx.phase)});
+        match cx.phase {
+            Phase::DataCleaning | Phase::FeatureEngineering => {
+                let r = self.ask(
+                    "developer",
+                    cx,
+                    extra,
+                    "You turn the phase's plan into a program of toolkit calls.",
+                    r#"{"steps": [{"tool": "<tool name>", "args": {...}}]}"#,
+                    json!({"type": "object", "properties": {"steps": {"type": "array", "items": {
+                        "type": "object",
+                        "properties": {"tool": {"type": "string"}, "args": {"type": "object"}},
+                        "required": ["tool", "args"]}}}, "required": ["steps"]}),
+                    |v| Program::from_json(&v.to_string()).map_err(|e| e.to_string()),
+                );
+                let offline = || OfflinePolicy.develop(cx, plan, feedback);
+                match r {
+                    Ok(program) => Work::Program { program },
+                    Err(why) => self.fallback("developer", cx, Err(why), offline),
+                }
+            }
+            Phase::ModelBuilding => {
+                let r = self.ask(
+                    "developer",
+                    cx,
+                    extra,
+                    "You choose the models and the search for the modeling phase.",
+                    r#"{"folds": 5, "families": ["gbm", "linear", "forest"], "draws": [{"family": "gbm", "count": 4}]}"#,
+                    json!({"type": "object", "properties": {
+                        "folds": {"type": "integer"},
+                        "families": {"type": "array", "items": {"enum": ["gbm", "linear", "forest"]}},
+                        "draws": {"type": "array", "items": {"type": "object", "properties": {
+                            "family": {"enum": ["gbm", "linear", "forest"]}, "count": {"type": "integer"}},
+                            "required": ["family", "count"]}}},
+                        "required": ["families"]}),
+                    search_plan,
+                );
+                match r {
+                    Ok((folds, plan)) => {
+                        let rows = cx.profile.rows;
+                        let outputs = offline::outputs(cx);
+                        let mut candidates = search::candidates(&plan, rows, outputs, cx.seed);
+                        // The offline defaults follow the LLM's choices, so the blend (greedy on
+                        // out-of-fold scores) can only keep what does not lower CV.
+                        let defaults: Vec<ModelSpec> = search::candidates(
+                            &SearchPlan {
+                                draws: vec![],
+                                ..SearchPlan::default()
+                            },
+                            rows,
+                            outputs,
+                            cx.seed,
+                        );
+                        for d in defaults {
+                            if !candidates.iter().any(|c| c.kind == d.kind) {
+                                candidates.push(d);
+                            }
+                        }
+                        Work::Models { folds, candidates }
+                    }
+                    Err(why) => self.fallback("developer", cx, Err(why), || {
+                        OfflinePolicy.develop(cx, plan, feedback)
+                    }),
+                }
+            }
+            // Analysis phases have nothing to hand over beyond the profile: no call.
+            _ => Work::Analysis,
+        }
+    }
+}
+
+impl Reviewer for LlmAgent {
+    fn review(&self, cx: &PhaseCx, o: &Outcome) -> Review {
+        let extra = json!({
+            "plan": "", "steps": o.steps, "gates": o.gates, "cv": o.cv,
+            "baseline": o.baseline, "attempts": o.attempts,
+        });
+        let r = self.ask(
+            "reviewer",
+            cx,
+            extra,
+            "You score the planner and developer of a phase on its evidence: gates, what the program changed, CV scores.",
+            r#"{"scores": [{"agent": "planner", "score": 4, "reason": "..."}, {"agent": "developer", "score": 3, "reason": "..."}], "suggestions": ["..."]}"#,
+            json!({"type": "object", "properties": {
+                "scores": {"type": "array", "items": {"type": "object", "properties": {
+                    "agent": {"type": "string"}, "score": {"type": "integer"}, "reason": {"type": "string"}},
+                    "required": ["agent", "score", "reason"]}},
+                "suggestions": {"type": "array", "items": {"type": "string"}}},
+                "required": ["scores"]}),
+            |v| {
+                let scores = v.get("scores").and_then(Value::as_array).ok_or("the reply has no \"scores\" list")?;
+                let mut out = Vec::new();
+                for s in scores {
+                    let agent = s.get("agent").and_then(Value::as_str).ok_or("each score needs an \"agent\"")?;
+                    let n = s.get("score").and_then(Value::as_f64).ok_or("each score needs a numeric \"score\" from 1 to 5")?;
+                    if !(1.0..=5.0).contains(&n) {
+                        return Err(format!("score {n} is outside 1 to 5"));
+                    }
+                    let reason = s.get("reason").and_then(Value::as_str).unwrap_or("").to_string();
+                    out.push((agent.to_string(), n.round() as u8, reason));
+                }
+                if out.is_empty() {
+                    return Err("\"scores\" is empty".into());
+                }
+                let suggestions = v.get("suggestions").and_then(Value::as_array).into_iter().flatten()
+                    .filter_map(|s| s.as_str().map(String::from)).collect();
+                Ok(Review { scores: out, suggestions })
+            },
+        );
+        self.fallback("reviewer", cx, r, || OfflinePolicy.review(cx, o))
+    }
+}
+
+impl Summarizer for LlmAgent {
+    fn summarize(&self, cx: &PhaseCx, plan: &str, o: &Outcome, review: &Review) -> String {
+        let facts = Summarizer::summarize(&OfflinePolicy, cx, plan, o, review);
+        let extra = json!({
+            "plan": plan, "steps": o.steps, "gates": o.gates, "cv": o.cv, "attempts": o.attempts,
+            "passed": o.gates.iter().filter(|g| g.1).count(), "scores": review.scores,
+        });
+        let r = self.ask(
+            "summarizer",
+            cx,
+            extra,
+            "You write the phase's report for a data scientist, from the evidence only.",
+            r#"{"report": "<markdown>"}"#,
+            text_schema("report"),
+            |v| string_field(v, "report"),
+        );
+        match r {
+            // The narrative first, then the evidence it is drawn from, so a reader can check it.
+            Ok(text) => {
+                let body = facts.split_once('\n').map_or("", |x| x.1);
+                format!("# {}\n\n## Summary\n\n{text}\n{body}", cx.phase.title())
+            }
+            Err(why) => self.fallback("summarizer", cx, Err(why), || facts),
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Getting a JSON object out of a model's text: the whole reply, a fenced block, or the first
+//! balanced object in prose; then small repairs that weak models need (trailing commas, Python's
+//! `True`/`False`/`None`, curly quotes).
+
+use serde_json::Value;
+
+/// The first JSON object (or array) the reply holds, repaired if needed; the error says why not.
+pub fn extract(text: &str) -> Result<Value, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("the reply was empty; answer with a JSON object".into());
+    }
+    let mut candidates: Vec<&str> = vec![t];
+    candidates.extend(fenced(t));
+    candidates.extend(balanced(t));
+    let mut first_err = None;
+    for c in candidates {
+        match parse_lenient(c) {
+            Ok(v) if v.is_object() || v.is_array() => return Ok(v),
+            Ok(_) => {}
+            Err(e) => {
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    Err(match first_err {
+        Some(e) if t.contains('{') => format!("the reply's JSON is invalid: {e}"),
+        _ => "no JSON object found in the reply; answer with a JSON object".into(),
+    })
+}
+
+fn parse_lenient(s: &str) -> Result<Value, String> {
+    serde_json::from_str(s).or_else(|e| serde_json::from_str(&repair(s)).map_err(|_| e.to_string()))
+}
+
+/// Bodies of ``` fenced blocks.
+fn fenced(t: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = t;
+    while let Some(start) = rest.find("```") {
+        let after = &rest[start + 3..];
+        let body_start = after.find('\n').map_or(0, |i| i + 1);
+        let Some(end) = after[body_start..].find("```") else {
+            break;
+        };
+        out.push(after[body_start..body_start + end].trim());
+        rest = &after[body_start + end + 3..];
+    }
+    out
+}
+
+/// Every top-level balanced `{...}` or `[...]` span, string-aware, in order.
+fn balanced(t: &str) -> Vec<&str> {
+    let b = t.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if (b[i] == b'{' || b[i] == b'[')
+            && let Some(end) = close(b, i)
+        {
+            out.push(&t[i..=end]);
+            i = end + 1;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+fn close(b: &[u8], start: usize) -> Option<usize> {
+    let mut depth = 0i32;
+    let mut in_str = false;
+    let mut esc = false;
+    for (j, &c) in b.iter().enumerate().skip(start) {
+        if in_str {
+            match (esc, c) {
+                (true, _) => esc = false,
+                (false, b'\\') => esc = true,
+                (false, b'"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_str = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(j);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Repairs outside strings: trailing commas, Python literals, curly quotes.
+fn repair(s: &str) -> String {
+    let s = s.replace(['\u{201c}', '\u{201d}'], "\"");
+    let mut out = String::with_capacity(s.len());
+    let chars: Vec<char> = s.chars().collect();
+    let mut in_str = false;
+    let mut esc = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if in_str {
+            out.push(c);
+            match (esc, c) {
+                (true, _) => esc = false,
+                (false, '\\') => esc = true,
+                (false, '"') => in_str = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if c == '"' {
+            in_str = true;
+        } else if c == ',' {
+            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            if matches!(next, Some('}' | ']')) {
+                i += 1;
+                continue;
+            }
+        } else if c.is_ascii_alphabetic() {
+            let word: String = chars[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+                .collect();
+            let rep = match word.as_str() {
+                "True" => Some("true"),
+                "False" => Some("false"),
+                "None" => Some("null"),
+                _ => None,
+            };
+            out.push_str(rep.unwrap_or(&word));
+            i += word.chars().count();
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn finds_json_in_fences_prose_and_repairs_it() {
+        assert_eq!(extract("{\"a\": 1}").unwrap(), json!({"a": 1}));
+        assert_eq!(
+            extract("Here is the plan:\n```json\n{\"a\": [1, 2,],}\n```\nDone.").unwrap(),
+            json!({"a": [1, 2]})
+        );
+        assert_eq!(
+            extract("Sure! {\"ok\": True, \"x\": None, \"s\": \"True, {}\"} hope it helps")
+                .unwrap(),
+            json!({"ok": true, "x": null, "s": "True, {}"})
+        );
+        assert_eq!(
+            extract("[{\"tool\": \"t\"}]").unwrap(),
+            json!([{"tool": "t"}])
+        );
+    }
+
+    #[test]
+    fn says_why_not() {
+        assert!(extract("").unwrap_err().contains("empty"));
+        assert!(
+            extract("I cannot help with that.")
+                .unwrap_err()
+                .contains("no JSON object")
+        );
+        assert!(extract("{\"a\": }").unwrap_err().contains("invalid"));
+    }
+}

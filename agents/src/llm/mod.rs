@@ -1,0 +1,13 @@
+//! LLM-backed roles: configuration, the HTTP client, JSON extraction, the per-run session (budgets,
+//! usage, `llm.jsonl`, replay) and the agent that implements every role with the offline policy as
+//! its fallback.
+
+pub mod agent;
+pub mod client;
+pub mod config;
+pub mod json;
+pub mod session;
+
+pub use agent::LlmAgent;
+pub use config::{Endpoint, LlmConfig, Provider};
+pub use session::{Ledger, Session, Usage};

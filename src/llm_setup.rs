@@ -1,0 +1,91 @@
+//! From `run`'s flags to a run configuration and its roles: offline, live LLM, or a replay.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, anyhow, bail};
+use autokaggle_agents::llm::{LlmConfig, Session};
+
+use crate::cli::{LlmArgs, locate};
+use crate::pipeline::{Roles, RunConfig};
+
+/// The run configuration and roles the flags ask for.
+pub fn configure(
+    competition: Option<PathBuf>,
+    out: PathBuf,
+    time_budget: f64,
+    seed: u64,
+    a: &LlmArgs,
+) -> Result<(RunConfig, Roles)> {
+    let mut llm = match &a.llm_config {
+        Some(p) => LlmConfig::from_file(p).map_err(|e| anyhow!(e))?,
+        None => LlmConfig::default(),
+    };
+    if let Some(m) = &a.llm {
+        llm.llm = Some(m.clone());
+    }
+    for r in &a.llm_role {
+        let Some((role, model)) = r.split_once('=') else {
+            bail!("--llm-role `{r}`: write ROLE=LLM, e.g. developer=openai:gpt-4o-mini");
+        };
+        llm.roles
+            .insert(role.trim().to_string(), model.trim().to_string());
+    }
+    if let Some(n) = a.max_calls {
+        llm.budget.calls = n;
+    }
+    if let Some(d) = a.max_usd {
+        llm.budget.usd = d;
+    }
+    if let Some(dir) = &a.replay {
+        let spec_path = dir.join("spec.json");
+        let text = std::fs::read_to_string(&spec_path)
+            .with_context(|| format!("{}: not a run directory", spec_path.display()))?;
+        let v: serde_json::Value = serde_json::from_str(&text)
+            .with_context(|| format!("{}: not valid JSON", spec_path.display()))?;
+        let competition = match competition {
+            Some(c) => locate(&c)?,
+            None => PathBuf::from(v["competition"].as_str().with_context(|| {
+                format!(
+                    "{}: no recorded competition; pass --competition",
+                    spec_path.display()
+                )
+            })?),
+        };
+        let cfg = RunConfig {
+            competition,
+            out,
+            time_budget: v["time_budget"].as_f64().unwrap_or(time_budget),
+            seed: v["seed"].as_u64().unwrap_or(seed),
+            progress: true,
+            replay: Some(dir.clone()),
+        };
+        // The record holds every call the run made; with none, the run was offline.
+        let roles = if dir.join("llm.jsonl").exists() {
+            Roles::llm(Arc::new(Session::replay(dir, llm).map_err(|e| anyhow!(e))?))
+        } else {
+            Roles::default()
+        };
+        return Ok((cfg, roles));
+    }
+    let cfg = RunConfig {
+        competition: locate(&competition.context("--competition is required")?)?,
+        out,
+        time_budget,
+        seed,
+        progress: true,
+        replay: None,
+    };
+    let any_llm = autokaggle_agents::llm::config::ROLES
+        .iter()
+        .any(|r| llm.endpoint(r).ok().flatten().is_some());
+    if let Err(e) = llm.check() {
+        bail!("LLM configuration: {e}");
+    }
+    let roles = if any_llm {
+        Roles::llm(Arc::new(Session::new(llm).map_err(|e| anyhow!(e))?))
+    } else {
+        Roles::default()
+    };
+    Ok((cfg, roles))
+}

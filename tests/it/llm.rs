@@ -1,0 +1,644 @@
+//! LLM agents against a real HTTP server on 127.0.0.1 that speaks the OpenAI and Anthropic wire
+//! formats with scripted replies: good runs, malformed replies, invalid programs, gate failures,
+//! 429s, 500s, hangs, budgets, replay, and keys kept out of the run directory. Every run must end
+//! with a valid submission. The competition is the demo's (built from smartcore's bundled data), so
+//! these tests need no download and no ../shared.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use autokaggle::pipeline::{self, Roles, RunConfig, RunSummary};
+use autokaggle_agents::llm::{LlmConfig, Session};
+use serde_json::{Value, json};
+
+use super::cli::tmp;
+
+/// A request the server saw.
+#[derive(Clone, Debug)]
+struct Seen {
+    path: String,
+    headers: Vec<(String, String)>,
+    body: Value,
+}
+
+impl Seen {
+    /// `developer`, `planner`, ... from the system prompt.
+    fn role(&self) -> String {
+        let system = self.body["system"]
+            .as_str()
+            .or_else(|| self.body["messages"][0]["content"].as_str())
+            .unwrap_or("");
+        system
+            .strip_prefix("You are the ")
+            .and_then(|r| r.split_whitespace().next())
+            .unwrap_or("?")
+            .to_string()
+    }
+    /// The phase number (1..=6) from the prompt.
+    fn phase(&self) -> usize {
+        let text = self.body.to_string();
+        (1..=6)
+            .find(|i| text.contains(&format!("## Phase {i} of 6")))
+            .unwrap_or(0)
+    }
+    /// Every user turn's text, joined.
+    fn prompt(&self) -> String {
+        self.body["messages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|m| m["role"] == "user")
+            .filter_map(|m| m["content"].as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// What the server does with one request.
+enum Act {
+    /// Status, extra headers, body.
+    Reply(u16, Vec<(&'static str, String)>, String),
+    /// Never answers (until the client gives up).
+    Hang,
+}
+
+struct Mock {
+    port: u16,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Mock {
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+fn read_request(s: &mut TcpStream) -> Option<Seen> {
+    let mut r = BufReader::new(s.try_clone().ok()?);
+    let mut line = String::new();
+    r.read_line(&mut line).ok()?;
+    let path = line.split_whitespace().nth(1)?.to_string();
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        r.read_line(&mut h).ok()?;
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        let (k, v) = h.split_once(':')?;
+        headers.push((k.trim().to_lowercase(), v.trim().to_string()));
+    }
+    let len: usize = headers
+        .iter()
+        .find(|h| h.0 == "content-length")
+        .and_then(|h| h.1.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    r.read_exact(&mut body).ok()?;
+    Some(Seen {
+        path,
+        headers,
+        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+    })
+}
+
+/// Starts a server; `act` sees the request number (0-based) and the request.
+fn serve(act: impl Fn(usize, &Seen) -> Act + Send + Sync + 'static) -> Mock {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
+    let act = Arc::new(act);
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let (act, log) = (act.clone(), log.clone());
+            std::thread::spawn(move || {
+                let Some(req) = read_request(&mut s) else {
+                    return;
+                };
+                let n = {
+                    let mut l = log.lock().unwrap();
+                    l.push(req.clone());
+                    l.len() - 1
+                };
+                match act(n, &req) {
+                    Act::Reply(status, headers, body) => {
+                        let mut head = format!(
+                            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n",
+                            body.len()
+                        );
+                        for (k, v) in headers {
+                            head.push_str(&format!("{k}: {v}\r\n"));
+                        }
+                        head.push_str("\r\n");
+                        let _ = s.write_all(head.as_bytes());
+                        let _ = s.write_all(body.as_bytes());
+                    }
+                    Act::Hang => std::thread::sleep(Duration::from_secs(30)),
+                }
+            });
+        }
+    });
+    Mock { port, seen }
+}
+
+/// A good reply's JSON for a role in a phase of the demo competition.
+fn good(role: &str, phase: usize) -> Value {
+    match (role, phase) {
+        ("reader", _) => {
+            json!({"summary": "READER-SUMMARY: diagnose tumours from 30 measurements."})
+        }
+        ("planner", _) => json!({"plan": format!("1. PLANNER-PLAN for phase {phase}.")}),
+        ("developer", 3) => json!({"steps": [{"tool": "fill_missing", "args": {}}]}),
+        ("developer", 5) => json!({"steps": [{"tool": "scale", "args": {"method": "standard"}}]}),
+        ("developer", 6) => json!({"folds": 3, "families": ["gbm", "linear"], "draws": []}),
+        ("reviewer", _) => json!({"scores": [
+            {"agent": "planner", "score": 4, "reason": "sound"},
+            {"agent": "developer", "score": 4, "reason": "gates pass"}], "suggestions": []}),
+        ("summarizer", _) => json!({"report": format!("SUMMARIZER-REPORT for phase {phase}.")}),
+        _ => json!({}),
+    }
+}
+
+fn openai(text: &str) -> Act {
+    let body = json!({
+        "choices": [{"message": {"role": "assistant", "content": text}}],
+        "usage": {"prompt_tokens": 1000, "completion_tokens": 100},
+    });
+    Act::Reply(200, vec![], body.to_string())
+}
+
+fn anthropic(text: &str) -> Act {
+    let body = json!({
+        "content": [{"type": "text", "text": text}],
+        "usage": {"input_tokens": 1000, "output_tokens": 100},
+    });
+    Act::Reply(200, vec![], body.to_string())
+}
+
+/// The demo competition, built once per test under its own folder.
+fn competition(tag: &str) -> (PathBuf, PathBuf) {
+    let out = tmp(&format!("llm-{tag}"));
+    let dir = out.join("demo_breast_cancer");
+    autokaggle::demo::build_competition(&dir, 42).unwrap();
+    (dir, out)
+}
+
+fn config(port: u16, anthropic_wire: bool) -> LlmConfig {
+    let mut c = LlmConfig {
+        llm: Some(if anthropic_wire {
+            format!("anthropic+http://127.0.0.1:{port}/v1:claude-test")
+        } else {
+            format!("http://127.0.0.1:{port}/v1:test-model")
+        }),
+        ..LlmConfig::default()
+    };
+    c.client.backoff = 0.01;
+    c.client.timeout = 5.0;
+    c
+}
+
+fn run(dir: &Path, out: &Path, session: Arc<Session>) -> RunSummary {
+    let cfg = RunConfig {
+        competition: dir.to_path_buf(),
+        out: out.to_path_buf(),
+        time_budget: 50.0,
+        seed: 42,
+        progress: false,
+        replay: None,
+    };
+    pipeline::run_with(&cfg, &Roles::llm(session)).unwrap()
+}
+
+/// The submission matches the sample's ids and columns, and every phase's gates passed.
+fn valid(s: &RunSummary, dir: &Path) {
+    let sub = std::fs::read_to_string(&s.submission).unwrap();
+    let sample = std::fs::read_to_string(dir.join("sample_submission.csv")).unwrap();
+    let ids = |t: &str| -> Vec<String> {
+        t.lines()
+            .map(|l| l.split(',').next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids(&sub), ids(&sample));
+    assert_eq!(sub.lines().next(), sample.lines().next());
+    for p in &s.phases {
+        assert_eq!(p.passed, p.gates, "{:?}", p.phase);
+    }
+}
+
+fn records(run_dir: &Path) -> Vec<Value> {
+    std::fs::read_to_string(run_dir.join("llm.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// 1 reader + 6 planners + 3 developers (cleaning, features, models) + 6 reviews + 6 reports.
+const GOOD_CALLS: usize = 22;
+
+fn log_of(run_dir: &Path, phase_dir: &str) -> String {
+    std::fs::read_to_string(run_dir.join(phase_dir).join("output.log")).unwrap()
+}
+
+#[test]
+fn good_run_over_openai_wire_then_replay_gives_the_same_submission() {
+    let (dir, out) = competition("good");
+    let mock = serve(|_, r| openai(&good(&r.role(), r.phase()).to_string()));
+    let session = Arc::new(Session::new(config(mock.port, false)).unwrap());
+    let s = run(&dir, &out, session);
+    valid(&s, &dir);
+    let seen = mock.seen();
+    assert_eq!(seen.len(), GOOD_CALLS);
+    assert!(seen.iter().all(|r| r.path == "/v1/chat/completions"));
+    // Structured output is asked for, and the prompt carries the real profile and the phase's tools.
+    let dev = seen
+        .iter()
+        .find(|r| r.role() == "developer" && r.phase() == 3)
+        .unwrap();
+    assert_eq!(dev.body["response_format"]["type"], "json_schema");
+    assert!(dev.prompt().contains("fill_missing"), "tools listed");
+    assert!(
+        dev.prompt().contains("mean_radius"),
+        "the profile's columns"
+    );
+    assert!(
+        dev.prompt().contains("PLANNER-PLAN for phase 3"),
+        "the plan"
+    );
+    // Usage and the record.
+    let l = s.llm.as_ref().unwrap();
+    assert_eq!(l.total.calls as usize, GOOD_CALLS);
+    assert_eq!(l.total.input_tokens, 1000 * GOOD_CALLS as u64);
+    assert_eq!(l.total.usd, Some(0.0), "a local server costs nothing");
+    assert_eq!(l.by_role["developer"].calls, 3);
+    assert_eq!(records(&s.run_dir).len(), GOOD_CALLS);
+    // The agents' words reach the run directory.
+    let plan = std::fs::read_to_string(s.run_dir.join("1_understand_background/plan.md")).unwrap();
+    assert!(plan.contains("READER-SUMMARY"));
+    let report = std::fs::read_to_string(s.run_dir.join("report.md")).unwrap();
+    assert!(report.contains("SUMMARIZER-REPORT for phase 6"));
+    let program =
+        std::fs::read_to_string(s.run_dir.join("5_feature_engineering/program.json")).unwrap();
+    assert!(program.contains("\"scale\""));
+
+    // Replay: no server, the same submission byte for byte.
+    let replay_out = out.join("replay");
+    let cfg = RunConfig {
+        competition: dir.clone(),
+        out: replay_out,
+        time_budget: 50.0,
+        seed: 42,
+        progress: false,
+        replay: Some(s.run_dir.clone()),
+    };
+    let session = Arc::new(Session::replay(&s.run_dir, LlmConfig::default()).unwrap());
+    let r = pipeline::run_with(&cfg, &Roles::llm(session)).unwrap();
+    assert_eq!(mock.seen().len(), GOOD_CALLS, "the replay made no request");
+    assert_eq!(
+        std::fs::read(&r.submission).unwrap(),
+        std::fs::read(&s.submission).unwrap()
+    );
+    assert_eq!(r.llm.unwrap().total.calls as usize, GOOD_CALLS);
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn anthropic_wire_and_json_inside_prose_or_fences() {
+    let (dir, out) = competition("anthropic");
+    let mock = serve(|n, r| {
+        let j = good(&r.role(), r.phase()).to_string();
+        anthropic(&if n % 2 == 0 {
+            format!("Sure, here it is:\n```json\n{j}\n```\nLet me know.")
+        } else {
+            format!("My answer is {j} as requested.")
+        })
+    });
+    let session = Arc::new(Session::new(config(mock.port, true)).unwrap());
+    let s = run(&dir, &out, session);
+    valid(&s, &dir);
+    let seen = mock.seen();
+    assert_eq!(seen.len(), GOOD_CALLS, "no reply needed a fix turn");
+    assert!(seen.iter().all(|r| r.path == "/v1/messages"));
+    assert!(seen[0].headers.iter().any(|h| h.0 == "anthropic-version"));
+    assert_eq!(seen.iter().filter(|r| r.role() == "reader").count(), 1);
+    let report = std::fs::read_to_string(s.run_dir.join("report.md")).unwrap();
+    assert!(report.contains("SUMMARIZER-REPORT for phase 3"));
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn invalid_json_gets_one_fix_turn_with_the_parse_error() {
+    let (dir, out) = competition("badjson");
+    let mock = serve(|_, r| {
+        // The first cleaning reply is cut off; the fix turn's request carries the error.
+        if r.role() == "developer" && r.phase() == 3 && !r.prompt().contains("could not be used") {
+            return openai("{\"steps\": [{\"tool\": \"fill_missing\", \"args\": {");
+        }
+        openai(&good(&r.role(), r.phase()).to_string())
+    });
+    let s = run(
+        &dir,
+        &out,
+        Arc::new(Session::new(config(mock.port, false)).unwrap()),
+    );
+    valid(&s, &dir);
+    let seen = mock.seen();
+    assert_eq!(seen.len(), GOOD_CALLS + 1);
+    let fix = seen
+        .iter()
+        .find(|r| r.prompt().contains("could not be used"))
+        .unwrap();
+    assert!(fix.prompt().contains("JSON is invalid"), "{}", fix.prompt());
+    // The bad reply is part of the conversation the model sees again.
+    let turns = fix.body["messages"].as_array().unwrap();
+    assert_eq!(turns[turns.len() - 2]["role"], "assistant");
+    let program = std::fs::read_to_string(s.run_dir.join("3_data_cleaning/program.json")).unwrap();
+    assert!(program.contains("fill_missing"));
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+/// A developer whose first cleaning program is `first`; later attempts are good. Returns the
+/// second cleaning request's prompt (what was fed back) and the run.
+fn cleaning_fixed_after(tag: &str, first: Value) -> (String, RunSummary, PathBuf) {
+    let (dir, out) = competition(tag);
+    let first = first.to_string();
+    let mock = serve(move |_, r| {
+        if r.role() == "developer" && r.phase() == 3 && !r.prompt().contains("earlier attempts") {
+            return openai(&first);
+        }
+        openai(&good(&r.role(), r.phase()).to_string())
+    });
+    let s = run(
+        &dir,
+        &out,
+        Arc::new(Session::new(config(mock.port, false)).unwrap()),
+    );
+    valid(&s, &dir);
+    let seen = mock.seen();
+    assert_eq!(seen.len(), GOOD_CALLS + 1);
+    let cleaning: Vec<&Seen> = seen
+        .iter()
+        .filter(|r| r.role() == "developer" && r.phase() == 3)
+        .collect();
+    assert_eq!(cleaning.len(), 2);
+    assert_eq!(s.phases[2].attempts, 2);
+    assert!(!s.phases[2].fallback);
+    (cleaning[1].prompt(), s, out)
+}
+
+#[test]
+fn unknown_tool_error_goes_back_to_the_developer() {
+    let (prompt, _, out) = cleaning_fixed_after(
+        "unknown",
+        json!({"steps": [{"tool": "fil_missing", "args": {}}]}),
+    );
+    assert!(prompt.contains("`fil_missing`: no such tool"), "{prompt}");
+    assert!(prompt.contains("did you mean `fill_missing`"), "{prompt}");
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn mistyped_argument_error_goes_back_to_the_developer() {
+    let (prompt, _, out) = cleaning_fixed_after(
+        "mistyped",
+        json!({"steps": [{"tool": "fill_missing", "args": {"strategy": 5}}]}),
+    );
+    assert!(prompt.contains("fill_missing"), "{prompt}");
+    assert!(prompt.contains("invalid arguments"), "{prompt}");
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn failed_gate_goes_back_to_the_developer_and_is_fixed() {
+    // An empty cleaning program leaves the demo's missing values: the no_missing_values gate fails.
+    let (prompt, s, out) = cleaning_fixed_after("gate", json!({"steps": []}));
+    assert!(prompt.contains("gate no_missing_values"), "{prompt}");
+    let log = log_of(&s.run_dir, "3_data_cleaning");
+    assert!(
+        log.contains("attempt 1: gate no_missing_values failed"),
+        "{log}"
+    );
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn rate_limit_is_retried_after_the_servers_wait() {
+    let (dir, out) = competition("429");
+    let mock = serve(|n, r| {
+        if n == 0 {
+            return Act::Reply(
+                429,
+                vec![("retry-after", "0".into())],
+                "{\"error\": \"slow down\"}".into(),
+            );
+        }
+        openai(&good(&r.role(), r.phase()).to_string())
+    });
+    let s = run(
+        &dir,
+        &out,
+        Arc::new(Session::new(config(mock.port, false)).unwrap()),
+    );
+    valid(&s, &dir);
+    assert_eq!(mock.seen().len(), GOOD_CALLS + 1);
+    let l = s.llm.unwrap();
+    assert_eq!(
+        l.total.calls as usize, GOOD_CALLS,
+        "a retry is not a new call"
+    );
+    assert_eq!(l.total.tries as usize, GOOD_CALLS + 1);
+    assert_eq!(l.total.failed, 0);
+    let plan = std::fs::read_to_string(s.run_dir.join("1_understand_background/plan.md")).unwrap();
+    assert!(
+        plan.contains("READER-SUMMARY"),
+        "the retried call's reply was used"
+    );
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn server_errors_until_retries_are_spent_fall_back_to_offline() {
+    let (dir, out) = competition("500");
+    let mock = serve(|_, r| {
+        if r.role() == "reviewer" {
+            return Act::Reply(
+                500,
+                vec![],
+                "{\"error\": {\"message\": \"overloaded\"}}".into(),
+            );
+        }
+        openai(&good(&r.role(), r.phase()).to_string())
+    });
+    let mut c = config(mock.port, false);
+    c.client.retries = 2;
+    let s = run(&dir, &out, Arc::new(Session::new(c).unwrap()));
+    valid(&s, &dir);
+    // Six reviews, each tried three times, then the offline reviewer.
+    let reviews = mock
+        .seen()
+        .iter()
+        .filter(|r| r.role() == "reviewer")
+        .count();
+    assert_eq!(reviews, 18);
+    let l = s.llm.unwrap();
+    assert_eq!(l.by_role["reviewer"].failed, 6);
+    let log = log_of(&s.run_dir, "6_model_building");
+    assert!(
+        log.contains("reviewer (model_building): no usable LLM reply"),
+        "{log}"
+    );
+    assert!(log.contains("500"), "{log}");
+    let review = std::fs::read_to_string(s.run_dir.join("6_model_building/review.json")).unwrap();
+    assert!(
+        review.contains("best CV"),
+        "the offline reviewer's review: {review}"
+    );
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn a_reply_that_never_comes_times_out_and_the_run_goes_on() {
+    let (dir, out) = competition("hang");
+    let mock = serve(|_, r| {
+        if r.role() == "planner" && r.phase() == 2 {
+            return Act::Hang;
+        }
+        openai(&good(&r.role(), r.phase()).to_string())
+    });
+    let mut c = config(mock.port, false);
+    c.client.timeout = 0.5;
+    c.client.retries = 1;
+    let started = std::time::Instant::now();
+    let s = run(&dir, &out, Arc::new(Session::new(c).unwrap()));
+    valid(&s, &dir);
+    assert!(started.elapsed() < Duration::from_secs(30));
+    let log = log_of(&s.run_dir, "2_preliminary_eda");
+    assert!(log.contains("timed out"), "{log}");
+    let plan = std::fs::read_to_string(s.run_dir.join("2_preliminary_eda/plan.md")).unwrap();
+    assert!(
+        plan.contains("Profile every column"),
+        "the offline plan: {plan}"
+    );
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn the_call_budget_stops_the_llm_and_the_offline_policy_finishes() {
+    let (dir, out) = competition("budget");
+    let mock = serve(|_, r| openai(&good(&r.role(), r.phase()).to_string()));
+    let mut c = config(mock.port, false);
+    c.budget.calls = 5;
+    let s = run(&dir, &out, Arc::new(Session::new(c).unwrap()));
+    valid(&s, &dir);
+    assert_eq!(mock.seen().len(), 5);
+    let l = s.llm.unwrap();
+    assert_eq!(l.total.calls, 5);
+    assert!(l.stopped.unwrap().contains("5 calls"));
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn a_low_review_redoes_the_phase_with_its_suggestions() {
+    let (dir, out) = competition("redo");
+    let mock = serve(|_, r| {
+        if r.role() == "reviewer" && r.phase() == 5 && !r.prompt().contains("being redone") {
+            return openai(
+                &json!({"scores": [{"agent": "planner", "score": 2, "reason": "too timid"}],
+                        "suggestions": ["REVIEWER-SUGGESTION: add interactions"]})
+                .to_string(),
+            );
+        }
+        openai(&good(&r.role(), r.phase()).to_string())
+    });
+    let s = run(
+        &dir,
+        &out,
+        Arc::new(Session::new(config(mock.port, false)).unwrap()),
+    );
+    valid(&s, &dir);
+    let seen = mock.seen();
+    // Phase 5 runs twice: planner, developer, reviewer and summarizer again.
+    assert_eq!(seen.len(), GOOD_CALLS + 4);
+    let replan = seen
+        .iter()
+        .filter(|r| r.role() == "planner" && r.phase() == 5)
+        .nth(1)
+        .unwrap();
+    assert!(replan.prompt().contains("REVIEWER-SUGGESTION"));
+    assert!(
+        s.run_dir
+            .join("5_feature_engineering/review_round1.json")
+            .exists()
+    );
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn the_api_key_is_sent_but_never_written_to_the_run_directory() {
+    let (dir, out) = competition("key");
+    let mock = serve(|_, r| openai(&good(&r.role(), r.phase()).to_string()));
+    let key = "sk-test-DO-NOT-LEAK-4f9a2c";
+    let bin = env!("CARGO_BIN_EXE_autokaggle");
+    let o = std::process::Command::new(bin)
+        .args(["run", "--competition"])
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out)
+        .args([
+            "--llm",
+            &format!("http://127.0.0.1:{}/v1:test-model", mock.port),
+            "--llm-config",
+        ])
+        .arg({
+            let p = out.join("llm.toml");
+            std::fs::write(&p, "key_env = \"AK_TEST_KEY\"\n[client]\nbackoff = 0.01\n").unwrap();
+            p
+        })
+        .env("AK_TEST_KEY", key)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("{GOOD_CALLS} LLM calls")),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(key) && !String::from_utf8_lossy(&o.stderr).contains(key));
+    let seen = mock.seen();
+    assert!(
+        seen[0]
+            .headers
+            .contains(&("authorization".into(), format!("Bearer {key}")))
+    );
+    // Nothing under the output folder holds the key.
+    let mut stack = vec![out.clone()];
+    let mut files = 0;
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files += 1;
+                let bytes = std::fs::read(&p).unwrap();
+                assert!(
+                    !bytes.windows(key.len()).any(|w| w == key.as_bytes()),
+                    "{} holds the key",
+                    p.display()
+                );
+            }
+        }
+    }
+    assert!(files > 20);
+    std::fs::remove_dir_all(&out).unwrap();
+}
