@@ -222,6 +222,7 @@ pub fn run_dataset(
         say.say(&format!("[{}/6] {}", pi + 1, phase.title()));
         let profile = Profile::of(&ds)?;
         let mut redo: Vec<String> = Vec::new();
+        let mut corrected: Option<Dataset> = None;
         let (next, verdicts, attempt, fallback, report) = loop {
             let cx = PhaseCx {
                 phase,
@@ -235,7 +236,10 @@ pub fn run_dataset(
             };
             let mut plan = roles.planner.plan(&cx);
             if phase == Phase::UnderstandBackground {
-                plan = format!("{}\n\n{plan}", roles.reader.summarize(&cx));
+                let reading = roles.reader.read(&cx);
+                let (text, applied) = check_corrections(cfg, resolved, &ds, &reading.corrections);
+                plan = format!("{}\n\n{text}{plan}", reading.summary);
+                corrected = applied;
             }
             dir.write(&format!("{pdir}/plan.md"), &plan)?;
             let mut feedback: Vec<String> = Vec::new();
@@ -376,6 +380,16 @@ pub fn run_dataset(
         dir.write_json("state.json", &json!({"finished": summaries.iter().map(|s| s.phase).collect::<Vec<_>>(), "phases": summaries}))?;
         previous_report = report;
         ds = next;
+        if let Some(c) = corrected.take() {
+            say.say(&format!(
+                "  spec corrected by the reader: id {}, targets {}, task {:?}, metric {:?}",
+                c.spec.id,
+                c.spec.targets.join(","),
+                c.spec.task,
+                c.spec.metric
+            ));
+            ds = c;
+        }
     }
     let m = modeled.context("the modeling phase produced no submission")?;
     let sub_path = dir.path.join("submission.csv");
@@ -414,6 +428,68 @@ pub fn run_dataset(
     dir.write("report.md", &final_report)?;
     dir.write_json("summary.json", &summary)?;
     Ok(summary)
+}
+
+/// Checks the reader's spec corrections against the files, in order. A competition.toml is the
+/// user's word: its spec is shown the corrections but not changed. Returns the text for the plan
+/// and the dataset under the corrected spec, if any correction stood.
+fn check_corrections(
+    cfg: &RunConfig,
+    resolved: &Resolved,
+    ds: &Dataset,
+    corrections: &[spec::Correction],
+) -> (String, Option<Dataset>) {
+    if corrections.is_empty() {
+        return (String::new(), None);
+    }
+    let from_toml = cfg.competition.join("competition.toml").exists();
+    let mut text = String::from("## Spec corrections proposed by the reader\n\n");
+    let mut current: Option<Dataset> = None;
+    for c in corrections {
+        let base = current.as_ref().unwrap_or(ds);
+        let verdict = if from_toml {
+            Err("not applied: competition.toml sets the spec; edit it to apply this".to_string())
+        } else {
+            spec::corrected(&base.spec, c).and_then(|s| {
+                let f = &s.files;
+                let paths = [
+                    resolved.path(&f.train),
+                    resolved.path(&f.test),
+                    resolved.path(&f.sample_submission),
+                ];
+                Dataset::from_frames(
+                    base.train.clone(),
+                    base.test.clone(),
+                    base.sample.clone(),
+                    s,
+                    [&paths[0], &paths[1], &paths[2]],
+                )
+                .map_err(|e| format!("rejected by the files: {e}"))
+            })
+        };
+        let old = match c.field.as_str() {
+            "id" => base.spec.id.clone(),
+            "targets" => base.spec.targets.join(","),
+            "task" => format!("{:?}", base.spec.task),
+            "metric" => format!("{:?}", base.spec.metric),
+            _ => "?".into(),
+        };
+        text.push_str(&format!(
+            "- {}: {old} -> {} ({}): {}\n",
+            c.field,
+            c.value,
+            c.reason,
+            match &verdict {
+                Ok(_) => "applied".to_string(),
+                Err(e) => e.clone(),
+            }
+        ));
+        if let Ok(d) = verdict {
+            current = Some(d);
+        }
+    }
+    text.push('\n');
+    (text, current)
 }
 
 /// The work that always passes the gates: impute and encode everything, one default model.

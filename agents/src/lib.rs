@@ -12,4 +12,4 @@ pub mod phase;
 pub mod roles;
 
 pub use phase::Phase;
-pub use roles::{Developer, Planner, Reader, Review, Reviewer, Summarizer, Work};
+pub use roles::{Developer, Planner, Reader, Reading, Review, Reviewer, Summarizer, Work};

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::phase::Phase;
 use crate::roles::{
-    Developer, Outcome, PhaseCx, Planner, Reader, Review, Reviewer, Summarizer, Work,
+    Developer, Outcome, PhaseCx, Planner, Reader, Reading, Review, Reviewer, Summarizer, Work,
 };
 
 /// The built-in policy (no network, deterministic).
@@ -166,7 +166,17 @@ pub fn candidates(rows: usize, outputs: usize, seed: u64) -> (usize, Vec<ModelSp
 }
 
 impl Reader for OfflinePolicy {
-    fn summarize(&self, cx: &PhaseCx) -> String {
+    fn read(&self, cx: &PhaseCx) -> Reading {
+        Reading {
+            summary: self.summary(cx),
+            corrections: vec![],
+        }
+    }
+}
+
+impl OfflinePolicy {
+    /// The competition in a few lines, from the spec, the overview and the profile.
+    pub fn summary(&self, cx: &PhaseCx) -> String {
         let s = &cx.ds.spec;
         let p = cx.profile;
         let n_feat = features(p).count();

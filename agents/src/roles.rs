@@ -76,10 +76,19 @@ pub struct Outcome<'a> {
     pub attempts: usize,
 }
 
+/// What the reader hands over.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Reading {
+    /// The competition stated for the team: task, metric, data, what matters.
+    pub summary: String,
+    /// Changes it proposes to the inferred spec; the orchestrator checks them against the files.
+    pub corrections: Vec<autokaggle_toolkit::spec::Correction>,
+}
+
 /// Reads the competition and states it.
 pub trait Reader {
-    /// A summary of the competition: task, metric, data, what matters.
-    fn summarize(&self, cx: &PhaseCx) -> String;
+    /// The summary, and any corrections to the spec.
+    fn read(&self, cx: &PhaseCx) -> Reading;
 }
 
 /// Plans a phase in words.

@@ -336,9 +336,9 @@ fn anthropic_wire_and_json_inside_prose_or_fences() {
 fn invalid_json_gets_one_fix_turn_with_the_parse_error() {
     let (dir, out) = competition("badjson");
     let mock = serve(|_, r| {
-        // The first cleaning reply is cut off; the fix turn's request carries the error.
+        // The first cleaning reply misses a comma; the fix turn's request carries the error.
         if r.role() == "developer" && r.phase() == 3 && !r.prompt().contains("could not be used") {
-            return openai("{\"steps\": [{\"tool\": \"fill_missing\", \"args\": {");
+            return openai("{\"steps\": [{\"tool\": \"fill_missing\" \"args\": {}}]}");
         }
         openai(&good(&r.role(), r.phase()).to_string())
     });
@@ -640,5 +640,44 @@ fn the_api_key_is_sent_but_never_written_to_the_run_directory() {
         }
     }
     assert!(files > 20);
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn reader_corrections_are_checked_against_the_files_and_applied_or_rejected() {
+    let (dir, out) = competition("correct");
+    let mock = serve(|_, r| {
+        if r.role() == "reader" {
+            return openai(
+                &json!({"summary": "READER-SUMMARY", "corrections": [
+                    {"field": "targets", "value": "mean_radius", "reason": "R1"},
+                    {"field": "task", "value": "regression", "reason": "R2"},
+                    {"field": "metric", "value": "f1", "reason": "R3"}]})
+                .to_string(),
+            );
+        }
+        openai(&good(&r.role(), r.phase()).to_string())
+    });
+    let s = run(
+        &dir,
+        &out,
+        Arc::new(Session::new(config(mock.port, false)).unwrap()),
+    );
+    valid(&s, &dir);
+    let plan = std::fs::read_to_string(s.run_dir.join("1_understand_background/plan.md")).unwrap();
+    assert!(
+        plan.contains("targets: diagnosis -> mean_radius (R1): rejected by the files")
+            && plan.contains("the target is in test"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("task: Binary -> regression (R2): metric Accuracy cannot score"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("metric: Accuracy -> f1 (R3): applied"),
+        "{plan}"
+    );
+    assert_eq!(s.metric, "F1", "later phases use the corrected metric");
     std::fs::remove_dir_all(&out).unwrap();
 }

@@ -137,6 +137,71 @@ pub struct Reason {
     pub why: String,
 }
 
+/// A change to one field of the spec that an agent proposes, with its reason.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Correction {
+    /// `id`, `targets`, `task` or `metric`.
+    pub field: String,
+    /// The new value (`targets`: comma-separated; task and metric: snake_case names).
+    pub value: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Whether a metric can score a task's predictions.
+pub fn compatible(task: Task, metric: Metric) -> bool {
+    use Metric::*;
+    match task {
+        Task::Regression => matches!(metric, Rmse | RmseOfLogs | Mae | R2),
+        Task::Binary => matches!(metric, Accuracy | RocAuc | LogLoss | F1),
+        Task::Multiclass => matches!(metric, Accuracy | LogLoss | F1),
+        Task::MultiLabel => matches!(metric, MeanColumnwiseRocAuc | LogLoss),
+    }
+}
+
+/// The spec with one field changed, or why the change cannot stand on its own (the caller still
+/// checks it against the files, e.g. by building a `Dataset`).
+pub fn corrected(spec: &CompetitionSpec, c: &Correction) -> Result<CompetitionSpec, String> {
+    let mut s = spec.clone();
+    let v = c.value.trim();
+    let name = serde_json::Value::String(v.to_lowercase());
+    match c.field.as_str() {
+        "id" if !v.is_empty() => s.id = v.to_string(),
+        "targets" => {
+            s.targets = v
+                .split(',')
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect();
+            if s.targets.is_empty() {
+                return Err("no target named".into());
+            }
+        }
+        "task" => {
+            s.task = serde_json::from_value(name).map_err(|_| format!("unknown task `{v}`"))?
+        }
+        "metric" => {
+            s.metric = serde_json::from_value(name).map_err(|_| format!("unknown metric `{v}`"))?;
+            s.submission = s.metric.submission();
+        }
+        f => {
+            return Err(format!(
+                "field `{f}` cannot be corrected (id, targets, task, metric can)"
+            ));
+        }
+    }
+    if !compatible(s.task, s.metric) {
+        return Err(format!(
+            "metric {:?} cannot score a {:?} task",
+            s.metric, s.task
+        ));
+    }
+    if s == *spec {
+        return Err("the value is what the spec already says".into());
+    }
+    Ok(s)
+}
+
 /// A spec plus where its data lives and how each value was found.
 #[derive(Clone, Debug)]
 pub struct Resolved {
@@ -456,4 +521,47 @@ pub fn infer_metric(overview: &str, task: Task) -> (Metric, String) {
         m,
         format!("no metric named in the overview: the default for a {task:?} task"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> CompetitionSpec {
+        toml::from_str(
+            "name = \"t\"\nid = \"id\"\ntargets = [\"y\"]\ntask = \"binary\"\nmetric = \"accuracy\"\nsubmission = \"labels\"\n[files]\ntrain = \"train.csv\"\ntest = \"test.csv\"\nsample_submission = \"s.csv\"\noverview = \"o.txt\"\n",
+        )
+        .unwrap()
+    }
+
+    fn fix(field: &str, value: &str) -> Result<CompetitionSpec, String> {
+        let c = Correction {
+            field: field.into(),
+            value: value.into(),
+            reason: "r".into(),
+        };
+        corrected(&spec(), &c)
+    }
+
+    #[test]
+    fn corrections_are_parsed_and_checked_for_consistency() {
+        let s = fix("metric", "ROC_AUC").unwrap();
+        assert_eq!(
+            (s.metric, s.submission),
+            (Metric::RocAuc, Metric::RocAuc.submission())
+        );
+        assert_eq!(fix("targets", "a, b").unwrap().targets, vec!["a", "b"]);
+        assert!(
+            fix("task", "regression")
+                .unwrap_err()
+                .contains("cannot score")
+        );
+        assert!(fix("metric", "auc").unwrap_err().contains("unknown metric"));
+        assert!(fix("metric", "accuracy").unwrap_err().contains("already"));
+        assert!(
+            fix("files", "x")
+                .unwrap_err()
+                .contains("cannot be corrected")
+        );
+    }
 }

@@ -18,7 +18,7 @@ use super::session::Session;
 use crate::offline::{self, OfflinePolicy};
 use crate::phase::{PHASES, Phase};
 use crate::roles::{
-    Developer, Outcome, PhaseCx, Planner, Reader, Review, Reviewer, Summarizer, Work,
+    Developer, Outcome, PhaseCx, Planner, Reader, Reading, Review, Reviewer, Summarizer, Work,
 };
 
 /// Turns allowed to fix an unusable reply within one call's conversation.
@@ -41,6 +41,73 @@ fn cut(s: &str, n: usize) -> String {
     }
 }
 
+/// A JSON-schema type, compactly: `string`, `[string]`, `"a"|"b"`, `number|null`.
+fn type_of(p: &Value, defs: &Value) -> String {
+    if let Some(r) = p.get("$ref").and_then(Value::as_str) {
+        let def = &defs[r.rsplit('/').next().unwrap_or("")];
+        return type_of(def, defs);
+    }
+    for k in ["oneOf", "anyOf"] {
+        if let Some(alts) = p.get(k).and_then(Value::as_array) {
+            return alts
+                .iter()
+                .map(|a| type_of(a, defs))
+                .collect::<Vec<_>>()
+                .join("|");
+        }
+    }
+    if let Some(c) = p.get("const") {
+        return c.to_string();
+    }
+    if let Some(e) = p.get("enum").and_then(Value::as_array) {
+        return e.iter().map(Value::to_string).collect::<Vec<_>>().join("|");
+    }
+    let one = |t: &str| match t {
+        "array" => format!(
+            "[{}]",
+            p.get("items").map_or("any".into(), |i| type_of(i, defs))
+        ),
+        other => other.to_string(),
+    };
+    match p.get("type") {
+        Some(Value::String(t)) => one(t),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .map(one)
+            .collect::<Vec<_>>()
+            .join("|"),
+        _ => "any".into(),
+    }
+}
+
+/// A tool's arguments as a one-line signature, e.g. `columns?: [string], strategy?: "auto"|"mean"`:
+/// a few tokens instead of the full schema, which also suits small local models.
+pub fn signature(schema: &Value) -> String {
+    let defs = schema.get("$defs").cloned().unwrap_or(Value::Null);
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+        return String::new();
+    };
+    props
+        .iter()
+        .map(|(k, p)| {
+            let opt = if required.contains(&k.as_str()) {
+                ""
+            } else {
+                "?"
+            };
+            format!("{k}{opt}: {}", type_of(p, &defs))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The tools a phase may use, as the developer sees them.
 pub fn phase_tools(phase: Phase) -> Vec<Value> {
     let cats: &[Category] = match phase {
@@ -52,14 +119,7 @@ pub fn phase_tools(phase: Phase) -> Vec<Value> {
         .flat_map(|c| registry::of(*c))
         .map(|t| {
             let s = t.spec();
-            let mut args =
-                json!({"properties": s.schema.get("properties").cloned().unwrap_or(json!({}))});
-            for k in ["required", "$defs"] {
-                if let Some(v) = s.schema.get(k) {
-                    args[k] = v.clone();
-                }
-            }
-            json!({"name": s.name, "description": s.description, "args": args.to_string()})
+            json!({"name": s.name, "description": s.description, "args": signature(&s.schema)})
         })
         .collect()
 }
@@ -189,22 +249,40 @@ fn string_field(v: &Value, key: &str) -> Result<String, String> {
     }
 }
 
-fn text_schema(key: &str) -> Value {
-    json!({"type": "object", "properties": {key: {"type": "string"}}, "required": [key]})
+/// One bounded string field: the bound keeps small models from rambling until the token limit.
+fn text_schema(key: &str, max_chars: usize) -> Value {
+    json!({"type": "object", "properties": {key: {"type": "string", "maxLength": max_chars}},
+           "required": [key]})
 }
 
 impl Reader for LlmAgent {
-    fn summarize(&self, cx: &PhaseCx) -> String {
+    fn read(&self, cx: &PhaseCx) -> Reading {
         let r = self.ask(
             "reader",
             cx,
             json!({}),
-            "You read the competition and state it for the team.",
-            r#"{"summary": "<markdown>"}"#,
-            text_schema("summary"),
-            |v| string_field(v, "summary"),
+            "You read the competition and state it for the team. If the inferred id, targets, task or metric is wrong, propose a correction; it is checked against the files before it is applied.",
+            r#"{"summary": "<markdown>", "corrections": [{"field": "metric", "value": "roc_auc", "reason": "the overview says AUC"}]}"#,
+            json!({"type": "object", "properties": {
+                "summary": {"type": "string", "maxLength": 1200},
+                "corrections": {"type": "array", "maxItems": 2, "items": {"type": "object", "properties": {
+                    "field": {"enum": ["id", "targets", "task", "metric"]},
+                    "value": {"type": "string", "maxLength": 80},
+                    "reason": {"type": "string", "maxLength": 300}},
+                    "required": ["field", "value", "reason"]}}},
+                "required": ["summary"]}),
+            |v| {
+                let summary = string_field(v, "summary")?;
+                let corrections = match v.get("corrections") {
+                    None | Some(Value::Null) => vec![],
+                    Some(c) => serde_json::from_value(c.clone()).map_err(|e| {
+                        format!("\"corrections\" must be a list of {{field, value, reason}}: {e}")
+                    })?,
+                };
+                Ok(Reading { summary, corrections })
+            },
         );
-        self.fallback("reader", cx, r, || Reader::summarize(&OfflinePolicy, cx))
+        self.fallback("reader", cx, r, || OfflinePolicy.read(cx))
     }
 }
 
@@ -216,7 +294,7 @@ impl Planner for LlmAgent {
             json!({"tools": phase_tools(cx.phase)}),
             "You plan one phase in a few concrete steps; the developer turns your plan into tool calls.",
             r#"{"plan": "1. ...\n2. ..."}"#,
-            text_schema("plan"),
+            text_schema("plan", 1200),
             |v| string_field(v, "plan"),
         );
         self.fallback("planner", cx, r, || OfflinePolicy.plan(cx))
@@ -262,7 +340,9 @@ fn search_plan(v: &Value) -> Result<(usize, SearchPlan), String> {
 
 impl Developer for LlmAgent {
     fn develop(&self, cx: &PhaseCx, plan: &str, feedback: &[String]) -> Work {
-        let extra = json!({"plan": plan, "feedback": feedback, "tools": phase_tools(cx.phase)});
+        let tools = phase_tools(cx.phase);
+        let names: Vec<Value> = tools.iter().map(|t| t["name"].clone()).collect();
+        let extra = json!({"plan": plan, "feedback": feedback, "tools": tools});
         match cx.phase {
             Phase::DataCleaning | Phase::FeatureEngineering => {
                 let r = self.ask(
@@ -271,9 +351,10 @@ impl Developer for LlmAgent {
                     extra,
                     "You turn the phase's plan into a program of toolkit calls.",
                     r#"{"steps": [{"tool": "<tool name>", "args": {...}}]}"#,
-                    json!({"type": "object", "properties": {"steps": {"type": "array", "items": {
+                    json!({"type": "object", "properties": {"steps": {"type": "array", "maxItems": 12, "items": {
                         "type": "object",
-                        "properties": {"tool": {"type": "string"}, "args": {"type": "object"}},
+                        "properties": {"tool": {"enum": names},
+                                       "args": {"type": "object", "additionalProperties": true}},
                         "required": ["tool", "args"]}}}, "required": ["steps"]}),
                     |v| Program::from_json(&v.to_string()).map_err(|e| e.to_string()),
                 );
@@ -291,10 +372,10 @@ impl Developer for LlmAgent {
                     "You choose the models and the search for the modeling phase.",
                     r#"{"folds": 5, "families": ["gbm", "linear", "forest"], "draws": [{"family": "gbm", "count": 4}]}"#,
                     json!({"type": "object", "properties": {
-                        "folds": {"type": "integer"},
-                        "families": {"type": "array", "items": {"enum": ["gbm", "linear", "forest"]}},
-                        "draws": {"type": "array", "items": {"type": "object", "properties": {
-                            "family": {"enum": ["gbm", "linear", "forest"]}, "count": {"type": "integer"}},
+                        "folds": {"enum": [3, 4, 5, 6, 7, 8, 9, 10]},
+                        "families": {"type": "array", "minItems": 1, "maxItems": 3, "items": {"enum": ["gbm", "linear", "forest"]}},
+                        "draws": {"type": "array", "maxItems": 3, "items": {"type": "object", "properties": {
+                            "family": {"enum": ["gbm", "linear", "forest"]}, "count": {"enum": [0, 1, 2, 3, 4, 5, 6, 7, 8]}},
                             "required": ["family", "count"]}}},
                         "required": ["families"]}),
                     search_plan,
@@ -346,10 +427,11 @@ impl Reviewer for LlmAgent {
             "You score the planner and developer of a phase on its evidence: gates, what the program changed, CV scores.",
             r#"{"scores": [{"agent": "planner", "score": 4, "reason": "..."}, {"agent": "developer", "score": 3, "reason": "..."}], "suggestions": ["..."]}"#,
             json!({"type": "object", "properties": {
-                "scores": {"type": "array", "items": {"type": "object", "properties": {
-                    "agent": {"type": "string"}, "score": {"type": "integer"}, "reason": {"type": "string"}},
+                "scores": {"type": "array", "minItems": 1, "maxItems": 2, "items": {"type": "object", "properties": {
+                    "agent": {"enum": ["planner", "developer"]}, "score": {"enum": [1, 2, 3, 4, 5]},
+                    "reason": {"type": "string", "maxLength": 300}},
                     "required": ["agent", "score", "reason"]}},
-                "suggestions": {"type": "array", "items": {"type": "string"}}},
+                "suggestions": {"type": "array", "maxItems": 5, "items": {"type": "string", "maxLength": 300}}},
                 "required": ["scores"]}),
             |v| {
                 let scores = v.get("scores").and_then(Value::as_array).ok_or("the reply has no \"scores\" list")?;
@@ -388,7 +470,7 @@ impl Summarizer for LlmAgent {
             extra,
             "You write the phase's report for a data scientist, from the evidence only.",
             r#"{"report": "<markdown>"}"#,
-            text_schema("report"),
+            text_schema("report", 1200),
             |v| string_field(v, "report"),
         );
         match r {
@@ -399,5 +481,31 @@ impl Summarizer for LlmAgent {
             }
             Err(why) => self.fallback("summarizer", cx, Err(why), || facts),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tool_signatures_are_compact_and_complete() {
+        let fill = registry::find("fill_missing").unwrap().spec();
+        let sig = signature(&fill.schema);
+        assert!(
+            sig.contains("strategy?: \"auto\"|\"mean\"|\"median\"|\"mode\"|\"constant\""),
+            "{sig}"
+        );
+        assert!(sig.contains("columns?: [string]|null"), "{sig}");
+        let drop = registry::find("drop_columns").unwrap().spec();
+        assert_eq!(signature(&drop.schema), "columns: [string]");
+        // Every tool of the feature phase is listed, each with a short signature.
+        let tools = phase_tools(Phase::FeatureEngineering);
+        assert_eq!(tools.len(), registry::TOOLS.len());
+        assert!(
+            tools
+                .iter()
+                .all(|t| t["args"].as_str().unwrap().len() < 400)
+        );
     }
 }

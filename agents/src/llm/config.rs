@@ -344,4 +344,12 @@ mod tests {
         assert!(bad.check().unwrap_err().contains("unknown role `coder`"));
         assert!(toml::from_str::<LlmConfig>("[budget]\ncals = 3\n").is_err());
     }
+
+    #[test]
+    fn the_documented_example_config_parses() {
+        let c: LlmConfig = toml::from_str(include_str!("../../../docs/llm.example.toml")).unwrap();
+        c.check().unwrap();
+        assert!(c.endpoint("reviewer").unwrap().is_none());
+        assert_eq!(c.endpoint("developer").unwrap().unwrap().model, "gpt-4o");
+    }
 }

@@ -30,7 +30,60 @@ pub fn extract(text: &str) -> Result<Value, String> {
 }
 
 fn parse_lenient(s: &str) -> Result<Value, String> {
-    serde_json::from_str(s).or_else(|e| serde_json::from_str(&repair(s)).map_err(|_| e.to_string()))
+    serde_json::from_str(s).or_else(|e| {
+        let fixed = repair(s);
+        serde_json::from_str(&fixed)
+            .or_else(|_| serde_json::from_str(&close_truncated(&fixed)))
+            .map_err(|_| e.to_string())
+    })
+}
+
+/// Closes a reply cut off by the token limit: ends an open string, drops a dangling comma or key,
+/// and closes the open arrays and objects, so what was said before the cut is kept.
+fn close_truncated(s: &str) -> String {
+    let mut stack = Vec::new();
+    let mut in_str = false;
+    let mut esc = false;
+    for c in s.chars() {
+        if in_str {
+            match (esc, c) {
+                (true, _) => esc = false,
+                (false, '\\') => esc = true,
+                (false, '"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_str = true,
+            '{' => stack.push('}'),
+            '[' => stack.push(']'),
+            '}' | ']' => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    if stack.is_empty() {
+        return s.to_string();
+    }
+    let mut out = s.trim_end().to_string();
+    if in_str {
+        if esc {
+            out.pop();
+        }
+        out.push('"');
+    }
+    let t = out.trim_end();
+    if t.ends_with(':') {
+        out = format!("{t} null");
+    } else if let Some(t) = t.strip_suffix(',') {
+        out = t.to_string();
+    }
+    while let Some(c) = stack.pop() {
+        out.push(c);
+    }
+    out
 }
 
 /// Bodies of ``` fenced blocks.
@@ -166,6 +219,22 @@ mod tests {
         assert_eq!(
             extract("[{\"tool\": \"t\"}]").unwrap(),
             json!([{"tool": "t"}])
+        );
+    }
+
+    #[test]
+    fn closes_a_reply_cut_by_the_token_limit() {
+        assert_eq!(
+            extract("{\"plan\": \"1. Drop Cabin. 2. Fill Age wi").unwrap(),
+            json!({"plan": "1. Drop Cabin. 2. Fill Age wi"})
+        );
+        assert_eq!(
+            extract("{\"steps\": [{\"tool\": \"fill_missing\", \"args\": {},").unwrap(),
+            json!({"steps": [{"tool": "fill_missing", "args": {}}]})
+        );
+        assert_eq!(
+            extract("{\"scores\": [{\"agent\": \"planner\", \"score\":").unwrap(),
+            json!({"scores": [{"agent": "planner", "score": null}]})
         );
     }
 
