@@ -3,3 +3,4 @@
 mod cli;
 mod llm;
 mod pipeline;
+mod real_llm;
