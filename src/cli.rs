@@ -52,6 +52,11 @@ pub enum Command {
         #[command(flatten)]
         llm: LlmArgs,
     },
+    /// Rebuild `report.html` of a finished run directory.
+    Report {
+        /// The run directory (holds summary.json).
+        run_dir: PathBuf,
+    },
     /// Build a small competition from a dataset shipped inside a dependency and run it end to end.
     Demo {
         /// Where the demo competition and its run directory go.
@@ -175,6 +180,11 @@ pub fn run(cli: Cli) -> Result<()> {
             let summary = crate::pipeline::run_with(&cfg, &roles)?;
             println!("{}", crate::pipeline::table(&summary));
             println!("report: {}", summary.run_dir.join("report.md").display());
+            Ok(())
+        }
+        Command::Report { run_dir } => {
+            let path = crate::report::html::build(&run_dir)?;
+            println!("{}", path.display());
             Ok(())
         }
         Command::Demo { out, seed } => {

@@ -8,4 +8,5 @@ pub mod gates;
 pub mod inspect;
 pub mod llm_setup;
 pub mod pipeline;
+pub mod report;
 pub mod store;

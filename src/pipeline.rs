@@ -189,6 +189,7 @@ struct Modeled {
     results: Vec<CvResult>,
     blend: cv::Blend,
     baseline: f64,
+    charts: Vec<autokaggle_toolkit::eda::Chart>,
     submission: frame::DataFrame,
 }
 
@@ -332,6 +333,38 @@ pub fn run_dataset(
             };
             let review: Review = roles.reviewer.review(&cx, &outcome);
             let mut report = roles.summarizer.summarize(&cx, &plan, &outcome, &review);
+            let t_charts = Instant::now();
+            let charts = if matches!(phase, Phase::PreliminaryEda | Phase::InDepthEda) {
+                // A chart never fails a run: on an error the phase goes on without charts.
+                let c = autokaggle_toolkit::eda::charts(&ds, &dir.path.join(&pdir).join("charts"))
+                    .unwrap_or_else(|e| {
+                        log.push_str(&format!("charts skipped: {e}\n"));
+                        vec![]
+                    });
+                log.push_str(&format!(
+                    "charts: {} in {:.2} s\n",
+                    c.len(),
+                    t_charts.elapsed().as_secs_f64()
+                ));
+                c
+            } else if phase == Phase::ModelBuilding {
+                modeled
+                    .as_ref()
+                    .map(|m| m.charts.clone())
+                    .unwrap_or_default()
+            } else {
+                vec![]
+            };
+            if !charts.is_empty() {
+                dir.write_json(&format!("{pdir}/charts.json"), &charts)?;
+                report.push_str("\n## Charts\n");
+                for c in &charts {
+                    report.push_str(&format!(
+                        "\n### {}\n\n![{}](charts/{})\n\n{}\n",
+                        c.title, c.title, c.file, c.stats
+                    ));
+                }
+            }
             if matches!(phase, Phase::PreliminaryEda | Phase::InDepthEda) {
                 report.push_str(&format!("\n## Data profile\n\n```\n{profile}```\n"));
                 dir.write(&format!("{pdir}/profile.txt"), &profile.to_string())?;
@@ -427,6 +460,11 @@ pub fn run_dataset(
     final_report.push_str(&format!("\n# Result\n\n{}\n", table(&summary)));
     dir.write("report.md", &final_report)?;
     dir.write_json("summary.json", &summary)?;
+    // The submission is already safe on disk; a report that fails to build is said, not fatal.
+    match crate::report::html::build(&dir.path) {
+        Ok(p) => say.say(&format!("report: {}", p.display())),
+        Err(e) => say.say(&format!("report.html not built: {e:#}")),
+    }
     Ok(summary)
 }
 
@@ -549,7 +587,15 @@ fn execute(
             Ok((out, logs, None))
         }
         Work::Models { folds, candidates } => {
-            let m = model(cfg, ds, *folds, candidates, say, start)?;
+            let m = model(
+                cfg,
+                ds,
+                *folds,
+                candidates,
+                say,
+                start,
+                &dir.path.join(pdir).join("charts"),
+            )?;
             Ok((ds.clone(), vec![], Some(m)))
         }
     }
@@ -562,6 +608,7 @@ fn model(
     candidates: &[ModelSpec],
     say: &Progress,
     start: Instant,
+    charts_dir: &std::path::Path,
 ) -> Result<Modeled> {
     let p = Problem::from_dataset(ds)?;
     let fold = cv::fold_ids(&p, folds, cfg.seed);
@@ -621,20 +668,39 @@ fn model(
         blend.score
     ));
     let mut preds = Vec::new();
+    let mut importance: Option<Vec<f64>> = None;
     for (r, w) in results.iter().zip(&blend.weights) {
         preds.push(if *w > 0.0 {
-            cv::refit_predict(&p, &r.model, cfg.seed)?
+            let refit = cv::refit_predict(&p, &r.model, cfg.seed)?;
+            // The blend's importance: each booster's gain weighted by its blend weight.
+            if let Some(imp) = refit.importance {
+                let total = importance.get_or_insert_with(|| vec![0.0; imp.len()]);
+                total.iter_mut().zip(&imp).for_each(|(t, g)| *t += w * g);
+            }
+            refit.predictions
         } else {
             vec![vec![0.0; p.test_rows]; p.y.len()]
         });
     }
     let pred = cv::blend_predictions(&preds, &blend.weights);
     let submission = submission::build(ds, &p, &pred)?;
+    let charts = crate::report::charts::model_charts(
+        charts_dir,
+        &p,
+        &results,
+        &blend,
+        importance.as_deref(),
+    )
+    .unwrap_or_else(|e| {
+        say.say(&format!("  charts skipped: {e}"));
+        vec![]
+    });
     Ok(Modeled {
         results,
         blend,
         baseline,
         submission,
+        charts,
     })
 }
 

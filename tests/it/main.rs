@@ -4,3 +4,4 @@ mod cli;
 mod llm;
 mod pipeline;
 mod real_llm;
+mod report;

@@ -18,7 +18,11 @@ fn a_real_llm_carries_titanic_to_a_valid_submission() {
     std::fs::create_dir_all(&out).unwrap();
     let config = out.join("llm.toml");
     // Short replies: the 135M model rambles until the token limit otherwise.
-    std::fs::write(&config, "[client]\nmax_tokens = 384\ntimeout = 180.0\nretries = 1\n").unwrap();
+    std::fs::write(
+        &config,
+        "[client]\nmax_tokens = 384\ntimeout = 180.0\nretries = 1\n",
+    )
+    .unwrap();
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_autokaggle"))
         .args(["run", "--competition"])
         .arg(&dir)
@@ -38,7 +42,8 @@ fn a_real_llm_carries_titanic_to_a_valid_submission() {
         .find(|p| p.join("summary.json").exists())
         .unwrap();
     let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(run_dir.join("summary.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(run_dir.join("summary.json")).unwrap())
+            .unwrap();
     let calls = summary["llm"]["total"]["calls"].as_u64().unwrap();
     assert!((5..=40).contains(&calls), "{calls} calls");
     // Every role was asked, and the server answered each role at least once.
@@ -50,7 +55,9 @@ fn a_real_llm_carries_titanic_to_a_valid_submission() {
     assert_eq!(records.len() as u64, calls);
     for role in ["reader", "planner", "developer", "reviewer", "summarizer"] {
         assert!(
-            records.iter().any(|r| r["role"] == role && r["outcome"]["Ok"]["text"].is_string()),
+            records
+                .iter()
+                .any(|r| r["role"] == role && r["outcome"]["Ok"]["text"].is_string()),
             "no answered {role} call"
         );
     }
@@ -60,7 +67,9 @@ fn a_real_llm_carries_titanic_to_a_valid_submission() {
         .or_else(|_| std::fs::read_to_string(dir.join("sample_submission.csv")))
         .unwrap();
     let col = |t: &str, i: usize| -> Vec<String> {
-        t.lines().map(|l| l.split(',').nth(i).unwrap_or("").to_string()).collect()
+        t.lines()
+            .map(|l| l.split(',').nth(i).unwrap_or("").to_string())
+            .collect()
     };
     assert_eq!(col(&sub, 0), col(&sample, 0));
     assert!(col(&sub, 1)[1..].iter().all(|v| v == "0" || v == "1"));

@@ -20,6 +20,7 @@
 
 pub mod clean;
 pub mod dataset;
+pub mod eda;
 pub mod error;
 pub mod expr;
 pub mod features;

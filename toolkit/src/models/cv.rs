@@ -58,7 +58,8 @@ fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-/// Fits one booster per output on `train_rows` and predicts `x_pred` (`n_pred` rows).
+/// Fits one model per output on `train_rows` and predicts `x_pred` (`n_pred` rows). Boosters add
+/// their gain per feature to `importance` (summed over outputs).
 fn fit_predict(
     p: &Problem,
     spec: &ModelSpec,
@@ -66,6 +67,7 @@ fn fit_predict(
     x_pred: &[f64],
     n_pred: usize,
     seed: u64,
+    importance: &mut Option<Vec<f64>>,
 ) -> Result<Vec<Vec<f64>>> {
     let x = p.subset(&p.x_train, p.rows, train_rows);
     let k = p.features.len();
@@ -74,7 +76,7 @@ fn fit_predict(
         let yy: Vec<f64> = train_rows.iter().map(|&i| y[i]).collect();
         out.push(match &spec.kind {
             ModelKind::Gbm(params) => {
-                let raw = Gbm::fit(
+                let model = Gbm::fit(
                     &x,
                     train_rows.len(),
                     k,
@@ -82,8 +84,11 @@ fn fit_predict(
                     p.is_classification(),
                     params,
                     seed,
-                )?
-                .predict_raw(x_pred, n_pred);
+                )?;
+                let gain = model.importance();
+                let total = importance.get_or_insert_with(|| vec![0.0; k]);
+                total.iter_mut().zip(&gain).for_each(|(t, g)| *t += g);
+                let raw = model.predict_raw(x_pred, n_pred);
                 if p.is_classification() {
                     raw.into_iter().map(sigmoid).collect()
                 } else {
@@ -136,7 +141,15 @@ pub fn cross_validate(
         let train_rows: Vec<usize> = (0..p.rows).filter(|&i| fold[i] != f).collect();
         let val_rows: Vec<usize> = (0..p.rows).filter(|&i| fold[i] == f).collect();
         let xv = p.subset(&p.x_train, p.rows, &val_rows);
-        let pred = fit_predict(p, spec, &train_rows, &xv, val_rows.len(), seed + f as u64)?;
+        let pred = fit_predict(
+            p,
+            spec,
+            &train_rows,
+            &xv,
+            val_rows.len(),
+            seed + f as u64,
+            &mut None,
+        )?;
         for (o, col) in pred.iter().enumerate() {
             for (j, &i) in val_rows.iter().enumerate() {
                 oof[o][i] = col[j];
@@ -162,10 +175,30 @@ pub fn cross_validate(
     })
 }
 
+/// A refit on all of train: test predictions, and per-feature gain for boosters (normalised to
+/// sum to 1, in `Problem::features` order).
+pub struct Refit {
+    /// One prediction vector per output.
+    pub predictions: Vec<Vec<f64>>,
+    /// Feature importance (boosters only).
+    pub importance: Option<Vec<f64>>,
+}
+
 /// Refits on all of train and predicts test.
-pub fn refit_predict(p: &Problem, spec: &ModelSpec, seed: u64) -> Result<Vec<Vec<f64>>> {
+pub fn refit_predict(p: &Problem, spec: &ModelSpec, seed: u64) -> Result<Refit> {
     let all: Vec<usize> = (0..p.rows).collect();
-    fit_predict(p, spec, &all, &p.x_test, p.test_rows, seed)
+    let mut importance = None;
+    let predictions = fit_predict(p, spec, &all, &p.x_test, p.test_rows, seed, &mut importance)?;
+    if let Some(v) = importance.as_mut() {
+        let s: f64 = v.iter().sum();
+        if s > 0.0 {
+            v.iter_mut().for_each(|x| *x /= s);
+        }
+    }
+    Ok(Refit {
+        predictions,
+        importance,
+    })
 }
 
 /// The score of predicting the train prior for every row (majority class / mean): what any model

@@ -2,6 +2,7 @@
 //! properties over random frames, and the competition specs against the shipped files.
 
 mod competitions;
+mod eda;
 mod programs;
 mod properties;
 mod tools;

@@ -1,0 +1,157 @@
+//! The modeling phase's charts: CV score per model with its spread, the blend's feature importance
+//! (top 20), and its out-of-fold errors (a confusion matrix for labels, residuals for values).
+
+use std::path::Path;
+
+use anyhow::Result;
+use autokaggle_toolkit::Task;
+use autokaggle_toolkit::eda::{Chart, plot};
+use autokaggle_toolkit::models::cv::{self, Blend, CvResult};
+use autokaggle_toolkit::models::problem::Problem;
+
+fn chart(file: &str, title: &str, kind: &str, stats: String) -> Chart {
+    Chart {
+        file: file.into(),
+        title: title.into(),
+        kind: kind.into(),
+        stats,
+    }
+}
+
+/// Writes the modeling charts into `dir` and returns them.
+pub fn model_charts(
+    dir: &Path,
+    p: &Problem,
+    results: &[CvResult],
+    blend: &Blend,
+    importance: Option<&[f64]>,
+) -> Result<Vec<Chart>> {
+    std::fs::create_dir_all(dir)?;
+    let mut out = Vec::new();
+    let metric = format!("{:?}", p.metric);
+
+    // CV per model, best first.
+    let mut order: Vec<&CvResult> = results.iter().collect();
+    let higher = p.metric.higher_is_better();
+    order.sort_by(|a, b| {
+        let o = a.mean.total_cmp(&b.mean);
+        if higher { o.reverse() } else { o }
+    });
+    let names: Vec<String> = order.iter().map(|r| r.model.name.clone()).collect();
+    let means: Vec<f64> = order.iter().map(|r| r.mean).collect();
+    plot::hbar(
+        &dir.join("cv_scores.png"),
+        &format!("CV {metric} per model"),
+        &names,
+        &means,
+        &metric,
+    )?;
+    let stats = order
+        .iter()
+        .map(|r| format!("{} {:.4} ± {:.4}", r.model.name, r.mean, r.std))
+        .collect::<Vec<_>>()
+        .join("; ");
+    out.push(chart(
+        "cv_scores.png",
+        &format!("CV {metric} per model"),
+        "cv",
+        stats,
+    ));
+
+    // Feature importance of the blend's boosters.
+    if let Some(imp) = importance {
+        let mut pairs: Vec<(&String, f64)> = p.features.iter().zip(imp.iter().copied()).collect();
+        pairs.sort_by(|a, b| b.1.total_cmp(&a.1));
+        pairs.truncate(20);
+        let names: Vec<String> = pairs.iter().map(|x| x.0.clone()).collect();
+        let vals: Vec<f64> = pairs.iter().map(|x| x.1).collect();
+        let title = "Feature importance (share of boosting gain, top 20)";
+        plot::hbar(
+            &dir.join("importance.png"),
+            title,
+            &names,
+            &vals,
+            "share of total gain",
+        )?;
+        let stats = pairs
+            .iter()
+            .take(10)
+            .map(|(n, v)| format!("{n} {:.1}%", v * 100.0))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(chart("importance.png", title, "importance", stats));
+    }
+
+    // Out-of-fold errors of the blend.
+    let oofs: Vec<Vec<Vec<f64>>> = results.iter().map(|r| r.oof.clone()).collect();
+    let oof = cv::blend_predictions(&oofs, &blend.weights);
+    match p.task {
+        Task::Binary | Task::Multiclass => {
+            let k = p.classes.len();
+            let class_of = |i: usize, m: &[Vec<f64>]| -> usize {
+                if m.len() == 1 {
+                    usize::from(m[0][i] >= 0.5)
+                } else {
+                    (0..m.len())
+                        .max_by(|a, b| m[*a][i].total_cmp(&m[*b][i]))
+                        .unwrap_or(0)
+                }
+            };
+            let mut cm = vec![vec![0.0; k]; k];
+            for i in 0..p.rows {
+                let (t, q) = (class_of(i, &p.y), class_of(i, &oof));
+                if t < k && q < k {
+                    cm[t][q] += 1.0;
+                }
+            }
+            let right: f64 = (0..k).map(|i| cm[i][i]).sum();
+            let title = "Out-of-fold confusion matrix (rows: true, columns: predicted)";
+            let labels: Vec<String> = p.classes.iter().map(|c| format!("true {c}")).collect();
+            plot::heatmap(
+                &dir.join("confusion.png"),
+                title,
+                &labels,
+                &p.classes,
+                &cm,
+                false,
+                k <= 12,
+            )?;
+            out.push(chart(
+                "confusion.png",
+                title,
+                "oof_errors",
+                format!(
+                    "{} of {} out-of-fold predictions right ({:.1}%)",
+                    right,
+                    p.rows,
+                    100.0 * right / p.rows.max(1) as f64
+                ),
+            ));
+        }
+        Task::Regression => {
+            let pred = &oof[0];
+            let resid: Vec<f64> = p.y[0].iter().zip(pred).map(|(y, q)| y - q).collect();
+            let space = if p.log_target { " (log1p scale)" } else { "" };
+            let title = format!("Out-of-fold residuals{space}");
+            plot::scatter(
+                &dir.join("residuals.png"),
+                &title,
+                pred,
+                &resid,
+                "prediction",
+                "actual - prediction",
+            )?;
+            let rmse =
+                (resid.iter().map(|r| r * r).sum::<f64>() / resid.len().max(1) as f64).sqrt();
+            let worst = resid.iter().map(|r| r.abs()).fold(0.0, f64::max);
+            out.push(chart(
+                "residuals.png",
+                &title,
+                "oof_errors",
+                format!("RMSE {rmse:.4}{space}, largest absolute residual {worst:.4}"),
+            ));
+        }
+        Task::MultiLabel => {}
+    }
+    Ok(out)
+}

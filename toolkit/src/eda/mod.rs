@@ -1,0 +1,534 @@
+//! EDA charts chosen by informativeness: the target, the features most related to it, missing
+//! values, correlations among the top features, and train/test drift. Each chart comes with the
+//! statistics it shows, so a report can state them in words.
+
+pub mod plot;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::dataset::Dataset;
+use crate::error::Result;
+use crate::frame::{self, Kind};
+use crate::spec::Task;
+
+/// One chart written to disk.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Chart {
+    /// File name, relative to the chart folder.
+    pub file: String,
+    /// Title, as drawn.
+    pub title: String,
+    /// What kind of chart (`target`, `feature_vs_target`, `missing`, `correlation`, `drift`, ...).
+    pub kind: String,
+    /// The statistics the chart shows, in words.
+    pub stats: String,
+}
+
+/// Finite minimum and maximum, widened when equal so an axis has room.
+pub fn range(v: &[f64]) -> (f64, f64) {
+    let lo = v
+        .iter()
+        .copied()
+        .filter(|x| x.is_finite())
+        .fold(f64::INFINITY, f64::min);
+    let hi = v
+        .iter()
+        .copied()
+        .filter(|x| x.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
+    }
+    if hi - lo < 1e-12 {
+        (lo - 0.5, hi + 0.5)
+    } else {
+        (lo, hi)
+    }
+}
+
+/// The 0.5% and 99.5% quantiles (the full range when they coincide).
+pub fn central_range(v: &[f64]) -> (f64, f64) {
+    let mut s: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+    if s.len() < 20 {
+        return range(&s);
+    }
+    s.sort_by(f64::total_cmp);
+    let q = |p: f64| s[((s.len() - 1) as f64 * p).round() as usize];
+    let (lo, hi) = (q(0.005), q(0.995));
+    if hi - lo < 1e-12 { range(&s) } else { (lo, hi) }
+}
+
+/// Slope and intercept of the least-squares line.
+pub fn least_squares(x: &[f64], y: &[f64]) -> (f64, f64) {
+    let n = x.len().max(1) as f64;
+    let mx = x.iter().sum::<f64>() / n;
+    let my = y.iter().sum::<f64>() / n;
+    let sxy: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let sxx: f64 = x.iter().map(|a| (a - mx).powi(2)).sum();
+    let slope = if sxx > 0.0 { sxy / sxx } else { 0.0 };
+    (slope, my - slope * mx)
+}
+
+/// Two-sample Kolmogorov–Smirnov statistic: the largest gap between the empirical CDFs.
+pub fn ks(a: &[f64], b: &[f64]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let mut a = a.to_vec();
+    let mut b = b.to_vec();
+    a.sort_by(f64::total_cmp);
+    b.sort_by(f64::total_cmp);
+    let (mut i, mut j, mut d) = (0, 0, 0.0_f64);
+    while i < a.len() && j < b.len() {
+        let x = a[i].min(b[j]);
+        while i < a.len() && a[i] <= x {
+            i += 1;
+        }
+        while j < b.len() && b[j] <= x {
+            j += 1;
+        }
+        d = d.max((i as f64 / a.len() as f64 - j as f64 / b.len() as f64).abs());
+    }
+    d
+}
+
+/// Total variation distance between two category frequency tables.
+fn tvd(a: &[Option<String>], b: &[Option<String>]) -> f64 {
+    fn freq(v: &[Option<String>]) -> HashMap<&str, f64> {
+        let mut m: HashMap<&str, f64> = HashMap::new();
+        for x in v {
+            *m.entry(x.as_deref().unwrap_or("(missing)")).or_default() +=
+                1.0 / v.len().max(1) as f64;
+        }
+        m
+    }
+    let (fa, fb) = (freq(a), freq(b));
+    let keys: std::collections::HashSet<&&str> = fa.keys().chain(fb.keys()).collect();
+    keys.iter()
+        .map(|k| (fa.get(**k).unwrap_or(&0.0) - fb.get(**k).unwrap_or(&0.0)).abs())
+        .sum::<f64>()
+        / 2.0
+}
+
+fn finite(v: &[Option<f64>]) -> Vec<f64> {
+    v.iter()
+        .flatten()
+        .copied()
+        .filter(|x| x.is_finite())
+        .collect()
+}
+
+/// How strongly a feature relates to the target, in [0, 1]: |Pearson r| for numbers against a
+/// numeric target; the correlation ratio (eta) of the target's (first class indicator's) mean
+/// across categories or quantile bins otherwise. Comparable enough to rank features.
+fn relation(x: &[Option<String>], y: &[f64]) -> f64 {
+    let mut groups: HashMap<&str, (f64, f64)> = HashMap::new();
+    let my = y.iter().sum::<f64>() / y.len().max(1) as f64;
+    for (g, v) in x.iter().zip(y) {
+        let e = groups
+            .entry(g.as_deref().unwrap_or("(missing)"))
+            .or_default();
+        e.0 += v;
+        e.1 += 1.0;
+    }
+    let between: f64 = groups.values().map(|(s, n)| n * (s / n - my).powi(2)).sum();
+    let total: f64 = y.iter().map(|v| (v - my).powi(2)).sum();
+    if total > 0.0 {
+        (between / total).sqrt()
+    } else {
+        0.0
+    }
+}
+
+/// Quantile bin labels of a numeric column (10 bins), so numbers and text rank on one scale.
+fn binned(v: &[Option<f64>]) -> Vec<Option<String>> {
+    let mut s = finite(v);
+    s.sort_by(f64::total_cmp);
+    let edges: Vec<f64> = (1..10)
+        .map(|q| s.get(s.len() * q / 10).copied().unwrap_or(0.0))
+        .collect();
+    v.iter()
+        .map(|x| {
+            x.filter(|x| x.is_finite())
+                .map(|x| edges.iter().filter(|e| x > **e).count().to_string())
+        })
+        .collect()
+}
+
+struct Feature {
+    name: String,
+    kind: Kind,
+    score: f64,
+}
+
+/// Writes 5 to 15 charts for `ds` into `dir` (created), most informative first, and returns them.
+pub fn charts(ds: &Dataset, dir: &Path) -> Result<Vec<Chart>> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| crate::ToolkitError::file(dir, format!("cannot create: {e}")))?;
+    let spec = &ds.spec;
+    let target = &spec.targets[0];
+    let classification = spec.task != Task::Regression;
+    let mut out = Vec::new();
+    let mut add = |file: &str, title: String, kind: &str, stats: String| {
+        out.push(Chart {
+            file: file.into(),
+            title,
+            kind: kind.into(),
+            stats,
+        });
+    };
+
+    // 1. The target.
+    let labels = frame::strs(&ds.train, target)?;
+    let y_num = crate::profile::encode_numeric(&ds.train, target)?;
+    let (y_rank, classes): (Vec<f64>, Vec<String>) = if classification {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for l in labels.iter().flatten() {
+            *counts.entry(l.clone()).or_default() += 1;
+        }
+        let mut cls: Vec<(String, usize)> = counts.into_iter().collect();
+        cls.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let total: usize = cls.iter().map(|c| c.1).sum();
+        let names: Vec<String> = cls.iter().map(|c| c.0.clone()).collect();
+        let values: Vec<f64> = cls.iter().map(|c| c.1 as f64).collect();
+        plot::hbar(
+            &dir.join("target.png"),
+            &format!("Target: {target}"),
+            &names,
+            &values,
+            "train rows",
+        )?;
+        let stats = cls
+            .iter()
+            .map(|(c, n)| format!("{c}: {n} ({:.1}%)", 100.0 * *n as f64 / total.max(1) as f64))
+            .collect::<Vec<_>>()
+            .join(", ");
+        add(
+            "target.png",
+            format!("Target: {target}"),
+            "target",
+            format!("class counts: {stats}"),
+        );
+        // Rank features by their relation to the rarest class's indicator (the positive class of
+        // most binary problems).
+        let top = names.last().cloned().unwrap_or_default();
+        let ind = labels
+            .iter()
+            .map(|l| f64::from(u8::from(l.as_deref() == Some(top.as_str()))))
+            .collect();
+        (ind, names)
+    } else {
+        let y = finite(&y_num);
+        let m = crate::profile::Moments::of(&y);
+        plot::densities(
+            &dir.join("target.png"),
+            &format!("Target: {target}"),
+            &[(target.clone(), y.clone())],
+            target,
+        )?;
+        add(
+            "target.png",
+            format!("Target: {target}"),
+            "target",
+            format!(
+                "n={}, mean {:.4}, std {:.4}, skew {:.2}",
+                y.len(),
+                m.mean,
+                m.std,
+                m.skew
+            ),
+        );
+        (y_num.iter().map(|v| v.unwrap_or(0.0)).collect(), vec![])
+    };
+
+    // 2. Features ranked by their relation to the target.
+    let mut feats: Vec<Feature> = Vec::new();
+    for name in ds.features() {
+        let kind = frame::kind(&ds.train, &name)?;
+        let groups = match kind {
+            Kind::Numeric | Kind::Bool => binned(&frame::f64s(&ds.train, &name)?),
+            _ => {
+                let v = frame::strs(&ds.train, &name)?;
+                let distinct: std::collections::HashSet<&Option<String>> = v.iter().collect();
+                if distinct.len() > 30 || distinct.len() < 2 {
+                    continue;
+                }
+                v
+            }
+        };
+        feats.push(Feature {
+            score: relation(&groups, &y_rank),
+            name,
+            kind,
+        });
+    }
+    feats.sort_by(|a, b| b.score.total_cmp(&a.score));
+    for (i, f) in feats.iter().take(6).enumerate() {
+        let file = format!("feature_{}.png", i + 1);
+        let title = format!("{} vs {target}", f.name);
+        let stats = match f.kind {
+            Kind::Numeric | Kind::Bool => {
+                let x = frame::f64s(&ds.train, &f.name)?;
+                if classification {
+                    let groups: Vec<(String, Vec<f64>)> = classes
+                        .iter()
+                        .take(6)
+                        .map(|c| {
+                            let v: Vec<f64> = x
+                                .iter()
+                                .zip(&labels)
+                                .filter(|(_, l)| l.as_deref() == Some(c.as_str()))
+                                .filter_map(|(x, _)| x.filter(|x| x.is_finite()))
+                                .collect();
+                            (c.clone(), v)
+                        })
+                        .collect();
+                    plot::densities(&dir.join(&file), &title, &groups, &f.name)?;
+                    groups
+                        .iter()
+                        .map(|(c, v)| {
+                            let m = crate::profile::Moments::of(v);
+                            format!("{c}: mean {:.4}, std {:.4}", m.mean, m.std)
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                } else {
+                    let pairs: Vec<(f64, f64)> = x
+                        .iter()
+                        .zip(&y_num)
+                        .filter_map(|(a, b)| {
+                            Some((a.filter(|v| v.is_finite())?, b.filter(|v| v.is_finite())?))
+                        })
+                        .collect();
+                    let (xs, ys): (Vec<f64>, Vec<f64>) = pairs.into_iter().unzip();
+                    plot::scatter(&dir.join(&file), &title, &xs, &ys, &f.name, target)?;
+                    let (slope, _) = least_squares(&xs, &ys);
+                    let r = crate::profile::pearson(&x, &y_num).unwrap_or(0.0);
+                    format!(
+                        "Pearson r {r:+.3}, least-squares slope {slope:.4}, n={}",
+                        xs.len()
+                    )
+                }
+            }
+            _ => {
+                let x = frame::strs(&ds.train, &f.name)?;
+                let mut g: HashMap<String, (f64, f64)> = HashMap::new();
+                for (c, v) in x.iter().zip(&y_rank) {
+                    let e = g
+                        .entry(c.clone().unwrap_or_else(|| "(missing)".into()))
+                        .or_default();
+                    e.0 += v;
+                    e.1 += 1.0;
+                }
+                let mut rows: Vec<(String, f64, f64)> =
+                    g.into_iter().map(|(c, (s, n))| (c, s / n, n)).collect();
+                rows.sort_by(|a, b| b.2.total_cmp(&a.2));
+                rows.truncate(15);
+                let what = if classification {
+                    format!(
+                        "share of {target} = {}",
+                        classes.last().map_or("", String::as_str)
+                    )
+                } else {
+                    format!("mean {target}")
+                };
+                let names: Vec<String> = rows
+                    .iter()
+                    .map(|r| format!("{} (n={})", r.0, r.2))
+                    .collect();
+                let values: Vec<f64> = rows.iter().map(|r| r.1).collect();
+                plot::hbar(&dir.join(&file), &title, &names, &values, &what)?;
+                rows.iter()
+                    .map(|r| format!("{}: {what} {:.3} (n={})", r.0, r.1, r.2))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
+        };
+        add(
+            &file,
+            title,
+            "feature_vs_target",
+            format!("relation to the target {:.3}; {stats}", f.score),
+        );
+    }
+
+    // 3. Missing values: the share missing per column, train and test.
+    let mut miss: Vec<(String, f64, f64)> = Vec::new();
+    for name in ds.features() {
+        let tr = frame::strs(&ds.train, &name)?;
+        let te = frame::strs(&ds.test, &name)?;
+        let share = |v: &[Option<String>]| {
+            v.iter().filter(|x| x.is_none()).count() as f64 / v.len().max(1) as f64
+        };
+        let (a, b) = (share(&tr), share(&te));
+        if a > 0.0 || b > 0.0 {
+            miss.push((name, a, b));
+        }
+    }
+    if !miss.is_empty() {
+        miss.sort_by(|a, b| b.1.total_cmp(&a.1));
+        miss.truncate(20);
+        let rows: Vec<String> = miss.iter().map(|m| m.0.clone()).collect();
+        let m: Vec<Vec<f64>> = miss
+            .iter()
+            .map(|m| vec![(m.1 * 100.0).round(), (m.2 * 100.0).round()])
+            .collect();
+        plot::heatmap(
+            &dir.join("missing.png"),
+            "Missing values (% of rows)",
+            &rows,
+            &["train".into(), "test".into()],
+            &m,
+            false,
+            true,
+        )?;
+        let stats = miss
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}: {:.1}% train, {:.1}% test",
+                    m.0,
+                    m.1 * 100.0,
+                    m.2 * 100.0
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        add(
+            "missing.png",
+            "Missing values (% of rows)".into(),
+            "missing",
+            stats,
+        );
+    }
+
+    // 4. Correlations among the top numeric features.
+    let top_num: Vec<&Feature> = feats
+        .iter()
+        .filter(|f| matches!(f.kind, Kind::Numeric | Kind::Bool))
+        .take(10)
+        .collect();
+    if top_num.len() >= 3 {
+        let cols: Vec<Vec<Option<f64>>> = top_num
+            .iter()
+            .map(|f| frame::f64s(&ds.train, &f.name))
+            .collect::<Result<_>>()?;
+        let m: Vec<Vec<f64>> = cols
+            .iter()
+            .map(|a| {
+                cols.iter()
+                    .map(|b| crate::profile::pearson(a, b).unwrap_or(0.0))
+                    .collect()
+            })
+            .collect();
+        let names: Vec<String> = top_num.iter().map(|f| f.name.clone()).collect();
+        plot::heatmap(
+            &dir.join("correlation.png"),
+            "Correlation of the top features (Pearson r)",
+            &names,
+            &names,
+            &m,
+            true,
+            names.len() <= 8,
+        )?;
+        let mut pairs = Vec::new();
+        for i in 0..names.len() {
+            for j in i + 1..names.len() {
+                pairs.push((m[i][j], &names[i], &names[j]));
+            }
+        }
+        pairs.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
+        let stats = pairs
+            .iter()
+            .take(5)
+            .map(|(r, a, b)| format!("{a}~{b} {r:+.3}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        add(
+            "correlation.png",
+            "Correlation of the top features (Pearson r)".into(),
+            "correlation",
+            format!("strongest pairs: {stats}"),
+        );
+    }
+
+    // 5. Train vs test drift: KS for numbers, total variation distance for categories.
+    let mut drift: Vec<(String, f64, bool)> = Vec::new();
+    for name in ds.features() {
+        match frame::kind(&ds.train, &name)? {
+            Kind::Numeric | Kind::Bool => {
+                let a = finite(&frame::f64s(&ds.train, &name)?);
+                let b = finite(&frame::f64s(&ds.test, &name)?);
+                drift.push((name, ks(&a, &b), true));
+            }
+            _ => {
+                let a = frame::strs(&ds.train, &name)?;
+                let b = frame::strs(&ds.test, &name)?;
+                let distinct: std::collections::HashSet<&Option<String>> = a.iter().collect();
+                if distinct.len() <= 50 {
+                    drift.push((name, tvd(&a, &b), false));
+                }
+            }
+        }
+    }
+    if !drift.is_empty() {
+        drift.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let top: Vec<&(String, f64, bool)> = drift.iter().take(12).collect();
+        let names: Vec<String> = top.iter().map(|d| d.0.clone()).collect();
+        let values: Vec<f64> = top.iter().map(|d| d.1).collect();
+        plot::hbar(
+            &dir.join("drift.png"),
+            "Train vs test drift (KS / total variation)",
+            &names,
+            &values,
+            "drift statistic (0 = same distribution)",
+        )?;
+        let stats = top
+            .iter()
+            .take(6)
+            .map(|d| format!("{} {:.3}", d.0, d.1))
+            .collect::<Vec<_>>()
+            .join(", ");
+        add(
+            "drift.png",
+            "Train vs test drift (KS / total variation)".into(),
+            "drift",
+            format!("largest: {stats}"),
+        );
+        if let Some((name, d, _)) = drift.iter().find(|d| d.2 && d.1 > 0.05) {
+            let a = finite(&frame::f64s(&ds.train, name)?);
+            let b = finite(&frame::f64s(&ds.test, name)?);
+            let title = format!("{name}: train vs test");
+            plot::densities(
+                &dir.join("drift_top.png"),
+                &title,
+                &[("train".into(), a), ("test".into(), b)],
+                name,
+            )?;
+            add(
+                "drift_top.png",
+                title,
+                "drift",
+                format!("KS statistic {d:.3}"),
+            );
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ks_and_least_squares() {
+        assert_eq!(ks(&[1.0, 2.0, 3.0], &[1.0, 2.0, 3.0]), 0.0);
+        assert_eq!(ks(&[1.0, 2.0], &[3.0, 4.0]), 1.0);
+        assert!((ks(&[1.0, 2.0, 3.0, 4.0], &[3.0, 4.0, 5.0, 6.0]) - 0.5).abs() < 1e-12);
+        let (s, i) = least_squares(&[0.0, 1.0, 2.0], &[1.0, 3.0, 5.0]);
+        assert!((s - 2.0).abs() < 1e-12 && (i - 1.0).abs() < 1e-12);
+    }
+}
