@@ -77,6 +77,7 @@ pub fn bench_one(dir: &Path, holdout: f64, seed: u64, out: &Path, budget: f64) -
         seed,
         progress: false,
         replay: None,
+        instructions: vec![],
     };
     let summary = pipeline::run_dataset(&cfg, &r, ds, &overview, &pipeline::Roles::default())?;
     let sub = frame::read_csv(&summary.submission)?;

@@ -293,6 +293,10 @@ pub struct LlmArgs {
     /// At most this many estimated dollars.
     #[arg(long)]
     pub max_usd: Option<f64>,
+    /// An instruction for the agents, in force in every phase, e.g. "Cabin is deck/num/side"
+    /// (repeatable; the offline policy notes it in its plans).
+    #[arg(long)]
+    pub instruction: Vec<String>,
     /// Re-run from a run directory's recorded LLM replies (`llm.jsonl`), with no network.
     #[arg(long, value_name = "RUN_DIR")]
     pub replay: Option<PathBuf>,

@@ -79,6 +79,7 @@ pub fn run(out: &Path, seed: u64, progress: bool) -> Result<(RunSummary, f64, Pa
         seed,
         progress,
         replay: None,
+        instructions: vec![],
     };
     let summary = pipeline::run(&cfg)?;
     let sub = autokaggle_toolkit::frame::read_csv(&summary.submission)?;

@@ -59,6 +59,12 @@ pub fn configure(
             seed: v["seed"].as_u64().unwrap_or(seed),
             progress: true,
             replay: Some(dir.clone()),
+            instructions: v["instructions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|i| i.as_str().map(String::from))
+                .collect(),
         };
         // The record holds every call the run made; with none, the run was offline.
         let roles = if dir.join("llm.jsonl").exists() {
@@ -75,6 +81,7 @@ pub fn configure(
         seed,
         progress: true,
         replay: None,
+        instructions: a.instruction.clone(),
     };
     let any_llm = autokaggle_agents::llm::config::ROLES
         .iter()

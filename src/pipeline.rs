@@ -42,6 +42,8 @@ pub struct RunConfig {
     pub progress: bool,
     /// Replaying this run directory: its model candidates are tried again, none cut by time.
     pub replay: Option<PathBuf>,
+    /// The user's instructions, given to every role in every phase.
+    pub instructions: Vec<String>,
 }
 
 /// One phase's line in the final table.
@@ -211,12 +213,13 @@ pub fn run_dataset(
     dir.write_json(
         "spec.json",
         &json!({"spec": ds.spec, "data_dir": resolved.data_dir, "notes": ds.notes,
-            "competition": cfg.competition, "seed": cfg.seed, "time_budget": cfg.time_budget}),
+            "competition": cfg.competition, "seed": cfg.seed, "time_budget": cfg.time_budget,
+            "instructions": cfg.instructions}),
     )?;
     let mut previous_report = String::new();
     let mut summaries = Vec::new();
     let mut modeled: Option<Modeled> = None;
-    let instructions: Vec<String> = Vec::new();
+    let instructions: Vec<String> = cfg.instructions.clone();
     for (pi, &phase) in PHASES.iter().enumerate() {
         let t0 = Instant::now();
         let pdir = phase.dir_name();
@@ -447,7 +450,7 @@ pub fn run_dataset(
         metric: format!("{:?}", ds.spec.metric),
         phases: summaries,
         seconds: start.elapsed().as_secs_f64(),
-        llm: roles.llm.as_ref().map(|s| s.ledger()),
+        llm: None,
     };
     let mut final_report = String::new();
     for p in PHASES {
@@ -457,8 +460,32 @@ pub fn run_dataset(
         );
         final_report.push('\n');
     }
-    final_report.push_str(&format!("\n# Result\n\n{}\n", table(&summary)));
+    let results = table(&summary);
+    let profile = Profile::of(&ds)?;
+    let cx = PhaseCx {
+        phase: Phase::ModelBuilding,
+        ds: &ds,
+        profile: &profile,
+        overview,
+        previous_report: &previous_report,
+        instructions: &instructions,
+        seed: cfg.seed,
+        redo: &[],
+    };
+    if let Some(research) = roles
+        .summarizer
+        .research_report(&cx, &final_report, &results)
+    {
+        dir.write("research.md", &research)?;
+        final_report = format!("# Research report\n\n{research}\n\n{final_report}");
+    }
+    final_report.push_str(&format!("\n# Result\n\n{results}\n"));
     dir.write("report.md", &final_report)?;
+    // Usage is read after the research report, the run's last LLM call.
+    let summary = RunSummary {
+        llm: roles.llm.as_ref().map(|s| s.ledger()),
+        ..summary
+    };
     dir.write_json("summary.json", &summary)?;
     // The submission is already safe on disk; a report that fails to build is said, not fatal.
     match crate::report::html::build(&dir.path) {

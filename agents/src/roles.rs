@@ -109,8 +109,13 @@ pub trait Reviewer {
     fn review(&self, cx: &PhaseCx, outcome: &Outcome) -> Review;
 }
 
-/// Writes a phase's report.
+/// Writes a phase's report, and at the end the run's research report.
 pub trait Summarizer {
     /// Markdown.
     fn summarize(&self, cx: &PhaseCx, plan: &str, outcome: &Outcome, review: &Review) -> String;
+    /// The run's research report in markdown, from every phase's report and the results table
+    /// (`cx` is the last phase's). None: the phase reports stand on their own.
+    fn research_report(&self, _cx: &PhaseCx, _reports: &str, _results: &str) -> Option<String> {
+        None
+    }
 }

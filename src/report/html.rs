@@ -129,6 +129,9 @@ pub fn build(run_dir: &Path) -> Result<PathBuf> {
             .collect();
         json!({"line": usage.line(), "stopped": l["stopped"], "roles": roles})
     });
+    let research_html = std::fs::read_to_string(run_dir.join("research.md"))
+        .ok()
+        .map(|md| markdown(&md, run_dir));
     let interventions = read_json(&run_dir.join("interventions.json")).unwrap_or(json!([]));
     let ctx = json!({
         "spec": {"name": s["name"], "task": format!("{:?}", serde_json::from_value::<autokaggle_toolkit::Task>(s["task"].clone()).context("spec.json: task")?),
@@ -147,6 +150,7 @@ pub fn build(run_dir: &Path) -> Result<PathBuf> {
         "submission_gates": submission_gates,
         "llm": llm,
         "interventions": interventions,
+        "research_html": research_html,
         "run_dir": run_dir.display().to_string(),
     });
     let mut env = minijinja::Environment::new();

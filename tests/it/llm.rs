@@ -204,6 +204,15 @@ fn config(port: u16, anthropic_wire: bool) -> LlmConfig {
 }
 
 fn run(dir: &Path, out: &Path, session: Arc<Session>) -> RunSummary {
+    run_instructed(dir, out, session, vec![])
+}
+
+fn run_instructed(
+    dir: &Path,
+    out: &Path,
+    session: Arc<Session>,
+    instructions: Vec<String>,
+) -> RunSummary {
     let cfg = RunConfig {
         competition: dir.to_path_buf(),
         out: out.to_path_buf(),
@@ -211,6 +220,7 @@ fn run(dir: &Path, out: &Path, session: Arc<Session>) -> RunSummary {
         seed: 42,
         progress: false,
         replay: None,
+        instructions,
     };
     pipeline::run_with(&cfg, &Roles::llm(session)).unwrap()
 }
@@ -239,8 +249,9 @@ fn records(run_dir: &Path) -> Vec<Value> {
         .collect()
 }
 
-/// 1 reader + 6 planners + 3 developers (cleaning, features, models) + 6 reviews + 6 reports.
-const GOOD_CALLS: usize = 22;
+/// 1 reader + 6 planners + 3 developers (cleaning, features, models) + 6 reviews + 6 reports + the
+/// research report.
+const GOOD_CALLS: usize = 23;
 
 fn log_of(run_dir: &Path, phase_dir: &str) -> String {
     std::fs::read_to_string(run_dir.join(phase_dir).join("output.log")).unwrap()
@@ -251,11 +262,21 @@ fn good_run_over_openai_wire_then_replay_gives_the_same_submission() {
     let (dir, out) = competition("good");
     let mock = serve(|_, r| openai(&good(&r.role(), r.phase()).to_string()));
     let session = Arc::new(Session::new(config(mock.port, false)).unwrap());
-    let s = run(&dir, &out, session);
+    let s = run_instructed(
+        &dir,
+        &out,
+        session,
+        vec!["USER-RULE: keep every measurement".into()],
+    );
     valid(&s, &dir);
     let seen = mock.seen();
     assert_eq!(seen.len(), GOOD_CALLS);
     assert!(seen.iter().all(|r| r.path == "/v1/chat/completions"));
+    // The user's instruction reaches every role's prompt in every phase.
+    assert!(
+        seen.iter()
+            .all(|r| r.prompt().contains("USER-RULE: keep every measurement"))
+    );
     // Structured output is asked for, and the prompt carries the real profile and the phase's tools.
     let dev = seen
         .iter()
@@ -283,6 +304,18 @@ fn good_run_over_openai_wire_then_replay_gives_the_same_submission() {
     assert!(plan.contains("READER-SUMMARY"));
     let report = std::fs::read_to_string(s.run_dir.join("report.md")).unwrap();
     assert!(report.contains("SUMMARIZER-REPORT for phase 6"));
+    assert!(report.starts_with("# Research report\n\nSUMMARIZER-REPORT for phase 0"));
+    let research = seen.last().unwrap();
+    assert!(research.prompt().contains("## Every phase's report"));
+    assert!(
+        research.prompt().contains("trivial baseline"),
+        "the results table"
+    );
+    let html = std::fs::read_to_string(s.run_dir.join("report.html")).unwrap();
+    assert!(
+        html.contains("SUMMARIZER-REPORT for phase 0"),
+        "the research report heads report.html"
+    );
     let program =
         std::fs::read_to_string(s.run_dir.join("5_feature_engineering/program.json")).unwrap();
     assert!(program.contains("\"scale\""));
@@ -296,6 +329,7 @@ fn good_run_over_openai_wire_then_replay_gives_the_same_submission() {
         seed: 42,
         progress: false,
         replay: Some(s.run_dir.clone()),
+        instructions: vec!["USER-RULE: keep every measurement".into()],
     };
     let session = Arc::new(Session::replay(&s.run_dir, LlmConfig::default()).unwrap());
     let r = pipeline::run_with(&cfg, &Roles::llm(session)).unwrap();

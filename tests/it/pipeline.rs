@@ -55,6 +55,7 @@ fn titanic_runs_to_a_valid_submission() {
         seed: 42,
         progress: false,
         replay: None,
+        instructions: vec![],
     };
     let s = pipeline::run(&cfg).unwrap();
     let sub = check_run(&dir, &s.run_dir, 418);
@@ -94,6 +95,7 @@ fn multiclass_ghouls_runs_with_labels_from_train() {
         seed: 1,
         progress: false,
         replay: None,
+        instructions: vec![],
     };
     let s = pipeline::run(&cfg).unwrap();
     let sub = check_run(&dir, &s.run_dir, 529);
@@ -162,6 +164,7 @@ fn run_with(
         seed: 42,
         progress: false,
         replay: None,
+        instructions: vec![],
     };
     let roles = Roles {
         developer: dev,

@@ -29,6 +29,7 @@ fn every_run_has_a_self_contained_html_report_with_its_charts() {
         seed: 7,
         progress: false,
         replay: None,
+        instructions: vec![],
     };
     let s = pipeline::run(&cfg).unwrap();
     let mut total_charts = 0;

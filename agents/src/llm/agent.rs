@@ -139,6 +139,7 @@ impl LlmAgent {
                 "summarizer.j2",
                 include_str!("../../templates/summarizer.j2"),
             ),
+            ("research.j2", include_str!("../../templates/research.j2")),
         ] {
             env.add_template(name, src)
                 .expect("the built-in templates parse");
@@ -173,6 +174,7 @@ impl LlmAgent {
     fn ask<T>(
         &self,
         role: &str,
+        template: &str,
         cx: &PhaseCx,
         extra: Value,
         duty: &str,
@@ -197,7 +199,7 @@ impl LlmAgent {
             "system.j2",
             &json!({"role": role, "duty": duty, "shape": shape}),
         )?;
-        let mut messages = vec![Message::user(render(&format!("{role}.j2"), &ctx)?)];
+        let mut messages = vec![Message::user(render(template, &ctx)?)];
         let mut turn = 0;
         loop {
             let req = Request {
@@ -259,6 +261,7 @@ impl Reader for LlmAgent {
     fn read(&self, cx: &PhaseCx) -> Reading {
         let r = self.ask(
             "reader",
+            "reader.j2",
             cx,
             json!({}),
             "You read the competition and state it for the team. If the inferred id, targets, task or metric is wrong, propose a correction; it is checked against the files before it is applied.",
@@ -290,6 +293,7 @@ impl Planner for LlmAgent {
     fn plan(&self, cx: &PhaseCx) -> String {
         let r = self.ask(
             "planner",
+            "planner.j2",
             cx,
             json!({"tools": phase_tools(cx.phase)}),
             "You plan one phase in a few concrete steps; the developer turns your plan into tool calls.",
@@ -347,6 +351,7 @@ impl Developer for LlmAgent {
             Phase::DataCleaning | Phase::FeatureEngineering => {
                 let r = self.ask(
                     "developer",
+                    "developer.j2",
                     cx,
                     extra,
                     "You turn the phase's plan into a program of toolkit calls.",
@@ -367,6 +372,7 @@ impl Developer for LlmAgent {
             Phase::ModelBuilding => {
                 let r = self.ask(
                     "developer",
+                    "developer.j2",
                     cx,
                     extra,
                     "You choose the models and the search for the modeling phase.",
@@ -422,6 +428,7 @@ impl Reviewer for LlmAgent {
         });
         let r = self.ask(
             "reviewer",
+            "reviewer.j2",
             cx,
             extra,
             "You score the planner and developer of a phase on its evidence: gates, what the program changed, CV scores.",
@@ -466,6 +473,7 @@ impl Summarizer for LlmAgent {
         });
         let r = self.ask(
             "summarizer",
+            "summarizer.j2",
             cx,
             extra,
             "You write the phase's report for a data scientist, from the evidence only.",
@@ -481,6 +489,20 @@ impl Summarizer for LlmAgent {
             }
             Err(why) => self.fallback("summarizer", cx, Err(why), || facts),
         }
+    }
+
+    fn research_report(&self, cx: &PhaseCx, reports: &str, results: &str) -> Option<String> {
+        let r = self.ask(
+            "summarizer",
+            "research.j2",
+            cx,
+            json!({"reports": cut(reports, 9000), "results": results}),
+            "You write the run's research report for a data scientist, from the evidence only.",
+            r#"{"report": "<markdown>"}"#,
+            text_schema("report", 1200),
+            |v| string_field(v, "report"),
+        );
+        self.fallback("summarizer", cx, r.map(Some), || None)
     }
 }
 
