@@ -38,6 +38,11 @@ PY
       echo "http://127.0.0.1:$port/v1:smollm2"
       exit 0
     fi
+    if ! kill -0 "$(cat "$dir/server.pid")" 2>/dev/null; then
+      echo "the LLM server exited (port $port taken?):" >&2
+      tail -5 "$dir/server.log" >&2
+      exit 1
+    fi
     sleep 1
   done
   echo "the LLM server did not start; see $dir/server.log" >&2
