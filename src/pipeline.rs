@@ -243,6 +243,13 @@ pub fn run_dataset(
                 let reading = roles.reader.read(&cx);
                 let (text, applied) = check_corrections(cfg, resolved, &ds, &reading.corrections);
                 plan = format!("{}\n\n{text}{plan}", reading.summary);
+                if !ds.notes.is_empty() {
+                    plan.push_str("\n\n## Adapted when the files were read\n\n");
+                    for n in &ds.notes {
+                        say.say(&format!("  note: {n}"));
+                        plan.push_str(&format!("- {n}\n"));
+                    }
+                }
                 corrected = applied;
             }
             dir.write(&format!("{pdir}/plan.md"), &plan)?;

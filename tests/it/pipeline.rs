@@ -223,3 +223,58 @@ fn a_developer_that_never_succeeds_falls_back_and_still_submits() {
     assert!(s.submission.exists());
     std::fs::remove_dir_all(&out).unwrap();
 }
+
+/// Inputs the reader adapts to run end to end, and the adaptation is in the run's first plan.
+#[test]
+fn adapted_inputs_run_to_a_submission_with_the_note_in_the_report() {
+    let header = "id,a,b,y\n";
+    let rows: String = (1..=40)
+        .map(|i| {
+            let a = match i % 9 {
+                0 => "inf".to_string(),
+                4 => "NaN".to_string(),
+                _ => format!("{}", i as f64 * 1.5),
+            };
+            format!("{i};{a};{};{}\n", ["x", "y", "z"][i % 3], u8::from(i > 20))
+        })
+        .collect();
+    let dir = tmp("adapted");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("train.csv"),
+        format!("{}{rows}", header.replace(',', ";")),
+    )
+    .unwrap();
+    let test: String = std::iter::once("id,a,b\n".to_string())
+        .chain((41..=50).map(|i| format!("{i},{},{}\n", i as f64 * 1.5, ["x", "y", "z"][i % 3])))
+        .collect();
+    std::fs::write(dir.join("test.csv"), test).unwrap();
+    let sample: String = std::iter::once("id,y\n".to_string())
+        .chain((41..=50).map(|i| format!("{i},0\n")))
+        .collect();
+    std::fs::write(dir.join("sample_submission.csv"), sample).unwrap();
+    let out = dir.join("runs");
+    let cfg = RunConfig {
+        competition: dir.clone(),
+        out,
+        time_budget: 50.0,
+        seed: 1,
+        progress: false,
+        replay: None,
+        instructions: vec![],
+    };
+    let s = pipeline::run(&cfg).unwrap();
+    assert!(
+        s.phases.iter().all(|p| p.passed == p.gates),
+        "{:?}",
+        s.phases
+    );
+    let sub = std::fs::read_to_string(&s.submission).unwrap();
+    assert_eq!(sub.lines().count(), 11);
+    let plan = std::fs::read_to_string(s.run_dir.join("1_understand_background/plan.md")).unwrap();
+    assert!(
+        plan.contains("train.csv uses ';' as its delimiter"),
+        "{plan}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -22,6 +22,26 @@ pub struct Dataset {
     pub notes: Vec<String>,
 }
 
+/// Fewest train rows a run accepts: cross-validation needs a few rows per fold.
+pub const MIN_TRAIN_ROWS: usize = 10;
+
+/// Fails with the file's name when train has too few rows to cross-validate.
+pub fn check_train_rows(train: &DataFrame, path: &Path) -> Result<()> {
+    let n = train.height();
+    if n == 0 {
+        return Err(ToolkitError::file(path, "has a header but no rows"));
+    }
+    if n < MIN_TRAIN_ROWS {
+        return Err(ToolkitError::file(
+            path,
+            format!(
+                "has {n} row(s); cross-validation needs at least {MIN_TRAIN_ROWS}: add rows or use a bigger sample"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 impl Dataset {
     /// Reads and checks the competition in `dir` (a folder with a competition.toml or the raw files).
     pub fn open(dir: &Path) -> Result<Self> {
@@ -34,16 +54,21 @@ impl Dataset {
         let train_path = r.path(&s.files.train);
         let test_path = r.path(&s.files.test);
         let sample_path = r.path(&s.files.sample_submission);
-        let train = frame::read_csv(&train_path)?;
-        let test = frame::read_csv(&test_path)?;
-        let sample = frame::read_csv(&sample_path)?;
-        Self::from_frames(
+        let (train, mut notes) = frame::read_csv_noted(&train_path)?;
+        let (test, n2) = frame::read_csv_noted(&test_path)?;
+        let (sample, n3) = frame::read_csv_noted(&sample_path)?;
+        notes.extend(n2);
+        notes.extend(n3);
+        let mut ds = Self::from_frames(
             train,
             test,
             sample,
             s.clone(),
             [&train_path, &test_path, &sample_path],
-        )
+        )?;
+        notes.append(&mut ds.notes);
+        ds.notes = notes;
+        Ok(ds)
     }
 
     /// Checks frames against a spec; `paths` (train, test, sample) are only used in messages.
@@ -56,9 +81,7 @@ impl Dataset {
     ) -> Result<Self> {
         let [train_path, test_path, sample_path] = paths;
         let mut notes = Vec::new();
-        if train.height() == 0 {
-            return Err(ToolkitError::file(train_path, "has a header but no rows"));
-        }
+        check_train_rows(&train, train_path)?;
         if test.height() == 0 {
             return Err(ToolkitError::file(test_path, "has a header but no rows"));
         }

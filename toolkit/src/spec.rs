@@ -274,7 +274,9 @@ pub fn infer(dir: &Path) -> Result<Resolved> {
         let tp = dir.join(&files.train);
         let sp = dir.join(&files.test);
         if tp.exists() && sp.exists() {
-            (Some(frame::read_csv(&tp)?), Some(frame::read_csv(&sp)?))
+            let train = frame::read_csv(&tp)?;
+            crate::dataset::check_train_rows(&train, &tp)?;
+            (Some(train), Some(frame::read_csv(&sp)?))
         } else {
             (None, None)
         }

@@ -1,6 +1,7 @@
 //! Toolkit tests: exact values per tool, train/test consistency, registry-wide invariants, programs,
 //! properties over random frames, and the competition specs against the shipped files.
 
+mod bad_input;
 mod competitions;
 mod eda;
 mod programs;
