@@ -63,6 +63,10 @@ enum Act {
     Reply(u16, Vec<(&'static str, String)>, String),
     /// Never answers (until the client gives up).
     Hang,
+    /// Promises a body, sends part of it, and closes the connection.
+    DropMidBody,
+    /// Sends a 200 and then body bytes slowly, forever.
+    StreamForever,
 }
 
 struct Mock {
@@ -140,6 +144,23 @@ fn serve(act: impl Fn(usize, &Seen) -> Act + Send + Sync + 'static) -> Mock {
                         let _ = s.write_all(body.as_bytes());
                     }
                     Act::Hang => std::thread::sleep(Duration::from_secs(30)),
+                    Act::DropMidBody => {
+                        let _ = s.write_all(
+                            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 5000\r\n\r\n{\"choices\": [{\"mess",
+                        );
+                        let _ = s.shutdown(std::net::Shutdown::Both);
+                    }
+                    Act::StreamForever => {
+                        let _ = s.write_all(
+                            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n",
+                        );
+                        for _ in 0..300 {
+                            if s.write_all(b"1\r\n \r\n").is_err() {
+                                break;
+                            }
+                            std::thread::sleep(Duration::from_millis(100));
+                        }
+                    }
                 }
             });
         }
@@ -713,5 +734,55 @@ fn reader_corrections_are_checked_against_the_files_and_applied_or_rejected() {
         "{plan}"
     );
     assert_eq!(s.metric, "F1", "later phases use the corrected metric");
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn dropped_bodies_html_error_objects_and_endless_streams_end_in_a_valid_submission() {
+    let (dir, out) = competition("faults");
+    // Each role meets a different fault in every call; the developer's replies are good.
+    let mock = serve(|_, r| match r.role().as_str() {
+        "planner" => Act::DropMidBody,
+        "reader" => Act::Reply(
+            200,
+            vec![],
+            "<html><body>502 Bad Gateway</body></html>".into(),
+        ),
+        "reviewer" => Act::Reply(
+            200,
+            vec![],
+            "{\"error\": {\"message\": \"quota exceeded\"}}".into(),
+        ),
+        "summarizer" => Act::StreamForever,
+        _ => openai(&good(&r.role(), r.phase()).to_string()),
+    });
+    let mut c = config(mock.port, false);
+    c.client.timeout = 0.5;
+    c.client.retries = 1;
+    c.budget.seconds = 30.0;
+    let started = std::time::Instant::now();
+    let s = run(&dir, &out, Arc::new(Session::new(c).unwrap()));
+    valid(&s, &dir);
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "the wall-time budget holds"
+    );
+    let l = s.llm.unwrap();
+    assert_eq!(l.by_role["developer"].failed, 0);
+    for role in ["planner", "reader", "reviewer", "summarizer"] {
+        assert_eq!(l.by_role[role].failed, l.by_role[role].calls, "{role}");
+    }
+    let logs: String = autokaggle_agents::phase::PHASES
+        .iter()
+        .map(|p| log_of(&s.run_dir, &p.dir_name()))
+        .collect();
+    assert!(logs.contains("network"), "dropped body: {logs}");
+    assert!(logs.contains("not JSON"), "HTML: {logs}");
+    assert!(logs.contains("quota exceeded"), "error object: {logs}");
+    assert!(logs.contains("timed out"), "endless stream: {logs}");
+    // The developer's programs were used: the LLM work that succeeded was kept.
+    let program =
+        std::fs::read_to_string(s.run_dir.join("5_feature_engineering/program.json")).unwrap();
+    assert!(program.contains("\"scale\""));
     std::fs::remove_dir_all(&out).unwrap();
 }
