@@ -78,6 +78,7 @@ pub fn bench_one(dir: &Path, holdout: f64, seed: u64, out: &Path, budget: f64) -
         progress: false,
         replay: None,
         instructions: vec![],
+        resume: None,
     };
     let summary = pipeline::run_dataset(&cfg, &r, ds, &overview, &pipeline::Roles::default())?;
     let sub = frame::read_csv(&summary.submission)?;

@@ -52,6 +52,13 @@ pub enum Command {
         #[command(flatten)]
         llm: LlmArgs,
     },
+    /// Continue a run directory from its last finished phase (e.g. after a crash or a kill).
+    Resume {
+        /// The run directory.
+        run_dir: PathBuf,
+        #[command(flatten)]
+        llm: LlmArgs,
+    },
     /// Rebuild `report.html` of a finished run directory.
     Report {
         /// The run directory (holds summary.json).
@@ -176,10 +183,25 @@ pub fn run(cli: Cli) -> Result<()> {
             llm,
         } => {
             let (cfg, roles) =
-                crate::llm_setup::configure(competition, out, time_budget, seed, &llm)?;
+                crate::llm_setup::configure(competition, out, time_budget, seed, &llm, None)?;
             let summary = crate::pipeline::run_with(&cfg, &roles)?;
             println!("{}", crate::pipeline::table(&summary));
             println!("report: {}", summary.run_dir.join("report.md").display());
+            Ok(())
+        }
+        Command::Resume { run_dir, llm } => {
+            let (cfg, roles) = crate::llm_setup::configure(
+                None,
+                run_dir
+                    .parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+                50.0,
+                42,
+                &llm,
+                Some(run_dir),
+            )?;
+            let summary = crate::pipeline::run_with(&cfg, &roles)?;
+            println!("{}", crate::pipeline::table(&summary));
             Ok(())
         }
         Command::Report { run_dir } => {

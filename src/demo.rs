@@ -80,6 +80,7 @@ pub fn run(out: &Path, seed: u64, progress: bool) -> Result<(RunSummary, f64, Pa
         progress,
         replay: None,
         instructions: vec![],
+        resume: None,
     };
     let summary = pipeline::run(&cfg)?;
     let sub = autokaggle_toolkit::frame::read_csv(&summary.submission)?;

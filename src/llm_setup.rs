@@ -9,13 +9,15 @@ use autokaggle_agents::llm::{LlmConfig, Session};
 use crate::cli::{LlmArgs, locate};
 use crate::pipeline::{Roles, RunConfig};
 
-/// The run configuration and roles the flags ask for.
+/// The run configuration and roles the flags ask for; `resume` continues a run directory with
+/// its recorded competition, seed, budget and instructions.
 pub fn configure(
     competition: Option<PathBuf>,
     out: PathBuf,
     time_budget: f64,
     seed: u64,
     a: &LlmArgs,
+    resume: Option<PathBuf>,
 ) -> Result<(RunConfig, Roles)> {
     let mut llm = match &a.llm_config {
         Some(p) => LlmConfig::from_file(p).map_err(|e| anyhow!(e))?,
@@ -36,6 +38,25 @@ pub fn configure(
     }
     if let Some(d) = a.max_usd {
         llm.budget.usd = d;
+    }
+    if let Some(dir) = &resume {
+        let v = recorded(dir)?;
+        let cfg = RunConfig {
+            competition: PathBuf::from(
+                v["competition"]
+                    .as_str()
+                    .context("spec.json: no competition")?,
+            ),
+            out,
+            time_budget: v["time_budget"].as_f64().unwrap_or(time_budget),
+            seed: v["seed"].as_u64().unwrap_or(seed),
+            progress: true,
+            replay: None,
+            instructions: strings(&v["instructions"]),
+            resume: Some(dir.clone()),
+        };
+        let roles = live_roles(llm)?;
+        return Ok((cfg, roles));
     }
     if let Some(dir) = &a.replay {
         let spec_path = dir.join("spec.json");
@@ -59,12 +80,8 @@ pub fn configure(
             seed: v["seed"].as_u64().unwrap_or(seed),
             progress: true,
             replay: Some(dir.clone()),
-            instructions: v["instructions"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|i| i.as_str().map(String::from))
-                .collect(),
+            instructions: strings(&v["instructions"]),
+            resume: None,
         };
         // The record holds every call the run made; with none, the run was offline.
         let roles = if dir.join("llm.jsonl").exists() {
@@ -82,17 +99,42 @@ pub fn configure(
         progress: true,
         replay: None,
         instructions: a.instruction.clone(),
+        resume: None,
     };
-    let any_llm = autokaggle_agents::llm::config::ROLES
-        .iter()
-        .any(|r| llm.endpoint(r).ok().flatten().is_some());
+    Ok((cfg, live_roles(llm)?))
+}
+
+/// LLM roles when the config names any LLM, else the offline policy.
+fn live_roles(llm: LlmConfig) -> Result<Roles> {
     if let Err(e) = llm.check() {
         bail!("LLM configuration: {e}");
     }
-    let roles = if any_llm {
+    let any_llm = autokaggle_agents::llm::config::ROLES
+        .iter()
+        .any(|r| llm.endpoint(r).ok().flatten().is_some());
+    Ok(if any_llm {
         Roles::llm(Arc::new(Session::new(llm).map_err(|e| anyhow!(e))?))
     } else {
         Roles::default()
-    };
-    Ok((cfg, roles))
+    })
+}
+
+/// A run directory's spec.json (competition, seed, budget, instructions).
+fn recorded(dir: &std::path::Path) -> Result<serde_json::Value> {
+    let spec_path = dir.join("spec.json");
+    let text = std::fs::read_to_string(&spec_path).with_context(|| {
+        format!(
+            "{}: not a run directory (no spec.json)",
+            spec_path.display()
+        )
+    })?;
+    serde_json::from_str(&text).with_context(|| format!("{}: not valid JSON", spec_path.display()))
+}
+
+fn strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i.as_str().map(String::from))
+        .collect()
 }

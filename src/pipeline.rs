@@ -44,10 +44,12 @@ pub struct RunConfig {
     pub replay: Option<PathBuf>,
     /// The user's instructions, given to every role in every phase.
     pub instructions: Vec<String>,
+    /// Resume this run directory: finished phases are read back, not redone.
+    pub resume: Option<PathBuf>,
 }
 
 /// One phase's line in the final table.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct PhaseSummary {
     /// The phase.
     pub phase: Phase,
@@ -205,17 +207,43 @@ pub fn run_dataset(
 ) -> Result<RunSummary> {
     let start = Instant::now();
     let say = Progress::new(cfg.progress);
-    let dir = RunDir::create(&cfg.out, &ds.spec.name)?;
+    let spec_json = |ds: &Dataset| {
+        json!({"spec": ds.spec, "data_dir": resolved.data_dir, "notes": ds.notes,
+            "competition": cfg.competition, "seed": cfg.seed, "time_budget": cfg.time_budget,
+            "instructions": cfg.instructions})
+    };
+    // Resuming: the phases state.json lists as finished are read back from their files.
+    let (dir, mut finished, mut saved) = match &cfg.resume {
+        Some(path) => {
+            let dir = RunDir::open(path)?;
+            let state: serde_json::Value = std::fs::read_to_string(dir.path.join("state.json"))
+                .ok()
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or(json!({"finished": [], "phases": []}));
+            let finished: Vec<Phase> =
+                serde_json::from_value(state["finished"].clone()).unwrap_or_default();
+            let saved: Vec<PhaseSummary> =
+                serde_json::from_value(state["phases"].clone()).unwrap_or_default();
+            let spec: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(dir.path.join("spec.json"))?)?;
+            // The reader may have corrected the spec; spec.json holds the spec in force.
+            ds.spec = serde_json::from_value(spec["spec"].clone())
+                .context("spec.json: the recorded spec")?;
+            (dir, finished, saved)
+        }
+        None => {
+            let dir = RunDir::create(&cfg.out, &ds.spec.name)?;
+            dir.write_json("spec.json", &spec_json(&ds))?;
+            (dir, vec![], vec![])
+        }
+    };
+    // The modeling phase is redone on resume: its models live only in memory until the submission.
+    finished.retain(|p| *p != Phase::ModelBuilding);
+    saved.retain(|s| finished.contains(&s.phase));
     say.say(&format!("run directory: {}", dir.path.display()));
     if let Some(session) = &roles.llm {
         session.attach(&dir.path);
     }
-    dir.write_json(
-        "spec.json",
-        &json!({"spec": ds.spec, "data_dir": resolved.data_dir, "notes": ds.notes,
-            "competition": cfg.competition, "seed": cfg.seed, "time_budget": cfg.time_budget,
-            "instructions": cfg.instructions}),
-    )?;
     let mut previous_report = String::new();
     let mut summaries = Vec::new();
     let mut modeled: Option<Modeled> = None;
@@ -223,6 +251,24 @@ pub fn run_dataset(
     for (pi, &phase) in PHASES.iter().enumerate() {
         let t0 = Instant::now();
         let pdir = phase.dir_name();
+        if finished.contains(&phase) {
+            say.say(&format!(
+                "[{}/6] {} (finished before; read back)",
+                pi + 1,
+                phase.title()
+            ));
+            let p = dir.path.join(&pdir);
+            previous_report = std::fs::read_to_string(p.join("report.md"))
+                .with_context(|| format!("resuming: {}", p.join("report.md").display()))?;
+            if matches!(phase, Phase::DataCleaning | Phase::FeatureEngineering) {
+                ds.train = frame::read_parquet(&p.join("train.parquet"))?;
+                ds.test = frame::read_parquet(&p.join("test.parquet"))?;
+            }
+            if let Some(s) = saved.iter().find(|s| s.phase == phase) {
+                summaries.push(s.clone());
+            }
+            continue;
+        }
         say.say(&format!("[{}/6] {}", pi + 1, phase.title()));
         let profile = Profile::of(&ds)?;
         let mut redo: Vec<String> = Vec::new();
@@ -424,6 +470,7 @@ pub fn run_dataset(
         previous_report = report;
         ds = next;
         if let Some(c) = corrected.take() {
+            dir.write_json("spec.json", &spec_json(&c))?;
             say.say(&format!(
                 "  spec corrected by the reader: id {}, targets {}, task {:?}, metric {:?}",
                 c.spec.id,

@@ -27,6 +27,35 @@ impl RunDir {
         Ok(Self { path })
     }
 
+    /// Opens an existing run directory to resume it, removing temporary files a kill left behind.
+    pub fn open(path: &Path) -> Result<Self> {
+        if !path.join("spec.json").exists() {
+            anyhow::bail!(
+                "{}: not a run directory (no spec.json); pass the folder a run printed",
+                path.display()
+            );
+        }
+        let mut stack = vec![path.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
+                let p = e?.path();
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if name.ends_with(".tmp") || name.ends_with(".part.png") {
+                    std::fs::remove_file(&p)
+                        .with_context(|| format!("removing {}", p.display()))?;
+                }
+            }
+        }
+        Ok(Self {
+            path: path.to_path_buf(),
+        })
+    }
+
     /// Writes text atomically at a path relative to the run directory.
     pub fn write(&self, rel: &str, text: &str) -> Result<PathBuf> {
         let p = self.path.join(rel);

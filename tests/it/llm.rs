@@ -242,6 +242,7 @@ fn run_instructed(
         progress: false,
         replay: None,
         instructions,
+        resume: None,
     };
     pipeline::run_with(&cfg, &Roles::llm(session)).unwrap()
 }
@@ -351,6 +352,7 @@ fn good_run_over_openai_wire_then_replay_gives_the_same_submission() {
         progress: false,
         replay: Some(s.run_dir.clone()),
         instructions: vec!["USER-RULE: keep every measurement".into()],
+        resume: None,
     };
     let session = Arc::new(Session::replay(&s.run_dir, LlmConfig::default()).unwrap());
     let r = pipeline::run_with(&cfg, &Roles::llm(session)).unwrap();

@@ -5,3 +5,4 @@ mod llm;
 mod pipeline;
 mod real_llm;
 mod report;
+mod resume;

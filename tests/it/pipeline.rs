@@ -56,6 +56,7 @@ fn titanic_runs_to_a_valid_submission() {
         progress: false,
         replay: None,
         instructions: vec![],
+        resume: None,
     };
     let s = pipeline::run(&cfg).unwrap();
     let sub = check_run(&dir, &s.run_dir, 418);
@@ -96,6 +97,7 @@ fn multiclass_ghouls_runs_with_labels_from_train() {
         progress: false,
         replay: None,
         instructions: vec![],
+        resume: None,
     };
     let s = pipeline::run(&cfg).unwrap();
     let sub = check_run(&dir, &s.run_dir, 529);
@@ -165,6 +167,7 @@ fn run_with(
         progress: false,
         replay: None,
         instructions: vec![],
+        resume: None,
     };
     let roles = Roles {
         developer: dev,
@@ -262,6 +265,7 @@ fn adapted_inputs_run_to_a_submission_with_the_note_in_the_report() {
         progress: false,
         replay: None,
         instructions: vec![],
+        resume: None,
     };
     let s = pipeline::run(&cfg).unwrap();
     assert!(

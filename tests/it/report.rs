@@ -30,6 +30,7 @@ fn every_run_has_a_self_contained_html_report_with_its_charts() {
         progress: false,
         replay: None,
         instructions: vec![],
+        resume: None,
     };
     let s = pipeline::run(&cfg).unwrap();
     let mut total_charts = 0;
