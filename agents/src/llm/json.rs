@@ -238,6 +238,18 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: std::env::var("AK_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(500),
+            ..Default::default()
+        })]
+        /// Replies are untrusted: extraction and repair never panic, whatever the text.
+        #[test]
+        fn extraction_never_panics(text in "[{}\\[\\]\",:a-zA-Z0-9 \\\\`\n]{0,80}|\\PC{0,80}") {
+            let _ = extract(&text);
+        }
+    }
+
     #[test]
     fn says_why_not() {
         assert!(extract("").unwrap_err().contains("empty"));

@@ -4,6 +4,7 @@
 mod bad_input;
 mod competitions;
 mod eda;
+mod fuzz;
 mod programs;
 mod properties;
 mod tools;
