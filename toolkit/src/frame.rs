@@ -81,13 +81,23 @@ pub fn read_csv_noted(path: &Path) -> Result<(DataFrame, Vec<String>)> {
     }
     let bytes = text.into_bytes();
     let read = |infer: Option<usize>| {
-        CsvReadOptions::default()
-            .with_has_header(true)
-            .with_infer_schema_length(infer)
-            .with_raise_if_empty(true)
-            .with_parse_options(CsvParseOptions::default().with_separator(separator))
-            .into_reader_with_file_handle(std::io::Cursor::new(&bytes[..]))
-            .finish()
+        // Polars' CSV reader can panic on malformed quoting (found by fuzzing: toolkit/tests/it/
+        // fuzz.rs); a panic becomes this file's error instead of ending the run.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            CsvReadOptions::default()
+                .with_has_header(true)
+                .with_infer_schema_length(infer)
+                .with_raise_if_empty(true)
+                .with_parse_options(CsvParseOptions::default().with_separator(separator))
+                .into_reader_with_file_handle(std::io::Cursor::new(&bytes[..]))
+                .finish()
+        }))
+        .unwrap_or_else(|_| {
+            Err(PolarsError::ComputeError(
+                "the CSV parser failed on this file; check its quoting (every \" must be closed or doubled)"
+                    .into(),
+            ))
+        })
     };
     // A bounded inference window is fast; a column whose type changes late needs the full scan.
     let df = read(Some(20_000)).or_else(|_| read(None)).map_err(|e| {

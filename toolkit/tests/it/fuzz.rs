@@ -86,3 +86,22 @@ proptest! {
         std::fs::remove_file(&path).unwrap();
     }
 }
+
+/// Crashes the fuzzer found, kept as regression tests.
+#[test]
+fn found_by_fuzzing_malformed_quotes_are_an_error_not_a_panic() {
+    let crashes: [&[u8]; 1] = [b"\"\"\"\"id,a,y\nNaN\",0,\n,\""];
+    for (i, bytes) in crashes.iter().enumerate() {
+        let path =
+            std::env::temp_dir().join(format!("ak-fuzz-crash-{i}-{}.csv", std::process::id()));
+        std::fs::write(&path, bytes).unwrap();
+        let e = frame::read_csv_noted(&path)
+            .expect_err("malformed")
+            .to_string();
+        assert!(
+            e.contains("quoting") || e.contains("not a readable CSV"),
+            "{e}"
+        );
+        std::fs::remove_file(&path).unwrap();
+    }
+}
