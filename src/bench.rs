@@ -71,14 +71,8 @@ pub fn bench_one(dir: &Path, holdout: f64, seed: u64, out: &Path, budget: f64) -
     let ds = Dataset::from_frames(train, test, sample, s.clone(), [&p, &p, &p])?;
     let overview = std::fs::read_to_string(r.path(&s.files.overview)).unwrap_or_default();
     let cfg = RunConfig {
-        competition: dir.to_path_buf(),
-        out: out.to_path_buf(),
         time_budget: budget,
-        seed,
-        progress: false,
-        replay: None,
-        instructions: vec![],
-        resume: None,
+        ..RunConfig::new(dir.to_path_buf(), out.to_path_buf(), seed)
     };
     let summary = pipeline::run_dataset(&cfg, &r, ds, &overview, &pipeline::Roles::default())?;
     let sub = frame::read_csv(&summary.submission)?;

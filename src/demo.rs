@@ -73,14 +73,8 @@ pub fn run(out: &Path, seed: u64, progress: bool) -> Result<(RunSummary, f64, Pa
     let dir = out.join("demo_breast_cancer");
     let truth = build_competition(&dir, seed)?;
     let cfg = RunConfig {
-        competition: dir.clone(),
-        out: out.to_path_buf(),
-        time_budget: 50.0,
-        seed,
         progress,
-        replay: None,
-        instructions: vec![],
-        resume: None,
+        ..RunConfig::new(dir.clone(), out.to_path_buf(), seed)
     };
     let summary = pipeline::run(&cfg)?;
     let sub = autokaggle_toolkit::frame::read_csv(&summary.submission)?;

@@ -59,29 +59,22 @@ pub fn configure(
         return Ok((cfg, roles));
     }
     if let Some(dir) = &a.replay {
-        let spec_path = dir.join("spec.json");
-        let text = std::fs::read_to_string(&spec_path)
-            .with_context(|| format!("{}: not a run directory", spec_path.display()))?;
-        let v: serde_json::Value = serde_json::from_str(&text)
-            .with_context(|| format!("{}: not valid JSON", spec_path.display()))?;
+        let v = recorded(dir)?;
         let competition = match competition {
             Some(c) => locate(&c)?,
             None => PathBuf::from(v["competition"].as_str().with_context(|| {
                 format!(
                     "{}: no recorded competition; pass --competition",
-                    spec_path.display()
+                    dir.join("spec.json").display()
                 )
             })?),
         };
         let cfg = RunConfig {
-            competition,
-            out,
             time_budget: v["time_budget"].as_f64().unwrap_or(time_budget),
-            seed: v["seed"].as_u64().unwrap_or(seed),
             progress: true,
             replay: Some(dir.clone()),
             instructions: strings(&v["instructions"]),
-            resume: None,
+            ..RunConfig::new(competition, out, v["seed"].as_u64().unwrap_or(seed))
         };
         // The record holds every call the run made; with none, the run was offline.
         let roles = if dir.join("llm.jsonl").exists() {
@@ -92,14 +85,14 @@ pub fn configure(
         return Ok((cfg, roles));
     }
     let cfg = RunConfig {
-        competition: locate(&competition.context("--competition is required")?)?,
-        out,
         time_budget,
-        seed,
         progress: true,
-        replay: None,
         instructions: a.instruction.clone(),
-        resume: None,
+        ..RunConfig::new(
+            locate(&competition.context("--competition is required")?)?,
+            out,
+            seed,
+        )
     };
     Ok((cfg, live_roles(llm)?))
 }
@@ -121,14 +114,7 @@ fn live_roles(llm: LlmConfig) -> Result<Roles> {
 
 /// A run directory's spec.json (competition, seed, budget, instructions).
 fn recorded(dir: &std::path::Path) -> Result<serde_json::Value> {
-    let spec_path = dir.join("spec.json");
-    let text = std::fs::read_to_string(&spec_path).with_context(|| {
-        format!(
-            "{}: not a run directory (no spec.json)",
-            spec_path.display()
-        )
-    })?;
-    serde_json::from_str(&text).with_context(|| format!("{}: not valid JSON", spec_path.display()))
+    crate::store::read_json(&dir.join("spec.json"), "not a run directory (no spec.json)")
 }
 
 fn strings(v: &serde_json::Value) -> Vec<String> {

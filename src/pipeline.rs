@@ -48,6 +48,23 @@ pub struct RunConfig {
     pub resume: Option<PathBuf>,
 }
 
+impl RunConfig {
+    /// A headless run of `competition` into `out` with the default budget (50 s) and no LLM record,
+    /// instructions or resume; set other fields with struct update syntax.
+    pub fn new(competition: PathBuf, out: PathBuf, seed: u64) -> Self {
+        Self {
+            competition,
+            out,
+            time_budget: 50.0,
+            seed,
+            progress: false,
+            replay: None,
+            instructions: vec![],
+            resume: None,
+        }
+    }
+}
+
 /// One phase's line in the final table.
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct PhaseSummary {
@@ -224,8 +241,10 @@ pub fn run_dataset(
                 serde_json::from_value(state["finished"].clone()).unwrap_or_default();
             let saved: Vec<PhaseSummary> =
                 serde_json::from_value(state["phases"].clone()).unwrap_or_default();
-            let spec: serde_json::Value =
-                serde_json::from_str(&std::fs::read_to_string(dir.path.join("spec.json"))?)?;
+            let spec = crate::store::read_json(
+                &dir.path.join("spec.json"),
+                "not a run directory (no spec.json)",
+            )?;
             // The reader may have corrected the spec; spec.json holds the spec in force.
             ds.spec = serde_json::from_value(spec["spec"].clone())
                 .context("spec.json: the recorded spec")?;
@@ -245,6 +264,8 @@ pub fn run_dataset(
         session.attach(&dir.path);
     }
     let mut previous_report = String::new();
+    // The modeling phase's profile, reused by the research report (modeling leaves the data as is).
+    let mut last_profile: Option<Profile> = None;
     let mut summaries = Vec::new();
     let mut modeled: Option<Modeled> = None;
     let instructions: Vec<String> = cfg.instructions.clone();
@@ -468,6 +489,7 @@ pub fn run_dataset(
         });
         dir.write_json("state.json", &json!({"finished": summaries.iter().map(|s| s.phase).collect::<Vec<_>>(), "phases": summaries}))?;
         previous_report = report;
+        last_profile = Some(profile);
         ds = next;
         if let Some(c) = corrected.take() {
             dir.write_json("spec.json", &spec_json(&c))?;
@@ -515,7 +537,7 @@ pub fn run_dataset(
         final_report.push('\n');
     }
     let results = table(&summary);
-    let profile = Profile::of(&ds)?;
+    let profile = last_profile.map_or_else(|| Profile::of(&ds), Ok)?;
     let cx = PhaseCx {
         phase: Phase::ModelBuilding,
         ds: &ds,
@@ -789,10 +811,7 @@ fn model(
 /// the same ones whatever this machine's speed.
 fn replayed_models(run_dir: &std::path::Path) -> Result<Vec<String>> {
     let path = run_dir.join("summary.json");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("{}: the recorded run has no summary", path.display()))?;
-    let v: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("{}: not valid JSON", path.display()))?;
+    let v = crate::store::read_json(&path, "the recorded run has no summary")?;
     let names = v["cv"]
         .as_array()
         .with_context(|| format!("{}: no `cv` list", path.display()))?

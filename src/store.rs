@@ -6,6 +6,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::Serialize;
 
+/// Reads a JSON file of a run directory; `missing` says what a file that cannot be read means.
+pub fn read_json(path: &Path, missing: &str) -> Result<serde_json::Value> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("{}: {missing}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{}: not valid JSON", path.display()))
+}
+
 /// A run's folder.
 pub struct RunDir {
     /// Its path.

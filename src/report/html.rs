@@ -11,13 +11,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag};
 use serde_json::{Value, json};
 
 fn read_json(path: &Path) -> Result<Value> {
-    let text = std::fs::read_to_string(path).with_context(|| {
-        format!(
-            "{}: cannot read (is this a finished run directory?)",
-            path.display()
-        )
-    })?;
-    serde_json::from_str(&text).with_context(|| format!("{}: not valid JSON", path.display()))
+    crate::store::read_json(path, "cannot read (is this a finished run directory?)")
 }
 
 /// Markdown to HTML; images that name a file beside the markdown are embedded as data URIs.
