@@ -19,6 +19,23 @@ pub fn shared(name: &str) -> Option<PathBuf> {
     }
 }
 
+/// Every file under `dir`, at any depth.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
 pub fn tmp(tag: &str) -> PathBuf {
     let p = std::env::temp_dir().join(format!("ak-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&p);

@@ -14,7 +14,7 @@ use autokaggle::pipeline::{self, Roles, RunConfig, RunSummary};
 use autokaggle_agents::llm::{LlmConfig, Session};
 use serde_json::{Value, json};
 
-use super::cli::tmp;
+use super::cli::{files_under, tmp};
 
 /// A request the server saw.
 #[derive(Clone, Debug)]
@@ -235,14 +235,8 @@ fn run_instructed(
     instructions: Vec<String>,
 ) -> RunSummary {
     let cfg = RunConfig {
-        competition: dir.to_path_buf(),
-        out: out.to_path_buf(),
-        time_budget: 50.0,
-        seed: 42,
-        progress: false,
-        replay: None,
         instructions,
-        resume: None,
+        ..RunConfig::new(dir.to_path_buf(), out.to_path_buf(), 42)
     };
     pipeline::run_with(&cfg, &Roles::llm(session)).unwrap()
 }
@@ -345,14 +339,9 @@ fn good_run_over_openai_wire_then_replay_gives_the_same_submission() {
     // Replay: no server, the same submission byte for byte.
     let replay_out = out.join("replay");
     let cfg = RunConfig {
-        competition: dir.clone(),
-        out: replay_out,
-        time_budget: 50.0,
-        seed: 42,
-        progress: false,
         replay: Some(s.run_dir.clone()),
         instructions: vec!["USER-RULE: keep every measurement".into()],
-        resume: None,
+        ..RunConfig::new(dir.clone(), replay_out, 42)
     };
     let session = Arc::new(Session::replay(&s.run_dir, LlmConfig::default()).unwrap());
     let r = pipeline::run_with(&cfg, &Roles::llm(session)).unwrap();
@@ -678,25 +667,16 @@ fn the_api_key_is_sent_but_never_written_to_the_run_directory() {
             .contains(&("authorization".into(), format!("Bearer {key}")))
     );
     // Nothing under the output folder holds the key.
-    let mut stack = vec![out.clone()];
-    let mut files = 0;
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                files += 1;
-                let bytes = std::fs::read(&p).unwrap();
-                assert!(
-                    !bytes.windows(key.len()).any(|w| w == key.as_bytes()),
-                    "{} holds the key",
-                    p.display()
-                );
-            }
-        }
+    let files = files_under(&out);
+    for p in &files {
+        let bytes = std::fs::read(p).unwrap();
+        assert!(
+            !bytes.windows(key.len()).any(|w| w == key.as_bytes()),
+            "{} holds the key",
+            p.display()
+        );
     }
-    assert!(files > 20);
+    assert!(files.len() > 20);
     std::fs::remove_dir_all(&out).unwrap();
 }
 

@@ -48,16 +48,7 @@ fn check_run(dir: &Path, run_dir: &Path, expect_rows: usize) -> frame::DataFrame
 fn titanic_runs_to_a_valid_submission() {
     let Some(dir) = shared("titanic") else { return };
     let out = tmp("titanic");
-    let cfg = RunConfig {
-        competition: dir.clone(),
-        out: out.clone(),
-        time_budget: 50.0,
-        seed: 42,
-        progress: false,
-        replay: None,
-        instructions: vec![],
-        resume: None,
-    };
+    let cfg = RunConfig::new(dir.clone(), out.clone(), 42);
     let s = pipeline::run(&cfg).unwrap();
     let sub = check_run(&dir, &s.run_dir, 418);
     let labels: std::collections::BTreeSet<String> = frame::strs(&sub, "Survived")
@@ -89,16 +80,7 @@ fn multiclass_ghouls_runs_with_labels_from_train() {
         return;
     };
     let out = tmp("ghouls");
-    let cfg = RunConfig {
-        competition: dir.clone(),
-        out: out.clone(),
-        time_budget: 50.0,
-        seed: 1,
-        progress: false,
-        replay: None,
-        instructions: vec![],
-        resume: None,
-    };
+    let cfg = RunConfig::new(dir.clone(), out.clone(), 1);
     let s = pipeline::run(&cfg).unwrap();
     let sub = check_run(&dir, &s.run_dir, 529);
     let labels: std::collections::BTreeSet<String> = frame::strs(&sub, "type")
@@ -159,16 +141,7 @@ fn run_with(
     let r = spec::resolve(&dir).unwrap();
     let ds = Dataset::load(&r).unwrap();
     let out = tmp(tag);
-    let cfg = RunConfig {
-        competition: dir,
-        out: out.clone(),
-        time_budget: 50.0,
-        seed: 42,
-        progress: false,
-        replay: None,
-        instructions: vec![],
-        resume: None,
-    };
+    let cfg = RunConfig::new(dir, out.clone(), 42);
     let roles = Roles {
         developer: dev,
         ..Roles::default()
@@ -257,16 +230,7 @@ fn adapted_inputs_run_to_a_submission_with_the_note_in_the_report() {
         .collect();
     std::fs::write(dir.join("sample_submission.csv"), sample).unwrap();
     let out = dir.join("runs");
-    let cfg = RunConfig {
-        competition: dir.clone(),
-        out,
-        time_budget: 50.0,
-        seed: 1,
-        progress: false,
-        replay: None,
-        instructions: vec![],
-        resume: None,
-    };
+    let cfg = RunConfig::new(dir.clone(), out, 1);
     let s = pipeline::run(&cfg).unwrap();
     assert!(
         s.phases.iter().all(|p| p.passed == p.gates),

@@ -22,16 +22,7 @@ fn every_run_has_a_self_contained_html_report_with_its_charts() {
     let out = tmp("report");
     let dir = out.join("demo_breast_cancer");
     autokaggle::demo::build_competition(&dir, 7).unwrap();
-    let cfg = RunConfig {
-        competition: dir,
-        out: out.clone(),
-        time_budget: 50.0,
-        seed: 7,
-        progress: false,
-        replay: None,
-        instructions: vec![],
-        resume: None,
-    };
+    let cfg = RunConfig::new(dir, out.clone(), 7);
     let s = pipeline::run(&cfg).unwrap();
     let mut total_charts = 0;
     for phase in ["2_preliminary_eda", "4_in_depth_eda"] {

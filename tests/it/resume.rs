@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use autokaggle_toolkit::folds::Rng;
 
-use super::cli::tmp;
+use super::cli::{files_under, tmp};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_autokaggle"))
@@ -26,47 +26,34 @@ fn run_dirs(out: &Path) -> Vec<PathBuf> {
 /// Every finished file reads back whole: JSON parses, Parquet reads, PNGs end with IEND. Files a
 /// kill interrupted can only be `.tmp` / `.part.png` ones, never the real names.
 fn no_truncated_file(dir: &Path) {
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            let name = p.file_name().unwrap().to_string_lossy().to_string();
-            if p.is_dir() {
-                stack.push(p);
-            } else if name.ends_with(".json") {
-                let t = std::fs::read_to_string(&p).unwrap();
-                serde_json::from_str::<serde_json::Value>(&t)
-                    .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            } else if name.ends_with(".parquet") {
-                autokaggle_toolkit::frame::read_parquet(&p)
-                    .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            } else if name.ends_with(".png") && !name.ends_with(".part.png") {
-                let b = std::fs::read(&p).unwrap();
-                assert!(
-                    b.ends_with(&[0xAE, 0x42, 0x60, 0x82]),
-                    "{} is cut short",
-                    p.display()
-                );
-            }
+    for p in files_under(dir) {
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if name.ends_with(".json") {
+            let t = std::fs::read_to_string(&p).unwrap();
+            serde_json::from_str::<serde_json::Value>(&t)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        } else if name.ends_with(".parquet") {
+            autokaggle_toolkit::frame::read_parquet(&p)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        } else if name.ends_with(".png") && !name.ends_with(".part.png") {
+            let b = std::fs::read(&p).unwrap();
+            assert!(
+                b.ends_with(&[0xAE, 0x42, 0x60, 0x82]),
+                "{} is cut short",
+                p.display()
+            );
         }
     }
 }
 
 fn leftovers(dir: &Path) -> usize {
-    let mut n = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            let name = p.file_name().unwrap().to_string_lossy().to_string();
-            if p.is_dir() {
-                stack.push(p);
-            } else if name.ends_with(".tmp") || name.ends_with(".part.png") {
-                n += 1;
-            }
-        }
-    }
-    n
+    files_under(dir)
+        .iter()
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.ends_with(".tmp") || name.ends_with(".part.png")
+        })
+        .count()
 }
 
 #[test]
