@@ -108,6 +108,35 @@ pub enum Command {
         #[arg(long)]
         time_budget: f64,
     },
+    /// Download a competition's files and overview from Kaggle (credentials from KAGGLE_USERNAME and
+    /// KAGGLE_KEY or ~/.kaggle/kaggle.json). An interrupted download resumes when run again.
+    Download {
+        /// The competition's slug: the last part of its URL, e.g. `titanic`.
+        slug: String,
+        /// The folder to put the files in (default: competitions/SLUG).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace a folder that already holds files.
+        #[arg(long)]
+        force: bool,
+        /// Kaggle's API root (default: AUTOKAGGLE_KAGGLE_API or https://www.kaggle.com/api/v1).
+        #[arg(long)]
+        api_url: Option<String>,
+    },
+    /// Submit a run's submission.csv to Kaggle with a message; recorded in the run's submissions.json.
+    Submit {
+        /// The run directory.
+        run_dir: PathBuf,
+        /// What this submission is (shown on Kaggle's submissions page).
+        #[arg(short, long)]
+        message: String,
+        /// The competition slug (default: the competition the run was on).
+        #[arg(long)]
+        competition: Option<String>,
+        /// Kaggle's API root (default: AUTOKAGGLE_KAGGLE_API or https://www.kaggle.com/api/v1).
+        #[arg(long)]
+        api_url: Option<String>,
+    },
     /// List the phase gates.
     Gates,
     /// Apply a program (JSON list of tool calls) to a competition and write the result as Parquet/CSV.
@@ -173,6 +202,53 @@ pub fn run(cli: Cli) -> Result<()> {
                     registry::TOOLS.len()
                 );
             }
+            Ok(())
+        }
+        Command::Download {
+            slug,
+            out,
+            force,
+            api_url,
+        } => {
+            crate::kaggle::check_slug(&slug)?;
+            let kaggle = crate::kaggle::Kaggle::new(
+                &crate::kaggle::api_url(api_url.as_deref()),
+                crate::kaggle::Credentials::load()?,
+            )?;
+            let dest = out.unwrap_or_else(|| Path::new("competitions").join(&slug));
+            let mut shown = DownloadProgress::new(&slug);
+            let got = crate::kaggle::download(&kaggle, &slug, &dest, force, &mut |done, total| {
+                shown.show(done, total)
+            })?;
+            shown.finish();
+            for (name, size) in &got.files {
+                println!("{:>12}  {name}", size);
+            }
+            if !got.overview {
+                eprintln!(
+                    "note: Kaggle's listing has no description of {slug}; overview.txt not written"
+                );
+            }
+            println!(
+                "downloaded to {}; next: autokaggle run --competition {}",
+                got.dir.display(),
+                got.dir.display()
+            );
+            Ok(())
+        }
+        Command::Submit {
+            run_dir,
+            message,
+            competition,
+            api_url,
+        } => {
+            let kaggle = crate::kaggle::Kaggle::new(
+                &crate::kaggle::api_url(api_url.as_deref()),
+                crate::kaggle::Credentials::load()?,
+            )?;
+            let done =
+                crate::kaggle::submit_run(&kaggle, &run_dir, competition.as_deref(), &message)?;
+            println!("{}: {}", done.competition, done.answer);
             Ok(())
         }
         Command::Run {
@@ -322,4 +398,58 @@ pub struct LlmArgs {
     /// Re-run from a run directory's recorded LLM replies (`llm.jsonl`), with no network.
     #[arg(long, value_name = "RUN_DIR")]
     pub replay: Option<PathBuf>,
+}
+
+/// Download progress on stderr: rewritten in place on a terminal, a line per quarter otherwise.
+struct DownloadProgress {
+    slug: String,
+    tty: bool,
+    last: std::time::Instant,
+    quarter: u64,
+    shown: bool,
+}
+
+impl DownloadProgress {
+    fn new(slug: &str) -> Self {
+        Self {
+            slug: slug.to_string(),
+            tty: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            last: std::time::Instant::now(),
+            quarter: 0,
+            shown: false,
+        }
+    }
+
+    fn show(&mut self, done: u64, total: Option<u64>) {
+        let mb = |b: u64| b as f64 / 1e6;
+        let text = match total {
+            Some(t) if t > 0 => format!(
+                "downloading {}: {:.1} of {:.1} MB ({:.0}%)",
+                self.slug,
+                mb(done),
+                mb(t),
+                100.0 * done as f64 / t as f64
+            ),
+            _ => format!("downloading {}: {:.1} MB", self.slug, mb(done)),
+        };
+        if self.tty {
+            if self.last.elapsed().as_millis() >= 200 || total == Some(done) {
+                eprint!("\r{text}\x1b[K");
+                self.last = std::time::Instant::now();
+                self.shown = true;
+            }
+        } else if let Some(t) = total.filter(|t| *t > 0) {
+            let q = done * 4 / t;
+            if q > self.quarter {
+                self.quarter = q;
+                eprintln!("{text}");
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if self.shown {
+            eprintln!();
+        }
+    }
 }

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod demo;
 pub mod gates;
 pub mod inspect;
+pub mod kaggle;
 pub mod llm_setup;
 pub mod pipeline;
 pub mod report;

@@ -4,8 +4,7 @@
 //! with a valid submission. The competition is the demo's (built from smartcore's bundled data), so
 //! these tests need no download and no ../shared.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -15,6 +14,7 @@ use autokaggle_agents::llm::{LlmConfig, Session};
 use serde_json::{Value, json};
 
 use super::cli::{files_under, tmp};
+use super::http;
 
 /// A request the server saw.
 #[derive(Clone, Debug)]
@@ -80,89 +80,44 @@ impl Mock {
     }
 }
 
-fn read_request(s: &mut TcpStream) -> Option<Seen> {
-    let mut r = BufReader::new(s.try_clone().ok()?);
-    let mut line = String::new();
-    r.read_line(&mut line).ok()?;
-    let path = line.split_whitespace().nth(1)?.to_string();
-    let mut headers = Vec::new();
-    loop {
-        let mut h = String::new();
-        r.read_line(&mut h).ok()?;
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        let (k, v) = h.split_once(':')?;
-        headers.push((k.trim().to_lowercase(), v.trim().to_string()));
-    }
-    let len: usize = headers
-        .iter()
-        .find(|h| h.0 == "content-length")
-        .and_then(|h| h.1.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; len];
-    r.read_exact(&mut body).ok()?;
-    Some(Seen {
-        path,
-        headers,
-        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
-    })
-}
-
 /// Starts a server; `act` sees the request number (0-based) and the request.
 fn serve(act: impl Fn(usize, &Seen) -> Act + Send + Sync + 'static) -> Mock {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
     let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
-    let act = Arc::new(act);
     let log = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { continue };
-            let (act, log) = (act.clone(), log.clone());
-            std::thread::spawn(move || {
-                let Some(req) = read_request(&mut s) else {
-                    return;
-                };
-                let n = {
-                    let mut l = log.lock().unwrap();
-                    l.push(req.clone());
-                    l.len() - 1
-                };
-                match act(n, &req) {
-                    Act::Reply(status, headers, body) => {
-                        let mut head = format!(
-                            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n",
-                            body.len()
-                        );
-                        for (k, v) in headers {
-                            head.push_str(&format!("{k}: {v}\r\n"));
-                        }
-                        head.push_str("\r\n");
-                        let _ = s.write_all(head.as_bytes());
-                        let _ = s.write_all(body.as_bytes());
+    let port = http::listen(move |_, req, mut s| {
+        let req = Seen {
+            path: req.path,
+            headers: req.headers,
+            body: serde_json::from_slice(&req.body).unwrap_or(Value::Null),
+        };
+        let n = {
+            let mut l = log.lock().unwrap();
+            l.push(req.clone());
+            l.len() - 1
+        };
+        match act(n, &req) {
+            Act::Reply(status, mut headers, body) => {
+                headers.push(("content-type", "application/json".into()));
+                http::respond(&mut s, status, &headers, body.as_bytes());
+            }
+            Act::Hang => std::thread::sleep(Duration::from_secs(30)),
+            Act::DropMidBody => {
+                let _ = s.write_all(
+                    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 5000\r\n\r\n{\"choices\": [{\"mess",
+                );
+                let _ = s.shutdown(std::net::Shutdown::Both);
+            }
+            Act::StreamForever => {
+                let _ = s.write_all(
+                    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n",
+                );
+                for _ in 0..300 {
+                    if s.write_all(b"1\r\n \r\n").is_err() {
+                        break;
                     }
-                    Act::Hang => std::thread::sleep(Duration::from_secs(30)),
-                    Act::DropMidBody => {
-                        let _ = s.write_all(
-                            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 5000\r\n\r\n{\"choices\": [{\"mess",
-                        );
-                        let _ = s.shutdown(std::net::Shutdown::Both);
-                    }
-                    Act::StreamForever => {
-                        let _ = s.write_all(
-                            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n",
-                        );
-                        for _ in 0..300 {
-                            if s.write_all(b"1\r\n \r\n").is_err() {
-                                break;
-                            }
-                            std::thread::sleep(Duration::from_millis(100));
-                        }
-                    }
+                    std::thread::sleep(Duration::from_millis(100));
                 }
-            });
+            }
         }
     });
     Mock { port, seen }

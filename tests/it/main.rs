@@ -1,6 +1,8 @@
 //! End-to-end tests of the binary and the orchestrator.
 
 mod cli;
+mod http;
+mod kaggle;
 mod llm;
 mod pipeline;
 mod real_llm;
