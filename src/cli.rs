@@ -52,6 +52,31 @@ pub enum Command {
         #[command(flatten)]
         llm: LlmArgs,
     },
+    /// Run with a person at the helm: the screen shows every phase, and the run waits for you after
+    /// each plan and after each phase's gates (approve, edit the plan or program, instruct, redo,
+    /// skip an EDA phase, quit and resume later).
+    Tui {
+        /// The competition folder (or name under competitions/).
+        #[arg(long, required_unless_present = "resume")]
+        competition: Option<PathBuf>,
+        /// Continue this run directory instead (from its last finished phase).
+        #[arg(long, conflicts_with = "competition")]
+        resume: Option<PathBuf>,
+        /// Where run directories go.
+        #[arg(long, default_value = "runs")]
+        out: PathBuf,
+        /// Seconds for the whole run's model search.
+        #[arg(long, default_value_t = 50.0)]
+        time_budget: f64,
+        /// Seed for folds and models.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Approve every stop without waiting (toggle with `c` in the app).
+        #[arg(long)]
+        auto: bool,
+        #[command(flatten)]
+        llm: LlmArgs,
+    },
     /// Continue a run directory from its last finished phase (e.g. after a crash or a kill).
     Resume {
         /// The run directory.
@@ -265,6 +290,23 @@ pub fn run(cli: Cli) -> Result<()> {
             println!("report: {}", summary.run_dir.join("report.md").display());
             Ok(())
         }
+        Command::Tui {
+            competition,
+            resume,
+            out,
+            time_budget,
+            seed,
+            auto,
+            llm,
+        } => crate::tui::run(crate::tui::Options {
+            competition,
+            resume,
+            out,
+            time_budget,
+            seed,
+            auto,
+            llm,
+        }),
         Command::Resume { run_dir, llm } => {
             let (cfg, roles) = crate::llm_setup::configure(
                 None,

@@ -10,4 +10,6 @@ pub mod kaggle;
 pub mod llm_setup;
 pub mod pipeline;
 pub mod report;
+pub mod steer;
 pub mod store;
+pub mod tui;

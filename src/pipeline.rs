@@ -22,6 +22,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::gates::{self, GateCx, Verdict};
+use crate::steer::{Decision, Event, Intervention, PhaseState, Steer, Stop, Stopped};
 use crate::store::RunDir;
 
 /// Attempts per phase before the safe fallback.
@@ -80,6 +81,9 @@ pub struct PhaseSummary {
     pub fallback: bool,
     /// Seconds.
     pub seconds: f64,
+    /// Skipped by the person at the helm.
+    #[serde(default)]
+    pub skipped: bool,
 }
 
 /// What a run produced.
@@ -111,19 +115,29 @@ struct Progress {
     on: bool,
     tty: bool,
     transient: std::cell::Cell<bool>,
+    human: Option<Arc<dyn Steer>>,
 }
 
 impl Progress {
-    fn new(on: bool) -> Self {
+    fn new(on: bool, human: Option<Arc<dyn Steer>>) -> Self {
         Self {
             on,
             tty: std::io::IsTerminal::is_terminal(&std::io::stderr()),
             transient: std::cell::Cell::new(false),
+            human,
+        }
+    }
+
+    /// Tells the person at the helm, if there is one.
+    fn tell(&self, e: Event) {
+        if let Some(h) = &self.human {
+            h.event(e);
         }
     }
 
     /// A line that stays.
     fn say(&self, msg: &str) {
+        self.tell(Event::Log(msg.to_string()));
         if !self.on {
             return;
         }
@@ -135,6 +149,7 @@ impl Progress {
 
     /// A line the next one replaces (on a terminal).
     fn tick(&self, msg: &str) {
+        self.tell(Event::Log(msg.to_string()));
         if !self.on {
             return;
         }
@@ -161,6 +176,8 @@ pub struct Roles {
     pub summarizer: Box<dyn Summarizer>,
     /// The LLM session behind LLM roles (usage, `llm.jsonl`, notes).
     pub llm: Option<Arc<Session>>,
+    /// The person at the helm (the TUI): told everything, asked at two stops per phase.
+    pub human: Option<Arc<dyn Steer>>,
 }
 
 impl Default for Roles {
@@ -172,6 +189,7 @@ impl Default for Roles {
             reviewer: Box::new(OfflinePolicy),
             summarizer: Box::new(OfflinePolicy),
             llm: None,
+            human: None,
         }
     }
 }
@@ -187,6 +205,7 @@ impl Roles {
             reviewer: agent(),
             summarizer: agent(),
             llm: Some(session.clone()),
+            human: None,
         }
     }
 }
@@ -222,8 +241,9 @@ pub fn run_dataset(
     overview: &str,
     roles: &Roles,
 ) -> Result<RunSummary> {
-    let start = Instant::now();
-    let say = Progress::new(cfg.progress);
+    // Time spent waiting for the person at the helm is added back, so it never eats the budget.
+    let mut start = Instant::now();
+    let say = Progress::new(cfg.progress, roles.human.clone());
     let spec_json = |ds: &Dataset| {
         json!({"spec": ds.spec, "data_dir": resolved.data_dir, "notes": ds.notes,
             "competition": cfg.competition, "seed": cfg.seed, "time_budget": cfg.time_budget,
@@ -260,6 +280,25 @@ pub fn run_dataset(
     finished.retain(|p| *p != Phase::ModelBuilding);
     saved.retain(|s| finished.contains(&s.phase));
     say.say(&format!("run directory: {}", dir.path.display()));
+    say.tell(Event::RunDir(dir.path.clone()));
+    // Everything the person did so far (a resumed run keeps their instructions).
+    let mut interventions = crate::steer::recorded(&dir.path)?;
+    let mut instructions: Vec<String> = cfg.instructions.clone();
+    instructions.extend(
+        interventions
+            .iter()
+            .filter(|i| i.action == "instruct")
+            .map(|i| i.detail.clone()),
+    );
+    for (pi, phase) in PHASES.iter().enumerate() {
+        let state = match saved.iter().find(|s| s.phase == *phase) {
+            Some(s) if s.skipped => PhaseState::Skipped,
+            Some(s) if s.passed == s.gates => PhaseState::Passed,
+            Some(_) => PhaseState::Failed,
+            None => PhaseState::Waiting,
+        };
+        say.tell(Event::Phase(pi, state));
+    }
     if let Some(session) = &roles.llm {
         session.attach(&dir.path);
     }
@@ -268,7 +307,6 @@ pub fn run_dataset(
     let mut last_profile: Option<Profile> = None;
     let mut summaries = Vec::new();
     let mut modeled: Option<Modeled> = None;
-    let instructions: Vec<String> = cfg.instructions.clone();
     for (pi, &phase) in PHASES.iter().enumerate() {
         let t0 = Instant::now();
         let pdir = phase.dir_name();
@@ -291,10 +329,15 @@ pub fn run_dataset(
             continue;
         }
         say.say(&format!("[{}/6] {}", pi + 1, phase.title()));
+        say.tell(Event::Phase(pi, PhaseState::Running));
         let profile = Profile::of(&ds)?;
         let mut redo: Vec<String> = Vec::new();
         let mut corrected: Option<Dataset> = None;
-        let (next, verdicts, attempt, fallback, report) = loop {
+        let mut plan = String::new();
+        // The person's program, run as the next attempt instead of the developer's.
+        let mut forced: Option<Work> = None;
+        let mut skipped = false;
+        let (next, verdicts, attempt, fallback, report) = 'phase: loop {
             let cx = PhaseCx {
                 phase,
                 ds: &ds,
@@ -305,21 +348,79 @@ pub fn run_dataset(
                 seed: cfg.seed,
                 redo: &redo,
             };
-            let mut plan = roles.planner.plan(&cx);
-            if phase == Phase::UnderstandBackground {
-                let reading = roles.reader.read(&cx);
-                let (text, applied) = check_corrections(cfg, resolved, &ds, &reading.corrections);
-                plan = format!("{}\n\n{text}{plan}", reading.summary);
-                if !ds.notes.is_empty() {
-                    plan.push_str("\n\n## Adapted when the files were read\n\n");
-                    for n in &ds.notes {
-                        say.say(&format!("  note: {n}"));
-                        plan.push_str(&format!("- {n}\n"));
+            let replanning = forced.is_none();
+            if replanning {
+                plan = roles.planner.plan(&cx);
+                if phase == Phase::UnderstandBackground {
+                    let reading = roles.reader.read(&cx);
+                    let (text, applied) =
+                        check_corrections(cfg, resolved, &ds, &reading.corrections);
+                    plan = format!("{}\n\n{text}{plan}", reading.summary);
+                    if !ds.notes.is_empty() {
+                        plan.push_str("\n\n## Adapted when the files were read\n\n");
+                        for n in &ds.notes {
+                            say.say(&format!("  note: {n}"));
+                            plan.push_str(&format!("- {n}\n"));
+                        }
                     }
+                    corrected = applied;
                 }
-                corrected = applied;
+                dir.write(&format!("{pdir}/plan.md"), &plan)?;
+                say.tell(Event::Plan(plan.clone()));
+                if let Some(human) = &roles.human {
+                    say.tell(Event::Phase(pi, PhaseState::Awaiting));
+                    loop {
+                        let asked = Instant::now();
+                        let d = human.decide(phase, Stop::Plan);
+                        start += asked.elapsed();
+                        let refused = match &d {
+                        Decision::Skip if !matches!(phase, Phase::PreliminaryEda | Phase::InDepthEda) => {
+                            Some("only the EDA phases can be skipped".to_string())
+                        }
+                        Decision::EditProgram(_) => Some(
+                            "there is no program yet: approve the plan, then edit the program at the next stop".into(),
+                        ),
+                        _ => None,
+                    };
+                        if let Some(why) = refused {
+                            say.tell(Event::Rejected(why));
+                            continue;
+                        }
+                        interventions.push(Intervention::of(phase, Stop::Plan, &d));
+                        dir.write_json("interventions.json", &interventions)?;
+                        match d {
+                            Decision::Approve => {}
+                            Decision::EditPlan(p) => {
+                                dir.write(&format!("{pdir}/plan_before_edit.md"), &plan)?;
+                                plan = p;
+                                dir.write(&format!("{pdir}/plan.md"), &plan)?;
+                                say.tell(Event::Plan(plan.clone()));
+                            }
+                            Decision::Instruct(text) => {
+                                say.say(&format!("  instruction: {text}"));
+                                instructions.push(text);
+                                continue 'phase;
+                            }
+                            Decision::Redo => continue 'phase,
+                            Decision::Skip => {
+                                skipped = true;
+                                let report = format!(
+                                    "# {}\n\nSkipped at the person's request.\n",
+                                    phase.title()
+                                );
+                                dir.write(&format!("{pdir}/report.md"), &report)?;
+                                break 'phase (ds.clone(), vec![], 0, false, report);
+                            }
+                            Decision::Quit => bail!(Stopped {
+                                run_dir: dir.path.clone()
+                            }),
+                            Decision::EditProgram(_) => unreachable!("refused above"),
+                        }
+                        break;
+                    }
+                    say.tell(Event::Phase(pi, PhaseState::Running));
+                }
             }
-            dir.write(&format!("{pdir}/plan.md"), &plan)?;
             let mut feedback: Vec<String> = Vec::new();
             let mut log = String::new();
             let mut attempt = 0;
@@ -329,10 +430,13 @@ pub fn run_dataset(
                 let work = if attempt > MAX_ATTEMPTS {
                     fallback = true;
                     safe_work(phase)
+                } else if let Some(w) = forced.take() {
+                    w
                 } else {
                     roles.developer.develop(&cx, &plan, &feedback)
                 };
                 dir.write_json(&format!("{pdir}/program.json"), &work)?;
+                say.tell(Event::Program(work.clone()));
                 match execute(cfg, &dir, &pdir, phase, &ds, &work, &say, start) {
                     Ok((out, logs, m)) => {
                         let files = (
@@ -409,6 +513,11 @@ pub fn run_dataset(
                 attempts: attempt,
             };
             let review: Review = roles.reviewer.review(&cx, &outcome);
+            say.tell(Event::Gates(gate_rows.clone()));
+            say.tell(Event::Review(review.clone()));
+            if !cv_rows.is_empty() {
+                say.tell(Event::Cv(cv_rows.clone()));
+            }
             let mut report = roles.summarizer.summarize(&cx, &plan, &outcome, &review);
             let t_charts = Instant::now();
             let charts = if matches!(phase, Phase::PreliminaryEda | Phase::InDepthEda) {
@@ -456,6 +565,59 @@ pub fn run_dataset(
             }
             dir.write(&format!("{pdir}/output.log"), &log)?;
             dir.write(&format!("{pdir}/report.md"), &report)?;
+            if let Some(session) = &roles.llm {
+                let l = session.ledger();
+                say.tell(Event::Usage(
+                    l.total.calls as u64,
+                    l.total.input_tokens + l.total.output_tokens,
+                    l.total.usd.unwrap_or(0.0),
+                ));
+            }
+            if let Some(human) = &roles.human {
+                say.tell(Event::Phase(pi, PhaseState::Awaiting));
+                loop {
+                    let asked = Instant::now();
+                    let d = human.decide(phase, Stop::Gates);
+                    start += asked.elapsed();
+                    let refused = match &d {
+                        Decision::Skip | Decision::EditPlan(_) => Some(
+                            "the phase has run: redo it (r) to plan again, or edit its program (p)"
+                                .to_string(),
+                        ),
+                        Decision::EditProgram(w) => check_edit(cfg, phase, &ds, w).err(),
+                        _ => None,
+                    };
+                    if let Some(why) = refused {
+                        say.tell(Event::Rejected(why));
+                        continue;
+                    }
+                    interventions.push(Intervention::of(phase, Stop::Gates, &d));
+                    dir.write_json("interventions.json", &interventions)?;
+                    match d {
+                        Decision::Approve => break,
+                        Decision::EditProgram(w) => {
+                            forced = Some(w);
+                            say.tell(Event::Phase(pi, PhaseState::Running));
+                            continue 'phase;
+                        }
+                        Decision::Instruct(text) => {
+                            say.say(&format!("  instruction: {text}"));
+                            instructions.push(text);
+                            say.tell(Event::Phase(pi, PhaseState::Running));
+                            continue 'phase;
+                        }
+                        Decision::Redo => {
+                            say.tell(Event::Phase(pi, PhaseState::Running));
+                            continue 'phase;
+                        }
+                        Decision::Quit => bail!(Stopped {
+                            run_dir: dir.path.clone()
+                        }),
+                        Decision::Skip | Decision::EditPlan(_) => unreachable!("refused above"),
+                    }
+                }
+                break 'phase (next, verdicts, attempt, fallback, report);
+            }
             // A low review (from an LLM reviewer: the offline policy would only repeat itself) redoes the
             // phase once, the planner revising its plan with the reviewer's suggestions.
             if redo.is_empty() && roles.llm.is_some() && review.min_score() < 3 {
@@ -486,7 +648,18 @@ pub fn run_dataset(
             attempts: attempt,
             fallback,
             seconds: t0.elapsed().as_secs_f64(),
+            skipped,
         });
+        say.tell(Event::Phase(
+            pi,
+            if skipped {
+                PhaseState::Skipped
+            } else if passed == verdicts.len() {
+                PhaseState::Passed
+            } else {
+                PhaseState::Failed
+            },
+        ));
         dir.write_json("state.json", &json!({"finished": summaries.iter().map(|s| s.phase).collect::<Vec<_>>(), "phases": summaries}))?;
         previous_report = report;
         last_profile = Some(profile);
@@ -631,6 +804,34 @@ fn check_corrections(
     }
     text.push('\n');
     (text, current)
+}
+
+/// Checks a person's edited work before it runs: a program against the tools this phase may use
+/// and a sample of the data; models by their folds and candidates.
+fn check_edit(cfg: &RunConfig, phase: Phase, ds: &Dataset, w: &Work) -> Result<(), String> {
+    match (phase, w) {
+        (Phase::DataCleaning | Phase::FeatureEngineering, Work::Program { program }) => {
+            let allowed = match phase {
+                Phase::DataCleaning => [Category::Cleaning].as_slice(),
+                _ => [Category::Cleaning, Category::Features].as_slice(),
+            };
+            program
+                .validate(ds, Some(allowed), cfg.seed)
+                .map_err(|e| format!("edited program not run: {e:#}"))
+        }
+        (Phase::ModelBuilding, Work::Models { folds, candidates }) => {
+            if !(2..=20).contains(folds) {
+                Err(format!(
+                    "edited models not run: {folds} folds (use 2 to 20)"
+                ))
+            } else if candidates.is_empty() {
+                Err("edited models not run: no candidate left".into())
+            } else {
+                Ok(())
+            }
+        }
+        _ => Err(format!("{} has no program to edit", phase.title())),
+    }
 }
 
 /// The work that always passes the gates: impute and encode everything, one default model.
@@ -831,7 +1032,13 @@ pub fn table(s: &RunSummary) -> String {
             p.passed,
             p.gates,
             p.attempts,
-            if p.fallback { " (fallback)" } else { "" },
+            if p.skipped {
+                " (skipped)"
+            } else if p.fallback {
+                " (fallback)"
+            } else {
+                ""
+            },
             p.seconds
         ));
     }

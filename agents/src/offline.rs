@@ -291,10 +291,69 @@ impl Planner for OfflinePolicy {
     }
 }
 
-fn cleaning_program(p: &Profile) -> Program {
-    let c = cleaning(p);
+/// The columns a plan line lists after its last `: ` (`none` for empty), if the plan has a line that
+/// starts with `lead` (after its number); `None` when the line was removed from the plan.
+fn plan_list(plan: &str, lead: &str) -> Option<Vec<String>> {
+    plan.lines()
+        .map(|l| {
+            l.trim()
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .trim_start_matches(['.', ')', '-', ' '])
+        })
+        .find(|l| l.starts_with(lead))
+        .map(|l| {
+            let list = l
+                .rsplit_once(": ")
+                .map_or("", |x| x.1)
+                .trim()
+                .trim_end_matches('.');
+            list.split(',')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty() && x != "none")
+                .collect()
+        })
+}
+
+/// Whether a plan is the offline planner's for this phase (possibly edited by a person), so its
+/// lists are the contract; any other plan (an LLM's) leaves the lists to the profile.
+fn follows(plan: &str, leads: &[&str]) -> bool {
+    leads.iter().any(|l| plan_list(plan, l).is_some())
+}
+
+const CLEANING_LEADS: [&str; 3] = [
+    "Drop columns missing in more than",
+    "Drop free-text columns",
+    "Convert booleans to 0/1",
+];
+const FEATURE_LEADS: [&str; 4] = [
+    "Split structured strings into parts",
+    "One-hot encode low-cardinality text",
+    "Ordinal-encode high-cardinality text",
+    "Add the total of amount-like columns",
+];
+
+/// Keeps the listed names that are real columns (a person may mistype one).
+fn known(list: Option<Vec<String>>, p: &Profile) -> Vec<String> {
+    list.unwrap_or_default()
+        .into_iter()
+        .filter(|n| p.columns.iter().any(|c| &c.name == n))
+        .collect()
+}
+
+fn cleaning_program(p: &Profile, plan: &str) -> Program {
+    let mut c = cleaning(p);
+    let mut explicit_drop = false;
+    if follows(plan, &CLEANING_LEADS) {
+        let too_missing = known(plan_list(plan, CLEANING_LEADS[0]), p);
+        explicit_drop = too_missing != c.too_missing;
+        c.too_missing = too_missing;
+        c.free_text = known(plan_list(plan, CLEANING_LEADS[1]), p);
+        c.booleans = known(plan_list(plan, CLEANING_LEADS[2]), p);
+    }
     let mut steps = Vec::new();
-    if !c.too_missing.is_empty() {
+    if explicit_drop && !c.too_missing.is_empty() {
+        steps.push(Step::new("drop_columns", json!({"columns": c.too_missing})));
+    } else if !c.too_missing.is_empty() {
         steps.push(Step::new(
             "drop_missing_columns",
             json!({"threshold": DROP_MISSING}),
@@ -316,8 +375,33 @@ fn cleaning_program(p: &Profile) -> Program {
     Program { steps }
 }
 
-fn feature_program(cx: &PhaseCx) -> Program {
-    let f = feature_plan(cx.profile);
+fn feature_program(cx: &PhaseCx, plan: &str) -> Program {
+    let mut f = feature_plan(cx.profile);
+    if follows(plan, &FEATURE_LEADS) {
+        let p = cx.profile;
+        f.structured = plan_list(plan, FEATURE_LEADS[0])
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|item| {
+                let (col, rest) = item.split_once(" on '")?;
+                let delim = rest.trim_end_matches('\'');
+                let known = f.structured.iter().find(|s| s.0 == col && s.1 == delim);
+                known.cloned().or_else(|| {
+                    DELIMITERS
+                        .into_iter()
+                        .find(|d| *d == delim)
+                        .filter(|_| p.columns.iter().any(|c| c.name == col))
+                        .map(|d| (col.to_string(), d))
+                })
+            })
+            .collect();
+        f.one_hot = known(plan_list(plan, FEATURE_LEADS[1]), p);
+        f.ordinal = known(plan_list(plan, FEATURE_LEADS[2]), p);
+        f.amounts = known(plan_list(plan, FEATURE_LEADS[3]), p);
+        if f.amounts.len() < 2 {
+            f.amounts.clear();
+        }
+    }
     let mut steps = Vec::new();
     for (c, d) in &f.structured {
         steps.push(Step::new(
@@ -410,10 +494,11 @@ pub fn repair(mut program: Program, feedback: &str) -> Program {
 }
 
 impl Developer for OfflinePolicy {
-    fn develop(&self, cx: &PhaseCx, _plan: &str, feedback: &[String]) -> Work {
+    /// Follows the plan's column lists when the plan is the offline planner's (edited or not).
+    fn develop(&self, cx: &PhaseCx, plan: &str, feedback: &[String]) -> Work {
         let base = match cx.phase {
-            Phase::DataCleaning => cleaning_program(cx.profile),
-            Phase::FeatureEngineering => feature_program(cx),
+            Phase::DataCleaning => cleaning_program(cx.profile, plan),
+            Phase::FeatureEngineering => feature_program(cx, plan),
             Phase::ModelBuilding => {
                 let (folds, candidates) = candidates(cx.profile.rows, outputs(cx), cx.seed);
                 return Work::Models { folds, candidates };
@@ -522,5 +607,21 @@ impl Summarizer for OfflinePolicy {
             s.push_str(&format!("- suggestion: {sug}\n"));
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod plan_tests {
+    use super::plan_list;
+
+    #[test]
+    fn plan_lists_are_read_after_the_last_colon_and_a_removed_line_is_none() {
+        let plan = "1. Drop columns missing in more than 50% of train rows: Cabin, Deck.\n2. Drop free-text columns with no structure: none.\n";
+        assert_eq!(
+            plan_list(plan, "Drop columns missing in more than"),
+            Some(vec!["Cabin".to_string(), "Deck".to_string()])
+        );
+        assert_eq!(plan_list(plan, "Drop free-text columns"), Some(vec![]));
+        assert_eq!(plan_list(plan, "Convert booleans to 0/1"), None);
     }
 }

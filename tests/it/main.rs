@@ -8,3 +8,4 @@ mod pipeline;
 mod real_llm;
 mod report;
 mod resume;
+mod tui;

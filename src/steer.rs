@@ -1,0 +1,148 @@
+//! A person at the helm of a run. The pipeline tells them what happens ([`Event`]s) and, at two stops
+//! per phase (after planning, after the gates and review), asks what to do ([`Decision`]). Whatever
+//! they decide is recorded in the run directory's `interventions.json` and shown in the report.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use autokaggle_agents::{Phase, Review, Work};
+use serde::{Deserialize, Serialize};
+
+/// A phase's state as a person sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhaseState {
+    /// Not reached yet.
+    Waiting,
+    /// The agents or the toolkit are working.
+    Running,
+    /// Stopped for the person.
+    Awaiting,
+    /// Finished with every gate passed.
+    Passed,
+    /// Finished with a gate failed (the fallback took over).
+    Failed,
+    /// Skipped by the person.
+    Skipped,
+}
+
+/// Something the pipeline did.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// The run directory in use.
+    RunDir(PathBuf),
+    /// A phase (0-based index) changed state.
+    Phase(usize, PhaseState),
+    /// The plan in force.
+    Plan(String),
+    /// The developer's (or the person's) work for this attempt.
+    Program(Work),
+    /// A progress line.
+    Log(String),
+    /// Gate results: name, passed, message.
+    Gates(Vec<(String, bool, String)>),
+    /// The reviewer's scores.
+    Review(Review),
+    /// CV per model: name, mean, std.
+    Cv(Vec<(String, f64, f64)>),
+    /// LLM usage so far: calls, tokens, dollars.
+    Usage(u64, u64, f64),
+    /// An edit the pipeline refused, and why (the stop is asked again).
+    Rejected(String),
+}
+
+/// Where the run waits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stop {
+    /// The plan is written; nothing has run.
+    Plan,
+    /// The program ran, the gates and reviewer have spoken; the phase is not yet handed over.
+    Gates,
+}
+
+/// What the person decided at a stop.
+#[derive(Clone, Debug)]
+pub enum Decision {
+    /// Go on (at the plan stop: develop this plan; at the gates stop: hand the phase over).
+    Approve,
+    /// Replace the plan; the developer follows the new one (plan stop).
+    EditPlan(String),
+    /// Run this work instead (gates stop); it is validated first.
+    EditProgram(Work),
+    /// An instruction for the agents in this phase and later ones; the phase is planned again.
+    Instruct(String),
+    /// Plan and run the phase again.
+    Redo,
+    /// Skip the phase (EDA phases only; plan stop).
+    Skip,
+    /// Stop the run; `autokaggle resume RUN_DIR` continues from the last finished phase.
+    Quit,
+}
+
+/// The person at the helm (the TUI); the pipeline calls it from its own thread.
+pub trait Steer: Send + Sync {
+    /// Something happened.
+    fn event(&self, e: Event);
+    /// The run waits here until the person decides.
+    fn decide(&self, phase: Phase, stop: Stop) -> Decision;
+}
+
+/// The run was stopped by the person; the run directory resumes.
+#[derive(Debug, thiserror::Error)]
+#[error("stopped at your request; `autokaggle resume {}` continues from the last finished phase", run_dir.display())]
+pub struct Stopped {
+    /// The run directory to resume.
+    pub run_dir: PathBuf,
+}
+
+/// One recorded intervention.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Intervention {
+    /// UTC time.
+    pub at: String,
+    /// The phase.
+    pub phase: Phase,
+    /// The stop.
+    pub stop: Stop,
+    /// approve, edit_plan, edit_program, instruct, redo, skip, quit.
+    pub action: String,
+    /// The new plan, the new program (JSON), the instruction; empty otherwise.
+    pub detail: String,
+}
+
+impl Intervention {
+    /// Records a decision (now) for `phase` at `stop`.
+    pub fn of(phase: Phase, stop: Stop, d: &Decision) -> Self {
+        let (action, detail) = match d {
+            Decision::Approve => ("approve", String::new()),
+            Decision::EditPlan(p) => ("edit_plan", p.clone()),
+            Decision::EditProgram(w) => {
+                ("edit_program", serde_json::to_string(w).unwrap_or_default())
+            }
+            Decision::Instruct(s) => ("instruct", s.clone()),
+            Decision::Redo => ("redo", String::new()),
+            Decision::Skip => ("skip", String::new()),
+            Decision::Quit => ("quit", String::new()),
+        };
+        Self {
+            at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            phase,
+            stop,
+            action: action.into(),
+            detail,
+        }
+    }
+}
+
+/// The interventions recorded in a run directory (none if there is no file).
+pub fn recorded(run_dir: &Path) -> Result<Vec<Intervention>> {
+    let p = run_dir.join("interventions.json");
+    if !p.exists() {
+        return Ok(vec![]);
+    }
+    Ok(serde_json::from_value(crate::store::read_json(
+        &p,
+        "unreadable",
+    )?)?)
+}

@@ -1,0 +1,477 @@
+//! The TUI's state: what the pipeline reported, where it waits, and what the person is doing. Keys go
+//! in, [`Action`]s come out; nothing here touches the terminal, so it is tested with key presses.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+
+use autokaggle_agents::phase::PHASES;
+use autokaggle_agents::{Phase, Review, Work};
+use autokaggle_toolkit::Program;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::Value;
+
+use super::editor::{Edit, Editor};
+use crate::steer::{Decision, Event, PhaseState, Stop};
+
+/// Log lines kept on screen.
+const LOG_LINES: usize = 300;
+
+/// What the app wants done after a key.
+#[derive(Debug)]
+pub enum Action {
+    /// Nothing beyond redrawing.
+    None,
+    /// Answer the pipeline's stop.
+    Decide(Decision),
+    /// Edit the plan in `$EDITOR` (the loop suspends the screen), then answer with the result.
+    ExternalPlanEdit(String),
+    /// Leave the TUI (the run is over, or was stopped).
+    Exit,
+}
+
+/// What the person is doing.
+#[derive(Debug)]
+pub enum Mode {
+    /// Watching, or answering a stop with single keys.
+    Normal,
+    /// The help overlay.
+    Help,
+    /// Typing an instruction.
+    Instruction(Editor),
+    /// Editing the plan in the app.
+    Plan(Editor),
+    /// Editing the program's steps (or the models' candidates).
+    Steps(Steps),
+}
+
+/// The step editor: a list of JSON items (program steps or model candidates) and, while one is
+/// being changed or added, a text area over its JSON.
+#[derive(Debug)]
+pub struct Steps {
+    /// The items.
+    pub items: Vec<Value>,
+    /// Selected item.
+    pub sel: usize,
+    /// The item being edited (`None` in the list), and whether it is a new one.
+    pub editing: Option<(Editor, bool)>,
+    /// The models' folds, for the modeling phase.
+    pub folds: Option<usize>,
+    /// Why the last save was refused.
+    pub error: Option<String>,
+}
+
+impl Steps {
+    fn of(work: &Work) -> Option<Self> {
+        let (items, folds) = match work {
+            Work::Program { program } => (
+                program
+                    .steps
+                    .iter()
+                    .map(|s| serde_json::to_value(s).unwrap_or_default())
+                    .collect(),
+                None,
+            ),
+            Work::Models { folds, candidates } => (
+                candidates
+                    .iter()
+                    .map(|c| serde_json::to_value(c).unwrap_or_default())
+                    .collect(),
+                Some(*folds),
+            ),
+            Work::Analysis => return None,
+        };
+        Some(Self {
+            items,
+            sel: 0,
+            editing: None,
+            folds,
+            error: None,
+        })
+    }
+
+    /// The edited work, checked as far as the app can (tool names and argument schemas); the
+    /// pipeline checks it against the data before it runs.
+    pub fn work(&self) -> Result<Work, String> {
+        match self.folds {
+            None => {
+                let program: Program = serde_json::from_value(Value::Array(self.items.clone()))
+                    .map_err(|e| format!("not a program: {e}"))?;
+                program.check(None).map_err(|e| format!("{e:#}"))?;
+                Ok(Work::Program { program })
+            }
+            Some(folds) => {
+                let candidates = serde_json::from_value(Value::Array(self.items.clone()))
+                    .map_err(|e| format!("not a list of models: {e}"))?;
+                Ok(Work::Models { folds, candidates })
+            }
+        }
+    }
+}
+
+/// Everything on screen.
+#[derive(Debug)]
+pub struct App {
+    /// Each phase's state.
+    pub phases: [PhaseState; 6],
+    /// The phase being worked on (index).
+    pub current: usize,
+    /// The plan in force.
+    pub plan: String,
+    /// The work of the last attempt.
+    pub work: Option<Work>,
+    /// Show the program (true) or the plan (false) in the main pane.
+    pub show_program: bool,
+    /// Progress lines.
+    pub log: VecDeque<String>,
+    /// The last gate results.
+    pub gates: Vec<(String, bool, String)>,
+    /// The last review.
+    pub review: Option<Review>,
+    /// CV per model.
+    pub cv: Vec<(String, f64, f64)>,
+    /// LLM calls, tokens, dollars.
+    pub usage: Option<(u64, u64, f64)>,
+    /// Where the pipeline waits, if it does.
+    pub waiting: Option<(Phase, Stop)>,
+    /// Approve every stop without asking.
+    pub auto: bool,
+    /// Stop at the next stop (asked while the pipeline was busy).
+    pub quit_pending: bool,
+    /// What the person is doing.
+    pub mode: Mode,
+    /// A one-line message (a refusal, a hint).
+    pub message: Option<String>,
+    /// The run directory.
+    pub run_dir: Option<PathBuf>,
+    /// How the run ended (Ok: the summary line; Err: the error).
+    pub done: Option<Result<String, String>>,
+    /// Plans are edited in `$EDITOR` when set.
+    pub external_editor: bool,
+}
+
+impl App {
+    /// A fresh screen.
+    pub fn new(auto: bool, external_editor: bool) -> Self {
+        Self {
+            phases: [PhaseState::Waiting; 6],
+            current: 0,
+            plan: String::new(),
+            work: None,
+            show_program: false,
+            log: VecDeque::new(),
+            gates: vec![],
+            review: None,
+            cv: vec![],
+            usage: None,
+            waiting: None,
+            auto,
+            quit_pending: false,
+            mode: Mode::Normal,
+            message: None,
+            run_dir: None,
+            done: None,
+            external_editor,
+        }
+    }
+
+    /// Takes in what the pipeline reported.
+    pub fn on_event(&mut self, e: Event) {
+        match e {
+            Event::RunDir(p) => self.run_dir = Some(p),
+            Event::Phase(i, s) => {
+                self.phases[i] = s;
+                if matches!(s, PhaseState::Running | PhaseState::Awaiting) {
+                    if self.current != i {
+                        self.gates.clear();
+                        self.review = None;
+                        self.work = None;
+                    }
+                    self.current = i;
+                }
+            }
+            Event::Plan(p) => {
+                self.plan = p;
+                self.show_program = false;
+            }
+            Event::Program(w) => {
+                self.work = Some(w);
+                self.show_program = true;
+            }
+            Event::Log(l) => {
+                // Step and fold lines replace each other, as on a plain terminal.
+                let transient = |s: &str| s.starts_with("  step ") || s.starts_with("  fold ");
+                if self.log.back().is_some_and(|b| transient(b)) && transient(&l) {
+                    self.log.pop_back();
+                }
+                self.log.push_back(l);
+                while self.log.len() > LOG_LINES {
+                    self.log.pop_front();
+                }
+            }
+            Event::Gates(g) => self.gates = g,
+            Event::Review(r) => self.review = Some(r),
+            Event::Cv(c) => self.cv = c,
+            Event::Usage(c, t, d) => self.usage = Some((c, t, d)),
+            Event::Rejected(why) => self.message = Some(why),
+        }
+    }
+
+    /// The pipeline stopped for the person; returns the decision when none is needed from them
+    /// (auto-continue, or a quit asked for while it was busy).
+    pub fn on_stop(&mut self, phase: Phase, stop: Stop) -> Option<Decision> {
+        if self.quit_pending {
+            return Some(Decision::Quit);
+        }
+        if self.auto {
+            return Some(Decision::Approve);
+        }
+        self.waiting = Some((phase, stop));
+        if stop == Stop::Gates {
+            self.show_program = true;
+        }
+        None
+    }
+
+    /// The run ended.
+    pub fn on_done(&mut self, r: Result<String, String>) {
+        self.waiting = None;
+        self.done = Some(r);
+    }
+
+    fn answer(&mut self, d: Decision) -> Action {
+        self.waiting = None;
+        self.message = None;
+        self.mode = Mode::Normal;
+        Action::Decide(d)
+    }
+
+    /// Applies a key.
+    pub fn on_key(&mut self, k: KeyEvent) -> Action {
+        if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
+            return match self.waiting {
+                Some(_) => self.answer(Decision::Quit),
+                None if self.done.is_some() => Action::Exit,
+                None => {
+                    self.quit_pending = true;
+                    Action::None
+                }
+            };
+        }
+        match std::mem::replace(&mut self.mode, Mode::Normal) {
+            Mode::Help => Action::None,
+            Mode::Instruction(mut ed) => match ed.key(k) {
+                Edit::Save if !ed.text().trim().is_empty() => {
+                    self.answer(Decision::Instruct(ed.text().trim().to_string()))
+                }
+                Edit::Save | Edit::Cancel => Action::None,
+                Edit::Editing => {
+                    self.mode = Mode::Instruction(ed);
+                    Action::None
+                }
+            },
+            Mode::Plan(mut ed) => match ed.key(k) {
+                Edit::Save => self.answer(Decision::EditPlan(ed.text())),
+                Edit::Cancel => Action::None,
+                Edit::Editing => {
+                    self.mode = Mode::Plan(ed);
+                    Action::None
+                }
+            },
+            Mode::Steps(st) => self.steps_key(st, k),
+            Mode::Normal => self.normal_key(k),
+        }
+    }
+
+    fn normal_key(&mut self, k: KeyEvent) -> Action {
+        if let Some(r) = &self.done {
+            return match k.code {
+                KeyCode::Char('q') | KeyCode::Enter | KeyCode::Esc => Action::Exit,
+                KeyCode::Char('?') => {
+                    self.mode = Mode::Help;
+                    Action::None
+                }
+                _ => {
+                    self.message = Some(match r {
+                        Ok(_) => "the run is over: q leaves".into(),
+                        Err(_) => "the run stopped: q leaves".into(),
+                    });
+                    Action::None
+                }
+            };
+        }
+        match k.code {
+            KeyCode::Char('?') => {
+                self.mode = Mode::Help;
+                return Action::None;
+            }
+            KeyCode::Char('v') => {
+                self.show_program = !self.show_program;
+                return Action::None;
+            }
+            KeyCode::Char('c') => {
+                self.auto = !self.auto;
+                self.message = Some(if self.auto {
+                    "auto-continue on: every stop is approved (c turns it off)".into()
+                } else {
+                    "auto-continue off: the run waits for you at each stop".into()
+                });
+                if self.auto && self.waiting.is_some() {
+                    return self.answer(Decision::Approve);
+                }
+                return Action::None;
+            }
+            _ => {}
+        }
+        let Some((phase, stop)) = self.waiting else {
+            if k.code == KeyCode::Char('q') {
+                self.quit_pending = true;
+                self.message = Some("the run stops at its next stop".into());
+            } else {
+                self.message = Some("the pipeline is working; it will stop for you".into());
+            }
+            return Action::None;
+        };
+        match (k.code, stop) {
+            (KeyCode::Enter | KeyCode::Char('a'), _) => self.answer(Decision::Approve),
+            (KeyCode::Char('q'), _) => self.answer(Decision::Quit),
+            (KeyCode::Char('r'), _) => self.answer(Decision::Redo),
+            (KeyCode::Char('i'), _) => {
+                self.mode = Mode::Instruction(Editor::new("", true));
+                Action::None
+            }
+            (KeyCode::Char('e'), Stop::Plan) => {
+                if self.external_editor {
+                    self.waiting = None;
+                    Action::ExternalPlanEdit(self.plan.clone())
+                } else {
+                    self.mode = Mode::Plan(Editor::new(&self.plan, false));
+                    Action::None
+                }
+            }
+            (KeyCode::Char('s'), Stop::Plan) => {
+                if matches!(phase, Phase::PreliminaryEda | Phase::InDepthEda) {
+                    self.answer(Decision::Skip)
+                } else {
+                    self.message = Some("only the EDA phases can be skipped".into());
+                    Action::None
+                }
+            }
+            (KeyCode::Char('p'), Stop::Gates) => {
+                match self.work.as_ref().and_then(Steps::of) {
+                    Some(st) => self.mode = Mode::Steps(st),
+                    None => {
+                        self.message = Some(format!("{} has no program to edit", phase.title()))
+                    }
+                }
+                Action::None
+            }
+            _ => {
+                self.message = Some("? shows the keys".into());
+                Action::None
+            }
+        }
+    }
+
+    fn steps_key(&mut self, mut st: Steps, k: KeyEvent) -> Action {
+        if let Some((mut ed, new)) = st.editing.take() {
+            match ed.key(k) {
+                Edit::Editing => st.editing = Some((ed, new)),
+                Edit::Cancel => {}
+                Edit::Save => match serde_json::from_str::<Value>(&ed.text()) {
+                    Ok(v) if v.is_object() => {
+                        if new {
+                            let at = (st.sel + 1).min(st.items.len());
+                            st.items.insert(at, v);
+                            st.sel = at;
+                        } else {
+                            st.items[st.sel] = v;
+                        }
+                        st.error = None;
+                    }
+                    Ok(_) => {
+                        st.error = Some("an item is a JSON object".into());
+                        st.editing = Some((ed, new));
+                    }
+                    Err(e) => {
+                        st.error = Some(format!("not JSON: {e}"));
+                        st.editing = Some((ed, new));
+                    }
+                },
+            }
+            self.mode = Mode::Steps(st);
+            return Action::None;
+        }
+        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        let n = st.items.len();
+        match k.code {
+            KeyCode::Esc => return Action::None,
+            KeyCode::Char('s') if ctrl => match st.work() {
+                Ok(w) => return self.answer(Decision::EditProgram(w)),
+                Err(e) => st.error = Some(e),
+            },
+            KeyCode::Up | KeyCode::Char('k') => st.sel = st.sel.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => st.sel = (st.sel + 1).min(n.saturating_sub(1)),
+            KeyCode::Home | KeyCode::Char('g') => st.sel = 0,
+            KeyCode::End | KeyCode::Char('G') => st.sel = n.saturating_sub(1),
+            KeyCode::Char('K') if st.sel > 0 => {
+                st.items.swap(st.sel, st.sel - 1);
+                st.sel -= 1;
+            }
+            KeyCode::Char('J') if st.sel + 1 < n => {
+                st.items.swap(st.sel, st.sel + 1);
+                st.sel += 1;
+            }
+            KeyCode::Char('d') | KeyCode::Delete if n > 0 => {
+                st.items.remove(st.sel);
+                st.sel = st.sel.min(st.items.len().saturating_sub(1));
+            }
+            KeyCode::Enter | KeyCode::Char('e') if n > 0 => {
+                let text = serde_json::to_string_pretty(&st.items[st.sel]).unwrap_or_default();
+                st.editing = Some((Editor::new(&text, false), false));
+            }
+            KeyCode::Char('a') => {
+                let template = if st.folds.is_some() {
+                    st.items.get(st.sel).cloned().unwrap_or_default()
+                } else {
+                    serde_json::json!({"tool": "", "args": {}})
+                };
+                let text = serde_json::to_string_pretty(&template).unwrap_or_default();
+                st.editing = Some((Editor::new(&text, false), true));
+            }
+            _ => {}
+        }
+        self.mode = Mode::Steps(st);
+        Action::None
+    }
+
+    /// The key hints for the bottom line.
+    pub fn hints(&self) -> &'static str {
+        match (&self.mode, self.waiting, &self.done) {
+            (Mode::Help, _, _) => "any key: close help",
+            (Mode::Instruction(_), _, _) => "Enter: give the instruction  Esc: cancel",
+            (Mode::Plan(_), _, _) => "Ctrl-S: use this plan  Esc: cancel",
+            (Mode::Steps(s), _, _) if s.editing.is_some() => "Ctrl-S: keep  Esc: cancel",
+            (Mode::Steps(_), _, _) => {
+                "j/k move  J/K reorder  d delete  e edit  a add  Ctrl-S run  Esc cancel"
+            }
+            (_, _, Some(_)) => "q: leave  ?: help",
+            (_, Some((_, Stop::Plan)), _) => {
+                "Enter approve  e edit plan  i instruct  r redo  s skip  q quit  ? help"
+            }
+            (_, Some((_, Stop::Gates)), _) => {
+                "Enter approve  p edit program  i instruct  r redo  q quit  v view  ? help"
+            }
+            _ => "working...  c auto-continue  v plan/program  q stop at next stop  ? help",
+        }
+    }
+
+    /// The phase titles with their states.
+    pub fn phase_rows(&self) -> Vec<(String, PhaseState)> {
+        PHASES
+            .iter()
+            .zip(self.phases)
+            .enumerate()
+            .map(|(i, (p, s))| (format!("{} {}", i + 1, p.title()), s))
+            .collect()
+    }
+}

@@ -1,0 +1,235 @@
+//! `autokaggle tui`: a person at the helm of every phase. The pipeline runs on its own thread and
+//! talks to the screen by messages; at each stop it waits for the person's decision.
+
+pub mod app;
+pub mod editor;
+pub mod ui;
+
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use autokaggle_agents::Phase;
+use ratatui::crossterm::event::{self, Event as TermEvent, KeyEventKind};
+
+use crate::cli::LlmArgs;
+use crate::steer::{Decision, Event, Steer, Stop};
+use app::{Action, App};
+
+/// What the pipeline thread tells the screen.
+enum Msg {
+    Event(Event),
+    Stop(Phase, Stop),
+    Done(Result<String, String>),
+}
+
+/// The pipeline's side of the conversation.
+struct Helm {
+    tx: Sender<Msg>,
+    decisions: Mutex<Receiver<Decision>>,
+}
+
+impl Steer for Helm {
+    fn event(&self, e: Event) {
+        let _ = self.tx.send(Msg::Event(e));
+    }
+
+    fn decide(&self, phase: Phase, stop: Stop) -> Decision {
+        if self.tx.send(Msg::Stop(phase, stop)).is_err() {
+            return Decision::Quit;
+        }
+        // A screen that went away quits the run, which stays resumable.
+        self.decisions
+            .lock()
+            .map(|rx| rx.recv().unwrap_or(Decision::Quit))
+            .unwrap_or(Decision::Quit)
+    }
+}
+
+/// What `autokaggle tui` was given.
+pub struct Options {
+    /// The competition (a new run).
+    pub competition: Option<PathBuf>,
+    /// A run directory to continue.
+    pub resume: Option<PathBuf>,
+    /// Where run directories go.
+    pub out: PathBuf,
+    /// Seconds for the run.
+    pub time_budget: f64,
+    /// Seed.
+    pub seed: u64,
+    /// Approve every stop.
+    pub auto: bool,
+    /// LLM flags, as for `run`.
+    pub llm: LlmArgs,
+}
+
+/// Runs the TUI until the person leaves; prints how the run ended.
+pub fn run(o: Options) -> Result<()> {
+    // Errors a person can fix are said before the screen opens.
+    if let Some(dir) = &o.resume {
+        crate::store::read_json(&dir.join("spec.json"), "not a run directory (no spec.json)")?;
+    } else if let Some(c) = &o.competition {
+        crate::cli::locate(c)?;
+    }
+    let (tx, rx) = mpsc::channel();
+    let (dtx, drx) = mpsc::channel();
+    let helm = Arc::new(Helm {
+        tx: tx.clone(),
+        decisions: Mutex::new(drx),
+    });
+    let Options {
+        competition,
+        resume,
+        out,
+        time_budget,
+        seed,
+        auto,
+        llm,
+    } = o;
+    let out = match &resume {
+        Some(d) => d.parent().map_or_else(|| PathBuf::from("."), PathBuf::from),
+        None => out,
+    };
+    std::thread::spawn(move || {
+        let r = (|| -> Result<String> {
+            let (mut cfg, mut roles) =
+                crate::llm_setup::configure(competition, out, time_budget, seed, &llm, resume)?;
+            cfg.progress = false;
+            roles.human = Some(helm);
+            let s = crate::pipeline::run_with(&cfg, &roles)?;
+            Ok(format!(
+                "done: blend {} {:.4} (out-of-fold); submission {}",
+                s.metric,
+                s.blend.0,
+                s.submission.display()
+            ))
+        })();
+        let _ = tx.send(Msg::Done(r.map_err(|e| format!("{e:#}"))));
+    });
+    let external = std::env::var("EDITOR").is_ok_and(|e| !e.trim().is_empty());
+    let mut app = App::new(auto, external);
+    let mut terminal = ratatui::init();
+    let looped = event_loop(&mut terminal, &mut app, &rx, &dtx);
+    ratatui::restore();
+    looped?;
+    match &app.done {
+        Some(Ok(s)) => println!("{s}"),
+        Some(Err(e)) => {
+            eprintln!("{e}");
+            if !e.contains("stopped at your request") {
+                std::process::exit(1);
+            }
+        }
+        None => {
+            if let Some(d) = &app.run_dir {
+                eprintln!(
+                    "left while the run was working; `autokaggle resume {}` continues it",
+                    d.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    rx: &Receiver<Msg>,
+    dtx: &Sender<Decision>,
+) -> Result<()> {
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|f| ui::draw(f, app))?;
+            dirty = false;
+        }
+        loop {
+            match rx.try_recv() {
+                Ok(m) => {
+                    dirty = true;
+                    match m {
+                        Msg::Event(e) => app.on_event(e),
+                        Msg::Stop(p, s) => {
+                            if let Some(d) = app.on_stop(p, s) {
+                                let _ = dtx.send(d);
+                            }
+                        }
+                        Msg::Done(r) => {
+                            // A quit the person asked for leaves at once.
+                            let stopped = r
+                                .as_ref()
+                                .is_err_and(|e| e.contains("stopped at your request"));
+                            app.on_done(r);
+                            if stopped {
+                                terminal.draw(|f| ui::draw(f, app))?;
+                                return Ok(());
+                            }
+                        }
+                    }
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    if app.done.is_none() {
+                        app.on_done(Err("the pipeline thread ended without a result".into()));
+                        dirty = true;
+                    }
+                    break;
+                }
+            }
+        }
+        if !event::poll(Duration::from_millis(40))? {
+            continue;
+        }
+        match event::read()? {
+            TermEvent::Key(k) if k.kind == KeyEventKind::Press => {
+                dirty = true;
+                match app.on_key(k) {
+                    Action::None => {}
+                    Action::Decide(d) => {
+                        let _ = dtx.send(d);
+                    }
+                    Action::ExternalPlanEdit(text) => {
+                        let edited = external_edit(terminal, &text)?;
+                        match edited {
+                            Some(t) if t.trim() != text.trim() => {
+                                app.waiting = None;
+                                app.message = None;
+                                let _ = dtx.send(Decision::EditPlan(t));
+                            }
+                            _ => app.message = Some("plan unchanged".into()),
+                        }
+                    }
+                    Action::Exit => return Ok(()),
+                }
+            }
+            TermEvent::Resize(..) => dirty = true,
+            _ => {}
+        }
+    }
+}
+
+/// Edits text in `$EDITOR` with the screen suspended; `None` if the editor failed.
+fn external_edit(terminal: &mut ratatui::DefaultTerminal, text: &str) -> Result<Option<String>> {
+    let path = std::env::temp_dir().join(format!("autokaggle-plan-{}.md", std::process::id()));
+    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    ratatui::restore();
+    let editor = std::env::var("EDITOR").unwrap_or_default();
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&path)
+        .status();
+    *terminal = ratatui::init();
+    terminal.clear()?;
+    let out = match status {
+        Ok(s) if s.success() => std::fs::read_to_string(&path).ok(),
+        _ => None,
+    };
+    let _ = std::fs::remove_file(&path);
+    Ok(out)
+}
