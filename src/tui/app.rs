@@ -121,6 +121,8 @@ pub struct App {
     pub work: Option<Work>,
     /// Show the program (true) or the plan (false) in the main pane.
     pub show_program: bool,
+    /// Lines scrolled in the main pane (PgUp/PgDn).
+    pub scroll: u16,
     /// Progress lines.
     pub log: VecDeque<String>,
     /// The last gate results.
@@ -158,6 +160,7 @@ impl App {
             plan: String::new(),
             work: None,
             show_program: false,
+            scroll: 0,
             log: VecDeque::new(),
             gates: vec![],
             review: None,
@@ -192,10 +195,12 @@ impl App {
             Event::Plan(p) => {
                 self.plan = p;
                 self.show_program = false;
+                self.scroll = 0;
             }
             Event::Program(w) => {
                 self.work = Some(w);
                 self.show_program = true;
+                self.scroll = 0;
             }
             Event::Log(l) => {
                 // Step and fold lines replace each other, as on a plain terminal.
@@ -306,6 +311,15 @@ impl App {
             }
             KeyCode::Char('v') => {
                 self.show_program = !self.show_program;
+                self.scroll = 0;
+                return Action::None;
+            }
+            KeyCode::PageDown => {
+                self.scroll = self.scroll.saturating_add(5);
+                return Action::None;
+            }
+            KeyCode::PageUp => {
+                self.scroll = self.scroll.saturating_sub(5);
                 return Action::None;
             }
             KeyCode::Char('c') => {
@@ -456,10 +470,10 @@ impl App {
             }
             (_, _, Some(_)) => "q: leave  ?: help",
             (_, Some((_, Stop::Plan)), _) => {
-                "Enter approve  e edit plan  i instruct  r redo  s skip  q quit  ? help"
+                "Enter approve  e edit plan  i instruct  r redo  s skip  q quit  PgDn  ?"
             }
             (_, Some((_, Stop::Gates)), _) => {
-                "Enter approve  p edit program  i instruct  r redo  q quit  v view  ? help"
+                "Enter approve  p edit program  i instruct  r redo  q quit  v view  PgDn  ?"
             }
             _ => "working...  c auto-continue  v plan/program  q stop at next stop  ? help",
         }

@@ -83,7 +83,7 @@ At either stop:
            (the phase is planned again with it)
   r        redo the phase          q  quit (resume later)
 Any time:
-  c  auto-continue on/off     v  plan / program     ?  this help
+  c  auto-continue on/off   v  plan / program   PgUp/PgDn  scroll   ?  help
 Everything you do is saved in the run's interventions.json.";
 
 fn title(app: &App) -> String {
@@ -216,6 +216,7 @@ fn main_pane(app: &App) -> Paragraph<'static> {
     };
     Paragraph::new(lines.into_iter().map(Line::from).collect::<Vec<_>>())
         .wrap(Wrap { trim: false })
+        .scroll((app.scroll, 0))
         .block(Block::default().borders(Borders::ALL).title(title))
 }
 

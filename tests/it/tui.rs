@@ -520,3 +520,127 @@ fn a_person_carries_titanic_through_the_tui_with_edits_a_quit_and_a_resume() {
     let html = std::fs::read_to_string(run.join("report.html")).unwrap();
     assert!(html.contains("Human interventions") && html.contains("edit_program"));
 }
+
+// ---- the pipeline's stops, scripted (no screen) ----
+
+/// Answers each stop from a script and keeps what the pipeline said.
+struct Scripted {
+    script: std::sync::Mutex<Vec<(Phase, Stop, Decision)>>,
+    events: std::sync::Mutex<Vec<String>>,
+}
+
+impl autokaggle::steer::Steer for Scripted {
+    fn event(&self, e: Event) {
+        let text = match e {
+            Event::Rejected(why) => format!("rejected: {why}"),
+            Event::Phase(i, s) => format!("phase {i} {s:?}"),
+            _ => return,
+        };
+        self.events.lock().unwrap().push(text);
+    }
+    fn decide(&self, phase: Phase, stop: Stop) -> Decision {
+        let mut s = self.script.lock().unwrap();
+        match s.iter().position(|(p, st, _)| *p == phase && *st == stop) {
+            Some(i) => s.remove(i).2,
+            None => Decision::Approve,
+        }
+    }
+}
+
+#[test]
+fn the_pipeline_skips_instructs_and_validates_a_persons_program_before_running_it() {
+    let root = tmp("steer");
+    let comp = root.join("comp");
+    autokaggle::demo::build_competition(&comp, 5).unwrap();
+    let bad = Work::Program {
+        program: Program {
+            steps: vec![Step::new(
+                "drop_columns",
+                json!({"columns": ["no_such_column"]}),
+            )],
+        },
+    };
+    let good = Work::Program {
+        program: Program {
+            steps: vec![Step::new("fill_missing", json!({"strategy": "median"}))],
+        },
+    };
+    let steer = std::sync::Arc::new(Scripted {
+        script: std::sync::Mutex::new(vec![
+            (Phase::PreliminaryEda, Stop::Plan, Decision::Skip),
+            // Data cleaning cannot be skipped: refused, asked again, then an instruction.
+            (Phase::DataCleaning, Stop::Plan, Decision::Skip),
+            (
+                Phase::DataCleaning,
+                Stop::Plan,
+                Decision::Instruct("keep every measurement".into()),
+            ),
+            (Phase::DataCleaning, Stop::Gates, Decision::EditProgram(bad)),
+            (
+                Phase::DataCleaning,
+                Stop::Gates,
+                Decision::EditProgram(good.clone()),
+            ),
+        ]),
+        events: Default::default(),
+    });
+    let roles = autokaggle::pipeline::Roles {
+        human: Some(steer.clone()),
+        ..Default::default()
+    };
+    let cfg = autokaggle::pipeline::RunConfig::new(comp, root.join("runs"), 1);
+    let s = autokaggle::pipeline::run_with(&cfg, &roles).unwrap();
+    let run = &s.run_dir;
+    // The skipped phase: recorded, reported, shown as skipped.
+    assert!(s.phases[1].skipped);
+    assert!(
+        std::fs::read_to_string(run.join("2_preliminary_eda/report.md"))
+            .unwrap()
+            .contains("Skipped at the person's request")
+    );
+    let events = steer.events.lock().unwrap().clone();
+    assert!(
+        events.contains(&"phase 1 Skipped".to_string()),
+        "{events:?}"
+    );
+    assert!(events.contains(&"rejected: only the EDA phases can be skipped".to_string()));
+    // The instruction reached the planner (the phase was planned again with it).
+    let plan = std::fs::read_to_string(run.join("3_data_cleaning/plan.md")).unwrap();
+    assert!(
+        plan.contains("User instructions noted: keep every measurement"),
+        "{plan}"
+    );
+    // The bad program was refused before running, with the column named; the good one ran.
+    let refusal = events
+        .iter()
+        .find(|e| e.starts_with("rejected: edited program not run"))
+        .unwrap();
+    assert!(refusal.contains("no_such_column"), "{refusal}");
+    let ran: Work = serde_json::from_str(
+        &std::fs::read_to_string(run.join("3_data_cleaning/program.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(ran, good);
+    let recorded = autokaggle::steer::recorded(run).unwrap();
+    let acts: Vec<&str> = recorded.iter().map(|i| i.action.as_str()).collect();
+    assert_eq!(
+        acts,
+        [
+            "approve",
+            "approve",
+            "skip",
+            "instruct",
+            "approve",
+            "edit_program",
+            "approve",
+            "approve",
+            "approve",
+            "approve",
+            "approve",
+            "approve",
+            "approve"
+        ]
+    );
+    assert!(s.submission.exists());
+    assert!(autokaggle::pipeline::table(&s).contains("(skipped)"));
+}
