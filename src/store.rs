@@ -20,8 +20,11 @@ pub struct RunDir {
 }
 
 impl RunDir {
-    /// Creates `<out>/<competition>-<UTC timestamp>` (with a suffix if it exists).
+    /// Creates `<out>/<competition>-<UTC timestamp>` (with a suffix if it exists). The name comes
+    /// from competition.toml or a folder name, so it is reduced to a safe file name first: a run
+    /// directory is always directly under `out`.
     pub fn create(out: &Path, competition: &str) -> Result<Self> {
+        let competition = safe_name(competition);
         let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S").to_string();
         let mut path = out.join(format!("{competition}-{stamp}"));
         let mut i = 1;
@@ -78,5 +81,35 @@ impl RunDir {
     /// Writes pretty JSON atomically.
     pub fn write_json<T: Serialize>(&self, rel: &str, v: &T) -> Result<PathBuf> {
         self.write(rel, &serde_json::to_string_pretty(v)?)
+    }
+}
+
+/// Letters, digits, `-`, `_` and inner dots are kept; anything else (slashes, `..`) becomes `_`.
+pub fn safe_name(name: &str) -> String {
+    let kept: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let kept = kept.trim_start_matches('.').to_string();
+    if kept.is_empty() { "run".into() } else { kept }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_name;
+
+    #[test]
+    fn names_from_outside_cannot_leave_the_output_folder() {
+        assert_eq!(safe_name("titanic"), "titanic");
+        assert_eq!(safe_name("../../etc/passwd"), "_.._etc_passwd");
+        assert_eq!(safe_name("/abs"), "_abs");
+        assert_eq!(safe_name(".."), "run");
+        assert_eq!(safe_name("a b\\c"), "a_b_c");
     }
 }
