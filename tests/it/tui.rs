@@ -643,4 +643,6 @@ fn the_pipeline_skips_instructs_and_validates_a_persons_program_before_running_i
     );
     assert!(s.submission.exists());
     assert!(autokaggle::pipeline::table(&s).contains("(skipped)"));
+    let html = std::fs::read_to_string(run.join("report.html")).unwrap();
+    assert!(html.contains("<b>skip</b>") && html.contains("keep every measurement"));
 }
