@@ -348,8 +348,7 @@ pub fn run_dataset(
                 seed: cfg.seed,
                 redo: &redo,
             };
-            let replanning = forced.is_none();
-            if replanning {
+            if forced.is_none() {
                 plan = roles.planner.plan(&cx);
                 if phase == Phase::UnderstandBackground {
                     let reading = roles.reader.read(&cx);
@@ -368,55 +367,59 @@ pub fn run_dataset(
                 dir.write(&format!("{pdir}/plan.md"), &plan)?;
                 say.tell(Event::Plan(plan.clone()));
                 if let Some(human) = &roles.human {
-                    say.tell(Event::Phase(pi, PhaseState::Awaiting));
-                    loop {
-                        let asked = Instant::now();
-                        let d = human.decide(phase, Stop::Plan);
-                        start += asked.elapsed();
-                        let refused = match &d {
-                        Decision::Skip if !matches!(phase, Phase::PreliminaryEda | Phase::InDepthEda) => {
+                    let refuse = |d: &Decision| match d {
+                        Decision::Skip
+                            if !matches!(phase, Phase::PreliminaryEda | Phase::InDepthEda) =>
+                        {
                             Some("only the EDA phases can be skipped".to_string())
                         }
                         Decision::EditProgram(_) => Some(
-                            "there is no program yet: approve the plan, then edit the program at the next stop".into(),
+                            "there is no program yet: approve the plan, then edit the program at \
+                             the next stop"
+                                .into(),
                         ),
                         _ => None,
                     };
-                        if let Some(why) = refused {
-                            say.tell(Event::Rejected(why));
-                            continue;
+                    let asked = Asked {
+                        pi,
+                        phase,
+                        stop: Stop::Plan,
+                    };
+                    match ask(
+                        human.as_ref(),
+                        asked,
+                        refuse,
+                        &say,
+                        &dir,
+                        &mut interventions,
+                        &mut start,
+                    )? {
+                        Decision::Approve => {}
+                        Decision::EditPlan(p) => {
+                            dir.write(&format!("{pdir}/plan_before_edit.md"), &plan)?;
+                            plan = p;
+                            dir.write(&format!("{pdir}/plan.md"), &plan)?;
+                            say.tell(Event::Plan(plan.clone()));
                         }
-                        interventions.push(Intervention::of(phase, Stop::Plan, &d));
-                        dir.write_json("interventions.json", &interventions)?;
-                        match d {
-                            Decision::Approve => {}
-                            Decision::EditPlan(p) => {
-                                dir.write(&format!("{pdir}/plan_before_edit.md"), &plan)?;
-                                plan = p;
-                                dir.write(&format!("{pdir}/plan.md"), &plan)?;
-                                say.tell(Event::Plan(plan.clone()));
-                            }
-                            Decision::Instruct(text) => {
-                                say.say(&format!("  instruction: {text}"));
-                                instructions.push(text);
-                                continue 'phase;
-                            }
-                            Decision::Redo => continue 'phase,
-                            Decision::Skip => {
-                                skipped = true;
-                                let report = format!(
-                                    "# {}\n\nSkipped at the person's request.\n",
-                                    phase.title()
-                                );
-                                dir.write(&format!("{pdir}/report.md"), &report)?;
-                                break 'phase (ds.clone(), vec![], 0, false, report);
-                            }
-                            Decision::Quit => bail!(Stopped {
-                                run_dir: dir.path.clone()
-                            }),
-                            Decision::EditProgram(_) => unreachable!("refused above"),
+                        Decision::Instruct(text) => {
+                            say.say(&format!("  instruction: {text}"));
+                            instructions.push(text);
+                            continue 'phase;
                         }
-                        break;
+                        Decision::Redo => continue 'phase,
+                        Decision::Skip => {
+                            skipped = true;
+                            let report = format!(
+                                "# {}\n\nSkipped at the person's request.\n",
+                                phase.title()
+                            );
+                            dir.write(&format!("{pdir}/report.md"), &report)?;
+                            break 'phase (ds.clone(), vec![], 0, false, report);
+                        }
+                        Decision::Quit => bail!(Stopped {
+                            run_dir: dir.path.clone()
+                        }),
+                        Decision::EditProgram(_) => unreachable!("refused above"),
                     }
                     say.tell(Event::Phase(pi, PhaseState::Running));
                 }
@@ -574,49 +577,43 @@ pub fn run_dataset(
                 ));
             }
             if let Some(human) = &roles.human {
-                say.tell(Event::Phase(pi, PhaseState::Awaiting));
-                loop {
-                    let asked = Instant::now();
-                    let d = human.decide(phase, Stop::Gates);
-                    start += asked.elapsed();
-                    let refused = match &d {
-                        Decision::Skip | Decision::EditPlan(_) => Some(
-                            "the phase has run: redo it (r) to plan again, or edit its program (p)"
-                                .to_string(),
-                        ),
-                        Decision::EditProgram(w) => check_edit(cfg, phase, &ds, w).err(),
-                        _ => None,
-                    };
-                    if let Some(why) = refused {
-                        say.tell(Event::Rejected(why));
-                        continue;
+                let refuse = |d: &Decision| match d {
+                    Decision::Skip | Decision::EditPlan(_) => Some(
+                        "the phase has run: redo it (r) to plan again, or edit its program (p)"
+                            .to_string(),
+                    ),
+                    Decision::EditProgram(w) => check_edit(cfg, phase, &ds, w).err(),
+                    _ => None,
+                };
+                let asked = Asked {
+                    pi,
+                    phase,
+                    stop: Stop::Gates,
+                };
+                match ask(
+                    human.as_ref(),
+                    asked,
+                    refuse,
+                    &say,
+                    &dir,
+                    &mut interventions,
+                    &mut start,
+                )? {
+                    Decision::Approve => break 'phase (next, verdicts, attempt, fallback, report),
+                    Decision::EditProgram(w) => forced = Some(w),
+                    Decision::Instruct(text) => {
+                        say.say(&format!("  instruction: {text}"));
+                        instructions.push(text);
                     }
-                    interventions.push(Intervention::of(phase, Stop::Gates, &d));
-                    dir.write_json("interventions.json", &interventions)?;
-                    match d {
-                        Decision::Approve => break,
-                        Decision::EditProgram(w) => {
-                            forced = Some(w);
-                            say.tell(Event::Phase(pi, PhaseState::Running));
-                            continue 'phase;
-                        }
-                        Decision::Instruct(text) => {
-                            say.say(&format!("  instruction: {text}"));
-                            instructions.push(text);
-                            say.tell(Event::Phase(pi, PhaseState::Running));
-                            continue 'phase;
-                        }
-                        Decision::Redo => {
-                            say.tell(Event::Phase(pi, PhaseState::Running));
-                            continue 'phase;
-                        }
-                        Decision::Quit => bail!(Stopped {
-                            run_dir: dir.path.clone()
-                        }),
-                        Decision::Skip | Decision::EditPlan(_) => unreachable!("refused above"),
-                    }
+                    Decision::Redo => {}
+                    Decision::Quit => bail!(Stopped {
+                        run_dir: dir.path.clone()
+                    }),
+                    Decision::Skip | Decision::EditPlan(_) => unreachable!("refused above"),
                 }
-                break 'phase (next, verdicts, attempt, fallback, report);
+                // An edited program reruns the phase from its plan; the rest plan it again.
+                say.tell(Event::Phase(pi, PhaseState::Running));
+                continue 'phase;
             }
             // A low review (from an LLM reviewer: the offline policy would only repeat itself) redoes the
             // phase once, the planner revising its plan with the reviewer's suggestions.
@@ -804,6 +801,41 @@ fn check_corrections(
     }
     text.push('\n');
     (text, current)
+}
+
+/// Which stop the person is asked at.
+struct Asked {
+    pi: usize,
+    phase: Phase,
+    stop: Stop,
+}
+
+/// Asks the person at the helm until they give a decision `refuse` lets through (a refusal goes
+/// back to them with its reason), records it in `interventions.json`, and keeps the wait off the
+/// run's clock (`start` moves forward by it).
+fn ask(
+    human: &dyn Steer,
+    at: Asked,
+    refuse: impl Fn(&Decision) -> Option<String>,
+    say: &Progress,
+    dir: &RunDir,
+    interventions: &mut Vec<Intervention>,
+    start: &mut Instant,
+) -> Result<Decision> {
+    say.tell(Event::Phase(at.pi, PhaseState::Awaiting));
+    loop {
+        let asked = Instant::now();
+        let d = human.decide(at.phase, at.stop);
+        *start += asked.elapsed();
+        match refuse(&d) {
+            Some(why) => say.tell(Event::Rejected(why)),
+            None => {
+                interventions.push(Intervention::of(at.phase, at.stop, &d));
+                dir.write_json("interventions.json", interventions)?;
+                return Ok(d);
+            }
+        }
+    }
 }
 
 /// Checks a person's edited work before it runs: a program against the tools this phase may use
