@@ -55,28 +55,7 @@ pub enum Command {
     /// Run with a person at the helm: the screen shows every phase, and the run waits for you after
     /// each plan and after each phase's gates (approve, edit the plan or program, instruct, redo,
     /// skip an EDA phase, quit and resume later).
-    Tui {
-        /// The competition folder (or name under competitions/).
-        #[arg(long, required_unless_present = "resume")]
-        competition: Option<PathBuf>,
-        /// Continue this run directory instead (from its last finished phase).
-        #[arg(long, conflicts_with = "competition")]
-        resume: Option<PathBuf>,
-        /// Where run directories go.
-        #[arg(long, default_value = "runs")]
-        out: PathBuf,
-        /// Seconds for the whole run's model search.
-        #[arg(long, default_value_t = 50.0)]
-        time_budget: f64,
-        /// Seed for folds and models.
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
-        /// Approve every stop without waiting (toggle with `c` in the app).
-        #[arg(long)]
-        auto: bool,
-        #[command(flatten)]
-        llm: LlmArgs,
-    },
+    Tui(TuiArgs),
     /// Continue a run directory from its last finished phase (e.g. after a crash or a kill).
     Resume {
         /// The run directory.
@@ -290,23 +269,7 @@ pub fn run(cli: Cli) -> Result<()> {
             println!("report: {}", summary.run_dir.join("report.md").display());
             Ok(())
         }
-        Command::Tui {
-            competition,
-            resume,
-            out,
-            time_budget,
-            seed,
-            auto,
-            llm,
-        } => crate::tui::run(crate::tui::Options {
-            competition,
-            resume,
-            out,
-            time_budget,
-            seed,
-            auto,
-            llm,
-        }),
+        Command::Tui(args) => crate::tui::run(args),
         Command::Resume { run_dir, llm } => {
             let (cfg, roles) = crate::llm_setup::configure(
                 None,
@@ -414,7 +377,32 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// The LLM options of `run` (and later `tui`).
+/// The options of `tui`: `run`'s, plus a run directory to resume and auto-continue.
+#[derive(clap::Args, Debug)]
+pub struct TuiArgs {
+    /// The competition folder (or name under competitions/).
+    #[arg(long, required_unless_present = "resume")]
+    pub competition: Option<PathBuf>,
+    /// Continue this run directory instead (from its last finished phase).
+    #[arg(long, conflicts_with = "competition")]
+    pub resume: Option<PathBuf>,
+    /// Where run directories go.
+    #[arg(long, default_value = "runs")]
+    pub out: PathBuf,
+    /// Seconds for the whole run's model search.
+    #[arg(long, default_value_t = 50.0)]
+    pub time_budget: f64,
+    /// Seed for folds and models.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Approve every stop without waiting (toggle with `c` in the app).
+    #[arg(long)]
+    pub auto: bool,
+    #[command(flatten)]
+    pub llm: LlmArgs,
+}
+
+/// The LLM options of `run` and `tui`.
 #[derive(clap::Args, Debug, Default)]
 pub struct LlmArgs {
     /// The LLM for every role: openai:MODEL, anthropic:MODEL, http://HOST:PORT/v1:MODEL

@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use autokaggle_agents::Phase;
 use ratatui::crossterm::event::{self, Event as TermEvent, KeyEventKind};
 
-use crate::cli::LlmArgs;
+use crate::cli::TuiArgs;
 use crate::steer::{Decision, Event, Steer, Stop};
 use app::{Action, App};
 
@@ -48,26 +48,8 @@ impl Steer for Helm {
     }
 }
 
-/// What `autokaggle tui` was given.
-pub struct Options {
-    /// The competition (a new run).
-    pub competition: Option<PathBuf>,
-    /// A run directory to continue.
-    pub resume: Option<PathBuf>,
-    /// Where run directories go.
-    pub out: PathBuf,
-    /// Seconds for the run.
-    pub time_budget: f64,
-    /// Seed.
-    pub seed: u64,
-    /// Approve every stop.
-    pub auto: bool,
-    /// LLM flags, as for `run`.
-    pub llm: LlmArgs,
-}
-
 /// Runs the TUI until the person leaves; prints how the run ended.
-pub fn run(o: Options) -> Result<()> {
+pub fn run(o: TuiArgs) -> Result<()> {
     // Errors a person can fix are said before the screen opens.
     if let Some(dir) = &o.resume {
         crate::store::read_json(&dir.join("spec.json"), "not a run directory (no spec.json)")?;
@@ -80,7 +62,7 @@ pub fn run(o: Options) -> Result<()> {
         tx: tx.clone(),
         decisions: Mutex::new(drx),
     });
-    let Options {
+    let TuiArgs {
         competition,
         resume,
         out,
