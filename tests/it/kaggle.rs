@@ -26,6 +26,14 @@ struct Faults {
     cut_answers: usize,
 }
 
+impl Faults {
+    /// A connection that never drops.
+    const NONE: Faults = Faults {
+        cut_at: 0,
+        cut_answers: 0,
+    };
+}
+
 struct FakeKaggle {
     port: u16,
     log: Arc<Mutex<Vec<Request>>>,
@@ -323,13 +331,7 @@ fn a_damaged_or_escaping_archive_is_refused_and_nothing_is_unpacked() {
     let train = &files[0].1;
     let at = archive.windows(64).position(|w| w == &train[..64]).unwrap() + 100;
     archive[at] ^= 0x20;
-    let k = fake_kaggle(
-        archive,
-        Faults {
-            cut_at: 0,
-            cut_answers: 0,
-        },
-    );
+    let k = fake_kaggle(archive, Faults::NONE);
     let dest = root.join("competitions").join(SLUG);
     let out = download(&k, &root, &dest);
     let said = text(&out);
@@ -347,13 +349,7 @@ fn a_damaged_or_escaping_archive_is_refused_and_nothing_is_unpacked() {
     // An entry named ../../evil.txt would be written outside the folder: refused.
     let mut escaping = files.clone();
     escaping.push(("../../evil.txt".into(), b"pwned".to_vec()));
-    let k = fake_kaggle(
-        zip_of(&escaping),
-        Faults {
-            cut_at: 0,
-            cut_answers: 0,
-        },
-    );
+    let k = fake_kaggle(zip_of(&escaping), Faults::NONE);
     let out = download(&k, &root, &dest);
     let said = text(&out);
     assert!(!out.status.success());
@@ -366,13 +362,7 @@ fn a_damaged_or_escaping_archive_is_refused_and_nothing_is_unpacked() {
 fn credential_and_slug_errors_say_what_to_do_without_the_key() {
     let root = tmp("kaggle-auth");
     let (_, archive) = demo_archive(&root.join("src"));
-    let k = fake_kaggle(
-        archive,
-        Faults {
-            cut_at: 0,
-            cut_answers: 0,
-        },
-    );
+    let k = fake_kaggle(archive, Faults::NONE);
     let dest = root.join("competitions").join(SLUG);
     let run = |env: &[(&str, &str)], slug: &str| {
         let out = kaggle_cmd(&root, env)
@@ -441,13 +431,7 @@ fn submit_uploads_the_runs_submission_and_records_it() {
         .unwrap()
         .unwrap()
         .path();
-    let k = fake_kaggle(
-        vec![],
-        Faults {
-            cut_at: 0,
-            cut_answers: 0,
-        },
-    );
+    let k = fake_kaggle(vec![], Faults::NONE);
     let submit = |msg: &str| {
         kaggle_cmd(&root, &[("KAGGLE_USERNAME", USER), ("KAGGLE_KEY", KEY)])
             .args(["submit", "--api-url", &k.api(), "-m", msg])
