@@ -8,11 +8,12 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 use autokaggle_toolkit::models::metrics;
 use autokaggle_toolkit::models::problem::sort_labels;
-use autokaggle_toolkit::spec::{self, Submission};
+use autokaggle_toolkit::spec::{self, CompetitionSpec, Metric, Submission, Task};
 use autokaggle_toolkit::{Dataset, folds, frame};
 use serde::{Deserialize, Serialize};
 
-use crate::pipeline::{self, RunConfig};
+use crate::config::RunConfig;
+use crate::orchestrator::{self, Roles};
 
 /// One competition's bench line.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -74,68 +75,119 @@ pub fn bench_one(dir: &Path, holdout: f64, seed: u64, out: &Path, budget: f64) -
         time_budget: budget,
         ..RunConfig::new(dir.to_path_buf(), out.to_path_buf(), seed)
     };
-    let summary = pipeline::run_dataset(&cfg, &r, ds, &overview, &pipeline::Roles::default())?;
+    let summary = orchestrator::run_dataset(&cfg, &r, ds, &overview, &Roles::default())?;
     let sub = frame::read_csv(&summary.submission)?;
-    let holdout_score = score_submission(&full, &truth, &sub)?;
+    let holdout_score = score_submission(s, &full.train, &truth, &sub)?;
     Ok(BenchRow {
         competition: s.name.clone(),
         metric: format!("{:?}", s.metric),
-        cv: summary.blend.0,
+        cv: summary.blend_score,
         holdout: holdout_score,
         seconds: summary.seconds,
         peak_mb: autokaggle_toolkit::memory::peak_mb(),
     })
 }
 
-/// Scores a submission against the labelled rows it predicts (same order).
+/// Scores a submission against the labelled rows it predicts (same order) with the competition's
+/// metric, through the same [`metrics::score`] the model search uses: labels and probabilities
+/// become one vector per output, as [`Problem`](autokaggle_toolkit::models::problem::Problem)
+/// encodes them (classes in train's sorted order).
 pub fn score_submission(
-    full: &Dataset,
+    spec: &CompetitionSpec,
+    train: &frame::DataFrame,
     truth: &frame::DataFrame,
     sub: &frame::DataFrame,
 ) -> Result<f64> {
-    let s = &full.spec;
-    Ok(match s.submission {
+    let (y, p) = match spec.submission {
         Submission::Labels => {
-            let t = frame::strs(truth, &s.targets[0])?;
-            let p = frame::strs(sub, &s.targets[0])?;
-            let right = t
-                .iter()
-                .zip(&p)
-                .filter(|(a, b)| {
-                    a.as_deref().map(str::to_lowercase) == b.as_deref().map(str::to_lowercase)
-                })
-                .count();
-            right as f64 / t.len() as f64
+            let t = &spec.targets[0];
+            let lower = |v: Vec<Option<String>>| -> Vec<String> {
+                v.into_iter()
+                    .map(|l| l.unwrap_or_default().to_lowercase())
+                    .collect()
+            };
+            let mut classes = lower(frame::strs(train, t)?);
+            sort_labels(&mut classes);
+            classes.dedup();
+            let (truth, pred) = (lower(frame::strs(truth, t)?), lower(frame::strs(sub, t)?));
+            (one_hot(&truth, &classes), one_hot(&pred, &classes))
         }
         Submission::Probabilities => {
-            let mut total = 0.0;
-            for t in &s.targets {
-                let y: Vec<f64> = frame::f64s(truth, t)?
-                    .into_iter()
-                    .map(|v| v.unwrap_or(0.0))
-                    .collect();
-                let p: Vec<f64> = frame::f64s(sub, t)?
-                    .into_iter()
-                    .map(|v| v.unwrap_or(0.0))
-                    .collect();
-                total += metrics::roc_auc(&y, &p);
-            }
-            total / s.targets.len() as f64
+            let columns: Vec<String> = frame::names(sub)
+                .into_iter()
+                .filter(|c| *c != spec.id)
+                .collect();
+            let y = if spec.task == Task::Multiclass {
+                // One column per class, named by the class.
+                let truth = frame::strs(truth, &spec.targets[0])?;
+                columns
+                    .iter()
+                    .map(|c| {
+                        truth
+                            .iter()
+                            .map(|l| f64::from(u8::from(l.as_deref() == Some(c.as_str()))))
+                            .collect()
+                    })
+                    .collect()
+            } else {
+                columns
+                    .iter()
+                    .map(|c| indicator(train, truth, c))
+                    .collect::<Result<Vec<_>>>()?
+            };
+            let p = columns
+                .iter()
+                .map(|c| {
+                    Ok(frame::f64s(sub, c)?
+                        .into_iter()
+                        .map(|v| v.unwrap_or(0.0))
+                        .collect())
+                })
+                .collect::<Result<Vec<Vec<f64>>>>()?;
+            (y, p)
         }
         Submission::Values => {
-            let log = s.metric == autokaggle_toolkit::Metric::RmseOfLogs;
+            let log = spec.metric == Metric::RmseOfLogs;
             let f = |v: Option<f64>| v.map_or(0.0, |x| if log { x.ln_1p() } else { x });
-            let y: Vec<f64> = frame::f64s(truth, &s.targets[0])?
-                .into_iter()
-                .map(f)
-                .collect();
-            let p: Vec<f64> = frame::f64s(sub, &s.targets[0])?
-                .into_iter()
-                .map(f)
-                .collect();
-            metrics::rmse(&y, &p)
+            let t = &spec.targets[0];
+            let y: Vec<f64> = frame::f64s(truth, t)?.into_iter().map(f).collect();
+            let p: Vec<f64> = frame::f64s(sub, t)?.into_iter().map(f).collect();
+            (vec![y], vec![p])
         }
-    })
+    };
+    Ok(metrics::score(spec.metric, &y, &p))
+}
+
+/// Labels as model outputs: one 0/1 vector (the second class) for two classes, else one per class.
+fn one_hot(labels: &[String], classes: &[String]) -> Vec<Vec<f64>> {
+    let is = |k: usize| -> Vec<f64> {
+        labels
+            .iter()
+            .map(|l| f64::from(u8::from(classes.get(k) == Some(l))))
+            .collect()
+    };
+    if classes.len() <= 2 {
+        vec![is(1)]
+    } else {
+        (0..classes.len()).map(is).collect()
+    }
+}
+
+/// A binary target as 0/1: numbers above 0.5, or text equal to train's second sorted label.
+fn indicator(train: &frame::DataFrame, truth: &frame::DataFrame, t: &str) -> Result<Vec<f64>> {
+    if let Ok(v) = frame::f64s(truth, t) {
+        return Ok(v
+            .into_iter()
+            .map(|v| f64::from(u8::from(v.unwrap_or(0.0) > 0.5)))
+            .collect());
+    }
+    let mut classes: Vec<String> = frame::strs(train, t)?.into_iter().flatten().collect();
+    sort_labels(&mut classes);
+    classes.dedup();
+    Ok(frame::strs(truth, t)?
+        .iter()
+        .map(|l| f64::from(u8::from(l.as_ref() == classes.get(1))))
+        .collect())
 }
 
 /// Runs every competition under `root` that has data, each in a child process; returns the rows.
@@ -206,4 +258,79 @@ pub fn table(rows: &[BenchRow], holdout: f64) -> String {
         ));
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use autokaggle_toolkit::spec::{CompetitionSpec, Files, Metric, Submission, Task};
+
+    use super::score_submission;
+    use crate::gates::testing::frame;
+
+    fn spec(task: Task, metric: Metric, submission: Submission) -> CompetitionSpec {
+        CompetitionSpec {
+            name: "t".into(),
+            data: None,
+            id: "id".into(),
+            targets: vec!["y".into()],
+            task,
+            metric,
+            submission,
+            files: Files::default(),
+        }
+    }
+
+    #[test]
+    fn each_metric_scores_the_holdout_as_the_model_search_does() {
+        let train = frame("id,y\n1,no\n2,yes\n");
+        let truth = frame("id,y\n1,yes\n2,no\n3,yes\n4,yes\n");
+        let sub = frame("id,y\n1,yes\n2,yes\n3,no\n4,yes\n");
+        let labels = |m| spec(Task::Binary, m, Submission::Labels);
+        // 2 of 4 right; F1 of `yes`: tp 2, fp 1, fn 1.
+        assert_eq!(
+            score_submission(&labels(Metric::Accuracy), &train, &truth, &sub).unwrap(),
+            0.5
+        );
+        let f1 = score_submission(&labels(Metric::F1), &train, &truth, &sub).unwrap();
+        assert!((f1 - 2.0 / 3.0).abs() < 1e-12, "{f1}");
+
+        let truth01 = frame("id,y\n1,1\n2,0\n3,1\n4,0\n");
+        let probs = frame("id,y\n1,0.8\n2,0.4\n3,0.6\n4,0.2\n");
+        let p = |m| spec(Task::Binary, m, Submission::Probabilities);
+        let train01 = frame("id,y\n1,0\n2,1\n");
+        assert_eq!(
+            score_submission(&p(Metric::RocAuc), &train01, &truth01, &probs).unwrap(),
+            1.0
+        );
+        let ll = score_submission(&p(Metric::LogLoss), &train01, &truth01, &probs).unwrap();
+        let want = -(0.8f64.ln() + 0.6f64.ln() + 0.6f64.ln() + 0.8f64.ln()) / 4.0;
+        assert!((ll - want).abs() < 1e-12, "log loss {ll}, want {want}");
+
+        let vt = frame("id,y\n1,1\n2,2\n3,3\n");
+        let vp = frame("id,y\n1,1\n2,2\n3,5\n");
+        let v = |m| spec(Task::Regression, m, Submission::Values);
+        assert_eq!(
+            score_submission(&v(Metric::Mae), &vt, &vt, &vp).unwrap(),
+            2.0 / 3.0
+        );
+        assert_eq!(
+            score_submission(&v(Metric::R2), &vt, &vt, &vp).unwrap(),
+            1.0 - 4.0 / 2.0
+        );
+        let rmse = score_submission(&v(Metric::Rmse), &vt, &vt, &vp).unwrap();
+        assert!((rmse - (4.0f64 / 3.0).sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn multiclass_labels_and_probabilities() {
+        let train = frame("id,y\n1,a\n2,b\n3,c\n");
+        let truth = frame("id,y\n1,a\n2,b\n3,c\n");
+        let sub = frame("id,y\n1,a\n2,c\n3,c\n");
+        let s = spec(Task::Multiclass, Metric::Accuracy, Submission::Labels);
+        assert!((score_submission(&s, &train, &truth, &sub).unwrap() - 2.0 / 3.0).abs() < 1e-12);
+        let probs = frame("id,a,b,c\n1,0.5,0.25,0.25\n2,0.25,0.5,0.25\n3,0.25,0.25,0.5\n");
+        let s = spec(Task::Multiclass, Metric::LogLoss, Submission::Probabilities);
+        let ll = score_submission(&s, &train, &truth, &probs).unwrap();
+        assert!((ll - 2f64.ln()).abs() < 1e-12, "{ll}");
+    }
 }

@@ -7,6 +7,9 @@ use clap::{Parser, Subcommand};
 
 use autokaggle_toolkit::registry;
 
+use crate::config::{DEFAULT_SEED, DEFAULT_TIME_BUDGET, LlmChoice, Setup, configure, locate};
+use crate::orchestrator;
+
 /// Carries a tabular Kaggle competition, phase by phase, to a valid submission and a report.
 #[derive(Debug, Parser)]
 #[command(name = "autokaggle", version, about)]
@@ -44,10 +47,10 @@ pub enum Command {
         #[arg(long, default_value = "runs")]
         out: PathBuf,
         /// Seconds for the whole run; the model search stops trying candidates beyond it.
-        #[arg(long, default_value_t = 50.0)]
+        #[arg(long, default_value_t = DEFAULT_TIME_BUDGET)]
         time_budget: f64,
         /// Seed for folds and models (with --replay, the recorded one).
-        #[arg(long, default_value_t = 42)]
+        #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
         #[command(flatten)]
         llm: LlmArgs,
@@ -74,7 +77,7 @@ pub enum Command {
         #[arg(long, default_value = "runs")]
         out: PathBuf,
         /// Seed for the split, folds and models.
-        #[arg(long, default_value_t = 42)]
+        #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
     },
     /// Hold out part of train for every competition with data, run, and score the holdout.
@@ -86,7 +89,7 @@ pub enum Command {
         #[arg(long, default_value_t = 0.2)]
         holdout: f64,
         /// Seed.
-        #[arg(long, default_value_t = 42)]
+        #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
         /// Where run directories go.
         #[arg(long, default_value = "runs/bench")]
@@ -95,7 +98,7 @@ pub enum Command {
         #[arg(long)]
         table: Option<PathBuf>,
         /// Seconds per run.
-        #[arg(long, default_value_t = 50.0)]
+        #[arg(long, default_value_t = DEFAULT_TIME_BUDGET)]
         time_budget: f64,
     },
     /// One bench run, in this process, printed as JSON (used by `bench`).
@@ -155,29 +158,9 @@ pub enum Command {
         #[arg(long, default_value = "applied")]
         out: PathBuf,
         /// Seed for folds and models.
-        #[arg(long, default_value_t = 42)]
+        #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
     },
-}
-
-/// Finds a competition folder: the path itself, or `competitions/<name>` here or in the project.
-pub fn locate(dir: &Path) -> Result<PathBuf> {
-    if dir.is_dir() {
-        return Ok(dir.to_path_buf());
-    }
-    for base in [
-        PathBuf::from("competitions"),
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("competitions"),
-    ] {
-        let p = base.join(dir);
-        if p.is_dir() {
-            return Ok(p);
-        }
-    }
-    bail!(
-        "{}: no such competition folder (give a folder with train.csv/test.csv/sample_submission.csv, or a name under competitions/)",
-        dir.display()
-    )
 }
 
 /// Runs a parsed command.
@@ -220,7 +203,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 crate::kaggle::Credentials::load()?,
             )?;
             let dest = out.unwrap_or_else(|| Path::new("competitions").join(&slug));
-            let mut shown = DownloadProgress::new(&slug);
+            let mut shown = crate::kaggle::DownloadProgress::new(&slug);
             let got = crate::kaggle::download(&kaggle, &slug, &dest, force, &mut |done, total| {
                 shown.show(done, total)
             })?;
@@ -262,27 +245,48 @@ pub fn run(cli: Cli) -> Result<()> {
             seed,
             llm,
         } => {
-            let (cfg, roles) =
-                crate::llm_setup::configure(competition, out, time_budget, seed, &llm, None)?;
-            let summary = crate::pipeline::run_with(&cfg, &roles)?;
-            println!("{}", crate::pipeline::table(&summary));
+            let (cfg, roles) = configure(Setup {
+                competition,
+                out,
+                time_budget,
+                seed,
+                resume: None,
+                llm: llm.into(),
+            })?;
+            let summary = orchestrator::run_with(&cfg, &roles)?;
+            println!("{}", orchestrator::table(&summary));
             println!("report: {}", summary.run_dir.join("report.md").display());
             Ok(())
         }
-        Command::Tui(args) => crate::tui::run(args),
+        Command::Tui(a) => {
+            let out = match &a.resume {
+                Some(d) => {
+                    crate::config::check_resumable(d)?;
+                    parent(d)
+                }
+                None => a.out,
+            };
+            let (cfg, roles) = configure(Setup {
+                competition: a.competition,
+                out,
+                time_budget: a.time_budget,
+                seed: a.seed,
+                resume: a.resume,
+                llm: a.llm.into(),
+            })?;
+            crate::tui::run(cfg, roles, a.auto)
+        }
         Command::Resume { run_dir, llm } => {
-            let (cfg, roles) = crate::llm_setup::configure(
-                None,
-                run_dir
-                    .parent()
-                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-                50.0,
-                42,
-                &llm,
-                Some(run_dir),
-            )?;
-            let summary = crate::pipeline::run_with(&cfg, &roles)?;
-            println!("{}", crate::pipeline::table(&summary));
+            let (cfg, roles) = configure(Setup {
+                competition: None,
+                out: parent(&run_dir),
+                time_budget: DEFAULT_TIME_BUDGET,
+                seed: DEFAULT_SEED,
+                resume: Some(run_dir),
+                llm: llm.into(),
+            })?;
+            let summary = orchestrator::run_with(&cfg, &roles)?;
+            println!("{}", orchestrator::table(&summary));
             Ok(())
         }
         Command::Report { run_dir } => {
@@ -292,7 +296,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Demo { out, seed } => {
             let (summary, accuracy, dir) = crate::demo::run(&out, seed, true)?;
-            println!("{}", crate::pipeline::table(&summary));
+            println!("{}", orchestrator::table(&summary));
             println!("demo competition: {}", dir.display());
             println!("accuracy on the hidden test labels: {accuracy:.4}");
             println!(
@@ -334,7 +338,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Gates => {
             for g in crate::gates::GATES {
-                let phases: Vec<&str> = g.phases.iter().map(|p| p.slug()).collect();
+                let phases: Vec<&str> = g.phases().iter().map(|p| p.slug()).collect();
                 println!(
                     "{:<28} {}
 {:<28} phases: {}",
@@ -390,10 +394,10 @@ pub struct TuiArgs {
     #[arg(long, default_value = "runs")]
     pub out: PathBuf,
     /// Seconds for the whole run's model search.
-    #[arg(long, default_value_t = 50.0)]
+    #[arg(long, default_value_t = DEFAULT_TIME_BUDGET)]
     pub time_budget: f64,
     /// Seed for folds and models.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
     /// Approve every stop without waiting (toggle with `c` in the app).
     #[arg(long)]
@@ -430,56 +434,23 @@ pub struct LlmArgs {
     pub replay: Option<PathBuf>,
 }
 
-/// Download progress on stderr: rewritten in place on a terminal, a line per quarter otherwise.
-struct DownloadProgress {
-    slug: String,
-    tty: bool,
-    last: std::time::Instant,
-    quarter: u64,
-    shown: bool,
+impl From<LlmArgs> for LlmChoice {
+    fn from(a: LlmArgs) -> Self {
+        Self {
+            llm: a.llm,
+            roles: a.llm_role,
+            config: a.llm_config,
+            max_calls: a.max_calls,
+            max_usd: a.max_usd,
+            instructions: a.instruction,
+            replay: a.replay,
+        }
+    }
 }
 
-impl DownloadProgress {
-    fn new(slug: &str) -> Self {
-        Self {
-            slug: slug.to_string(),
-            tty: std::io::IsTerminal::is_terminal(&std::io::stderr()),
-            last: std::time::Instant::now(),
-            quarter: 0,
-            shown: false,
-        }
-    }
-
-    fn show(&mut self, done: u64, total: Option<u64>) {
-        let mb = |b: u64| b as f64 / 1e6;
-        let text = match total {
-            Some(t) if t > 0 => format!(
-                "downloading {}: {:.1} of {:.1} MB ({:.0}%)",
-                self.slug,
-                mb(done),
-                mb(t),
-                100.0 * done as f64 / t as f64
-            ),
-            _ => format!("downloading {}: {:.1} MB", self.slug, mb(done)),
-        };
-        if self.tty {
-            if self.last.elapsed().as_millis() >= 200 || total == Some(done) {
-                eprint!("\r{text}\x1b[K");
-                self.last = std::time::Instant::now();
-                self.shown = true;
-            }
-        } else if let Some(t) = total.filter(|t| *t > 0) {
-            let q = done * 4 / t;
-            if q > self.quarter {
-                self.quarter = q;
-                eprintln!("{text}");
-            }
-        }
-    }
-
-    fn finish(&self) {
-        if self.shown {
-            eprintln!();
-        }
-    }
+/// The folder a run directory is in (where a resumed run's directory stays).
+fn parent(run_dir: &Path) -> PathBuf {
+    run_dir
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use autokaggle_toolkit::folds::Rng;
 
-use crate::pipeline::{self, RunConfig, RunSummary};
+use crate::config::RunConfig;
+use crate::orchestrator;
+use crate::store::RunSummary;
 
 /// The demo's label names for smartcore's 0/1 target.
 const LABELS: [&str; 2] = ["malignant", "benign"];
@@ -76,7 +78,7 @@ pub fn run(out: &Path, seed: u64, progress: bool) -> Result<(RunSummary, f64, Pa
         progress,
         ..RunConfig::new(dir.clone(), out.to_path_buf(), seed)
     };
-    let summary = pipeline::run(&cfg)?;
+    let summary = orchestrator::run(&cfg)?;
     let sub = autokaggle_toolkit::frame::read_csv(&summary.submission)?;
     let got = autokaggle_toolkit::frame::strs(&sub, "diagnosis")?;
     let right = got

@@ -3,13 +3,14 @@
 
 pub mod bench;
 pub mod cli;
+pub mod config;
 pub mod demo;
 pub mod gates;
 pub mod inspect;
 pub mod kaggle;
-pub mod llm_setup;
-pub mod pipeline;
+pub mod orchestrator;
 pub mod report;
+pub mod roles;
 pub mod steer;
 pub mod store;
 pub mod tui;

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
+use autokaggle_agents::roles::{CvRow, GateResult};
 use autokaggle_agents::{Phase, Review, Work};
 use serde::{Deserialize, Serialize};
 
@@ -37,14 +38,16 @@ pub enum Event {
     Plan(String),
     /// The developer's (or the person's) work for this attempt.
     Program(Work),
-    /// A progress line.
+    /// A progress line that stays (a phase, a score, a failure).
     Log(String),
-    /// Gate results: name, passed, message.
-    Gates(Vec<(String, bool, String)>),
+    /// A progress line the next one replaces (a step, a fold).
+    Progress(String),
+    /// The phase's gate results.
+    Gates(Vec<GateResult>),
     /// The reviewer's scores.
     Review(Review),
-    /// CV per model: name, mean, std.
-    Cv(Vec<(String, f64, f64)>),
+    /// CV per model, in the order tried.
+    Cv(Vec<CvRow>),
     /// LLM usage so far: calls, tokens, dollars.
     Usage(u64, u64, f64),
     /// An edit the pipeline refused, and why (the stop is asked again).
@@ -80,10 +83,16 @@ pub enum Decision {
     Quit,
 }
 
-/// The person at the helm (the TUI); the pipeline calls it from its own thread.
+/// Whoever watches a run: the TUI's person at the helm, or headless progress on stderr. The
+/// orchestrator only talks to this trait, so it prints nothing itself; it calls it from its own
+/// thread.
 pub trait Steer: Send + Sync {
     /// Something happened.
     fn event(&self, e: Event);
+    /// Whether the run stops for [`Steer::decide`] after each plan and each phase's gates.
+    fn stops(&self) -> bool {
+        true
+    }
     /// The run waits here until the person decides.
     fn decide(&self, phase: Phase, stop: Stop) -> Decision;
 }
@@ -141,8 +150,5 @@ pub fn recorded(run_dir: &Path) -> Result<Vec<Intervention>> {
     if !p.exists() {
         return Ok(vec![]);
     }
-    Ok(serde_json::from_value(crate::store::read_json(
-        &p,
-        "unreadable",
-    )?)?)
+    crate::store::read_json(&p, "unreadable")
 }

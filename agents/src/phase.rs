@@ -1,5 +1,9 @@
-//! The six phases of a run.
+//! The six phases of a run, as one table. Everything the orchestrator, the agents, the TUI and the
+//! report need to know about a phase is a column of [`PHASE_SPECS`], so a phase is changed in one row
+//! and a new phase is one `Phase` variant plus one row (the compiler then lists the exhaustive
+//! `match`es that must learn it, such as the offline policy's plan texts).
 
+use autokaggle_toolkit::tool::Category;
 use serde::{Deserialize, Serialize};
 
 /// A phase, in run order.
@@ -20,6 +24,128 @@ pub enum Phase {
     ModelBuilding,
 }
 
+/// What a phase's developer hands over, and so what the orchestrator runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkKind {
+    /// Nothing runs beyond the profile (and charts).
+    Analysis,
+    /// A program of toolkit calls that rewrites train and test (written as Parquet).
+    Program,
+    /// Models to cross-validate, blend and refit into the submission.
+    Models,
+}
+
+/// Families of phase gates. A gate belongs to one family; a phase runs the families its row lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GateFamily {
+    /// The id and the targets are where they belong (every phase).
+    Identity,
+    /// A rewritten train/test pair: files, columns, rows.
+    Data,
+    /// Cleaned data: no missing values.
+    Cleaned,
+    /// Model-ready features: numeric, finite, bounded, no leakage.
+    Features,
+    /// The model's CV and the submission's format.
+    Submission,
+}
+
+/// One row of the phase table.
+#[derive(Debug)]
+pub struct PhaseSpec {
+    /// The phase.
+    pub phase: Phase,
+    /// snake_case name: folder names, templates, JSON.
+    pub slug: &'static str,
+    /// Human title.
+    pub title: &'static str,
+    /// What the phase is for, as the agents' prompts state it.
+    pub goal: &'static str,
+    /// What the developer hands over.
+    pub work: WorkKind,
+    /// The tool categories its programs may use (empty: no program).
+    pub tools: &'static [Category],
+    /// Whether a person may skip it (nothing downstream needs its output).
+    pub skippable: bool,
+    /// Whether it draws data charts (EDA); the modeling phase draws model charts from its results.
+    pub data_charts: bool,
+    /// The gate families that judge it.
+    pub gates: &'static [GateFamily],
+}
+
+use GateFamily as G;
+
+/// The phases in run order, one row each.
+pub const PHASE_SPECS: [PhaseSpec; 6] = [
+    PhaseSpec {
+        phase: Phase::UnderstandBackground,
+        slug: "understand_background",
+        title: "Understand background",
+        goal: "understand the competition: what is predicted, how it is scored, what the data holds",
+        work: WorkKind::Analysis,
+        tools: &[],
+        skippable: false,
+        data_charts: false,
+        gates: &[G::Identity],
+    },
+    PhaseSpec {
+        phase: Phase::PreliminaryEda,
+        slug: "preliminary_eda",
+        title: "Preliminary EDA",
+        goal: "a first look at the raw data: types, missing values, cardinality, distributions, the target",
+        work: WorkKind::Analysis,
+        tools: &[],
+        skippable: true,
+        data_charts: true,
+        gates: &[G::Identity],
+    },
+    PhaseSpec {
+        phase: Phase::DataCleaning,
+        slug: "data_cleaning",
+        title: "Data cleaning",
+        goal: "make train and test clean: handle missing values, fix types, drop useless or near-empty columns, treat outliers; no missing values may remain",
+        work: WorkKind::Program,
+        tools: &[Category::Cleaning],
+        skippable: false,
+        data_charts: false,
+        gates: &[G::Identity, G::Data, G::Cleaned],
+    },
+    PhaseSpec {
+        phase: Phase::InDepthEda,
+        slug: "in_depth_eda",
+        title: "In-depth EDA",
+        goal: "study the cleaned data and its relation to the target, to decide the feature engineering",
+        work: WorkKind::Analysis,
+        tools: &[],
+        skippable: true,
+        data_charts: true,
+        gates: &[G::Identity],
+    },
+    PhaseSpec {
+        phase: Phase::FeatureEngineering,
+        slug: "feature_engineering",
+        title: "Feature engineering",
+        goal: "turn every feature numeric and informative: encode text, split structured strings, transform skewed values, add combinations, select",
+        work: WorkKind::Program,
+        tools: &[Category::Cleaning, Category::Features],
+        skippable: false,
+        data_charts: false,
+        gates: &[G::Identity, G::Data, G::Features],
+    },
+    PhaseSpec {
+        phase: Phase::ModelBuilding,
+        slug: "model_building",
+        title: "Model building and prediction",
+        goal: "choose the models and search to cross-validate, blend and refit, and write the submission",
+        work: WorkKind::Models,
+        tools: &[],
+        skippable: false,
+        data_charts: false,
+        gates: &[G::Identity, G::Submission],
+    },
+];
+
 /// All phases in order.
 pub const PHASES: [Phase; 6] = [
     Phase::UnderstandBackground,
@@ -31,54 +157,75 @@ pub const PHASES: [Phase; 6] = [
 ];
 
 impl Phase {
+    /// Its position in run order, from 0.
+    pub fn index(self) -> usize {
+        PHASES.iter().position(|p| *p == self).unwrap_or(0)
+    }
+    /// Its row of the phase table.
+    pub fn spec(self) -> &'static PhaseSpec {
+        &PHASE_SPECS[self.index()]
+    }
     /// The folder name in a run directory, e.g. `3_data_cleaning`.
     pub fn dir_name(self) -> String {
-        let i = PHASES.iter().position(|p| *p == self).unwrap_or(0) + 1;
-        format!("{i}_{}", self.slug())
+        format!("{}_{}", self.index() + 1, self.slug())
     }
     /// snake_case name.
     pub fn slug(self) -> &'static str {
-        match self {
-            Self::UnderstandBackground => "understand_background",
-            Self::PreliminaryEda => "preliminary_eda",
-            Self::DataCleaning => "data_cleaning",
-            Self::InDepthEda => "in_depth_eda",
-            Self::FeatureEngineering => "feature_engineering",
-            Self::ModelBuilding => "model_building",
-        }
+        self.spec().slug
     }
     /// Human title.
     pub fn title(self) -> &'static str {
-        match self {
-            Self::UnderstandBackground => "Understand background",
-            Self::PreliminaryEda => "Preliminary EDA",
-            Self::DataCleaning => "Data cleaning",
-            Self::InDepthEda => "In-depth EDA",
-            Self::FeatureEngineering => "Feature engineering",
-            Self::ModelBuilding => "Model building and prediction",
-        }
+        self.spec().title
     }
     /// What the phase is for, as the agents' prompts state it.
     pub fn goal(self) -> &'static str {
-        match self {
-            Self::UnderstandBackground => {
-                "understand the competition: what is predicted, how it is scored, what the data holds"
-            }
-            Self::PreliminaryEda => {
-                "a first look at the raw data: types, missing values, cardinality, distributions, the target"
-            }
-            Self::DataCleaning => {
-                "make train and test clean: handle missing values, fix types, drop useless or near-empty columns, treat outliers; no missing values may remain"
-            }
-            Self::InDepthEda => {
-                "study the cleaned data and its relation to the target, to decide the feature engineering"
-            }
-            Self::FeatureEngineering => {
-                "turn every feature numeric and informative: encode text, split structured strings, transform skewed values, add combinations, select"
-            }
-            Self::ModelBuilding => {
-                "choose the models and search to cross-validate, blend and refit, and write the submission"
-            }
+        self.spec().goal
+    }
+    /// `[3/6]`, for progress lines.
+    pub fn counter(self) -> String {
+        format!("[{}/{}]", self.index() + 1, PHASES.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_has_one_row_per_phase_in_order() {
+        for (i, (row, phase)) in PHASE_SPECS.iter().zip(PHASES).enumerate() {
+            assert_eq!(row.phase, phase, "row {i}");
+            assert_eq!(phase.index(), i);
+            // The slug is the serde name, so run directories and JSON agree.
+            assert_eq!(
+                serde_json::to_value(phase).unwrap(),
+                serde_json::json!(row.slug)
+            );
+            assert!(row.gates.contains(&GateFamily::Identity), "{}", row.slug);
+            assert_eq!(
+                row.tools.is_empty(),
+                row.work != WorkKind::Program,
+                "{}",
+                row.slug
+            );
         }
+        assert_eq!(Phase::DataCleaning.dir_name(), "3_data_cleaning");
+        assert_eq!(Phase::ModelBuilding.counter(), "[6/6]");
+    }
+
+    #[test]
+    fn only_phases_nothing_depends_on_can_be_skipped() {
+        let skippable: Vec<Phase> = PHASE_SPECS
+            .iter()
+            .filter(|s| s.skippable)
+            .map(|s| s.phase)
+            .collect();
+        assert_eq!(skippable, [Phase::PreliminaryEda, Phase::InDepthEda]);
+        assert!(
+            PHASE_SPECS
+                .iter()
+                .filter(|s| s.skippable)
+                .all(|s| s.work == WorkKind::Analysis)
+        );
     }
 }

@@ -62,14 +62,69 @@ impl Review {
     }
 }
 
+/// How a gate judged a phase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GateStatus {
+    /// The check held.
+    Passed,
+    /// The check failed; the message says how to fix it.
+    Failed,
+    /// The check has nothing to look at here (e.g. labels in a probability submission); left out of
+    /// the counts, so a report's "n of m passed" means what it says.
+    NotApplicable,
+}
+
+/// One gate's result for a phase, as `gates.json` holds it and the reviewer sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GateResult {
+    /// The gate's name.
+    pub gate: String,
+    /// Its verdict.
+    pub status: GateStatus,
+    /// What was found, and on failure how to fix it.
+    pub message: String,
+}
+
+impl GateResult {
+    /// Whether it failed.
+    pub fn failed(&self) -> bool {
+        self.status == GateStatus::Failed
+    }
+}
+
+/// (passed, applicable) over a phase's gate results.
+pub fn gate_counts(gates: &[GateResult]) -> (usize, usize) {
+    let applicable = gates
+        .iter()
+        .filter(|g| g.status != GateStatus::NotApplicable)
+        .count();
+    let passed = gates
+        .iter()
+        .filter(|g| g.status == GateStatus::Passed)
+        .count();
+    (passed, applicable)
+}
+
+/// One cross-validated model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CvRow {
+    /// The candidate's name.
+    pub model: String,
+    /// Mean fold score.
+    pub mean: f64,
+    /// Standard deviation of the fold scores.
+    pub std: f64,
+}
+
 /// Evidence the reviewer and summarizer judge by: gates, step logs, scores.
 pub struct Outcome<'a> {
-    /// (gate name, passed, message).
-    pub gates: &'a [(String, bool, String)],
+    /// Every gate of the phase.
+    pub gates: &'a [GateResult],
     /// What each step did, printed.
     pub steps: &'a [String],
-    /// (model, CV mean, CV std) for the modeling phase.
-    pub cv: &'a [(String, f64, f64)],
+    /// The modeling phase's cross-validated models, in the order tried.
+    pub cv: &'a [CvRow],
     /// The trivial baseline's CV score, if modeled.
     pub baseline: Option<f64>,
     /// Attempts used.
@@ -86,31 +141,31 @@ pub struct Reading {
 }
 
 /// Reads the competition and states it.
-pub trait Reader {
+pub trait Reader: Send {
     /// The summary, and any corrections to the spec.
     fn read(&self, cx: &PhaseCx) -> Reading;
 }
 
 /// Plans a phase in words.
-pub trait Planner {
+pub trait Planner: Send {
     /// At most a handful of steps, in words.
     fn plan(&self, cx: &PhaseCx) -> String;
 }
 
 /// Turns a plan into work; repairs it from gate or run errors.
-pub trait Developer {
+pub trait Developer: Send {
     /// The phase's work. `feedback` lists earlier attempts' errors and failed gates, oldest first.
     fn develop(&self, cx: &PhaseCx, plan: &str, feedback: &[String]) -> Work;
 }
 
 /// Scores a phase from its evidence.
-pub trait Reviewer {
+pub trait Reviewer: Send {
     /// The review.
     fn review(&self, cx: &PhaseCx, outcome: &Outcome) -> Review;
 }
 
 /// Writes a phase's report, and at the end the run's research report.
-pub trait Summarizer {
+pub trait Summarizer: Send {
     /// Markdown.
     fn summarize(&self, cx: &PhaseCx, plan: &str, outcome: &Outcome, review: &Review) -> String;
     /// The run's research report in markdown, from every phase's report and the results table

@@ -4,6 +4,7 @@
 mod archive;
 mod client;
 mod credentials;
+mod progress;
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +13,7 @@ use anyhow::{Context, Result, bail};
 pub use archive::unpack;
 pub use client::{DEFAULT_API, Kaggle, OnProgress};
 pub use credentials::Credentials;
+pub use progress::DownloadProgress;
 
 /// The API root: `AUTOKAGGLE_KAGGLE_API` if set, else Kaggle's.
 pub fn api_url(flag: Option<&str>) -> String {
@@ -145,11 +147,10 @@ pub fn submit_run(
     let slug = match slug {
         Some(s) => s.to_string(),
         None => {
-            let spec = crate::store::read_json(&run_dir.join("spec.json"), "no spec.json")?;
-            spec["spec"]["name"]
-                .as_str()
-                .context("spec.json names no competition; pass --competition SLUG")?
-                .to_string()
+            crate::store::SpecRecord::read(run_dir)
+                .context("pass --competition SLUG")?
+                .spec
+                .name
         }
     };
     check_slug(&slug).context("pass --competition SLUG with the competition's slug")?;

@@ -5,14 +5,14 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use autokaggle_agents::phase::PHASES;
+use autokaggle_agents::Work;
+use autokaggle_agents::phase::{PHASES, WorkKind};
+use autokaggle_agents::roles::{GateResult, gate_counts};
 use base64::Engine;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use serde_json::{Value, json};
 
-fn read_json(path: &Path) -> Result<Value> {
-    crate::store::read_json(path, "cannot read (is this a finished run directory?)")
-}
+use crate::store::{RunSummary, SpecRecord};
 
 /// Markdown to HTML; images that name a file beside the markdown are embedded as data URIs.
 pub fn markdown(md: &str, base: &Path) -> String {
@@ -48,92 +48,96 @@ pub fn markdown(md: &str, base: &Path) -> String {
     out
 }
 
-fn round(v: &Value, digits: i32) -> String {
-    v.as_f64().map_or("n/a".into(), |x| {
-        let p = 10f64.powi(digits);
-        format!("{}", (x * p).round() / p)
-    })
+fn round(x: f64, digits: i32) -> String {
+    let p = 10f64.powi(digits);
+    format!("{}", (x * p).round() / p)
+}
+
+/// The phase's gate results (none if the phase did not run to its gates).
+fn gates_of(pdir: &Path) -> Vec<GateResult> {
+    crate::store::read_json(&pdir.join("gates.json"), "no gates").unwrap_or_default()
 }
 
 /// Builds `report.html` in `run_dir` and returns its path.
 pub fn build(run_dir: &Path) -> Result<PathBuf> {
-    let spec = read_json(&run_dir.join("spec.json"))?;
-    let summary = read_json(&run_dir.join("summary.json"))?;
-    let s = &spec["spec"];
-    let metric: autokaggle_toolkit::Metric =
-        serde_json::from_value(s["metric"].clone()).context("spec.json: metric")?;
-    let weights: std::collections::HashMap<String, f64> = summary["blend"][1]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|w| Some((w[0].as_str()?.to_string(), w[1].as_f64()?)))
-        .collect();
-    let cv: Vec<Value> = summary["cv"]
-        .as_array()
-        .into_iter()
-        .flatten()
+    let rec: SpecRecord = crate::store::read_json(
+        &run_dir.join("spec.json"),
+        "cannot read (is this a finished run directory?)",
+    )?;
+    let summary: RunSummary = crate::store::read_json(
+        &run_dir.join("summary.json"),
+        "cannot read (is this a finished run directory?)",
+    )?;
+    let s = &rec.spec;
+    let cv: Vec<Value> = summary
+        .cv
+        .iter()
         .map(|r| {
-            let name = r[0].as_str().unwrap_or("?");
-            json!({"name": name, "mean": round(&r[1], 5), "std": round(&r[2], 5),
-                   "weight": round(&json!(weights.get(name).copied().unwrap_or(0.0)), 2)})
+            let weight = summary
+                .blend
+                .iter()
+                .find(|w| w.model == r.model)
+                .map_or(0.0, |w| w.weight);
+            json!({"name": r.model, "mean": round(r.mean, 5), "std": round(r.std, 5),
+                   "weight": round(weight, 2)})
         })
         .collect();
     let mut phases = Vec::new();
     let (mut passed_all, mut total_all) = (0, 0);
-    let mut submission_gates = Value::Array(vec![]);
-    for (i, p) in PHASES.iter().enumerate() {
+    let mut submission_gates = vec![];
+    for p in PHASES {
         let pdir = run_dir.join(p.dir_name());
-        let row = &summary["phases"][i];
-        let gates = read_json(&pdir.join("gates.json")).unwrap_or(json!([]));
-        let passed = gates
-            .as_array()
-            .map_or(0, |g| g.iter().filter(|v| v["passed"] == true).count());
+        let row = summary.phases.iter().find(|r| r.phase == p);
+        let gates = gates_of(&pdir);
+        let (passed, applicable) = gate_counts(&gates);
         passed_all += passed;
-        total_all += gates.as_array().map_or(0, Vec::len);
-        if *p == autokaggle_agents::Phase::ModelBuilding {
+        total_all += applicable;
+        if p.spec().work == WorkKind::Models {
             submission_gates = gates.clone();
         }
-        let program: Vec<Value> = read_json(&pdir.join("program.json"))
+        let program: Vec<Value> = crate::store::read_json::<Work>(&pdir.join("program.json"), "")
             .ok()
-            .and_then(|w| w["program"].as_array().cloned())
+            .and_then(|w| match w {
+                Work::Program { program } => Some(program.steps),
+                _ => None,
+            })
             .unwrap_or_default()
             .into_iter()
-            .map(|s| json!({"tool": s["tool"], "args": s["args"].to_string()}))
+            .map(|s| json!({"tool": s.tool, "args": s.args.to_string()}))
             .collect();
         let report = std::fs::read_to_string(pdir.join("report.md")).unwrap_or_default();
         phases.push(json!({
-            "slug": p.slug(), "title": p.title(), "seconds": round(&row["seconds"], 2),
-            "attempts": row["attempts"], "fallback": row["fallback"], "passed": passed,
+            "slug": p.slug(), "title": p.title(),
+            "seconds": row.map_or("n/a".into(), |r| round(r.seconds, 2)),
+            "attempts": row.map(|r| r.attempts), "fallback": row.is_some_and(|r| r.fallback),
+            "passed": passed, "applicable": applicable,
             "gates": gates, "program": program, "report_html": markdown(&report, &pdir),
         }));
     }
     let sub_path = run_dir.join("submission.csv");
     let sub = std::fs::read_to_string(&sub_path).unwrap_or_default();
-    let llm = summary.get("llm").filter(|l| !l.is_null()).map(|l| {
-        let usage: autokaggle_agents::llm::Usage =
-            serde_json::from_value(l["total"].clone()).unwrap_or_default();
-        let roles: Vec<Value> = l["by_role"]
-            .as_object()
-            .into_iter()
-            .flatten()
+    let llm = summary.llm.as_ref().map(|l| {
+        let roles: Vec<Value> = l
+            .by_role
+            .iter()
             .map(|(role, u)| {
-                json!({"role": role, "calls": u["calls"], "failed": u["failed"],
-                       "input_tokens": u["input_tokens"], "output_tokens": u["output_tokens"]})
+                json!({"role": role, "calls": u.calls, "failed": u.failed,
+                       "input_tokens": u.input_tokens, "output_tokens": u.output_tokens})
             })
             .collect();
-        json!({"line": usage.line(), "stopped": l["stopped"], "roles": roles})
+        json!({"line": l.total.line(), "stopped": l.stopped, "roles": roles})
     });
     let research_html = std::fs::read_to_string(run_dir.join("research.md"))
         .ok()
         .map(|md| markdown(&md, run_dir));
-    let interventions = read_json(&run_dir.join("interventions.json")).unwrap_or(json!([]));
+    let interventions = crate::steer::recorded(run_dir).unwrap_or_default();
     let ctx = json!({
-        "spec": {"name": s["name"], "task": format!("{:?}", serde_json::from_value::<autokaggle_toolkit::Task>(s["task"].clone()).context("spec.json: task")?),
-                 "metric": format!("{metric:?}"), "id": s["id"], "targets": s["targets"]},
-        "higher_is_better": metric.higher_is_better(),
-        "blend_score": round(&summary["blend"][0], 5),
-        "baseline": round(&summary["baseline"], 5),
-        "seconds": round(&summary["seconds"], 1),
+        "spec": {"name": s.name, "task": format!("{:?}", s.task),
+                 "metric": format!("{:?}", s.metric), "id": s.id, "targets": s.targets},
+        "higher_is_better": s.metric.higher_is_better(),
+        "blend_score": round(summary.blend_score, 5),
+        "baseline": round(summary.baseline, 5),
+        "seconds": round(summary.seconds, 1),
         "cv": cv,
         "gates_passed": passed_all,
         "gates_total": total_all,

@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 
 use autokaggle_agents::phase::PHASES;
+use autokaggle_agents::roles::{CvRow, GateResult};
 use autokaggle_agents::{Phase, Review, Work};
 use autokaggle_toolkit::Program;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -112,7 +113,7 @@ impl Steps {
 #[derive(Debug)]
 pub struct App {
     /// Each phase's state.
-    pub phases: [PhaseState; 6],
+    pub phases: [PhaseState; PHASES.len()],
     /// The phase being worked on (index).
     pub current: usize,
     /// The plan in force.
@@ -126,11 +127,11 @@ pub struct App {
     /// Progress lines.
     pub log: VecDeque<String>,
     /// The last gate results.
-    pub gates: Vec<(String, bool, String)>,
+    pub gates: Vec<GateResult>,
     /// The last review.
     pub review: Option<Review>,
     /// CV per model.
-    pub cv: Vec<(String, f64, f64)>,
+    pub cv: Vec<CvRow>,
     /// LLM calls, tokens, dollars.
     pub usage: Option<(u64, u64, f64)>,
     /// Where the pipeline waits, if it does.
@@ -147,6 +148,10 @@ pub struct App {
     pub run_dir: Option<PathBuf>,
     /// How the run ended (Ok: the summary line; Err: the error).
     pub done: Option<Result<String, String>>,
+    /// The run ended because the person quit (it resumes).
+    pub stopped: bool,
+    /// The last log line is a progress line, which the next one replaces.
+    pub log_transient: bool,
     /// Plans are edited in `$EDITOR` when set.
     pub external_editor: bool,
 }
@@ -155,7 +160,7 @@ impl App {
     /// A fresh screen.
     pub fn new(auto: bool, external_editor: bool) -> Self {
         Self {
-            phases: [PhaseState::Waiting; 6],
+            phases: [PhaseState::Waiting; PHASES.len()],
             current: 0,
             plan: String::new(),
             work: None,
@@ -173,6 +178,8 @@ impl App {
             message: None,
             run_dir: None,
             done: None,
+            stopped: false,
+            log_transient: false,
             external_editor,
         }
     }
@@ -202,17 +209,9 @@ impl App {
                 self.show_program = true;
                 self.scroll = 0;
             }
-            Event::Log(l) => {
-                // Step and fold lines replace each other, as on a plain terminal.
-                let transient = |s: &str| s.starts_with("  step ") || s.starts_with("  fold ");
-                if self.log.back().is_some_and(|b| transient(b)) && transient(&l) {
-                    self.log.pop_back();
-                }
-                self.log.push_back(l);
-                while self.log.len() > LOG_LINES {
-                    self.log.pop_front();
-                }
-            }
+            Event::Log(l) => self.push_log(l, false),
+            // Step and fold lines replace each other, as on a plain terminal.
+            Event::Progress(l) => self.push_log(l, true),
             Event::Gates(g) => self.gates = g,
             Event::Review(r) => self.review = Some(r),
             Event::Cv(c) => self.cv = c,
@@ -235,6 +234,17 @@ impl App {
             self.show_program = true;
         }
         None
+    }
+
+    fn push_log(&mut self, line: String, transient: bool) {
+        if self.log_transient {
+            self.log.pop_back();
+        }
+        self.log.push_back(line);
+        self.log_transient = transient;
+        while self.log.len() > LOG_LINES {
+            self.log.pop_front();
+        }
     }
 
     /// The run ended.

@@ -5,24 +5,24 @@ pub mod app;
 pub mod editor;
 pub mod ui;
 
-use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use autokaggle_agents::Phase;
 use ratatui::crossterm::event::{self, Event as TermEvent, KeyEventKind};
 
-use crate::cli::TuiArgs;
-use crate::steer::{Decision, Event, Steer, Stop};
+use crate::config::RunConfig;
+use crate::roles::Roles;
+use crate::steer::{Decision, Event, Steer, Stop, Stopped};
 use app::{Action, App};
 
 /// What the pipeline thread tells the screen.
 enum Msg {
     Event(Event),
     Stop(Phase, Stop),
-    Done(Result<String, String>),
+    Done(Ended),
 }
 
 /// The pipeline's side of the conversation.
@@ -48,48 +48,31 @@ impl Steer for Helm {
     }
 }
 
-/// Runs the TUI until the person leaves; prints how the run ended.
-pub fn run(o: TuiArgs) -> Result<()> {
-    // Errors a person can fix are said before the screen opens.
-    if let Some(dir) = &o.resume {
-        crate::store::read_json(&dir.join("spec.json"), "not a run directory (no spec.json)")?;
-    } else if let Some(c) = &o.competition {
-        crate::cli::locate(c)?;
-    }
+/// How the pipeline thread ended: a line to print, or an error and whether it was the person's quit.
+type Ended = Result<String, (String, bool)>;
+
+/// Runs the TUI over a ready configuration until the person leaves; prints how the run ended. A
+/// quit the person asked for ends well (the run directory resumes); a failed run is an error.
+pub fn run(mut cfg: RunConfig, mut roles: Roles, auto: bool) -> Result<()> {
     let (tx, rx) = mpsc::channel();
     let (dtx, drx) = mpsc::channel();
     let helm = Arc::new(Helm {
         tx: tx.clone(),
         decisions: Mutex::new(drx),
     });
-    let TuiArgs {
-        competition,
-        resume,
-        out,
-        time_budget,
-        seed,
-        auto,
-        llm,
-    } = o;
-    let out = match &resume {
-        Some(d) => d.parent().map_or_else(|| PathBuf::from("."), PathBuf::from),
-        None => out,
-    };
+    cfg.progress = false;
+    roles.human = Some(helm);
     std::thread::spawn(move || {
-        let r = (|| -> Result<String> {
-            let (mut cfg, mut roles) =
-                crate::llm_setup::configure(competition, out, time_budget, seed, &llm, resume)?;
-            cfg.progress = false;
-            roles.human = Some(helm);
-            let s = crate::pipeline::run_with(&cfg, &roles)?;
-            Ok(format!(
+        let ended: Ended = match crate::orchestrator::run_with(&cfg, &roles) {
+            Ok(s) => Ok(format!(
                 "done: blend {} {:.4} (out-of-fold); submission {}",
                 s.metric,
-                s.blend.0,
+                s.blend_score,
                 s.submission.display()
-            ))
-        })();
-        let _ = tx.send(Msg::Done(r.map_err(|e| format!("{e:#}"))));
+            )),
+            Err(e) => Err((format!("{e:#}"), e.downcast_ref::<Stopped>().is_some())),
+        };
+        let _ = tx.send(Msg::Done(ended));
     });
     let external = std::env::var("EDITOR").is_ok_and(|e| !e.trim().is_empty());
     let mut app = App::new(auto, external);
@@ -99,12 +82,8 @@ pub fn run(o: TuiArgs) -> Result<()> {
     looped?;
     match &app.done {
         Some(Ok(s)) => println!("{s}"),
-        Some(Err(e)) => {
-            eprintln!("{e}");
-            if !e.contains("stopped at your request") {
-                std::process::exit(1);
-            }
-        }
+        Some(Err(e)) if app.stopped => eprintln!("{e}"),
+        Some(Err(e)) => bail!("{e}"),
         None => {
             if let Some(d) = &app.run_dir {
                 eprintln!(
@@ -142,10 +121,9 @@ fn event_loop(
                         }
                         Msg::Done(r) => {
                             // A quit the person asked for leaves at once.
-                            let stopped = r
-                                .as_ref()
-                                .is_err_and(|e| e.contains("stopped at your request"));
-                            app.on_done(r);
+                            let stopped = matches!(r, Err((_, true)));
+                            app.stopped = stopped;
+                            app.on_done(r.map_err(|(e, _)| e));
                             if stopped {
                                 terminal.draw(|f| ui::draw(f, app))?;
                                 return Ok(());

@@ -2,6 +2,7 @@
 //! keys at the bottom; help and editors as overlays. Fits 80x24.
 
 use autokaggle_agents::Work;
+use autokaggle_agents::roles::GateStatus;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -136,18 +137,18 @@ fn gate_list(app: &App) -> Paragraph<'static> {
     let mut lines: Vec<Line> = app
         .gates
         .iter()
-        .map(|(g, ok, msg)| {
-            let (mark, style) = if *ok {
-                ("✓", Style::new().fg(Color::Green))
-            } else {
-                ("✗", Style::new().fg(Color::Red))
+        .map(|g| {
+            let (mark, style) = match g.status {
+                GateStatus::Passed => ("✓", Style::new().fg(Color::Green)),
+                GateStatus::Failed => ("✗", Style::new().fg(Color::Red)),
+                GateStatus::NotApplicable => ("–", Style::new().fg(Color::DarkGray)),
             };
             let mut l = vec![
                 Span::styled(format!("{mark} "), style),
-                Span::raw(g.clone()),
+                Span::raw(g.gate.clone()),
             ];
-            if !ok {
-                l.push(Span::raw(format!(": {msg}")));
+            if g.failed() {
+                l.push(Span::raw(format!(": {}", g.message)));
             }
             Line::from(l)
         })
@@ -203,8 +204,8 @@ fn main_pane(app: &App) -> Paragraph<'static> {
         // The modeling phase: each candidate with its CV score, if it ran.
         for l in lines.iter_mut() {
             let name = l.split_once(". ").map_or("", |x| x.1).to_string();
-            if let Some((_, mean, std)) = app.cv.iter().find(|c| c.0 == name) {
-                *l = format!("{l:<24} CV {mean:.4} ± {std:.4}");
+            if let Some(c) = app.cv.iter().find(|c| c.model == name) {
+                *l = format!("{l:<24} CV {:.4} ± {:.4}", c.mean, c.std);
             }
         }
         (" Program (v: plan) ", lines)

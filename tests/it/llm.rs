@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use autokaggle::pipeline::{self, Roles, RunConfig, RunSummary};
+use autokaggle::config::RunConfig;
+use autokaggle::orchestrator::{self as pipeline, Roles};
+use autokaggle::store::RunSummary;
 use autokaggle_agents::llm::{LlmConfig, Session};
 use serde_json::{Value, json};
 

@@ -6,6 +6,7 @@ mod kaggle;
 mod llm;
 mod pipeline;
 mod real_llm;
+mod registries;
 mod report;
 mod resume;
 mod tui;

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use autokaggle::pipeline::{self, RunConfig};
+use autokaggle::config::RunConfig;
+use autokaggle::orchestrator as pipeline;
 use autokaggle_agents::phase::PHASES;
 
 use super::cli::tmp;

@@ -3,6 +3,7 @@
 //! six phases with a redo, a plan edited in $EDITOR, a quit, a resume, and a program edited in the
 //! app, ending in a valid submission.
 
+use autokaggle_agents::roles::{GateResult, GateStatus};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -76,8 +77,16 @@ fn at_gates() -> App {
     app.on_event(Event::Phase(4, PhaseState::Awaiting));
     app.on_event(Event::Program(program()));
     app.on_event(Event::Gates(vec![
-        ("no_missing_values".into(), true, String::new()),
-        ("all_numeric".into(), false, "`Cabin` is text".into()),
+        GateResult {
+            gate: "no_missing_values".into(),
+            status: GateStatus::Passed,
+            message: String::new(),
+        },
+        GateResult {
+            gate: "all_numeric".into(),
+            status: GateStatus::Failed,
+            message: "`Cabin` is text".into(),
+        },
     ]));
     assert!(
         app.on_stop(Phase::FeatureEngineering, Stop::Gates)
@@ -584,12 +593,12 @@ fn the_pipeline_skips_instructs_and_validates_a_persons_program_before_running_i
         ]),
         events: Default::default(),
     });
-    let roles = autokaggle::pipeline::Roles {
+    let roles = autokaggle::orchestrator::Roles {
         human: Some(steer.clone()),
         ..Default::default()
     };
-    let cfg = autokaggle::pipeline::RunConfig::new(comp, root.join("runs"), 1);
-    let s = autokaggle::pipeline::run_with(&cfg, &roles).unwrap();
+    let cfg = autokaggle::config::RunConfig::new(comp, root.join("runs"), 1);
+    let s = autokaggle::orchestrator::run_with(&cfg, &roles).unwrap();
     let run = &s.run_dir;
     // The skipped phase: recorded, reported, shown as skipped.
     assert!(s.phases[1].skipped);
@@ -642,7 +651,7 @@ fn the_pipeline_skips_instructs_and_validates_a_persons_program_before_running_i
         ]
     );
     assert!(s.submission.exists());
-    assert!(autokaggle::pipeline::table(&s).contains("(skipped)"));
+    assert!(autokaggle::orchestrator::table(&s).contains("(skipped)"));
     let html = std::fs::read_to_string(run.join("report.html")).unwrap();
     assert!(html.contains("<b>skip</b>") && html.contains("keep every measurement"));
 }

@@ -31,6 +31,7 @@ pub mod models;
 pub mod profile;
 pub mod program;
 pub mod registry;
+pub mod rows;
 pub mod spec;
 pub mod tool;
 

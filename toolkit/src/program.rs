@@ -249,7 +249,7 @@ fn check_invariants(
             new_test.height()
         ));
     }
-    let removes = registry::ROW_REMOVING.contains(&tool);
+    let removes = registry::removes_rows(tool);
     if new_train.height() != train.height() && !removes {
         return broke(format!(
             "train rows changed from {} to {}",

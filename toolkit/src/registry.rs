@@ -5,8 +5,8 @@ use crate::clean::{
     remove_duplicates,
 };
 use crate::features::{
-    combine, custom_feature, datetime_parts, encode, group_aggregate, one_hot, pca, scale, select,
-    split_string, target_encode, transform,
+    combine, custom_feature, datetime_parts, encode, group_aggregate, one_hot, pca, regex_extract,
+    scale, select, split_string, target_encode, transform,
 };
 use crate::tool::{Category, DynTool};
 
@@ -32,6 +32,7 @@ pub const TOOLS: &[&dyn DynTool] = &[
     &combine::Polynomial,
     &combine::Pairwise,
     &split_string::SplitString,
+    &regex_extract::RegexExtract,
     &group_aggregate::GroupAggregate,
     &datetime_parts::DatetimeParts,
     &pca::Pca,
@@ -41,8 +42,10 @@ pub const TOOLS: &[&dyn DynTool] = &[
     &custom_feature::CustomFeature,
 ];
 
-/// Tools that may remove train rows (every other tool must keep row counts).
-pub const ROW_REMOVING: &[&str] = &["remove_outlier_rows", "remove_duplicates"];
+/// Whether the named tool may remove train rows (every other tool must keep row counts).
+pub fn removes_rows(tool: &str) -> bool {
+    find(tool).is_some_and(|t| t.removes_rows())
+}
 
 /// The tool with this name.
 pub fn find(name: &str) -> Option<&'static dyn DynTool> {

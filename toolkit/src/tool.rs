@@ -162,6 +162,14 @@ pub trait Tool: Send + Sync {
     const CATEGORY: Category;
     /// One paragraph: what it does and when to use it.
     const DOC: &'static str;
+    /// Arguments that run on the registry's example frame (columns `id`, `n1`, `n2`, `n3` numeric
+    /// with gaps, `cat` text of 4 levels with gaps, `cab` like `A/1/P`, `day` ISO dates, `y` the
+    /// binary target), as JSON. The registry-wide tests run every tool with them, so a new tool is
+    /// tested by being registered.
+    const EXAMPLE: &'static str;
+    /// Whether it removes train rows (train-only steps such as deduplication). Every other tool
+    /// must keep row counts, which the program runner and the gates check.
+    const REMOVES_ROWS: bool = false;
     /// Parameters; field docs become the schema's descriptions.
     type Params: DeserializeOwned + schemars::JsonSchema;
     /// Learns from train.
@@ -187,6 +195,10 @@ pub trait DynTool: Send + Sync {
     fn spec(&self) -> ToolSpec;
     /// Registry name.
     fn name(&self) -> &'static str;
+    /// Whether it removes train rows.
+    fn removes_rows(&self) -> bool;
+    /// Example arguments (see [`Tool::EXAMPLE`]).
+    fn example(&self) -> Value;
     /// Parses arguments against the schema, without looking at data.
     fn check_args(&self, args: &Value) -> Result<()>;
     /// Parses arguments and fits on train.
@@ -215,6 +227,12 @@ impl<T: Tool> DynTool for T {
     }
     fn name(&self) -> &'static str {
         T::NAME
+    }
+    fn removes_rows(&self) -> bool {
+        T::REMOVES_ROWS
+    }
+    fn example(&self) -> Value {
+        serde_json::from_str(T::EXAMPLE).expect("a tool's EXAMPLE is JSON")
     }
     fn check_args(&self, args: &Value) -> Result<()> {
         parse::<T>(args).map(|_| ())

@@ -5,20 +5,21 @@
 use std::sync::Arc;
 
 use autokaggle_toolkit::Program;
-use autokaggle_toolkit::models::cv::ModelSpec;
-use autokaggle_toolkit::models::search::{self, Family, SearchPlan};
+use autokaggle_toolkit::models::cv::{self, ModelSpec};
+use autokaggle_toolkit::models::search::{self, SearchPlan};
 use autokaggle_toolkit::registry;
-use autokaggle_toolkit::tool::Category;
 use minijinja::Environment;
 use serde_json::{Value, json};
 
 use super::client::{Message, Request};
 use super::json::extract;
+use super::replies::{self, ReadingReply, Report, ReviewReply, SearchReply};
 use super::session::Session;
 use crate::offline::{self, OfflinePolicy};
-use crate::phase::{PHASES, Phase};
+use crate::phase::{PHASES, Phase, WorkKind};
 use crate::roles::{
     Developer, Outcome, PhaseCx, Planner, Reader, Reading, Review, Reviewer, Summarizer, Work,
+    gate_counts,
 };
 
 /// Turns allowed to fix an unusable reply within one call's conversation.
@@ -110,12 +111,10 @@ pub fn signature(schema: &Value) -> String {
 
 /// The tools a phase may use, as the developer sees them.
 pub fn phase_tools(phase: Phase) -> Vec<Value> {
-    let cats: &[Category] = match phase {
-        Phase::DataCleaning => &[Category::Cleaning],
-        Phase::FeatureEngineering => &[Category::Cleaning, Category::Features],
-        _ => &[],
-    };
-    cats.iter()
+    phase
+        .spec()
+        .tools
+        .iter()
         .flat_map(|c| registry::of(*c))
         .map(|t| {
             let s = t.spec();
@@ -127,23 +126,7 @@ pub fn phase_tools(phase: Phase) -> Vec<Value> {
 impl LlmAgent {
     /// An agent over a session.
     pub fn new(session: Arc<Session>) -> Self {
-        let mut env = Environment::new();
-        for (name, src) in [
-            ("system.j2", include_str!("../../templates/system.j2")),
-            ("context.j2", include_str!("../../templates/context.j2")),
-            ("reader.j2", include_str!("../../templates/reader.j2")),
-            ("planner.j2", include_str!("../../templates/planner.j2")),
-            ("developer.j2", include_str!("../../templates/developer.j2")),
-            ("reviewer.j2", include_str!("../../templates/reviewer.j2")),
-            (
-                "summarizer.j2",
-                include_str!("../../templates/summarizer.j2"),
-            ),
-            ("research.j2", include_str!("../../templates/research.j2")),
-        ] {
-            env.add_template(name, src)
-                .expect("the built-in templates parse");
-        }
+        let env = super::prompts::environment();
         Self { session, env }
     }
 
@@ -156,7 +139,10 @@ impl LlmAgent {
             },
             "higher_is_better": s.metric.higher_is_better(),
             "overview": cut(cx.overview.trim(), 2500),
-            "phase_number": PHASES.iter().position(|p| *p == cx.phase).unwrap_or(0) + 1,
+            "phase_number": cx.phase.index() + 1,
+            "phases": PHASES.len(),
+            "folds_min": cv::FOLDS.start(),
+            "folds_max": cv::FOLDS.end(),
             "phase_title": cx.phase.title(),
             "phase_slug": cx.phase.slug(),
             "phase_goal": cx.phase.goal(),
@@ -244,19 +230,6 @@ impl LlmAgent {
     }
 }
 
-fn string_field(v: &Value, key: &str) -> Result<String, String> {
-    match v.get(key).and_then(Value::as_str) {
-        Some(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
-        _ => Err(format!("the reply has no non-empty string field \"{key}\"")),
-    }
-}
-
-/// One bounded string field: the bound keeps small models from rambling until the token limit.
-fn text_schema(key: &str, max_chars: usize) -> Value {
-    json!({"type": "object", "properties": {key: {"type": "string", "maxLength": max_chars}},
-           "required": [key]})
-}
-
 impl Reader for LlmAgent {
     fn read(&self, cx: &PhaseCx) -> Reading {
         let r = self.ask(
@@ -266,23 +239,13 @@ impl Reader for LlmAgent {
             json!({}),
             "You read the competition and state it for the team. If the inferred id, targets, task or metric is wrong, propose a correction; it is checked against the files before it is applied.",
             r#"{"summary": "<markdown>", "corrections": [{"field": "metric", "value": "roc_auc", "reason": "the overview says AUC"}]}"#,
-            json!({"type": "object", "properties": {
-                "summary": {"type": "string", "maxLength": 1200},
-                "corrections": {"type": "array", "maxItems": 2, "items": {"type": "object", "properties": {
-                    "field": {"enum": ["id", "targets", "task", "metric"]},
-                    "value": {"type": "string", "maxLength": 80},
-                    "reason": {"type": "string", "maxLength": 300}},
-                    "required": ["field", "value", "reason"]}}},
-                "required": ["summary"]}),
+            replies::schema::<ReadingReply>(),
             |v| {
-                let summary = string_field(v, "summary")?;
-                let corrections = match v.get("corrections") {
-                    None | Some(Value::Null) => vec![],
-                    Some(c) => serde_json::from_value(c.clone()).map_err(|e| {
-                        format!("\"corrections\" must be a list of {{field, value, reason}}: {e}")
-                    })?,
-                };
-                Ok(Reading { summary, corrections })
+                let r: ReadingReply = replies::parse(v)?;
+                Ok(Reading {
+                    summary: r.summary.trim().to_string(),
+                    corrections: r.corrections(),
+                })
             },
         );
         self.fallback("reader", cx, r, || OfflinePolicy.read(cx))
@@ -298,8 +261,8 @@ impl Planner for LlmAgent {
             json!({"tools": phase_tools(cx.phase)}),
             "You plan one phase in a few concrete steps; the developer turns your plan into tool calls.",
             r#"{"plan": "1. ...\n2. ..."}"#,
-            text_schema("plan", 1200),
-            |v| string_field(v, "plan"),
+            replies::schema::<replies::Plan>(),
+            |v| replies::parse::<replies::Plan>(v).map(|p| p.plan.trim().to_string()),
         );
         self.fallback("planner", cx, r, || OfflinePolicy.plan(cx))
     }
@@ -307,39 +270,19 @@ impl Planner for LlmAgent {
 
 /// A search plan from the developer's reply.
 fn search_plan(v: &Value) -> Result<(usize, SearchPlan), String> {
-    let family = |s: &Value| -> Result<Family, String> {
-        serde_json::from_value(s.clone())
-            .map_err(|_| format!("unknown model family {s}; use \"gbm\", \"linear\" or \"forest\""))
-    };
-    let folds = v.get("folds").and_then(Value::as_u64).unwrap_or(5);
-    if !(2..=10).contains(&folds) {
-        return Err(format!("\"folds\" must be 2 to 10, got {folds}"));
-    }
-    let families = v
-        .get("families")
-        .and_then(Value::as_array)
-        .ok_or("the reply has no \"families\" list")?
+    let r: SearchReply = replies::parse(v)?;
+    let draws = r
+        .draws
         .iter()
-        .map(family)
-        .collect::<Result<Vec<_>, _>>()?;
-    if families.is_empty() {
-        return Err("\"families\" is empty; name at least one of gbm, linear, forest".into());
-    }
-    let mut draws = Vec::new();
-    for d in v
-        .get("draws")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let f = family(d.get("family").unwrap_or(&Value::Null))?;
-        let n = d
-            .get("count")
-            .and_then(Value::as_u64)
-            .ok_or("each draw needs an integer \"count\"")?;
-        draws.push((f, n.min(20) as usize));
-    }
-    Ok((folds as usize, SearchPlan { families, draws }))
+        .map(|d| (d.family, d.count.0 as usize))
+        .collect();
+    Ok((
+        r.folds.0 as usize,
+        SearchPlan {
+            families: r.families,
+            draws,
+        },
+    ))
 }
 
 impl Developer for LlmAgent {
@@ -347,8 +290,8 @@ impl Developer for LlmAgent {
         let tools = phase_tools(cx.phase);
         let names: Vec<Value> = tools.iter().map(|t| t["name"].clone()).collect();
         let extra = json!({"plan": plan, "feedback": feedback, "tools": tools});
-        match cx.phase {
-            Phase::DataCleaning | Phase::FeatureEngineering => {
+        match cx.phase.spec().work {
+            WorkKind::Program => {
                 let r = self.ask(
                     "developer",
                     "developer.j2",
@@ -369,7 +312,7 @@ impl Developer for LlmAgent {
                     Err(why) => self.fallback("developer", cx, Err(why), offline),
                 }
             }
-            Phase::ModelBuilding => {
+            WorkKind::Models => {
                 let r = self.ask(
                     "developer",
                     "developer.j2",
@@ -377,13 +320,7 @@ impl Developer for LlmAgent {
                     extra,
                     "You choose the models and the search for the modeling phase.",
                     r#"{"folds": 5, "families": ["gbm", "linear", "forest"], "draws": [{"family": "gbm", "count": 4}]}"#,
-                    json!({"type": "object", "properties": {
-                        "folds": {"enum": [3, 4, 5, 6, 7, 8, 9, 10]},
-                        "families": {"type": "array", "minItems": 1, "maxItems": 3, "items": {"enum": ["gbm", "linear", "forest"]}},
-                        "draws": {"type": "array", "maxItems": 3, "items": {"type": "object", "properties": {
-                            "family": {"enum": ["gbm", "linear", "forest"]}, "count": {"enum": [0, 1, 2, 3, 4, 5, 6, 7, 8]}},
-                            "required": ["family", "count"]}}},
-                        "required": ["families"]}),
+                    replies::schema::<SearchReply>(),
                     search_plan,
                 );
                 match r {
@@ -415,7 +352,7 @@ impl Developer for LlmAgent {
                 }
             }
             // Analysis phases have nothing to hand over beyond the profile: no call.
-            _ => Work::Analysis,
+            WorkKind::Analysis => Work::Analysis,
         }
     }
 }
@@ -433,31 +370,24 @@ impl Reviewer for LlmAgent {
             extra,
             "You score the planner and developer of a phase on its evidence: gates, what the program changed, CV scores.",
             r#"{"scores": [{"agent": "planner", "score": 4, "reason": "..."}, {"agent": "developer", "score": 3, "reason": "..."}], "suggestions": ["..."]}"#,
-            json!({"type": "object", "properties": {
-                "scores": {"type": "array", "minItems": 1, "maxItems": 2, "items": {"type": "object", "properties": {
-                    "agent": {"enum": ["planner", "developer"]}, "score": {"enum": [1, 2, 3, 4, 5]},
-                    "reason": {"type": "string", "maxLength": 300}},
-                    "required": ["agent", "score", "reason"]}},
-                "suggestions": {"type": "array", "maxItems": 5, "items": {"type": "string", "maxLength": 300}}},
-                "required": ["scores"]}),
+            replies::schema::<ReviewReply>(),
             |v| {
-                let scores = v.get("scores").and_then(Value::as_array).ok_or("the reply has no \"scores\" list")?;
-                let mut out = Vec::new();
-                for s in scores {
-                    let agent = s.get("agent").and_then(Value::as_str).ok_or("each score needs an \"agent\"")?;
-                    let n = s.get("score").and_then(Value::as_f64).ok_or("each score needs a numeric \"score\" from 1 to 5")?;
-                    if !(1.0..=5.0).contains(&n) {
-                        return Err(format!("score {n} is outside 1 to 5"));
-                    }
-                    let reason = s.get("reason").and_then(Value::as_str).unwrap_or("").to_string();
-                    out.push((agent.to_string(), n.round() as u8, reason));
-                }
-                if out.is_empty() {
-                    return Err("\"scores\" is empty".into());
-                }
-                let suggestions = v.get("suggestions").and_then(Value::as_array).into_iter().flatten()
-                    .filter_map(|s| s.as_str().map(String::from)).collect();
-                Ok(Review { scores: out, suggestions })
+                let r: ReviewReply = replies::parse(v)?;
+                let scores = r
+                    .scores
+                    .into_iter()
+                    .map(|s| {
+                        let who = serde_json::to_value(s.agent)
+                            .ok()
+                            .and_then(|v| v.as_str().map(String::from))
+                            .unwrap_or_default();
+                        (who, s.score.0 as u8, s.reason)
+                    })
+                    .collect();
+                Ok(Review {
+                    scores,
+                    suggestions: r.suggestions,
+                })
             },
         );
         self.fallback("reviewer", cx, r, || OfflinePolicy.review(cx, o))
@@ -469,7 +399,7 @@ impl Summarizer for LlmAgent {
         let facts = Summarizer::summarize(&OfflinePolicy, cx, plan, o, review);
         let extra = json!({
             "plan": plan, "steps": o.steps, "gates": o.gates, "cv": o.cv, "attempts": o.attempts,
-            "passed": o.gates.iter().filter(|g| g.1).count(), "scores": review.scores,
+            "passed": gate_counts(o.gates).0, "applicable": gate_counts(o.gates).1, "scores": review.scores,
         });
         let r = self.ask(
             "summarizer",
@@ -478,8 +408,8 @@ impl Summarizer for LlmAgent {
             extra,
             "You write the phase's report for a data scientist, from the evidence only.",
             r#"{"report": "<markdown>"}"#,
-            text_schema("report", 1200),
-            |v| string_field(v, "report"),
+            replies::schema::<Report>(),
+            |v| replies::parse::<Report>(v).map(|r| r.report.trim().to_string()),
         );
         match r {
             // The narrative first, then the evidence it is drawn from, so a reader can check it.
@@ -499,8 +429,8 @@ impl Summarizer for LlmAgent {
             json!({"reports": cut(reports, 9000), "results": results}),
             "You write the run's research report for a data scientist, from the evidence only.",
             r#"{"report": "<markdown>"}"#,
-            text_schema("report", 1200),
-            |v| string_field(v, "report"),
+            replies::schema::<Report>(),
+            |v| replies::parse::<Report>(v).map(|r| r.report.trim().to_string()),
         );
         self.fallback("summarizer", cx, r.map(Some), || None)
     }

@@ -1,13 +1,15 @@
-//! The HTTP side: one request in OpenAI's or Anthropic's wire format over reqwest on a tokio runtime
-//! the client owns (so the pipeline stays synchronous), and retries with backoff and jitter on 429,
-//! 5xx, timeouts and dropped connections, honouring Retry-After.
+//! The HTTP side: the provider-neutral request and reply, one try over reqwest on a tokio runtime the
+//! client owns (so the pipeline stays synchronous) in the endpoint's wire format
+//! ([`super::providers`]), and retries with backoff and jitter on 429, 5xx, timeouts and dropped
+//! connections, honouring Retry-After.
 
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::config::{ClientOptions, Endpoint, Provider};
+use super::config::{ClientOptions, Endpoint};
+use super::providers;
 
 /// One chat turn.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -61,18 +63,28 @@ pub struct Reply {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, thiserror::Error)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "message")]
 pub enum CallError {
-    /// The server answered with an HTTP error.
-    #[error("HTTP {0}")]
-    Http(String),
+    /// The server answered with an HTTP error; `body` is the whole body it sent.
+    #[error("HTTP {status}: {}", excerpt(body))]
+    Http {
+        /// The status code and reason.
+        status: String,
+        /// The body, whole.
+        body: String,
+    },
     /// No complete answer within the timeout.
     #[error("timed out: {0}")]
     Timeout(String),
     /// Connection refused, reset or dropped.
     #[error("network: {0}")]
     Network(String),
-    /// A 200 whose body is not a chat reply (HTML, an error object, no text).
-    #[error("unusable reply: {0}")]
-    BadReply(String),
+    /// A 200 whose body is not a chat reply (HTML, an error object, no text); `body` is all of it.
+    #[error("unusable reply: {why}: {}", excerpt(body))]
+    BadReply {
+        /// What is wrong with it.
+        why: String,
+        /// The body, whole.
+        body: String,
+    },
     /// The key's environment variable is not set.
     #[error("no API key: {0}")]
     NoKey(String),
@@ -82,6 +94,22 @@ pub enum CallError {
     /// Replaying a recorded run and the record does not match.
     #[error("replay: {0}")]
     Replay(String),
+}
+
+impl CallError {
+    /// The server's whole body, for errors that carry one.
+    pub fn body(&self) -> Option<&str> {
+        match self {
+            Self::Http { body, .. } | Self::BadReply { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+}
+
+/// The first 300 characters of a body on one line, for messages (the error keeps all of it).
+fn excerpt(s: &str) -> String {
+    let t: String = s.chars().take(300).collect();
+    t.replace('\n', " ")
 }
 
 /// One try's failure, and whether another try may help.
@@ -136,110 +164,6 @@ impl Http {
     }
 }
 
-/// The URL, headers and body of a request in the endpoint's wire format.
-pub fn build(
-    ep: &Endpoint,
-    req: &Request,
-    key: Option<&str>,
-    max_tokens: u32,
-) -> (String, Vec<(&'static str, String)>, Value) {
-    match ep.provider {
-        Provider::OpenAi => {
-            let mut messages = vec![json!({"role": "system", "content": req.system})];
-            messages.extend(
-                req.messages
-                    .iter()
-                    .map(|m| json!({"role": m.role, "content": m.content})),
-            );
-            let mut body = json!({
-                "model": ep.model,
-                "messages": messages,
-                "temperature": 0,
-                "max_tokens": max_tokens,
-            });
-            if ep.structured
-                && let Some((name, schema)) = &req.schema
-            {
-                body["response_format"] = json!({
-                    "type": "json_schema",
-                    "json_schema": {"name": name, "schema": schema},
-                });
-            }
-            let headers = key
-                .map(|k| vec![("authorization", format!("Bearer {k}"))])
-                .unwrap_or_default();
-            (format!("{}/chat/completions", ep.base_url), headers, body)
-        }
-        Provider::Anthropic => {
-            let body = json!({
-                "model": ep.model,
-                "system": req.system,
-                "messages": req.messages,
-                "max_tokens": max_tokens,
-                "temperature": 0,
-            });
-            let mut headers = vec![("anthropic-version", "2023-06-01".to_string())];
-            if let Some(k) = key {
-                headers.push(("x-api-key", k.to_string()));
-            }
-            (format!("{}/messages", ep.base_url), headers, body)
-        }
-    }
-}
-
-fn excerpt(s: &str) -> String {
-    let t: String = s.chars().take(300).collect();
-    t.replace('\n', " ")
-}
-
-/// The text and usage of a chat reply, or why it is not one.
-pub fn parse(provider: Provider, body: &str) -> Result<Reply, CallError> {
-    let v: Value = serde_json::from_str(body)
-        .map_err(|_| CallError::BadReply(format!("the body is not JSON: {}", excerpt(body))))?;
-    if let Some(e) = v.get("error").filter(|e| !e.is_null()) {
-        let msg = e
-            .get("message")
-            .and_then(Value::as_str)
-            .map_or_else(|| e.to_string(), String::from);
-        return Err(CallError::BadReply(format!(
-            "the server returned an error: {msg}"
-        )));
-    }
-    let u = |k: &str| v["usage"][k].as_u64().unwrap_or(0);
-    match provider {
-        Provider::OpenAi => {
-            let text = v["choices"][0]["message"]["content"]
-                .as_str()
-                .ok_or_else(|| {
-                    CallError::BadReply(format!(
-                        "no choices[0].message.content in {}",
-                        excerpt(body)
-                    ))
-                })?;
-            Ok(Reply {
-                text: text.to_string(),
-                input_tokens: u("prompt_tokens"),
-                output_tokens: u("completion_tokens"),
-            })
-        }
-        Provider::Anthropic => {
-            let parts = v["content"].as_array().ok_or_else(|| {
-                CallError::BadReply(format!("no content list in {}", excerpt(body)))
-            })?;
-            let text: String = parts
-                .iter()
-                .filter(|p| p["type"] == "text")
-                .filter_map(|p| p["text"].as_str())
-                .collect();
-            Ok(Reply {
-                text,
-                input_tokens: u("input_tokens"),
-                output_tokens: u("output_tokens"),
-            })
-        }
-    }
-}
-
 fn retry_after(h: &reqwest::header::HeaderMap) -> Option<f64> {
     h.get(reqwest::header::RETRY_AFTER)?
         .to_str()
@@ -280,30 +204,32 @@ impl Transport for Http {
         opts: &ClientOptions,
         timeout: Duration,
     ) -> Result<Reply, Failure> {
-        let (url, headers, body) = build(ep, req, key, opts.max_tokens);
+        let wire = providers::wire(ep.provider);
+        let http = wire.request(ep, req, key, opts.max_tokens);
         self.rt.block_on(async {
-            let mut rb = self.client.post(&url).json(&body).timeout(timeout);
-            for (k, v) in headers {
+            let mut rb = self
+                .client
+                .post(&http.url)
+                .json(&http.body)
+                .timeout(timeout);
+            for (k, v) in http.headers {
                 rb = rb.header(k, v);
             }
             let resp = rb.send().await.map_err(|e| net(&e, timeout))?;
             let status = resp.status();
             let wait = retry_after(resp.headers());
             let text = resp.text().await.map_err(|e| net(&e, timeout))?;
-            if status.as_u16() == 429 || status.is_server_error() {
+            if !status.is_success() {
                 return Err(Failure {
-                    error: CallError::Http(format!("{status}: {}", excerpt(&text))),
-                    retryable: true,
+                    error: CallError::Http {
+                        status: status.to_string(),
+                        body: text,
+                    },
+                    retryable: status.as_u16() == 429 || status.is_server_error(),
                     retry_after: wait,
                 });
             }
-            if !status.is_success() {
-                return Err(fail(
-                    CallError::Http(format!("{status}: {}", excerpt(&text))),
-                    false,
-                ));
-            }
-            parse(ep.provider, &text).map_err(|e| fail(e, false))
+            wire.reply(&text).map_err(|e| fail(e, false))
         })
     }
 }
@@ -355,65 +281,5 @@ pub fn with_retries(
                 std::thread::sleep(wait);
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ep(provider: Provider) -> Endpoint {
-        Endpoint {
-            provider,
-            base_url: "http://x/v1".into(),
-            model: "m".into(),
-            key_env: None,
-            structured: true,
-        }
-    }
-
-    #[test]
-    fn wire_formats() {
-        let req = Request {
-            system: "sys".into(),
-            messages: vec![Message::user("hi")],
-            schema: Some(("plan".into(), json!({"type": "object"}))),
-        };
-        let (url, h, body) = build(&ep(Provider::OpenAi), &req, Some("k"), 100);
-        assert_eq!(url, "http://x/v1/chat/completions");
-        assert_eq!(h, vec![("authorization", "Bearer k".to_string())]);
-        assert_eq!(
-            body["messages"][0],
-            json!({"role": "system", "content": "sys"})
-        );
-        assert_eq!(body["response_format"]["json_schema"]["name"], "plan");
-        let (url, h, body) = build(&ep(Provider::Anthropic), &req, Some("k"), 100);
-        assert_eq!(url, "http://x/v1/messages");
-        assert!(h.contains(&("x-api-key", "k".to_string())));
-        assert_eq!(body["system"], "sys");
-
-        let r = parse(
-            Provider::OpenAi,
-            r#"{"choices":[{"message":{"content":"{}"}}],"usage":{"prompt_tokens":5,"completion_tokens":2}}"#,
-        )
-        .unwrap();
-        assert_eq!(
-            (r.text.as_str(), r.input_tokens, r.output_tokens),
-            ("{}", 5, 2)
-        );
-        let r = parse(
-            Provider::Anthropic,
-            r#"{"content":[{"type":"text","text":"a"},{"type":"text","text":"b"}],"usage":{"input_tokens":3,"output_tokens":1}}"#,
-        )
-        .unwrap();
-        assert_eq!((r.text.as_str(), r.input_tokens), ("ab", 3));
-        let e = parse(
-            Provider::OpenAi,
-            r#"{"error":{"message":"model overloaded"}}"#,
-        )
-        .unwrap_err();
-        assert!(e.to_string().contains("model overloaded"), "{e}");
-        let e = parse(Provider::OpenAi, "<html>bad gateway</html>").unwrap_err();
-        assert!(e.to_string().contains("not JSON"), "{e}");
     }
 }

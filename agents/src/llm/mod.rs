@@ -6,6 +6,9 @@ pub mod agent;
 pub mod client;
 pub mod config;
 pub mod json;
+pub mod prompts;
+pub mod providers;
+pub mod replies;
 pub mod session;
 
 pub use agent::LlmAgent;

@@ -75,6 +75,7 @@ pub struct ClipOutliers;
 
 impl Tool for ClipOutliers {
     const NAME: &'static str = "clip_outliers";
+    const EXAMPLE: &'static str = r#"{"columns": ["n1"], "method": "zscore", "max_fraction": 1.0}"#;
     const CATEGORY: Category = Category::Cleaning;
     const DOC: &'static str = "Clips numeric columns to bounds learned on train (IQR: Q1-1.5*IQR..Q3+1.5*IQR; \
         zscore: mean±3*std; `factor` changes the width). Rows are kept; extreme values are pulled to the bound, \
@@ -104,7 +105,9 @@ struct RemoveRows {
 }
 
 impl Tool for RemoveOutlierRows {
+    const REMOVES_ROWS: bool = true;
     const NAME: &'static str = "remove_outlier_rows";
+    const EXAMPLE: &'static str = r#"{"columns": ["n1"], "method": "zscore", "max_fraction": 1.0}"#;
     const CATEGORY: Category = Category::Cleaning;
     const DOC: &'static str = "Removes train rows where any of the chosen numeric columns lies outside bounds \
         learned on train (IQR or z-score). Test rows are never removed. Fails instead of removing more than \

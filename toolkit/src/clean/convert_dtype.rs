@@ -24,6 +24,7 @@ struct Cast(Vec<String>, CastTo);
 
 impl Tool for ConvertDtype {
     const NAME: &'static str = "convert_dtype";
+    const EXAMPLE: &'static str = r#"{"columns": ["n3"], "to": "string"}"#;
     const CATEGORY: Category = Category::Cleaning;
     const DOC: &'static str = "Casts columns to `float`, `int`, `string` or `bool`. Text cast to a number is \
         parsed (\"1.5\" -> 1.5; anything unparseable becomes missing); text cast to bool accepts true/false, \

@@ -20,6 +20,7 @@ pub struct DropColumnsParams {
 
 impl Tool for DropColumns {
     const NAME: &'static str = "drop_columns";
+    const EXAMPLE: &'static str = r#"{"columns": ["cab"]}"#;
     const CATEGORY: Category = Category::Cleaning;
     const DOC: &'static str = "Drops the named feature columns from train and test, e.g. free text such as names \
         that no model can use. The id and the targets cannot be dropped.";
@@ -51,6 +52,7 @@ fn half() -> f64 {
 
 impl Tool for DropMissingColumns {
     const NAME: &'static str = "drop_missing_columns";
+    const EXAMPLE: &'static str = r#"{"threshold": 0.5}"#;
     const CATEGORY: Category = Category::Cleaning;
     const DOC: &'static str = "Drops every feature column whose fraction of missing values in train is above \
         `threshold` (default 0.5). Which columns go is decided on train alone and the same columns leave test.";

@@ -59,6 +59,7 @@ struct Fitted_ {
 
 impl Tool for FillMissing {
     const NAME: &'static str = "fill_missing";
+    const EXAMPLE: &'static str = r#"{"indicator": true}"#;
     const CATEGORY: Category = Category::Cleaning;
     const DOC: &'static str = "Fills missing values in numeric and text columns with a value learned on train \
         (auto: median for skewed numbers, mean otherwise, most frequent value for text; or mean / median / mode / \

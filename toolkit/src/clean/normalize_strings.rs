@@ -36,6 +36,7 @@ struct Normalize(Vec<String>, NormalizeStringsParams);
 
 impl Tool for NormalizeStrings {
     const NAME: &'static str = "normalize_strings";
+    const EXAMPLE: &'static str = r#"{}"#;
     const CATEGORY: Category = Category::Cleaning;
     const DOC: &'static str = "Normalises text columns: trims and collapses whitespace, lower-cases, and turns \
         empty strings into missing values, so spelling variants become one category before encoding.";

@@ -68,6 +68,7 @@ struct Parse(Vec<(String, String)>);
 
 impl Tool for ParseDatetime {
     const NAME: &'static str = "parse_datetime";
+    const EXAMPLE: &'static str = r#"{"columns": ["day"]}"#;
     const CATEGORY: Category = Category::Cleaning;
     const DOC: &'static str = "Parses text columns into datetimes using `format` (strftime, e.g. %Y-%m-%d) or a \
         format detected on train among common ISO, European and US layouts. Unparseable values become missing. \

@@ -24,7 +24,9 @@ pub struct RemoveDuplicatesParams {
 struct Dedupe(Vec<String>);
 
 impl Tool for RemoveDuplicates {
+    const REMOVES_ROWS: bool = true;
     const NAME: &'static str = "remove_duplicates";
+    const EXAMPLE: &'static str = r#"{}"#;
     const CATEGORY: Category = Category::Cleaning;
     const DOC: &'static str = "Removes train rows that repeat an earlier row on `subset` (default: all columns \
         but the id, targets included), keeping the first. Test is never changed: every test row needs a prediction.";

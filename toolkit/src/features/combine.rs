@@ -75,6 +75,7 @@ fn all_ops() -> Vec<Op> {
 
 impl Tool for Pairwise {
     const NAME: &'static str = "pairwise";
+    const EXAMPLE: &'static str = r#"{"pairs": [["n1", "n3"]]}"#;
     const CATEGORY: Category = Category::Features;
     const DOC: &'static str = "For each pair [a, b] of numeric columns, adds product `a_x_b`, ratio `a_div_b` \
         (missing where b = 0), sum `a_plus_b` and/or difference `a_minus_b`, as chosen in `ops`. E.g. \
@@ -112,6 +113,7 @@ pub struct PolynomialParams {
 
 impl Tool for Polynomial {
     const NAME: &'static str = "polynomial";
+    const EXAMPLE: &'static str = r#"{"columns": ["n1", "n2"]}"#;
     const CATEGORY: Category = Category::Features;
     const DOC: &'static str = "Adds degree-2 polynomial features of up to 10 numeric columns: every product \
         `a_x_b` of two different columns and, unless `interaction_only`, every square `a_x_a`.";

@@ -37,6 +37,7 @@ pub const LIMIT: Duration = Duration::from_secs(10);
 
 impl Tool for CustomFeature {
     const NAME: &'static str = "custom_feature";
+    const EXAMPLE: &'static str = r#"{"expr": "SELECT n1 / n3 + len(cab) AS mix"}"#;
     const CATEGORY: Category = Category::Features;
     const DOC: &'static str = "Adds one column computed row by row from a sandboxed expression, written plainly \
         (`SibSp + Parch + 1`) or as `SELECT <expr> AS <name>`. Only arithmetic, comparisons, and/or/not and \

@@ -61,6 +61,7 @@ struct Parts {
 
 impl Tool for DatetimeParts {
     const NAME: &'static str = "datetime_parts";
+    const EXAMPLE: &'static str = r#"{"columns": ["day"]}"#;
     const CATEGORY: Category = Category::Features;
     const DOC: &'static str = "Adds `<col>_<part>` number columns (year, month, day, weekday, dayofyear, hour, \
         weekend) from datetime columns, or from text columns whose date format is detected on train. \

@@ -26,6 +26,7 @@ pub struct OrdinalEncode;
 
 impl Tool for OrdinalEncode {
     const NAME: &'static str = "ordinal_encode";
+    const EXAMPLE: &'static str = r#"{"columns": ["cat"]}"#;
     const CATEGORY: Category = Category::Features;
     const DOC: &'static str = "Replaces each text column with integer codes 0..k-1 learned on train (sorted \
         alphabetically, or in the given `order`, e.g. S < M < L). Categories unseen in train and missing \
@@ -69,6 +70,7 @@ pub struct FrequencyEncode;
 
 impl Tool for FrequencyEncode {
     const NAME: &'static str = "frequency_encode";
+    const EXAMPLE: &'static str = r#"{"columns": ["cat"]}"#;
     const CATEGORY: Category = Category::Features;
     const DOC: &'static str = "Adds `<col>_freq`, the fraction of train rows holding each category (learned on \
         train; categories unseen in train and missing values get 0), and drops the text column. Useful for \

@@ -65,6 +65,8 @@ fn stat(agg: Agg, xs: &mut [f64]) -> f64 {
 
 impl Tool for GroupAggregate {
     const NAME: &'static str = "group_aggregate";
+    const EXAMPLE: &'static str =
+        r#"{"group_by": "cat", "column": "n3", "aggs": ["mean", "std", "max"]}"#;
     const CATEGORY: Category = Category::Features;
     const DOC: &'static str = "Adds `<column>_<agg>_by_<group_by>`: a statistic (mean, std, median, min, max, \
         count) of a numeric column within each group of another column, computed on train and mapped to train \

@@ -7,6 +7,7 @@ pub mod encode;
 pub mod group_aggregate;
 pub mod one_hot;
 pub mod pca;
+pub mod regex_extract;
 pub mod scale;
 pub mod select;
 pub mod split_string;

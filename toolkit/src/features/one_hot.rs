@@ -53,6 +53,7 @@ pub fn categories(df: &DataFrame, col: &str) -> Result<Vec<(String, usize)>> {
 
 impl Tool for OneHot {
     const NAME: &'static str = "one_hot";
+    const EXAMPLE: &'static str = r#"{"columns": ["cat"]}"#;
     const CATEGORY: Category = Category::Features;
     const DOC: &'static str = "One-hot encodes text (or boolean) columns into 0/1 columns named `<col>_<value>`, one \
         per category seen in train, capped at the `max_categories` most frequent. A category unseen in train \

@@ -88,6 +88,7 @@ pub fn symmetric_eigen(mut a: Vec<Vec<f64>>) -> (Vec<f64>, Vec<Vec<f64>>) {
 
 impl Tool for Pca {
     const NAME: &'static str = "pca";
+    const EXAMPLE: &'static str = r#"{"columns": ["n1", "n2", "n3"], "n_components": 2}"#;
     const CATEGORY: Category = Category::Features;
     const DOC: &'static str = "Adds `pca_0..pca_{k-1}`, projections on the top principal components of the \
         standardised numeric columns, with means, scales and components learned on train (missing values count \

@@ -40,6 +40,7 @@ pub struct ScaleParams {
 
 impl Tool for Scale {
     const NAME: &'static str = "scale";
+    const EXAMPLE: &'static str = r#"{"method": "robust"}"#;
     const CATEGORY: Category = Category::Features;
     const DOC: &'static str = "Scales numeric columns with statistics learned on train: standard ((x-mean)/std), \
         min_max ((x-min)/(max-min)) or robust ((x-median)/IQR). A constant column maps to 0. Test values \

@@ -25,6 +25,7 @@ pub struct SelectVarianceParams {
 
 impl Tool for SelectVariance {
     const NAME: &'static str = "select_variance";
+    const EXAMPLE: &'static str = r#"{}"#;
     const CATEGORY: Category = Category::Features;
     const DOC: &'static str = "Drops numeric features whose variance on train is at most `threshold` (default 0, \
         i.e. constant columns) and text features with a single value in train. Such columns carry no signal.";
@@ -74,6 +75,7 @@ pub struct SelectCorrelationParams {
 
 impl Tool for SelectCorrelation {
     const NAME: &'static str = "select_correlation";
+    const EXAMPLE: &'static str = r#"{"k": 2}"#;
     const CATEGORY: Category = Category::Features;
     const DOC: &'static str = "Drops numeric features by Pearson correlation on train: keeps the `k` most \
         correlated with the (first) target, drops those below `min_abs_corr`, and of any pair correlated above \
@@ -147,6 +149,7 @@ fn thirty() -> usize {
 
 impl Tool for SelectImportance {
     const NAME: &'static str = "select_importance";
+    const EXAMPLE: &'static str = r#"{"k": 2}"#;
     const CATEGORY: Category = Category::Features;
     const DOC: &'static str = "Fits a quick gradient-boosting model (100 rounds, depth 4) on train's numeric \
         features and keeps the `k` with the largest total gain, dropping the rest. Text features are left \

@@ -40,6 +40,7 @@ struct Splitter {
 
 impl Tool for SplitString {
     const NAME: &'static str = "split_string";
+    const EXAMPLE: &'static str = r#"{"column": "cab", "delimiter": "/"}"#;
     const CATEGORY: Category = Category::Features;
     const DOC: &'static str = "Splits a delimited text column into one column per part, e.g. Spaceship Titanic's \
         Cabin `B/0/P` with delimiter `/` into deck, number and side. A part that is numeric in at least 95% of \

@@ -112,6 +112,7 @@ fn table(
 
 impl Tool for TargetEncode {
     const NAME: &'static str = "target_encode";
+    const EXAMPLE: &'static str = r#"{"columns": ["cat"]}"#;
     const CATEGORY: Category = Category::Features;
     const DOC: &'static str = "Replaces each text column with the smoothed mean of the target per category \
         ((sum + m*prior)/(count + m), m = `smoothing`), in a column `<col>_te` (one per class for multiclass, \

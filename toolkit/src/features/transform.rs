@@ -43,6 +43,7 @@ pub fn signed_log1p(x: f64) -> f64 {
 
 impl Tool for Log1p {
     const NAME: &'static str = "log1p";
+    const EXAMPLE: &'static str = r#"{"columns": ["n1", "n2"]}"#;
     const CATEGORY: Category = Category::Features;
     const DOC: &'static str = "Replaces numeric columns with sign(x)*ln(1+|x|), which tames right-skewed counts \
         and amounts (ln(1+x) for x >= 0) and is defined for negative values too. Default columns: those with \
@@ -99,6 +100,7 @@ pub fn fit_lambda(xs: &[f64]) -> f64 {
 
 impl Tool for PowerTransform {
     const NAME: &'static str = "power_transform";
+    const EXAMPLE: &'static str = r#"{"columns": ["n1", "n2"]}"#;
     const CATEGORY: Category = Category::Features;
     const DOC: &'static str = "Applies the Yeo-Johnson power transform with a lambda fitted on train by maximum \
         likelihood (grid over -2..2), making skewed columns closer to normal; works for negative values. \
@@ -151,6 +153,7 @@ fn five() -> usize {
 
 impl Tool for Bin {
     const NAME: &'static str = "bin";
+    const EXAMPLE: &'static str = r#"{"columns": ["n2"], "bins": 3}"#;
     const CATEGORY: Category = Category::Features;
     const DOC: &'static str = "Adds `<col>_bin`, the index (0..bins-1) of the bin each value falls in, with edges \
         learned on train (quantile: equal counts; uniform: equal widths). Values beyond train's range go to the \

@@ -119,6 +119,11 @@ fn normalise_rows(p: &mut [Vec<f64>]) {
     }
 }
 
+/// The numbers of CV folds a run may use: below 2 there is no held-out fold, above 10 each fold's
+/// model sees little more data while the search pays for every extra fit. The one source for the
+/// LLM's reply schema, its prompt and a person's edit in the TUI.
+pub const FOLDS: std::ops::RangeInclusive<usize> = 2..=10;
+
 /// The fold of each train row (stratified for classification), seeded.
 pub fn fold_ids(p: &Problem, k: usize, seed: u64) -> Vec<usize> {
     folds::assign(p.rows, k, seed, p.strata.as_deref())

@@ -1,7 +1,7 @@
 //! Programs: validation errors name the step and the fix; every registered tool runs from example
 //! arguments without touching the id, the target or test's rows.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{C, dataset, df};
 use autokaggle_toolkit::frame;
@@ -68,38 +68,11 @@ pub fn generic_ds(n: usize, m: usize) -> autokaggle_toolkit::Dataset {
     dataset(generic(n, 0), test, Task::Binary)
 }
 
-/// Arguments that make sense on [`generic`], for every tool in the registry.
+/// A tool's example arguments, which make sense on [`generic`] (see `Tool::EXAMPLE`).
 pub fn example(tool: &str) -> Value {
-    match tool {
-        "fill_missing" => json!({"indicator": true}),
-        "drop_missing_columns" => json!({"threshold": 0.5}),
-        "clip_outliers" | "remove_outlier_rows" => {
-            json!({"columns": ["n1"], "method": "zscore", "max_fraction": 1.0})
-        }
-        "convert_dtype" => json!({"columns": ["n3"], "to": "string"}),
-        "remove_duplicates" => json!({}),
-        "parse_datetime" => json!({"columns": ["day"]}),
-        "normalize_strings" => json!({}),
-        "drop_columns" => json!({"columns": ["cab"]}),
-        "one_hot" => json!({"columns": ["cat"]}),
-        "ordinal_encode" | "frequency_encode" | "target_encode" => json!({"columns": ["cat"]}),
-        "scale" => json!({"method": "robust"}),
-        "log1p" | "power_transform" => json!({"columns": ["n1", "n2"]}),
-        "bin" => json!({"columns": ["n2"], "bins": 3}),
-        "polynomial" => json!({"columns": ["n1", "n2"]}),
-        "pairwise" => json!({"pairs": [["n1", "n3"]]}),
-        "split_string" => json!({"column": "cab", "delimiter": "/"}),
-        "group_aggregate" => {
-            json!({"group_by": "cat", "column": "n3", "aggs": ["mean", "std", "max"]})
-        }
-        "datetime_parts" => json!({"columns": ["day"]}),
-        "pca" => json!({"columns": ["n1", "n2", "n3"], "n_components": 2}),
-        "select_variance" => json!({}),
-        "select_correlation" => json!({"k": 2}),
-        "select_importance" => json!({"k": 2}),
-        "custom_feature" => json!({"expr": "SELECT n1 / n3 + len(cab) AS mix"}),
-        other => panic!("no example arguments for tool `{other}`: add them here"),
-    }
+    autokaggle_toolkit::registry::find(tool)
+        .unwrap_or_else(|| panic!("no tool `{tool}`"))
+        .example()
 }
 
 #[test]
@@ -152,7 +125,7 @@ fn every_tool_runs_and_keeps_id_target_and_test_rows() {
             "{}",
             t.name()
         );
-        if !["remove_outlier_rows", "remove_duplicates"].contains(&t.name()) {
+        if !t.removes_rows() {
             assert!(
                 frame::same_column(&out.train, &ds.train, "id"),
                 "{}",

@@ -1,16 +1,38 @@
 //! The run directory: every file written atomically (temporary name, then rename), so a killed run
-//! never leaves a truncated file behind.
+//! never leaves a truncated file behind, and every JSON file read back into the same typed record
+//! ([`records`]) that wrote it: resume, replay, the report and the TUI share one set of types.
+
+pub mod records;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-/// Reads a JSON file of a run directory; `missing` says what a file that cannot be read means.
-pub fn read_json(path: &Path, missing: &str) -> Result<serde_json::Value> {
+pub use records::{BlendWeight, PhaseSummary, RunState, RunSummary, SpecRecord};
+
+/// Reads a JSON file of a run directory into its record; `missing` says what a file that cannot be
+/// read means.
+pub fn read_json<T: DeserializeOwned>(path: &Path, missing: &str) -> Result<T> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("{}: {missing}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("{}: not valid JSON", path.display()))
+    serde_json::from_str(&text)
+        .with_context(|| format!("{}: not the expected JSON", path.display()))
+}
+
+/// Writes `bytes` to `path` atomically: a sibling temporary file, then a rename. The one way this
+/// crate writes a file a crash must not leave half-written.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))
 }
 
 /// A run's folder.
@@ -37,14 +59,20 @@ impl RunDir {
         Ok(Self { path })
     }
 
-    /// Opens an existing run directory to resume it, removing temporary files a kill left behind.
-    pub fn open(path: &Path) -> Result<Self> {
+    /// Fails unless `path` is a run directory (it has a spec.json).
+    pub fn check(path: &Path) -> Result<()> {
         if !path.join("spec.json").exists() {
             anyhow::bail!(
                 "{}: not a run directory (no spec.json); pass the folder a run printed",
                 path.display()
             );
         }
+        Ok(())
+    }
+
+    /// Opens an existing run directory to resume it, removing temporary files a kill left behind.
+    pub fn open(path: &Path) -> Result<Self> {
+        Self::check(path)?;
         let mut stack = vec![path.to_path_buf()];
         while let Some(d) = stack.pop() {
             for e in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
@@ -69,13 +97,16 @@ impl RunDir {
     /// Writes text atomically at a path relative to the run directory.
     pub fn write(&self, rel: &str, text: &str) -> Result<PathBuf> {
         let p = self.path.join(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let tmp = p.with_extension("tmp");
-        std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
-        std::fs::rename(&tmp, &p).with_context(|| format!("renaming to {}", p.display()))?;
+        write_atomic(&p, text.as_bytes())?;
         Ok(p)
+    }
+
+    /// Reads a JSON file of this run directory into its record.
+    pub fn read<T: DeserializeOwned>(&self, rel: &str) -> Result<T> {
+        read_json(
+            &self.path.join(rel),
+            "cannot read (is this a run directory?)",
+        )
     }
 
     /// Writes pretty JSON atomically.

@@ -1,0 +1,207 @@
+//! The offline developer: programs of toolkit calls from the profile and the plan, repaired from gate
+//! messages, and the safe fallback that always passes the gates.
+
+use crate::phase::Phase;
+use crate::roles::{Developer, PhaseCx, Work};
+
+use super::plan::{CLEANING_LEADS, FEATURE_LEADS, follows, known, plan_list};
+use super::*;
+
+fn cleaning_program(p: &Profile, plan: &str) -> Program {
+    let mut c = cleaning(p);
+    let mut explicit_drop = false;
+    if follows(plan, &CLEANING_LEADS) {
+        let too_missing = known(plan_list(plan, CLEANING_LEADS[0]), p);
+        explicit_drop = too_missing != c.too_missing;
+        c.too_missing = too_missing;
+        c.free_text = known(plan_list(plan, CLEANING_LEADS[1]), p);
+        c.booleans = known(plan_list(plan, CLEANING_LEADS[2]), p);
+    }
+    let mut steps = Vec::new();
+    if explicit_drop && !c.too_missing.is_empty() {
+        steps.push(Step::new("drop_columns", json!({"columns": c.too_missing})));
+    } else if !c.too_missing.is_empty() {
+        steps.push(Step::new(
+            "drop_missing_columns",
+            json!({"threshold": DROP_MISSING}),
+        ));
+    }
+    if !c.free_text.is_empty() {
+        steps.push(Step::new("drop_columns", json!({"columns": c.free_text})));
+    }
+    if !c.booleans.is_empty() {
+        steps.push(Step::new(
+            "convert_dtype",
+            json!({"columns": c.booleans, "to": "float"}),
+        ));
+    }
+    steps.push(Step::new(
+        "fill_missing",
+        json!({"strategy": "auto", "indicator": c.indicator}),
+    ));
+    Program { steps }
+}
+
+fn feature_program(cx: &PhaseCx, plan: &str) -> Program {
+    let mut f = feature_plan(cx.profile);
+    if follows(plan, &FEATURE_LEADS) {
+        let p = cx.profile;
+        f.structured = plan_list(plan, FEATURE_LEADS[0])
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|item| {
+                let (col, rest) = item.split_once(" on '")?;
+                let delim = rest.trim_end_matches('\'');
+                let known = f.structured.iter().find(|s| s.0 == col && s.1 == delim);
+                known.cloned().or_else(|| {
+                    DELIMITERS
+                        .into_iter()
+                        .find(|d| *d == delim)
+                        .filter(|_| p.columns.iter().any(|c| c.name == col))
+                        .map(|d| (col.to_string(), d))
+                })
+            })
+            .collect();
+        f.one_hot = known(plan_list(plan, FEATURE_LEADS[1]), p);
+        f.ordinal = known(plan_list(plan, FEATURE_LEADS[2]), p);
+        f.amounts = known(plan_list(plan, FEATURE_LEADS[3]), p);
+        if f.amounts.len() < 2 {
+            f.amounts.clear();
+        }
+    }
+    let mut steps = Vec::new();
+    for (c, d) in &f.structured {
+        steps.push(Step::new(
+            "split_string",
+            json!({"column": c, "delimiter": d}),
+        ));
+    }
+    // Parts of split strings are new columns: decide their encoding from the split data itself.
+    let (mut one_hot, mut ordinal) = (f.one_hot, f.ordinal);
+    if !steps.is_empty() {
+        steps.push(Step::new("fill_missing", json!({"strategy": "auto"})));
+        let split = Program {
+            steps: steps.clone(),
+        };
+        if let Ok((ds, _)) = split.run(cx.ds, 0, &mut |_, _| {})
+            && let Ok(p) = Profile::of(&ds)
+        {
+            for c in features(&p).filter(|c| c.kind == Kind::Text) {
+                if f.structured
+                    .iter()
+                    .any(|s| c.name.starts_with(&format!("{}_", s.0)))
+                {
+                    if c.distinct <= ONE_HOT_MAX {
+                        one_hot.push(c.name.clone())
+                    } else {
+                        ordinal.push(c.name.clone())
+                    }
+                }
+            }
+        }
+    }
+    if !one_hot.is_empty() {
+        steps.push(Step::new(
+            "one_hot",
+            json!({"columns": one_hot, "max_categories": ONE_HOT_MAX}),
+        ));
+    }
+    if !ordinal.is_empty() {
+        steps.push(Step::new("ordinal_encode", json!({"columns": ordinal})));
+    }
+    if !f.amounts.is_empty() {
+        let expr = f
+            .amounts
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(" + ");
+        steps.push(Step::new(
+            "custom_feature",
+            json!({"expr": expr, "name": "total_amount"}),
+        ));
+    }
+    steps.push(Step::new("fill_missing", json!({"strategy": "auto"})));
+    steps.push(Step::new("select_variance", json!({})));
+    if features(cx.profile).count() > 200 {
+        steps.push(Step::new("select_importance", json!({"k": 150})));
+    }
+    Program { steps }
+}
+
+/// Repairs a program from the messages of a failed attempt: drops a failing step, adds imputation for
+/// missing values, encoding for text left over, and drops a leaking column.
+pub fn repair(mut program: Program, feedback: &str) -> Program {
+    if let Some(rest) = feedback.strip_prefix("step ")
+        && let Some(n) = rest
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse::<usize>().ok())
+        && n >= 1
+        && n <= program.steps.len()
+    {
+        program.steps.remove(n - 1);
+        return program;
+    }
+    let lower = feedback.to_lowercase();
+    if lower.contains("leak") {
+        if let Some(col) = feedback.split('`').nth(1) {
+            program
+                .steps
+                .push(Step::new("drop_columns", json!({"columns": [col]})));
+        }
+    } else if lower.contains("not numeric") || lower.contains("text column") {
+        program.steps.push(Step::new("ordinal_encode", json!({})));
+    } else if lower.contains("missing") || lower.contains("infinite") {
+        program
+            .steps
+            .push(Step::new("fill_missing", json!({"strategy": "median"})));
+    }
+    program
+}
+
+impl Developer for OfflinePolicy {
+    /// Follows the plan's column lists when the plan is the offline planner's (edited or not).
+    fn develop(&self, cx: &PhaseCx, plan: &str, feedback: &[String]) -> Work {
+        let base = match cx.phase {
+            Phase::DataCleaning => cleaning_program(cx.profile, plan),
+            Phase::FeatureEngineering => feature_program(cx, plan),
+            Phase::ModelBuilding => {
+                let (folds, candidates) = candidates(cx.profile.rows, outputs(cx), cx.seed);
+                return Work::Models { folds, candidates };
+            }
+            _ => return Work::Analysis,
+        };
+        Work::Program {
+            program: feedback.iter().fold(base, |p, f| repair(p, f)),
+        }
+    }
+}
+
+/// The work that always passes the gates, run when the developer's attempts are used up: impute and
+/// encode everything, one default model.
+pub fn safe_work(phase: Phase) -> Work {
+    match phase {
+        Phase::DataCleaning => Work::Program {
+            program: Program {
+                steps: vec![Step::new("fill_missing", json!({"strategy": "median"}))],
+            },
+        },
+        Phase::FeatureEngineering => Work::Program {
+            program: Program {
+                steps: vec![
+                    Step::new("ordinal_encode", json!({})),
+                    Step::new("fill_missing", json!({"strategy": "median"})),
+                ],
+            },
+        },
+        Phase::ModelBuilding => Work::Models {
+            folds: 3,
+            candidates: vec![ModelSpec {
+                name: "gbm_default".into(),
+                kind: autokaggle_toolkit::models::cv::ModelKind::Gbm(Default::default()),
+            }],
+        },
+        Phase::UnderstandBackground | Phase::PreliminaryEda | Phase::InDepthEda => Work::Analysis,
+    }
+}

@@ -1,0 +1,166 @@
+//! One phase's attempts: the developer's work runs, the gates judge it, a failed gate or an error
+//! goes back to the developer as feedback; after [`MAX_ATTEMPTS`] the offline policy's safe work
+//! runs instead, so every phase hands over something that passes.
+
+use anyhow::{Result, bail};
+use autokaggle_agents::offline;
+use autokaggle_agents::roles::{GateResult, PhaseCx};
+use autokaggle_agents::{Phase, Work};
+use autokaggle_toolkit::{Dataset, StepLog, frame};
+
+use super::Run;
+use super::modeling::{self, Modeled};
+use crate::config::MAX_ATTEMPTS;
+use crate::gates::{self, GateCx};
+use crate::steer::Event;
+
+/// What the attempts of a phase produced.
+pub(super) struct Attempted {
+    /// The data the phase hands over.
+    pub next: Dataset,
+    /// The last attempt's gate results.
+    pub gates: Vec<GateResult>,
+    /// What the last attempt's steps did.
+    pub steps: Vec<String>,
+    /// Attempts used.
+    pub attempts: usize,
+    /// Whether the safe fallback produced the result.
+    pub fallback: bool,
+    /// Every attempt's steps, failures and gate messages, for `output.log`.
+    pub log: String,
+}
+
+/// What one attempt ran.
+struct Executed {
+    out: Dataset,
+    logs: Vec<StepLog>,
+    modeled: Option<Modeled>,
+}
+
+/// Runs attempts until the gates pass (or the fallback ran). `forced` is the person's work, run as
+/// the first attempt instead of the developer's.
+pub(super) fn attempt(
+    run: &mut Run,
+    cx: &PhaseCx,
+    plan: &str,
+    mut forced: Option<Work>,
+) -> Result<Attempted> {
+    let (phase, pdir) = (cx.phase, cx.phase.dir_name());
+    let mut feedback: Vec<String> = Vec::new();
+    let mut log = String::new();
+    for attempt in 1.. {
+        let fallback = attempt > MAX_ATTEMPTS;
+        let work = match forced.take() {
+            _ if fallback => offline::safe_work(phase),
+            Some(w) => w,
+            None => run.roles.developer.develop(cx, plan, &feedback),
+        };
+        run.dir.write_json(&format!("{pdir}/program.json"), &work)?;
+        run.tell(Event::Program(work.clone()));
+        let e = match execute(run, phase, cx.ds, &work) {
+            Ok(e) => e,
+            Err(e) => {
+                let msg = format!("{e:#}");
+                run.say(&format!("  attempt {attempt} failed: {msg}"));
+                log.push_str(&format!("attempt {attempt}: error: {msg}\n"));
+                if fallback {
+                    bail!("{}: even the safe fallback failed: {msg}", phase.title());
+                }
+                feedback.push(msg);
+                continue;
+            }
+        };
+        let gates = judge(run, phase, cx.ds, &work, &e);
+        let steps: Vec<String> = e.logs.iter().map(ToString::to_string).collect();
+        for s in &steps {
+            log.push_str(&format!("attempt {attempt}: {s}\n"));
+        }
+        let failed: Vec<&GateResult> = gates.iter().filter(|g| g.failed()).collect();
+        if failed.is_empty() || fallback {
+            if e.modeled.is_some() {
+                run.modeled = e.modeled;
+            }
+            return Ok(Attempted {
+                next: e.out,
+                gates,
+                steps,
+                attempts: attempt,
+                fallback,
+                log,
+            });
+        }
+        for f in failed {
+            run.say(&format!("  gate {} failed: {}", f.gate, f.message));
+            log.push_str(&format!(
+                "attempt {attempt}: gate {} failed: {}\n",
+                f.gate, f.message
+            ));
+            feedback.push(format!("gate {}: {}", f.gate, f.message));
+        }
+    }
+    unreachable!("the attempts loop returns or fails by the fallback")
+}
+
+/// The phase's gates over one attempt's products.
+fn judge(run: &Run, phase: Phase, before: &Dataset, work: &Work, e: &Executed) -> Vec<GateResult> {
+    let pdir = phase.dir_name();
+    let files = (
+        run.dir.path.join(format!("{pdir}/train.parquet")),
+        run.dir.path.join(format!("{pdir}/test.parquet")),
+    );
+    let written =
+        matches!(work, Work::Program { .. }).then(|| (files.0.as_path(), files.1.as_path()));
+    let m = e.modeled.as_ref();
+    gates::check(&GateCx {
+        phase,
+        before,
+        after: &e.out,
+        logs: &e.logs,
+        files: written,
+        submission: m.map(|m| &m.submission),
+        cv: m.map(|m| {
+            (
+                m.blend.score,
+                m.baseline,
+                before.spec.metric.higher_is_better(),
+            )
+        }),
+    })
+}
+
+/// Runs one attempt's work: nothing for analysis, a validated program (its train/test written as
+/// Parquet), or the model search.
+fn execute(run: &Run, phase: Phase, ds: &Dataset, work: &Work) -> Result<Executed> {
+    let pdir = phase.dir_name();
+    match work {
+        Work::Analysis => Ok(Executed {
+            out: ds.clone(),
+            logs: vec![],
+            modeled: None,
+        }),
+        Work::Program { program } => {
+            program.validate(ds, Some(phase.spec().tools), run.cfg.seed)?;
+            let n = program.steps.len();
+            let (out, logs) = program.run(ds, run.cfg.seed, &mut |i, t| {
+                run.tick(&format!("  step {}/{n}: {t}", i + 1));
+            })?;
+            let dir = &run.dir.path;
+            frame::write_parquet(&out.train, &dir.join(format!("{pdir}/train.parquet")))?;
+            frame::write_parquet(&out.test, &dir.join(format!("{pdir}/test.parquet")))?;
+            Ok(Executed {
+                out,
+                logs,
+                modeled: None,
+            })
+        }
+        Work::Models { folds, candidates } => {
+            let charts = run.dir.path.join(&pdir).join("charts");
+            let m = modeling::model(run, ds, *folds, candidates, &charts)?;
+            Ok(Executed {
+                out: ds.clone(),
+                logs: vec![],
+                modeled: Some(m),
+            })
+        }
+    }
+}

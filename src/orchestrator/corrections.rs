@@ -1,0 +1,86 @@
+//! The reader's spec corrections (id, targets, task, metric), each checked against the files before
+//! it stands. A competition.toml is the user's word: its spec is shown the corrections, not changed.
+
+use anyhow::Result;
+use autokaggle_toolkit::Dataset;
+use autokaggle_toolkit::spec::{self, Resolved};
+
+use super::Run;
+use super::resume::spec_record;
+use crate::config::RunConfig;
+
+/// Checks the reader's spec corrections against the files, in order. A competition.toml is the
+/// user's word: its spec is shown the corrections but not changed. Returns the text for the plan
+/// and the dataset under the corrected spec, if any correction stood.
+pub(super) fn check(
+    cfg: &RunConfig,
+    resolved: &Resolved,
+    ds: &Dataset,
+    corrections: &[spec::Correction],
+) -> (String, Option<Dataset>) {
+    if corrections.is_empty() {
+        return (String::new(), None);
+    }
+    let from_toml = cfg.competition.join("competition.toml").exists();
+    let mut text = String::from("## Spec corrections proposed by the reader\n\n");
+    let mut current: Option<Dataset> = None;
+    for c in corrections {
+        let base = current.as_ref().unwrap_or(ds);
+        let verdict = if from_toml {
+            Err("not applied: competition.toml sets the spec; edit it to apply this".to_string())
+        } else {
+            spec::corrected(&base.spec, c).and_then(|s| {
+                let f = &s.files;
+                let paths = [
+                    resolved.path(&f.train),
+                    resolved.path(&f.test),
+                    resolved.path(&f.sample_submission),
+                ];
+                Dataset::from_frames(
+                    base.train.clone(),
+                    base.test.clone(),
+                    base.sample.clone(),
+                    s,
+                    [&paths[0], &paths[1], &paths[2]],
+                )
+                .map_err(|e| format!("rejected by the files: {e}"))
+            })
+        };
+        let old = match c.field.as_str() {
+            "id" => base.spec.id.clone(),
+            "targets" => base.spec.targets.join(","),
+            "task" => format!("{:?}", base.spec.task),
+            "metric" => format!("{:?}", base.spec.metric),
+            _ => "?".into(),
+        };
+        text.push_str(&format!(
+            "- {}: {old} -> {} ({}): {}\n",
+            c.field,
+            c.value,
+            c.reason,
+            match &verdict {
+                Ok(_) => "applied".to_string(),
+                Err(e) => e.clone(),
+            }
+        ));
+        if let Ok(d) = verdict {
+            current = Some(d);
+        }
+    }
+    text.push('\n');
+    (text, current)
+}
+
+/// Records the corrected spec in `spec.json` (so a resume uses it) and says what changed.
+pub(super) fn record(run: &Run, c: &Dataset) -> Result<()> {
+    run.dir
+        .write_json("spec.json", &spec_record(run.cfg, run.resolved, c))?;
+    run.say(&format!(
+        "  spec corrected by the reader: id {}, targets {}, task {:?}, metric {:?}",
+        c.spec.id,
+        c.spec.targets.join(","),
+        c.spec.task,
+        c.spec.metric
+    ));
+    Ok(())
+}

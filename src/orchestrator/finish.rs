@@ -1,0 +1,135 @@
+//! The end of a run: the submission written, every phase's report joined under the research report
+//! and the results table, `summary.json`, and `report.html`.
+
+use anyhow::{Context, Result};
+use autokaggle_agents::Phase;
+use autokaggle_agents::phase::PHASES;
+use autokaggle_agents::roles::PhaseCx;
+use autokaggle_toolkit::{Dataset, Profile, frame};
+
+use super::Run;
+use crate::store::{PhaseSummary, RunSummary};
+
+/// Writes the submission and the reports; returns the run's summary.
+pub(super) fn finish(
+    run: Run,
+    ds: &Dataset,
+    phases: Vec<PhaseSummary>,
+    last_profile: Option<Profile>,
+    previous_report: &str,
+) -> Result<RunSummary> {
+    let m = run
+        .modeled
+        .as_ref()
+        .context("the modeling phase produced no submission")?;
+    let sub_path = run.dir.path.join("submission.csv");
+    frame::write_csv(&m.submission, &sub_path)?;
+    let summary = RunSummary {
+        run_dir: run.dir.path.clone(),
+        submission: sub_path,
+        cv: m.cv_rows(),
+        blend_score: m.blend.score,
+        blend: m.weights(),
+        baseline: m.baseline,
+        metric: format!("{:?}", ds.spec.metric),
+        phases,
+        seconds: run.clock.seconds(),
+        llm: None,
+    };
+    let mut final_report = String::new();
+    for p in PHASES {
+        final_report.push_str(
+            &std::fs::read_to_string(run.dir.path.join(format!("{}/report.md", p.dir_name())))
+                .unwrap_or_default(),
+        );
+        final_report.push('\n');
+    }
+    let results = table(&summary);
+    let profile = last_profile.map_or_else(|| Profile::of(ds), Ok)?;
+    let cx = PhaseCx {
+        phase: Phase::ModelBuilding,
+        ds,
+        profile: &profile,
+        overview: run.overview,
+        previous_report,
+        instructions: &run.instructions,
+        seed: run.cfg.seed,
+        redo: &[],
+    };
+    if let Some(research) = run
+        .roles
+        .summarizer
+        .research_report(&cx, &final_report, &results)
+    {
+        run.dir.write("research.md", &research)?;
+        final_report = format!("# Research report\n\n{research}\n\n{final_report}");
+    }
+    final_report.push_str(&format!("\n# Result\n\n{results}\n"));
+    run.dir.write("report.md", &final_report)?;
+    // Usage is read after the research report, the run's last LLM call.
+    let summary = RunSummary {
+        llm: run.roles.llm.as_ref().map(|s| s.ledger()),
+        ..summary
+    };
+    run.dir.write_json("summary.json", &summary)?;
+    // The submission is already safe on disk; a report that fails to build is said, not fatal.
+    match crate::report::html::build(&run.dir.path) {
+        Ok(p) => run.say(&format!("report: {}", p.display())),
+        Err(e) => run.say(&format!("report.html not built: {e:#}")),
+    }
+    Ok(summary)
+}
+
+/// The final summary table, as `run` prints it and `report.md` ends.
+pub fn table(s: &RunSummary) -> String {
+    let mut t = String::from("| phase | gates passed | attempts | seconds |\n|---|---|---|---|\n");
+    for p in &s.phases {
+        let note = if p.skipped {
+            " (skipped)"
+        } else if p.fallback {
+            " (fallback)"
+        } else {
+            ""
+        };
+        t.push_str(&format!(
+            "| {} | {}/{} | {}{note} | {:.1} |\n",
+            p.phase.title(),
+            p.passed,
+            p.gates,
+            p.attempts,
+            p.seconds
+        ));
+    }
+    t.push_str(&format!(
+        "\n| model | CV {} (mean ± std) |\n|---|---|\n",
+        s.metric
+    ));
+    for c in &s.cv {
+        t.push_str(&format!("| {} | {:.5} ± {:.5} |\n", c.model, c.mean, c.std));
+    }
+    let weights: Vec<String> = s
+        .blend
+        .iter()
+        .filter(|w| w.weight > 0.0)
+        .map(|w| format!("{} {:.2}", w.model, w.weight))
+        .collect();
+    t.push_str(&format!(
+        "| blend ({}) | {:.5} (out-of-fold) |\n| trivial baseline | {:.5} |\n",
+        weights.join(", "),
+        s.blend_score,
+        s.baseline
+    ));
+    if let Some(l) = &s.llm {
+        t.push_str(&format!("\n{}", l.total.line()));
+        if let Some(why) = &l.stopped {
+            t.push_str(&format!(" (stopped: {why})"));
+        }
+        t.push('\n');
+    }
+    t.push_str(&format!(
+        "\ntotal {:.1}s; submission: {}\n",
+        s.seconds,
+        s.submission.display()
+    ));
+    t
+}

@@ -1,0 +1,190 @@
+//! The orchestrator: the six phases of [`autokaggle_agents::phase::PHASE_SPECS`] in order, each
+//! planner -> (stop) -> developer -> gates, retried -> reviewer -> summarizer -> (stop), then the
+//! finish. One file per stage:
+//!
+//! | stage | file |
+//! |---|---|
+//! | one phase from plan to hand-over | `phase.rs` |
+//! | developer -> run -> gates, retried, then the safe fallback | `attempts.rs` |
+//! | the person's two stops per phase | `stops.rs` |
+//! | reading finished phases back | `resume.rs` |
+//! | the model search under the time budget | `modeling.rs` |
+//! | the submission, the reports, the summary | `finish.rs` |
+//! | the reader's spec corrections, checked against the files | `corrections.rs` |
+//!
+//! Everything a run tells the outside goes through a [`Steer`]: the TUI, or [`Headless`] progress.
+
+mod attempts;
+mod corrections;
+mod finish;
+mod modeling;
+mod phase;
+mod progress;
+mod resume;
+mod stops;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use autokaggle_agents::phase::PHASES;
+use autokaggle_toolkit::spec::{self, Resolved};
+use autokaggle_toolkit::{Dataset, Profile};
+
+pub use finish::table;
+pub use progress::Headless;
+
+use crate::config::RunConfig;
+pub use crate::roles::Roles;
+use crate::steer::{Event, Intervention, PhaseState, Steer};
+use crate::store::{PhaseSummary, RunDir, RunSummary};
+use modeling::Modeled;
+
+/// The run's clock. Time spent waiting for the person at the helm is taken off it, so a stop
+/// never eats the model search's budget.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Clock {
+    start: Instant,
+}
+
+impl Clock {
+    fn new() -> Self {
+        Self {
+            start: Instant::now(),
+        }
+    }
+    /// Seconds of work so far.
+    pub(crate) fn seconds(&self) -> f64 {
+        self.start.elapsed().as_secs_f64()
+    }
+    /// Leaves `d` out of the run's time.
+    fn pause(&mut self, d: Duration) {
+        self.start += d;
+    }
+}
+
+/// What every stage of a run shares.
+struct Run<'a> {
+    cfg: &'a RunConfig,
+    resolved: &'a Resolved,
+    overview: &'a str,
+    roles: &'a Roles,
+    steer: Arc<dyn Steer>,
+    dir: RunDir,
+    clock: Clock,
+    /// The user's instructions, from the config, a resumed run and the person at the helm.
+    instructions: Vec<String>,
+    /// Every decision of the person so far.
+    interventions: Vec<Intervention>,
+    /// The modeling phase's products, once it has run.
+    modeled: Option<Modeled>,
+}
+
+impl Run<'_> {
+    /// A progress line that stays.
+    fn say(&self, msg: &str) {
+        self.steer.event(Event::Log(msg.to_string()));
+    }
+    /// A progress line the next one replaces.
+    fn tick(&self, msg: &str) {
+        self.steer.event(Event::Progress(msg.to_string()));
+    }
+    /// Tells whoever watches.
+    fn tell(&self, e: Event) {
+        self.steer.event(e);
+    }
+}
+
+/// Runs every phase on a competition folder.
+pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
+    run_with(cfg, &Roles::default())
+}
+
+/// Runs every phase on a competition folder with the given roles.
+pub fn run_with(cfg: &RunConfig, roles: &Roles) -> Result<RunSummary> {
+    let resolved = spec::resolve(&cfg.competition)?;
+    let ds = Dataset::load(&resolved)?;
+    let overview =
+        std::fs::read_to_string(resolved.path(&resolved.spec.files.overview)).unwrap_or_default();
+    run_dataset(cfg, &resolved, ds, &overview, roles)
+}
+
+/// Runs every phase on a loaded dataset.
+pub fn run_dataset(
+    cfg: &RunConfig,
+    resolved: &Resolved,
+    mut ds: Dataset,
+    overview: &str,
+    roles: &Roles,
+) -> Result<RunSummary> {
+    let clock = Clock::new();
+    let steer: Arc<dyn Steer> = match &roles.human {
+        Some(h) => h.clone(),
+        None => Arc::new(Headless::new(cfg.progress)),
+    };
+    let (dir, back) = resume::open(cfg, resolved, &mut ds)?;
+    steer.event(Event::Log(format!("run directory: {}", dir.path.display())));
+    steer.event(Event::RunDir(dir.path.clone()));
+    let interventions = crate::steer::recorded(&dir.path)?;
+    let mut instructions = cfg.instructions.clone();
+    instructions.extend(
+        interventions
+            .iter()
+            .filter(|i| i.action == "instruct")
+            .map(|i| i.detail.clone()),
+    );
+    for (pi, phase) in PHASES.iter().enumerate() {
+        steer.event(Event::Phase(pi, back.state_of(*phase)));
+    }
+    if let Some(session) = &roles.llm {
+        session.attach(&dir.path);
+    }
+    let mut run = Run {
+        cfg,
+        resolved,
+        overview,
+        roles,
+        steer,
+        dir,
+        clock,
+        instructions,
+        interventions,
+        modeled: None,
+    };
+    let mut previous_report = String::new();
+    // The modeling phase's profile, reused by the research report (modeling leaves the data as is).
+    let mut last_profile: Option<Profile> = None;
+    let mut summaries: Vec<PhaseSummary> = Vec::new();
+    for phase in PHASES {
+        if back.finished(phase) {
+            previous_report = resume::read_back(&run, phase, &mut ds)?;
+            summaries.extend(back.saved(phase));
+            continue;
+        }
+        let done = phase::run_phase(&mut run, phase, &ds, &previous_report)?;
+        run.tell(Event::Phase(phase.index(), done.summary.state()));
+        summaries.push(done.summary);
+        resume::save_state(&run.dir, &summaries)?;
+        previous_report = done.report;
+        last_profile = Some(done.profile);
+        ds = done.next;
+        if let Some(c) = done.corrected {
+            corrections::record(&run, &c)?;
+            ds = c;
+        }
+    }
+    finish::finish(run, &ds, summaries, last_profile, &previous_report)
+}
+
+impl PhaseSummary {
+    /// How the phase ended, as a person sees it.
+    pub fn state(&self) -> PhaseState {
+        if self.skipped {
+            PhaseState::Skipped
+        } else if self.passed == self.gates {
+            PhaseState::Passed
+        } else {
+            PhaseState::Failed
+        }
+    }
+}

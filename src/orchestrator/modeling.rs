@@ -1,0 +1,186 @@
+//! The model search under the time budget: candidates cross-validated in order while the budget
+//! allows, a greedy blend on out-of-fold predictions, the blended models refitted on all of train.
+
+use std::path::Path;
+
+use anyhow::Result;
+use autokaggle_agents::roles::CvRow;
+use autokaggle_toolkit::Dataset;
+use autokaggle_toolkit::eda::Chart;
+use autokaggle_toolkit::frame::DataFrame;
+use autokaggle_toolkit::models::cv::{self, CvResult, ModelSpec};
+use autokaggle_toolkit::models::problem::Problem;
+use autokaggle_toolkit::models::submission;
+
+use super::Run;
+use crate::store::{BlendWeight, RunSummary};
+
+/// The modeling phase's products.
+pub(super) struct Modeled {
+    pub results: Vec<CvResult>,
+    pub blend: cv::Blend,
+    pub baseline: f64,
+    pub charts: Vec<Chart>,
+    pub submission: DataFrame,
+}
+
+impl Modeled {
+    /// Every cross-validated model, in the order tried.
+    pub fn cv_rows(&self) -> Vec<CvRow> {
+        self.results
+            .iter()
+            .map(|r| CvRow {
+                model: r.model.name.clone(),
+                mean: r.mean,
+                std: r.std,
+            })
+            .collect()
+    }
+    /// Each model's blend weight.
+    pub fn weights(&self) -> Vec<BlendWeight> {
+        self.results
+            .iter()
+            .zip(&self.blend.weights)
+            .map(|(r, w)| BlendWeight {
+                model: r.model.name.clone(),
+                weight: *w,
+            })
+            .collect()
+    }
+}
+
+/// Cross-validates the candidates, blends, refits and builds the submission and its charts.
+pub(super) fn model(
+    run: &Run,
+    ds: &Dataset,
+    folds: usize,
+    candidates: &[ModelSpec],
+    charts_dir: &Path,
+) -> Result<Modeled> {
+    let p = Problem::from_dataset(ds)?;
+    let fold = cv::fold_ids(&p, folds, run.cfg.seed);
+    let baseline = cv::baseline(&p);
+    let replayed = run.cfg.replay.as_deref().map(replayed_models).transpose()?;
+    let candidates: Vec<ModelSpec> = match &replayed {
+        Some(names) => candidates
+            .iter()
+            .filter(|c| names.contains(&c.name))
+            .cloned()
+            .collect(),
+        None => candidates.to_vec(),
+    };
+    let results = search(run, &p, &fold, folds, &candidates, replayed.is_none())?;
+    let blend = cv::greedy_blend(&p, &results, 20);
+    run.say(&format!(
+        "  blend: OOF {:.5} (baseline {baseline:.5}); refitting on all of train",
+        blend.score
+    ));
+    let (pred, importance) = refit_blend(run, &p, &results, &blend)?;
+    let submission = submission::build(ds, &p, &pred)?;
+    let charts = crate::report::charts::model_charts(
+        charts_dir,
+        &p,
+        &results,
+        &blend,
+        importance.as_deref(),
+    )
+    .unwrap_or_else(|e| {
+        run.say(&format!("  charts skipped: {e}"));
+        vec![]
+    });
+    Ok(Modeled {
+        results,
+        blend,
+        baseline,
+        submission,
+        charts,
+    })
+}
+
+/// Cross-validates candidates in order while the budget allows (`timed`; a replay tries them all).
+fn search(
+    run: &Run,
+    p: &Problem,
+    fold: &[usize],
+    folds: usize,
+    candidates: &[ModelSpec],
+    timed: bool,
+) -> Result<Vec<CvResult>> {
+    let mut results: Vec<CvResult> = Vec::new();
+    for (i, c) in candidates.iter().enumerate() {
+        if timed && !results.is_empty() && projected(run, &results, c, folds) > run.cfg.time_budget
+        {
+            run.say(&format!(
+                "  time budget: skipping {} remaining candidate(s)",
+                candidates.len() - i
+            ));
+            break;
+        }
+        let r = cv::cross_validate(p, c, fold, run.cfg.seed, &mut |f| {
+            run.tick(&format!(
+                "  candidate {}/{}: {} fold {}/{folds}",
+                i + 1,
+                candidates.len(),
+                c.name,
+                f + 1
+            ));
+        })?;
+        run.say(&format!(
+            "  {}: CV {:.5} ± {:.5} ({:.1}s)",
+            c.name, r.mean, r.std, r.seconds
+        ));
+        results.push(r);
+    }
+    Ok(results)
+}
+
+/// The run's time once this candidate's cross-validation, its refit and the refits of the models
+/// before it are done. Its time is guessed from the same family's last candidate, or from the
+/// slowest so far when the family is new.
+fn projected(run: &Run, results: &[CvResult], c: &ModelSpec, folds: usize) -> f64 {
+    let same = results
+        .iter()
+        .rev()
+        .find(|r| std::mem::discriminant(&r.model.kind) == std::mem::discriminant(&c.kind));
+    let guess = same.map_or_else(
+        || results.iter().map(|r| r.seconds).fold(0.0, f64::max),
+        |r| r.seconds,
+    );
+    let refits: f64 = results.iter().map(|r| r.seconds).sum::<f64>() / folds as f64;
+    run.clock.seconds() + guess * (1.0 + 1.0 / folds as f64) * 1.1 + refits
+}
+
+/// Refits the models the blend kept on all of train; returns the blended test predictions and the
+/// blend's feature importance (each booster's gain weighted by its blend weight).
+fn refit_blend(
+    run: &Run,
+    p: &Problem,
+    results: &[CvResult],
+    blend: &cv::Blend,
+) -> Result<(Vec<Vec<f64>>, Option<Vec<f64>>)> {
+    let mut preds = Vec::new();
+    let mut importance: Option<Vec<f64>> = None;
+    for (r, w) in results.iter().zip(&blend.weights) {
+        preds.push(if *w > 0.0 {
+            let refit = cv::refit_predict(p, &r.model, run.cfg.seed)?;
+            if let Some(imp) = refit.importance {
+                let total = importance.get_or_insert_with(|| vec![0.0; imp.len()]);
+                total.iter_mut().zip(&imp).for_each(|(t, g)| *t += w * g);
+            }
+            refit.predictions
+        } else {
+            vec![vec![0.0; p.test_rows]; p.y.len()]
+        });
+    }
+    Ok((cv::blend_predictions(&preds, &blend.weights), importance))
+}
+
+/// The models a recorded run cross-validated (its time budget decided how many), so a replay tries
+/// the same ones whatever this machine's speed.
+fn replayed_models(run_dir: &Path) -> Result<Vec<String>> {
+    let s: RunSummary = crate::store::read_json(
+        &run_dir.join("summary.json"),
+        "the recorded run has no summary",
+    )?;
+    Ok(s.cv.into_iter().map(|r| r.model).collect())
+}

@@ -1,0 +1,273 @@
+//! One phase from plan to hand-over: the planner (and, in the first phase, the reader) writes the
+//! plan, the person may stop it, the attempts run, the reviewer and summarizer judge the evidence,
+//! the phase's files are written, and the person (or a low LLM review) may send it round again.
+
+use std::time::Instant;
+
+use anyhow::Result;
+use autokaggle_agents::phase::WorkKind;
+use autokaggle_agents::roles::{CvRow, Outcome, PhaseCx, gate_counts};
+use autokaggle_agents::{Phase, Review, Work};
+use autokaggle_toolkit::eda::Chart;
+use autokaggle_toolkit::{Dataset, Profile};
+
+use super::attempts::{self, Attempted};
+use super::stops::{self, AtGates, AtPlan};
+use super::{Run, corrections};
+use crate::steer::{Event, PhaseState};
+use crate::store::PhaseSummary;
+
+/// What a phase hands over.
+pub(super) struct PhaseDone {
+    pub next: Dataset,
+    pub summary: PhaseSummary,
+    pub report: String,
+    pub profile: Profile,
+    /// The dataset under the reader's corrected spec, if a correction stood.
+    pub corrected: Option<Dataset>,
+}
+
+/// Runs one phase on `ds`.
+pub(super) fn run_phase(
+    run: &mut Run,
+    phase: Phase,
+    ds: &Dataset,
+    previous_report: &str,
+) -> Result<PhaseDone> {
+    let t0 = Instant::now();
+    run.say(&format!("{} {}", phase.counter(), phase.title()));
+    run.tell(Event::Phase(phase.index(), PhaseState::Running));
+    let profile = Profile::of(ds)?;
+    let mut redo: Vec<String> = Vec::new();
+    let mut corrected = None;
+    let mut plan = String::new();
+    // The person's program, run as the next attempt instead of the developer's.
+    let mut forced: Option<Work> = None;
+    loop {
+        let instructions = run.instructions.clone();
+        let cx = PhaseCx {
+            phase,
+            ds,
+            profile: &profile,
+            overview: run.overview,
+            previous_report,
+            instructions: &instructions,
+            seed: run.cfg.seed,
+            redo: &redo,
+        };
+        if forced.is_none() {
+            plan = write_plan(run, &cx, &mut corrected)?;
+            if run.steer.stops() {
+                match stops::at_plan(run, phase, &mut plan)? {
+                    AtPlan::Go => {}
+                    AtPlan::Again => continue,
+                    AtPlan::Skip => return skipped(run, phase, ds, profile, t0),
+                }
+            }
+        }
+        let done = attempts::attempt(run, &cx, &plan, forced.take())?;
+        let (review, report) = judge(run, &cx, &plan, &done)?;
+        if run.steer.stops() {
+            match stops::at_gates(run, phase, ds)? {
+                AtGates::HandOver => {}
+                AtGates::Rerun(w) => {
+                    forced = w;
+                    continue;
+                }
+            }
+        } else if let Some(suggestions) = redo_after(run, phase, &plan, &redo, &review)? {
+            redo = suggestions;
+            continue;
+        }
+        let (passed, applicable) = gate_counts(&done.gates);
+        return Ok(PhaseDone {
+            summary: PhaseSummary {
+                phase,
+                passed,
+                gates: applicable,
+                attempts: done.attempts,
+                fallback: done.fallback,
+                seconds: t0.elapsed().as_secs_f64(),
+                skipped: false,
+            },
+            next: done.next,
+            report,
+            profile,
+            corrected,
+        });
+    }
+}
+
+/// The planner's plan (headed, in the first phase, by the reader's summary and its checked spec
+/// corrections), written to `plan.md` and shown.
+fn write_plan(run: &Run, cx: &PhaseCx, corrected: &mut Option<Dataset>) -> Result<String> {
+    let mut plan = run.roles.planner.plan(cx);
+    if cx.phase == Phase::UnderstandBackground {
+        let reading = run.roles.reader.read(cx);
+        let (text, applied) =
+            corrections::check(run.cfg, run.resolved, cx.ds, &reading.corrections);
+        plan = format!("{}\n\n{text}{plan}", reading.summary);
+        if !cx.ds.notes.is_empty() {
+            plan.push_str("\n\n## Adapted when the files were read\n\n");
+            for n in &cx.ds.notes {
+                run.say(&format!("  note: {n}"));
+                plan.push_str(&format!("- {n}\n"));
+            }
+        }
+        *corrected = applied;
+    }
+    run.dir
+        .write(&format!("{}/plan.md", cx.phase.dir_name()), &plan)?;
+    run.tell(Event::Plan(plan.clone()));
+    Ok(plan)
+}
+
+/// A phase the person skipped.
+fn skipped(
+    run: &Run,
+    phase: Phase,
+    ds: &Dataset,
+    profile: Profile,
+    t0: Instant,
+) -> Result<PhaseDone> {
+    let report = format!("# {}\n\nSkipped at the person's request.\n", phase.title());
+    run.dir
+        .write(&format!("{}/report.md", phase.dir_name()), &report)?;
+    Ok(PhaseDone {
+        next: ds.clone(),
+        summary: PhaseSummary {
+            phase,
+            passed: 0,
+            gates: 0,
+            attempts: 0,
+            fallback: false,
+            seconds: t0.elapsed().as_secs_f64(),
+            skipped: true,
+        },
+        report,
+        profile,
+        corrected: None,
+    })
+}
+
+/// Review, report, charts: the phase's evidence judged and written to its folder.
+fn judge(run: &Run, cx: &PhaseCx, plan: &str, done: &Attempted) -> Result<(Review, String)> {
+    let phase = cx.phase;
+    let pdir = phase.dir_name();
+    let modeled = run
+        .modeled
+        .as_ref()
+        .filter(|_| phase.spec().work == WorkKind::Models);
+    let cv_rows: Vec<CvRow> = modeled.map(|m| m.cv_rows()).unwrap_or_default();
+    let outcome = Outcome {
+        gates: &done.gates,
+        steps: &done.steps,
+        cv: &cv_rows,
+        baseline: modeled.map(|m| m.baseline),
+        attempts: done.attempts,
+    };
+    let review = run.roles.reviewer.review(cx, &outcome);
+    run.tell(Event::Gates(done.gates.clone()));
+    run.tell(Event::Review(review.clone()));
+    if !cv_rows.is_empty() {
+        run.tell(Event::Cv(cv_rows.clone()));
+    }
+    let mut report = run.roles.summarizer.summarize(cx, plan, &outcome, &review);
+    let mut log = done.log.clone();
+    let charts = charts(run, cx, &mut log);
+    if !charts.is_empty() {
+        run.dir
+            .write_json(&format!("{pdir}/charts.json"), &charts)?;
+        report.push_str("\n## Charts\n");
+        for c in &charts {
+            report.push_str(&format!(
+                "\n### {}\n\n![{}](charts/{})\n\n{}\n",
+                c.title, c.title, c.file, c.stats
+            ));
+        }
+    }
+    if phase.spec().data_charts {
+        report.push_str(&format!("\n## Data profile\n\n```\n{}```\n", cx.profile));
+        run.dir
+            .write(&format!("{pdir}/profile.txt"), &cx.profile.to_string())?;
+    }
+    run.dir
+        .write_json(&format!("{pdir}/gates.json"), &done.gates)?;
+    run.dir
+        .write_json(&format!("{pdir}/review.json"), &review)?;
+    if let Some(session) = &run.roles.llm {
+        for n in session.take_notes() {
+            run.say(&format!("  {n}"));
+            log.push_str(&format!("llm: {n}\n"));
+        }
+    }
+    run.dir.write(&format!("{pdir}/output.log"), &log)?;
+    run.dir.write(&format!("{pdir}/report.md"), &report)?;
+    if let Some(session) = &run.roles.llm {
+        let l = session.ledger();
+        run.tell(Event::Usage(
+            l.total.calls as u64,
+            l.total.input_tokens + l.total.output_tokens,
+            l.total.usd.unwrap_or(0.0),
+        ));
+    }
+    Ok((review, report))
+}
+
+/// The phase's charts: data charts for EDA phases (a chart never fails a run), the model's charts
+/// for the modeling phase.
+fn charts(run: &Run, cx: &PhaseCx, log: &mut String) -> Vec<Chart> {
+    let spec = cx.phase.spec();
+    if spec.data_charts {
+        let t = Instant::now();
+        let dir = run.dir.path.join(cx.phase.dir_name()).join("charts");
+        let c = autokaggle_toolkit::eda::charts(cx.ds, &dir).unwrap_or_else(|e| {
+            log.push_str(&format!("charts skipped: {e}\n"));
+            vec![]
+        });
+        log.push_str(&format!(
+            "charts: {} in {:.2} s\n",
+            c.len(),
+            t.elapsed().as_secs_f64()
+        ));
+        c
+    } else if spec.work == WorkKind::Models {
+        run.modeled
+            .as_ref()
+            .map(|m| m.charts.clone())
+            .unwrap_or_default()
+    } else {
+        vec![]
+    }
+}
+
+/// A low review from an LLM reviewer redoes the phase once, the planner revising its plan with the
+/// reviewer's suggestions (the offline reviewer would only repeat itself). Returns them.
+fn redo_after(
+    run: &Run,
+    phase: Phase,
+    plan: &str,
+    redo: &[String],
+    review: &Review,
+) -> Result<Option<Vec<String>>> {
+    if !redo.is_empty() || run.roles.llm.is_none() || review.min_score() >= 3 {
+        return Ok(None);
+    }
+    run.say(&format!(
+        "  review scored {}/5: redoing the phase with the reviewer's suggestions",
+        review.min_score()
+    ));
+    let pdir = phase.dir_name();
+    run.dir.write(&format!("{pdir}/plan_round1.md"), plan)?;
+    run.dir
+        .write_json(&format!("{pdir}/review_round1.json"), review)?;
+    Ok(Some(if review.suggestions.is_empty() {
+        review
+            .scores
+            .iter()
+            .map(|s| format!("{}: {}", s.0, s.2))
+            .collect()
+    } else {
+        review.suggestions.clone()
+    }))
+}

@@ -1,0 +1,200 @@
+//! The person's two stops per phase: after the plan (approve, edit it, instruct, redo, skip an EDA
+//! phase, quit) and after the gates and review (hand over, edit the program, instruct, redo, quit).
+//! A decision the phase cannot take is refused with its reason and the stop is asked again; every
+//! decision taken is recorded in `interventions.json`, and the wait is kept off the run's clock.
+
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+use autokaggle_agents::{Phase, Work};
+use autokaggle_toolkit::Dataset;
+use autokaggle_toolkit::models::cv;
+
+use super::Run;
+use crate::steer::{Decision, Event, Intervention, PhaseState, Stop, Stopped};
+
+/// What the plan stop decided.
+pub(super) enum AtPlan {
+    /// Develop this plan.
+    Go,
+    /// Plan the phase again (a redo, or a new instruction).
+    Again,
+    /// Skip the phase.
+    Skip,
+}
+
+/// What the gates stop decided.
+pub(super) enum AtGates {
+    /// Hand the phase over.
+    HandOver,
+    /// Run the phase again: from this work (an edited program) or planned again (None).
+    Rerun(Option<Work>),
+}
+
+/// The plan stop. An edited plan replaces `plan` (the original is kept as `plan_before_edit.md`).
+pub(super) fn at_plan(run: &mut Run, phase: Phase, plan: &mut String) -> Result<AtPlan> {
+    let refuse = |d: &Decision| match d {
+        Decision::Skip if !phase.spec().skippable => {
+            Some("only the EDA phases can be skipped".to_string())
+        }
+        Decision::EditProgram(_) => Some(
+            "there is no program yet: approve the plan, then edit the program at the next stop"
+                .into(),
+        ),
+        _ => None,
+    };
+    let pdir = phase.dir_name();
+    let next = match ask(run, phase, Stop::Plan, refuse)? {
+        Decision::Approve => AtPlan::Go,
+        Decision::EditPlan(p) => {
+            run.dir
+                .write(&format!("{pdir}/plan_before_edit.md"), plan)?;
+            *plan = p;
+            run.dir.write(&format!("{pdir}/plan.md"), plan)?;
+            run.tell(Event::Plan(plan.clone()));
+            AtPlan::Go
+        }
+        Decision::Instruct(text) => {
+            instruct(run, text);
+            AtPlan::Again
+        }
+        Decision::Redo => AtPlan::Again,
+        Decision::Skip => AtPlan::Skip,
+        Decision::Quit => bail!(Stopped {
+            run_dir: run.dir.path.clone()
+        }),
+        Decision::EditProgram(_) => unreachable!("refused above"),
+    };
+    if matches!(next, AtPlan::Go) {
+        run.tell(Event::Phase(phase.index(), PhaseState::Running));
+    }
+    Ok(next)
+}
+
+/// The gates stop.
+pub(super) fn at_gates(run: &mut Run, phase: Phase, ds: &Dataset) -> Result<AtGates> {
+    let seed = run.cfg.seed;
+    let refuse = |d: &Decision| match d {
+        Decision::Skip | Decision::EditPlan(_) => Some(
+            "the phase has run: redo it (r) to plan again, or edit its program (p)".to_string(),
+        ),
+        Decision::EditProgram(w) => check_edit(phase, ds, w, seed).err(),
+        _ => None,
+    };
+    let next = match ask(run, phase, Stop::Gates, refuse)? {
+        Decision::Approve => return Ok(AtGates::HandOver),
+        Decision::EditProgram(w) => AtGates::Rerun(Some(w)),
+        Decision::Instruct(text) => {
+            instruct(run, text);
+            AtGates::Rerun(None)
+        }
+        Decision::Redo => AtGates::Rerun(None),
+        Decision::Quit => bail!(Stopped {
+            run_dir: run.dir.path.clone()
+        }),
+        Decision::Skip | Decision::EditPlan(_) => unreachable!("refused above"),
+    };
+    // An edited program reruns the phase from its plan; the rest plan it again.
+    run.tell(Event::Phase(phase.index(), PhaseState::Running));
+    Ok(next)
+}
+
+fn instruct(run: &mut Run, text: String) {
+    run.say(&format!("  instruction: {text}"));
+    run.instructions.push(text);
+}
+
+/// Asks until the person gives a decision `refuse` lets through (a refusal goes back to them with
+/// its reason), records it, and keeps the wait off the run's clock.
+fn ask(
+    run: &mut Run,
+    phase: Phase,
+    stop: Stop,
+    refuse: impl Fn(&Decision) -> Option<String>,
+) -> Result<Decision> {
+    run.tell(Event::Phase(phase.index(), PhaseState::Awaiting));
+    loop {
+        let asked = Instant::now();
+        let d = run.steer.decide(phase, stop);
+        run.clock.pause(asked.elapsed());
+        match refuse(&d) {
+            Some(why) => run.tell(Event::Rejected(why)),
+            None => {
+                run.interventions.push(Intervention::of(phase, stop, &d));
+                run.dir
+                    .write_json("interventions.json", &run.interventions)?;
+                return Ok(d);
+            }
+        }
+    }
+}
+
+/// Checks a person's edited work before it runs: a program against the tools this phase may use
+/// and a sample of the data; models by their folds and candidates.
+pub(super) fn check_edit(phase: Phase, ds: &Dataset, w: &Work, seed: u64) -> Result<(), String> {
+    match w {
+        Work::Program { program } if !phase.spec().tools.is_empty() => program
+            .validate(ds, Some(phase.spec().tools), seed)
+            .map_err(|e| format!("edited program not run: {e:#}")),
+        Work::Models { folds, candidates } if phase == Phase::ModelBuilding => {
+            if !cv::FOLDS.contains(folds) {
+                Err(format!(
+                    "edited models not run: {folds} folds (use {} to {})",
+                    cv::FOLDS.start(),
+                    cv::FOLDS.end()
+                ))
+            } else if candidates.is_empty() {
+                Err("edited models not run: no candidate left".into())
+            } else {
+                Ok(())
+            }
+        }
+        _ => Err(format!("{} has no program to edit", phase.title())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use autokaggle_toolkit::models::cv::{ModelKind, ModelSpec};
+    use autokaggle_toolkit::{Program, Step};
+
+    fn tiny() -> Dataset {
+        crate::gates::testing::dataset(autokaggle_toolkit::spec::Submission::Labels)
+    }
+
+    #[test]
+    fn an_edited_program_is_checked_against_the_phase_tools() {
+        let ds = tiny();
+        let features = Work::Program {
+            program: Program {
+                steps: vec![Step::new("one_hot", serde_json::json!({}))],
+            },
+        };
+        // one_hot is a feature tool: refused in cleaning, accepted in feature engineering.
+        let e = check_edit(Phase::DataCleaning, &ds, &features, 1).unwrap_err();
+        assert!(e.starts_with("edited program not run:"), "{e}");
+        assert!(e.contains("one_hot"), "{e}");
+        check_edit(Phase::FeatureEngineering, &ds, &features, 1).unwrap();
+        let e = check_edit(Phase::InDepthEda, &ds, &features, 1).unwrap_err();
+        assert_eq!(e, "In-depth EDA has no program to edit");
+    }
+
+    #[test]
+    fn edited_models_need_folds_in_range_and_a_candidate() {
+        let ds = tiny();
+        let gbm = ModelSpec {
+            name: "gbm".into(),
+            kind: ModelKind::Gbm(Default::default()),
+        };
+        let models = |folds, candidates: Vec<ModelSpec>| Work::Models { folds, candidates };
+        let e = check_edit(Phase::ModelBuilding, &ds, &models(11, vec![gbm.clone()]), 1);
+        assert_eq!(
+            e.unwrap_err(),
+            "edited models not run: 11 folds (use 2 to 10)"
+        );
+        let e = check_edit(Phase::ModelBuilding, &ds, &models(5, vec![]), 1);
+        assert_eq!(e.unwrap_err(), "edited models not run: no candidate left");
+        check_edit(Phase::ModelBuilding, &ds, &models(2, vec![gbm]), 1).unwrap();
+    }
+}

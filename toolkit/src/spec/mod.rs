@@ -1,0 +1,300 @@
+//! What a competition is: id, targets, task, metric and submission format, read from a
+//! `competition.toml` or inferred from the files, with the reason for each inferred value.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, ToolkitError};
+
+mod infer;
+
+pub use infer::{infer, infer_metric, infer_task};
+
+/// The learning task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Task {
+    /// Two classes.
+    Binary,
+    /// More than two classes, one label per row.
+    Multiclass,
+    /// A number.
+    Regression,
+    /// Several binary targets per row.
+    MultiLabel,
+}
+
+/// The competition's metric.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Fraction of labels right.
+    Accuracy,
+    /// Area under the ROC curve of a probability.
+    RocAuc,
+    /// ROC AUC averaged over several binary targets.
+    MeanColumnwiseRocAuc,
+    /// Multi-class logarithmic loss.
+    LogLoss,
+    /// F1 of the positive class.
+    F1,
+    /// Root mean squared error.
+    Rmse,
+    /// Root mean squared error between the logarithms (house prices).
+    RmseOfLogs,
+    /// Mean absolute error.
+    Mae,
+    /// Coefficient of determination.
+    R2,
+}
+
+impl Metric {
+    /// Whether a larger score is better.
+    pub fn higher_is_better(self) -> bool {
+        matches!(
+            self,
+            Self::Accuracy | Self::RocAuc | Self::MeanColumnwiseRocAuc | Self::F1 | Self::R2
+        )
+    }
+    /// What the submission must hold for this metric.
+    pub fn submission(self) -> Submission {
+        match self {
+            Self::Accuracy | Self::F1 => Submission::Labels,
+            Self::RocAuc | Self::MeanColumnwiseRocAuc | Self::LogLoss => Submission::Probabilities,
+            Self::Rmse | Self::RmseOfLogs | Self::Mae | Self::R2 => Submission::Values,
+        }
+    }
+}
+
+/// What each submission cell holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Submission {
+    /// Class labels in train's vocabulary and spelling.
+    Labels,
+    /// Probabilities in [0, 1] (one column per class or target).
+    Probabilities,
+    /// Real-valued predictions.
+    Values,
+}
+
+/// File names inside the data folder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Files {
+    /// Training data with targets.
+    pub train: String,
+    /// Test data without targets.
+    pub test: String,
+    /// The format the submission must follow.
+    pub sample_submission: String,
+    /// The competition's description (metric, background).
+    pub overview: String,
+}
+
+impl Default for Files {
+    fn default() -> Self {
+        Self {
+            train: "train.csv".into(),
+            test: "test.csv".into(),
+            sample_submission: "sample_submission.csv".into(),
+            overview: "overview.txt".into(),
+        }
+    }
+}
+
+/// A competition's definition, as written in `competition.toml`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompetitionSpec {
+    /// Short name (the folder name).
+    pub name: String,
+    /// Where the data files are, relative to the toml's folder (default: the folder itself).
+    #[serde(default)]
+    pub data: Option<PathBuf>,
+    /// The id column, shared by test and the submission.
+    pub id: String,
+    /// Target column(s) in train.
+    pub targets: Vec<String>,
+    /// The learning task.
+    pub task: Task,
+    /// The scoring metric.
+    pub metric: Metric,
+    /// What the submission holds.
+    pub submission: Submission,
+    /// File names.
+    #[serde(default)]
+    pub files: Files,
+}
+
+/// One inferred value and why it was chosen.
+#[derive(Clone, Debug, Serialize)]
+pub struct Reason {
+    /// Which field.
+    pub field: &'static str,
+    /// The value, printed.
+    pub value: String,
+    /// Why.
+    pub why: String,
+}
+
+/// A change to one field of the spec that an agent proposes, with its reason.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Correction {
+    /// `id`, `targets`, `task` or `metric`.
+    pub field: String,
+    /// The new value (`targets`: comma-separated; task and metric: snake_case names).
+    pub value: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Whether a metric can score a task's predictions.
+pub fn compatible(task: Task, metric: Metric) -> bool {
+    use Metric::*;
+    match task {
+        Task::Regression => matches!(metric, Rmse | RmseOfLogs | Mae | R2),
+        Task::Binary => matches!(metric, Accuracy | RocAuc | LogLoss | F1),
+        Task::Multiclass => matches!(metric, Accuracy | LogLoss | F1),
+        Task::MultiLabel => matches!(metric, MeanColumnwiseRocAuc | LogLoss),
+    }
+}
+
+/// The spec with one field changed, or why the change cannot stand on its own (the caller still
+/// checks it against the files, e.g. by building a `Dataset`).
+pub fn corrected(spec: &CompetitionSpec, c: &Correction) -> Result<CompetitionSpec, String> {
+    let mut s = spec.clone();
+    let v = c.value.trim();
+    let name = serde_json::Value::String(v.to_lowercase());
+    match c.field.as_str() {
+        "id" if !v.is_empty() => s.id = v.to_string(),
+        "targets" => {
+            s.targets = v
+                .split(',')
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect();
+            if s.targets.is_empty() {
+                return Err("no target named".into());
+            }
+        }
+        "task" => {
+            s.task = serde_json::from_value(name).map_err(|_| format!("unknown task `{v}`"))?
+        }
+        "metric" => {
+            s.metric = serde_json::from_value(name).map_err(|_| format!("unknown metric `{v}`"))?;
+            s.submission = s.metric.submission();
+        }
+        f => {
+            return Err(format!(
+                "field `{f}` cannot be corrected (id, targets, task, metric can)"
+            ));
+        }
+    }
+    if !compatible(s.task, s.metric) {
+        return Err(format!(
+            "metric {:?} cannot score a {:?} task",
+            s.metric, s.task
+        ));
+    }
+    if s == *spec {
+        return Err("the value is what the spec already says".into());
+    }
+    Ok(s)
+}
+
+/// A spec plus where its data lives and how each value was found.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    /// The spec.
+    pub spec: CompetitionSpec,
+    /// Absolute-or-relative folder with the data files.
+    pub data_dir: PathBuf,
+    /// The reason for each value (from the toml, or inferred).
+    pub reasons: Vec<Reason>,
+}
+
+impl Resolved {
+    /// Path of one of the competition's files.
+    pub fn path(&self, file: &str) -> PathBuf {
+        self.data_dir.join(file)
+    }
+}
+
+/// Reads `DIR/competition.toml` if present, else infers the spec from the files in `DIR`.
+pub fn resolve(dir: &Path) -> Result<Resolved> {
+    let toml_path = dir.join("competition.toml");
+    if toml_path.exists() {
+        let text = std::fs::read_to_string(&toml_path)?;
+        let spec: CompetitionSpec = toml::from_str(&text).map_err(|e| {
+            ToolkitError::file(&toml_path, format!("invalid competition spec: {e}"))
+        })?;
+        let data_dir = match &spec.data {
+            Some(d) => dir.join(d),
+            None => dir.to_path_buf(),
+        };
+        let from = |field, value: String| Reason {
+            field,
+            value,
+            why: format!("from {}", toml_path.display()),
+        };
+        let reasons = vec![
+            from("id", spec.id.clone()),
+            from("targets", spec.targets.join(", ")),
+            from("task", format!("{:?}", spec.task)),
+            from("metric", format!("{:?}", spec.metric)),
+            from("submission", format!("{:?}", spec.submission)),
+        ];
+        Ok(Resolved {
+            spec,
+            data_dir,
+            reasons,
+        })
+    } else {
+        infer(dir)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> CompetitionSpec {
+        toml::from_str(
+            "name = \"t\"\nid = \"id\"\ntargets = [\"y\"]\ntask = \"binary\"\nmetric = \"accuracy\"\nsubmission = \"labels\"\n[files]\ntrain = \"train.csv\"\ntest = \"test.csv\"\nsample_submission = \"s.csv\"\noverview = \"o.txt\"\n",
+        )
+        .unwrap()
+    }
+
+    fn fix(field: &str, value: &str) -> Result<CompetitionSpec, String> {
+        let c = Correction {
+            field: field.into(),
+            value: value.into(),
+            reason: "r".into(),
+        };
+        corrected(&spec(), &c)
+    }
+
+    #[test]
+    fn corrections_are_parsed_and_checked_for_consistency() {
+        let s = fix("metric", "ROC_AUC").unwrap();
+        assert_eq!(
+            (s.metric, s.submission),
+            (Metric::RocAuc, Metric::RocAuc.submission())
+        );
+        assert_eq!(fix("targets", "a, b").unwrap().targets, vec!["a", "b"]);
+        assert!(
+            fix("task", "regression")
+                .unwrap_err()
+                .contains("cannot score")
+        );
+        assert!(fix("metric", "auc").unwrap_err().contains("unknown metric"));
+        assert!(fix("metric", "accuracy").unwrap_err().contains("already"));
+        assert!(
+            fix("files", "x")
+                .unwrap_err()
+                .contains("cannot be corrected")
+        );
+    }
+}
