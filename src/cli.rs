@@ -432,6 +432,17 @@ pub struct LlmArgs {
     /// Re-run from a run directory's recorded LLM replies (`llm.jsonl`), with no network.
     #[arg(long, value_name = "RUN_DIR")]
     pub replay: Option<PathBuf>,
+    /// When the LLM's key, URL or model fails the check before phase 1, run with the offline
+    /// policy instead of stopping (the report says so at the top).
+    #[arg(long, value_enum, value_name = "offline")]
+    pub llm_fallback: Option<LlmFallback>,
+}
+
+/// What to do when the LLM check fails.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LlmFallback {
+    /// Run every role with the offline policy.
+    Offline,
 }
 
 impl From<LlmArgs> for LlmChoice {
@@ -444,6 +455,7 @@ impl From<LlmArgs> for LlmChoice {
             max_usd: a.max_usd,
             instructions: a.instruction,
             replay: a.replay,
+            fallback_offline: a.llm_fallback == Some(LlmFallback::Offline),
         }
     }
 }

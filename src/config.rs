@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow, bail};
-use autokaggle_agents::llm::{LlmConfig, Session};
+use autokaggle_agents::llm::{LlmConfig, Session, probe};
 
 use crate::roles::Roles;
 use crate::store::{RunDir, SpecRecord};
@@ -37,6 +37,9 @@ pub struct RunConfig {
     pub instructions: Vec<String>,
     /// Resume this run directory: finished phases are read back, not redone.
     pub resume: Option<PathBuf>,
+    /// Why an LLM the user asked for is not used (`--llm-fallback offline` after a failed check);
+    /// said at the top of the report.
+    pub llm_unused: Option<String>,
 }
 
 impl RunConfig {
@@ -52,6 +55,7 @@ impl RunConfig {
             replay: None,
             instructions: vec![],
             resume: None,
+            llm_unused: None,
         }
     }
 }
@@ -93,6 +97,8 @@ pub struct LlmChoice {
     pub instructions: Vec<String>,
     /// Replay this run directory's recorded replies.
     pub replay: Option<PathBuf>,
+    /// When the LLM check fails, run offline instead of stopping (`--llm-fallback offline`).
+    pub fallback_offline: bool,
 }
 
 /// What to run: a new run of a competition, or a resumed run directory.
@@ -124,7 +130,7 @@ pub fn configure(s: Setup) -> Result<(RunConfig, Roles)> {
             resume: Some(dir.clone()),
             ..RunConfig::new(rec.competition, s.out, rec.seed.unwrap_or(s.seed))
         };
-        return Ok((cfg, live_roles(llm)?));
+        return live_roles(cfg, llm, s.llm.fallback_offline);
     }
     if let Some(dir) = &s.llm.replay {
         let rec = SpecRecord::read(dir)?;
@@ -158,7 +164,7 @@ pub fn configure(s: Setup) -> Result<(RunConfig, Roles)> {
         instructions: s.llm.instructions.clone(),
         ..RunConfig::new(competition, s.out, s.seed)
     };
-    Ok((cfg, live_roles(llm)?))
+    live_roles(cfg, llm, s.llm.fallback_offline)
 }
 
 /// Checks a run directory can be resumed before anything starts (the TUI says it before its screen).
@@ -190,17 +196,30 @@ fn llm_config(a: &LlmChoice) -> Result<LlmConfig> {
     Ok(llm)
 }
 
-/// LLM roles when the config names any LLM, else the offline policy.
-fn live_roles(llm: LlmConfig) -> Result<Roles> {
+/// LLM roles when the config names any LLM, else the offline policy. Every endpoint is checked
+/// first (key, reachable, model known): a failure stops here with its fix, or, with
+/// `fallback_offline`, the run goes on offline and says so.
+fn live_roles(
+    mut cfg: RunConfig,
+    llm: LlmConfig,
+    fallback_offline: bool,
+) -> Result<(RunConfig, Roles)> {
     if let Err(e) = llm.check() {
         bail!("LLM configuration: {e}");
     }
-    let any_llm = autokaggle_agents::llm::config::ROLES
-        .iter()
-        .any(|r| llm.endpoint(r).ok().flatten().is_some());
-    Ok(if any_llm {
-        Roles::llm(Arc::new(Session::new(llm).map_err(|e| anyhow!(e))?))
-    } else {
-        Roles::default()
-    })
+    if probe::endpoints(&llm).is_empty() {
+        return Ok((cfg, Roles::default()));
+    }
+    if let Err(e) = probe::check(&llm) {
+        if !fallback_offline {
+            bail!(
+                "{e}\n(or pass --llm-fallback offline to run with the offline policy on purpose)"
+            );
+        }
+        eprintln!("warning: {e}; running offline (--llm-fallback offline)");
+        cfg.llm_unused = Some(e.to_string());
+        return Ok((cfg, Roles::default()));
+    }
+    let session = Session::new(llm).map_err(|e| anyhow!(e))?;
+    Ok((cfg, Roles::llm(Arc::new(session))))
 }

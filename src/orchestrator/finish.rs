@@ -34,6 +34,7 @@ pub(super) fn finish(
         metric: format!("{:?}", ds.spec.metric),
         phases,
         seconds: run.clock.seconds(),
+        llm_seconds: run.llm_seconds(),
         llm: None,
     };
     let mut final_report = String::new();
@@ -65,6 +66,11 @@ pub(super) fn finish(
         final_report = format!("# Research report\n\n{research}\n\n{final_report}");
     }
     final_report.push_str(&format!("\n# Result\n\n{results}\n"));
+    if let Some(why) = &run.cfg.llm_unused {
+        final_report = format!(
+            "> **No LLM was used.** {why}. Every role ran the offline policy, as `--llm-fallback offline` asked.\n\n{final_report}"
+        );
+    }
     run.dir.write("report.md", &final_report)?;
     // Usage is read after the research report, the run's last LLM call.
     let summary = RunSummary {
@@ -124,10 +130,19 @@ pub fn table(s: &RunSummary) -> String {
         if let Some(why) = &l.stopped {
             t.push_str(&format!(" (stopped: {why})"));
         }
-        t.push('\n');
+        t.push_str(&format!("\n{}\n", l.fallback_line()));
     }
+    let waited = if s.llm.is_some() {
+        format!(
+            " ({:.1}s compute against --time-budget, {:.1}s waiting on the LLM)",
+            s.seconds - s.llm_seconds,
+            s.llm_seconds
+        )
+    } else {
+        String::new()
+    };
     t.push_str(&format!(
-        "\ntotal {:.1}s; submission: {}\n",
+        "\ntotal {:.1}s{waited}; submission: {}\n",
         s.seconds,
         s.submission.display()
     ));

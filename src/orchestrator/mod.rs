@@ -81,6 +81,15 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// Seconds of compute so far: the run's time less the time spent waiting on the LLM, which has
+    /// a budget of its own (`[budget] seconds`) and is never charged to the model search.
+    fn compute_seconds(&self) -> f64 {
+        self.clock.seconds() - self.llm_seconds()
+    }
+    /// Seconds spent waiting on the LLM so far.
+    fn llm_seconds(&self) -> f64 {
+        self.roles.llm.as_ref().map_or(0.0, |s| s.ledger().seconds)
+    }
     /// A progress line that stays.
     fn say(&self, msg: &str) {
         self.steer.event(Event::Log(msg.to_string()));

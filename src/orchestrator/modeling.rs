@@ -147,8 +147,11 @@ fn projected(run: &Run, results: &[CvResult], c: &ModelSpec, folds: usize) -> f6
         |r| r.seconds,
     );
     let refits: f64 = results.iter().map(|r| r.seconds).sum::<f64>() / folds as f64;
-    run.clock.seconds() + guess * (1.0 + 1.0 / folds as f64) * 1.1 + refits
+    run.compute_seconds() + guess * (1.0 + 1.0 / folds as f64) * 1.1 + refits
 }
+
+/// Test predictions, one vector per output.
+type Predictions = Vec<Vec<f64>>;
 
 /// Refits the models the blend kept on all of train; returns the blended test predictions and the
 /// blend's feature importance (each booster's gain weighted by its blend weight).
@@ -157,7 +160,7 @@ fn refit_blend(
     p: &Problem,
     results: &[CvResult],
     blend: &cv::Blend,
-) -> Result<(Vec<Vec<f64>>, Option<Vec<f64>>)> {
+) -> Result<(Predictions, Option<Vec<f64>>)> {
     let mut preds = Vec::new();
     let mut importance: Option<Vec<f64>> = None;
     for (r, w) in results.iter().zip(&blend.weights) {

@@ -241,8 +241,9 @@ fn charts(run: &Run, cx: &PhaseCx, log: &mut String) -> Vec<Chart> {
     }
 }
 
-/// A low review from an LLM reviewer redoes the phase once, the planner revising its plan with the
-/// reviewer's suggestions (the offline reviewer would only repeat itself). Returns them.
+/// A low review from an LLM reviewer redoes the phase once, and only when it carries suggestions
+/// the planner and developer can act on (a bare low score would spend calls to repeat the phase).
+/// The offline reviewer would only repeat itself. Returns the suggestions.
 fn redo_after(
     run: &Run,
     phase: Phase,
@@ -250,24 +251,20 @@ fn redo_after(
     redo: &[String],
     review: &Review,
 ) -> Result<Option<Vec<String>>> {
-    if !redo.is_empty() || run.roles.llm.is_none() || review.min_score() >= 3 {
+    if !redo.is_empty()
+        || run.roles.llm.is_none()
+        || review.min_score() >= 3
+        || review.suggestions.iter().all(|s| s.trim().is_empty())
+    {
         return Ok(None);
     }
     run.say(&format!(
-        "  review scored {}/5: redoing the phase with the reviewer's suggestions",
+        "  review scored {}/5 with suggestions: redoing the phase once with them",
         review.min_score()
     ));
     let pdir = phase.dir_name();
     run.dir.write(&format!("{pdir}/plan_round1.md"), plan)?;
     run.dir
         .write_json(&format!("{pdir}/review_round1.json"), review)?;
-    Ok(Some(if review.suggestions.is_empty() {
-        review
-            .scores
-            .iter()
-            .map(|s| format!("{}: {}", s.0, s.2))
-            .collect()
-    } else {
-        review.suggestions.clone()
-    }))
+    Ok(Some(review.suggestions.clone()))
 }

@@ -491,12 +491,22 @@ fn server_errors_until_retries_are_spent_fall_back_to_offline() {
     assert_eq!(reviews, 18);
     let l = s.llm.unwrap();
     assert_eq!(l.by_role["reviewer"].failed, 6);
-    let log = log_of(&s.run_dir, "6_model_building");
+    // Said once, in the first phase's log; counted for the summary.
+    let log = log_of(&s.run_dir, "1_understand_background");
     assert!(
-        log.contains("reviewer (model_building): no usable LLM reply"),
+        log.contains("reviewer (understand_background): no usable LLM reply"),
         "{log}"
     );
     assert!(log.contains("500"), "{log}");
+    assert!(!log_of(&s.run_dir, "6_model_building").contains("no usable LLM reply"));
+    let fell: u32 = l.fallbacks["reviewer"].values().sum();
+    assert_eq!(fell, 6);
+    assert!(
+        l.fallback_line()
+            .contains("the offline policy answered 6 (reviewer 6: HTTP 500"),
+        "{}",
+        l.fallback_line()
+    );
     let review = std::fs::read_to_string(s.run_dir.join("6_model_building/review.json")).unwrap();
     assert!(
         review.contains("best CV"),
@@ -724,4 +734,151 @@ fn dropped_bodies_html_error_objects_and_endless_streams_end_in_a_valid_submissi
         std::fs::read_to_string(s.run_dir.join("5_feature_engineering/program.json")).unwrap();
     assert!(program.contains("\"scale\""));
     std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn a_low_review_without_suggestions_does_not_redo_the_phase() {
+    let (dir, out) = competition("no-redo");
+    let mock = serve(|_, r| {
+        if r.role() == "reviewer" && r.phase() == 5 {
+            return openai(
+                &json!({"scores": [{"agent": "planner", "score": 1, "reason": "bad"}],
+                        "suggestions": []})
+                .to_string(),
+            );
+        }
+        openai(&good(&r.role(), r.phase()).to_string())
+    });
+    let s = run(
+        &dir,
+        &out,
+        Arc::new(Session::new(config(mock.port, false)).unwrap()),
+    );
+    valid(&s, &dir);
+    assert_eq!(mock.seen().len(), GOOD_CALLS, "no call spent on a redo");
+    assert!(
+        !s.run_dir
+            .join("5_feature_engineering/review_round1.json")
+            .exists()
+    );
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+/// `autokaggle run` on the demo competition with extra arguments and environment.
+fn run_cli(
+    out: &Path,
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, Option<&str>)],
+) -> std::process::Output {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_autokaggle"));
+    c.args(["run", "--competition"])
+        .arg(dir)
+        .arg("--out")
+        .arg(out)
+        .args(args);
+    for (k, v) in env {
+        match v {
+            Some(v) => c.env(k, v),
+            None => c.env_remove(k),
+        };
+    }
+    c.output().unwrap()
+}
+
+#[test]
+fn a_missing_key_or_unreachable_endpoint_stops_before_phase_1_with_the_fix() {
+    let (dir, out) = competition("fail-fast");
+    let o = run_cli(
+        &out,
+        &dir,
+        &["--llm", "openai:gpt-4o-mini"],
+        &[("OPENAI_API_KEY", None)],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("the environment variable OPENAI_API_KEY is not set"),
+        "{err}"
+    );
+    assert!(err.contains("--llm-fallback offline"), "{err}");
+    // Nothing was started: no run directory beside the competition.
+    let runs: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name() != "demo_breast_cancer")
+        .collect();
+    assert!(runs.is_empty(), "{runs:?}");
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/v1:m");
+    let o = run_cli(&out, &dir, &["--llm", &url], &[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains(&format!("cannot reach http://127.0.0.1:{port}/v1/models")),
+        "{err}"
+    );
+    // On purpose: the run goes on offline and the report says so at the top.
+    let o = run_cli(
+        &out,
+        &dir,
+        &["--llm", &url, "--llm-fallback", "offline"],
+        &[],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let run_dir = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.join("report.md").exists())
+        .unwrap();
+    let report = std::fs::read_to_string(run_dir.join("report.md")).unwrap();
+    assert!(report.starts_with("> **No LLM was used.**"), "{report}");
+    assert!(run_dir.join("submission.csv").exists());
+    assert!(!run_dir.join("llm.jsonl").exists());
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn the_probe_names_a_refused_key_and_an_unknown_model() {
+    use autokaggle_agents::llm::client::Http;
+    use autokaggle_agents::llm::probe::{ProbeError, probe};
+    let mock = serve(|_, r| {
+        if r.path.starts_with("/refuse/") {
+            return Act::Reply(401, vec![], "{}".into());
+        }
+        Act::Reply(
+            200,
+            vec![],
+            r#"{"data": [{"id": "served-a"}, {"id": "served-b"}]}"#.into(),
+        )
+    });
+    let http = Http::new().unwrap();
+    // A local server needs no key; the variable is only named in messages.
+    let ep = |base: &str, model: &str| autokaggle_agents::llm::Endpoint {
+        key_env: Some("AK_PROBE_UNSET_KEY".into()),
+        ..format!("http://127.0.0.1:{}{base}:{model}", mock.port)
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(probe(&http, &ep("/v1", "served-b")), Ok(()));
+    let e = probe(&http, &ep("/v1", "gpt-5")).unwrap_err();
+    assert!(matches!(e, ProbeError::UnknownModel { .. }));
+    assert!(
+        e.to_string()
+            .ends_with("does not serve `gpt-5`; it serves: served-a, served-b"),
+        "{e}"
+    );
+    let e = probe(&http, &ep("/refuse/v1", "served-a")).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("refused the key (HTTP 401); check AK_PROBE_UNSET_KEY"),
+        "{e}"
+    );
+    assert_eq!(mock.seen().len(), 3, "one GET per probe");
 }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use autokaggle_toolkit::Program;
-use autokaggle_toolkit::models::cv::{self, ModelSpec};
+use autokaggle_toolkit::models::cv;
 use autokaggle_toolkit::models::search::{self, SearchPlan};
 use autokaggle_toolkit::registry;
 use minijinja::Environment;
@@ -219,9 +219,9 @@ impl LlmAgent {
         offline: impl FnOnce() -> T,
     ) -> T {
         r.unwrap_or_else(|why| {
-            if why != "offline by configuration" {
+            if why != "offline by configuration" && self.session.fell_back(role, &why) {
                 self.session.note(format!(
-                    "{role} ({}): no usable LLM reply ({why}); the offline policy answered",
+                    "{role} ({}): no usable LLM reply ({why}); the offline policy answered (later fallbacks of this role are counted in the summary)",
                     cx.phase.slug()
                 ));
             }
@@ -328,18 +328,11 @@ impl Developer for LlmAgent {
                         let rows = cx.profile.rows;
                         let outputs = offline::outputs(cx);
                         let mut candidates = search::candidates(&plan, rows, outputs, cx.seed);
-                        // The offline defaults follow the LLM's choices, so the blend (greedy on
-                        // out-of-fold scores) can only keep what does not lower CV.
-                        let defaults: Vec<ModelSpec> = search::candidates(
-                            &SearchPlan {
-                                draws: vec![],
-                                ..SearchPlan::default()
-                            },
-                            rows,
-                            outputs,
-                            cx.seed,
-                        );
-                        for d in defaults {
+                        // Every candidate the offline policy would try follows the LLM's, so LLM
+                        // mode searches at least what offline searches (the blend, greedy on
+                        // out-of-fold scores, keeps only what does not lower CV).
+                        let (_, theirs) = offline::candidates(rows, outputs, cx.seed);
+                        for d in theirs {
                             if !candidates.iter().any(|c| c.kind == d.kind) {
                                 candidates.push(d);
                             }

@@ -162,6 +162,25 @@ impl Http {
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         Ok(Self { rt, client })
     }
+
+    /// One GET with headers within `timeout`: the status and body, or why nothing came back.
+    pub fn get(
+        &self,
+        url: &str,
+        headers: &[(&'static str, String)],
+        timeout: Duration,
+    ) -> Result<(u16, String), CallError> {
+        self.rt.block_on(async {
+            let mut rb = self.client.get(url).timeout(timeout);
+            for (k, v) in headers {
+                rb = rb.header(*k, v);
+            }
+            let resp = rb.send().await.map_err(|e| net(&e, timeout).error)?;
+            let status = resp.status().as_u16();
+            let body = resp.text().await.map_err(|e| net(&e, timeout).error)?;
+            Ok((status, body))
+        })
+    }
 }
 
 fn retry_after(h: &reqwest::header::HeaderMap) -> Option<f64> {

@@ -6,6 +6,7 @@ pub mod agent;
 pub mod client;
 pub mod config;
 pub mod json;
+pub mod probe;
 pub mod prompts;
 pub mod providers;
 pub mod replies;

@@ -72,6 +72,35 @@ pub struct Ledger {
     pub seconds: f64,
     /// Why the LLM was stopped, if a budget ran out.
     pub stopped: Option<String>,
+    /// Replies the offline policy stood in for: role -> why (the error's kind) -> count.
+    #[serde(default)]
+    pub fallbacks: BTreeMap<String, BTreeMap<String, u32>>,
+}
+
+impl Ledger {
+    /// `LLM replies used: 20; the offline policy answered 3 (developer 2: unusable reply; ...)`.
+    pub fn fallback_line(&self) -> String {
+        let fell: u32 = self.fallbacks.values().flat_map(|m| m.values()).sum();
+        let asked = self.by_role.values().map(|u| u.calls).sum::<u32>();
+        let mut line = format!(
+            "LLM replies used: {}; the offline policy answered {fell}",
+            asked.saturating_sub(fell)
+        );
+        if fell > 0 {
+            let parts: Vec<String> = self
+                .fallbacks
+                .iter()
+                .map(|(role, why)| {
+                    let n: u32 = why.values().sum();
+                    let reasons: Vec<String> =
+                        why.iter().map(|(w, k)| format!("{w} x{k}")).collect();
+                    format!("{role} {n}: {}", reasons.join(", "))
+                })
+                .collect();
+            line.push_str(&format!(" ({})", parts.join("; ")));
+        }
+        line
+    }
 }
 
 impl Default for Ledger {
@@ -85,6 +114,7 @@ impl Default for Ledger {
             by_role: BTreeMap::new(),
             seconds: 0.0,
             stopped: None,
+            fallbacks: BTreeMap::new(),
         }
     }
 }
@@ -208,6 +238,20 @@ impl Session {
     /// Notes since the last call (fallbacks, budget stops), for the phase's log.
     pub fn take_notes(&self) -> Vec<String> {
         std::mem::take(&mut *self.notes.lock().expect("notes lock"))
+    }
+
+    /// Counts a reply the offline policy stood in for; true the first time for this role (the
+    /// caller says it once, the count goes to the summary).
+    pub fn fell_back(&self, role: &str, why: &str) -> bool {
+        let kind = why.split(':').next().unwrap_or(why).trim().to_string();
+        let mut l = self.ledger.lock().expect("ledger lock");
+        let first = !l.fallbacks.contains_key(role);
+        *l.fallbacks
+            .entry(role.to_string())
+            .or_default()
+            .entry(kind)
+            .or_default() += 1;
+        first
     }
 
     /// Adds a note for the phase's log.
