@@ -21,7 +21,7 @@ fn check_run(dir: &Path, run_dir: &Path, expect_rows: usize) -> frame::DataFrame
     assert_eq!(sub.height(), expect_rows);
     assert!(
         frame::same_column(
-            &frame::select(&sub, &[ds.spec.id.clone()]).unwrap(),
+            &frame::select(&sub, std::slice::from_ref(&ds.spec.id)).unwrap(),
             &ds.sample,
             &ds.spec.id
         ) || {

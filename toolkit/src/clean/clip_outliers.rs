@@ -62,7 +62,7 @@ fn bounds(tool: &str, p: &OutlierParams, cx: &FitCx) -> Result<Vec<(String, f64,
                 (m.mean - f * m.std, m.mean + f * m.std)
             }
         };
-        if p.factor.is_some_and(|f| !(f > 0.0)) {
+        if p.factor.is_some_and(|f| f.is_nan() || f <= 0.0) {
             return Err(ToolkitError::params(tool, "factor must be positive"));
         }
         out.push((c, lo, hi));

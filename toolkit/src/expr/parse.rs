@@ -188,13 +188,14 @@ pub fn parse(text: &str) -> Result<(Expr, Option<String>)> {
         toks.remove(0);
     }
     let mut name = None;
-    if toks.len() >= 2 && kw(&toks[toks.len() - 2], "as") {
-        if let Some(Tok::Ident(n) | Tok::Quoted(n)) = toks.last() {
-            name = Some(n.clone());
-            toks.truncate(toks.len() - 2);
-        }
+    if toks.len() >= 2
+        && kw(&toks[toks.len() - 2], "as")
+        && let Some(Tok::Ident(n) | Tok::Quoted(n)) = toks.last()
+    {
+        name = Some(n.clone());
+        toks.truncate(toks.len() - 2);
     }
-    if toks.iter().any(|t| *t == Tok::Comma) && !toks.iter().any(|t| *t == Tok::LParen) {
+    if toks.contains(&Tok::Comma) && !toks.contains(&Tok::LParen) {
         return Err(err(
             "one expression per custom feature: add a step for each",
         ));

@@ -87,7 +87,7 @@ pub fn fit_lambda(xs: &[f64]) -> f64 {
         let l = f64::from(i) / 10.0;
         let t: Vec<f64> = xs.iter().map(|&x| yeo_johnson(x, l)).collect();
         let m = Moments::of(&t);
-        if !(m.std > 0.0) || !m.std.is_finite() {
+        if m.std.is_nan() || m.std <= 0.0 || !m.std.is_finite() {
             continue;
         }
         let ll = -n / 2.0 * (m.std * m.std).ln() + (l - 1.0) * log_jac;

@@ -13,7 +13,7 @@ pub fn generic(n: usize, offset: usize) -> autokaggle_toolkit::frame::DataFrame 
     let num = |k: usize| {
         (0..n)
             .map(|i| {
-                if (i + k) % 7 == 0 {
+                if (i + k).is_multiple_of(7) {
                     None
                 } else {
                     Some(((i * 31 + k * 17) % 23) as f64 + 0.5)
