@@ -33,6 +33,8 @@ pub mod program;
 pub mod registry;
 pub mod rows;
 pub mod spec;
+#[doc(hidden)]
+pub mod testing;
 pub mod tool;
 
 pub use dataset::Dataset;

@@ -47,3 +47,68 @@ impl Fitted for Cast {
         Ok(df)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::Task;
+    use crate::testing::*;
+
+    #[test]
+    fn convert_normalize_and_parse_datetime() {
+        let train = df(vec![
+            ("id", C::F(vec![Some(1.), Some(2.), Some(3.)])),
+            ("t", C::S(vec![Some(" Male "), Some("male"), Some("")])),
+            ("n", C::S(vec![Some("1.5"), Some("x"), Some("3")])),
+            ("b", C::S(vec![Some("yes"), Some("No"), None])),
+            (
+                "d",
+                C::S(vec![
+                    Some("31/12/2020"),
+                    Some("01/01/2021"),
+                    Some("15/06/2021"),
+                ]),
+            ),
+            ("y", C::F(vec![Some(0.), Some(1.), Some(1.)])),
+        ]);
+        let test = df(vec![
+            ("id", C::F(vec![Some(4.)])),
+            ("t", C::S(vec![Some("FEMALE")])),
+            ("n", C::S(vec![Some("2")])),
+            ("b", C::S(vec![Some("true")])),
+            ("d", C::S(vec![Some("02/02/2022")])),
+        ]);
+        let ds = dataset(train, test, Task::Binary);
+        let (tr, te) = run1(&ds, "normalize_strings", json!({"columns": ["t"]}));
+        assert_eq!(
+            s(&tr, "t"),
+            vec![Some("male".into()), Some("male".into()), None]
+        );
+        assert_eq!(s(&te, "t"), vec![Some("female".into())]);
+        let (tr, _) = run1(
+            &ds,
+            "convert_dtype",
+            json!({"columns": ["n"], "to": "float"}),
+        );
+        assert_eq!(f(&tr, "n"), vec![Some(1.5), None, Some(3.)]);
+        let (tr, te) = run1(
+            &ds,
+            "convert_dtype",
+            json!({"columns": ["b"], "to": "bool"}),
+        );
+        assert_eq!(f(&tr, "b"), vec![Some(1.), Some(0.), None]);
+        assert_eq!(f(&te, "b"), vec![Some(1.)]);
+        let (tr, te) = run1(&ds, "parse_datetime", json!({"columns": ["d"]}));
+        assert_eq!(
+            crate::frame::kind(&tr, "d").unwrap(),
+            crate::frame::Kind::Temporal
+        );
+        let (_, te2) = run1(
+            &dataset(tr, te, Task::Binary),
+            "datetime_parts",
+            json!({"columns": ["d"], "parts": ["day"]}),
+        );
+        assert_eq!(f(&te2, "d_day"), vec![Some(2.)]);
+    }
+}

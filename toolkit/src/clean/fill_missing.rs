@@ -186,3 +186,55 @@ impl Fitted for Fitted_ {
         Ok(df)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::testing::*;
+
+    #[test]
+    fn fill_missing_learns_on_train_and_fills_a_column_missing_everywhere_in_test() {
+        let ds = small();
+        let (tr, te) = run1(
+            &ds,
+            "fill_missing",
+            json!({"strategy": "median", "indicator": true}),
+        );
+        // median of 1, 2, 4, 100 = 3
+        assert_eq!(
+            f(&tr, "a"),
+            vec![Some(1.), Some(2.), Some(3.), Some(4.), Some(100.)]
+        );
+        assert_eq!(f(&te, "a"), vec![Some(3.); 3]);
+        assert_eq!(
+            f(&tr, "a_was_missing"),
+            vec![Some(0.), Some(0.), Some(1.), Some(0.), Some(0.)]
+        );
+        assert_eq!(f(&te, "a_was_missing"), vec![Some(1.); 3]);
+        assert_eq!(s(&tr, "cat")[3].as_deref(), Some("x"));
+        assert_eq!(
+            s(&te, "cat"),
+            vec![Some("z".into()), Some("y".into()), Some("x".into())]
+        );
+        let (tr, _) = run1(
+            &ds,
+            "fill_missing",
+            json!({"columns": ["a"], "strategy": "mean"}),
+        );
+        assert_eq!(f(&tr, "a")[2], Some(26.75));
+        let (tr, _) = run1(
+            &ds,
+            "fill_missing",
+            json!({"columns": ["a"], "strategy": "constant", "value": -1}),
+        );
+        assert_eq!(f(&tr, "a")[2], Some(-1.0));
+        // auto: skewed column (100 is far out) gets the median
+        let (tr, _) = run1(&ds, "fill_missing", json!({"columns": ["a"]}));
+        assert_eq!(f(&tr, "a")[2], Some(3.0));
+        assert!(
+            run1_err(&ds, "fill_missing", json!({"strategy": "constant"}))
+                .contains("needs `value`")
+        );
+    }
+}

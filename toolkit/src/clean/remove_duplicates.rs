@@ -71,3 +71,47 @@ impl Fitted for Dedupe {
         frame::filter_rows(&df, &keep)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::Task;
+    use crate::testing::*;
+
+    #[test]
+    fn row_removing_tools_touch_train_only() {
+        let ds = small();
+        let (tr, te) = run1(
+            &ds,
+            "remove_outlier_rows",
+            json!({"columns": ["a"], "max_fraction": 0.5}),
+        );
+        assert_eq!(tr.height(), 4);
+        assert_eq!(te.height(), 3);
+        assert!(
+            run1_err(
+                &ds,
+                "remove_outlier_rows",
+                json!({"columns": ["a"], "max_fraction": 0.1})
+            )
+            .contains("would remove 1 of 5")
+        );
+        let dup = df(vec![
+            ("id", C::F(vec![Some(1.), Some(2.), Some(3.)])),
+            ("a", C::F(vec![Some(1.), Some(1.), Some(2.)])),
+            ("y", C::F(vec![Some(0.), Some(0.), Some(1.)])),
+        ]);
+        let test = df(vec![
+            ("id", C::F(vec![Some(4.), Some(5.)])),
+            ("a", C::F(vec![Some(1.), Some(1.)])),
+        ]);
+        let (tr, te) = run1(
+            &dataset(dup, test, Task::Binary),
+            "remove_duplicates",
+            json!({}),
+        );
+        assert_eq!(f(&tr, "id"), vec![Some(1.), Some(3.)]);
+        assert_eq!(te.height(), 2);
+    }
+}

@@ -84,3 +84,52 @@ impl Fitted for Compiled {
         Ok(df)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::testing::*;
+
+    #[test]
+    fn custom_feature_evaluates_row_wise_and_rejects_the_rest() {
+        let ds = small();
+        let (tr, te) = run1(
+            &ds,
+            "custom_feature",
+            json!({"expr": "SELECT a * 2 + b AS a2"}),
+        );
+        assert_eq!(
+            f(&tr, "a2"),
+            vec![Some(4.), Some(6.), None, Some(10.), Some(202.)]
+        );
+        assert_eq!(f(&te, "a2"), vec![None; 3]);
+        let (tr, _) = run1(
+            &ds,
+            "custom_feature",
+            json!({"expr": "if(cat = 'x' and b >= 2, 1, 0)", "name": "is_x"}),
+        );
+        assert_eq!(
+            f(&tr, "is_x"),
+            vec![Some(1.), Some(0.), Some(1.), None, Some(1.)]
+        );
+        let (tr, _) = run1(
+            &ds,
+            "custom_feature",
+            json!({"expr": "coalesce(a, -1) / 0", "name": "z"}),
+        );
+        assert_eq!(f(&tr, "z"), vec![None; 5], "division by zero is missing");
+        for (expr, needle) in [
+            ("sum(a)", "row-wise only"),
+            ("SELECT a FROM train", "FROM"),
+            ("system('ls')", "not allowed"),
+            ("y + 1", "leaks"),
+            ("a +", "ends too early"),
+            ("nope + 1", "not in the frame"),
+            ("a; b", "one expression"),
+        ] {
+            let e = run1_err(&ds, "custom_feature", json!({"expr": expr, "name": "n"}));
+            assert!(e.contains(needle), "{expr}: {e}");
+        }
+    }
+}

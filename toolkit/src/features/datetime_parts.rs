@@ -133,3 +133,75 @@ impl Fitted for Parts {
         Ok(df)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::Task;
+    use crate::testing::*;
+
+    #[test]
+    fn datetime_pca_and_selection() {
+        let train = df(vec![
+            ("id", C::F(vec![Some(1.), Some(2.), Some(3.), Some(4.)])),
+            (
+                "d",
+                C::S(vec![
+                    Some("2024-01-06"),
+                    Some("2024-02-29"),
+                    None,
+                    Some("2023-12-31"),
+                ]),
+            ),
+            ("p", C::F(vec![Some(1.), Some(2.), Some(3.), Some(4.)])),
+            ("q", C::F(vec![Some(2.), Some(4.), Some(6.), Some(8.)])),
+            ("k", C::F(vec![Some(5.), Some(5.), Some(5.), Some(5.)])),
+            ("y", C::F(vec![Some(0.), Some(0.), Some(1.), Some(1.)])),
+        ]);
+        let test = df(vec![
+            ("id", C::F(vec![Some(9.)])),
+            ("d", C::S(vec![Some("garbage")])),
+            ("p", C::F(vec![Some(2.5)])),
+            ("q", C::F(vec![Some(5.)])),
+            ("k", C::F(vec![Some(5.)])),
+        ]);
+        let ds = dataset(train, test, Task::Binary);
+        let (tr, te) = run1(
+            &ds,
+            "datetime_parts",
+            json!({"columns": ["d"], "parts": ["year", "month", "weekday", "weekend"]}),
+        );
+        assert_eq!(
+            f(&tr, "d_year"),
+            vec![Some(2024.), Some(2024.), None, Some(2023.)]
+        );
+        assert_eq!(f(&tr, "d_month")[1], Some(2.));
+        assert_eq!(
+            f(&tr, "d_weekday")[0],
+            Some(5.),
+            "2024-01-06 was a Saturday"
+        );
+        assert_eq!(f(&tr, "d_weekend")[0], Some(1.));
+        assert_eq!(f(&te, "d_year"), vec![None]);
+        let (tr, te) = run1(
+            &ds,
+            "pca",
+            json!({"columns": ["p", "q"], "n_components": 1}),
+        );
+        // Standardised p and q are identical, so pca_0 = sqrt(2) * z; z for p = 1 is -1.5/sqrt(1.25).
+        let z = -1.5 / 1.25f64.sqrt();
+        assert!((f(&tr, "pca_0")[0].unwrap() - 2f64.sqrt() * z).abs() < 1e-9);
+        assert!(
+            f(&te, "pca_0")[0].unwrap().abs() < 1e-9,
+            "the train mean projects to 0"
+        );
+        let (tr, te) = run1(&ds, "select_variance", json!({}));
+        assert!(!crate::frame::has(&tr, "k") && !crate::frame::has(&te, "k"));
+        let (tr, _) = run1(&ds, "select_correlation", json!({"max_pairwise": 0.99}));
+        assert!(
+            crate::frame::has(&tr, "p") != crate::frame::has(&tr, "q"),
+            "one of two identical columns goes"
+        );
+    }
+}

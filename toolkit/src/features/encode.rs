@@ -99,3 +99,30 @@ impl Tool for FrequencyEncode {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::testing::*;
+
+    #[test]
+    fn ordinal_and_frequency_encoders_reserve_codes_for_unseen() {
+        let ds = small();
+        let (tr, te) = run1(&ds, "ordinal_encode", json!({}));
+        assert_eq!(
+            f(&tr, "cat"),
+            vec![Some(0.), Some(1.), Some(0.), Some(-1.), Some(0.)]
+        );
+        assert_eq!(f(&te, "cat"), vec![Some(-1.), Some(1.), Some(-1.)]);
+        let (tr, te) = run1(&ds, "ordinal_encode", json!({"order": {"cat": ["y", "x"]}}));
+        assert_eq!(f(&tr, "cat")[0], Some(1.));
+        assert_eq!(f(&te, "cat")[1], Some(0.));
+        let (tr, te) = run1(&ds, "frequency_encode", json!({"columns": ["cat"]}));
+        assert_eq!(
+            f(&tr, "cat_freq"),
+            vec![Some(0.6), Some(0.2), Some(0.6), Some(0.0), Some(0.6)]
+        );
+        assert_eq!(f(&te, "cat_freq"), vec![Some(0.0), Some(0.2), Some(0.0)]);
+    }
+}

@@ -121,3 +121,30 @@ impl Fitted for Encoded {
         Ok(df)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::testing::*;
+
+    #[test]
+    fn one_hot_gives_unseen_categories_all_zeros_and_caps_categories() {
+        let ds = small();
+        let (tr, te) = run1(&ds, "one_hot", json!({"columns": ["cat"]}));
+        assert_eq!(
+            f(&tr, "cat_x"),
+            vec![Some(1.), Some(0.), Some(1.), Some(0.), Some(1.)]
+        );
+        assert_eq!(f(&te, "cat_x"), vec![Some(0.), Some(0.), Some(0.)]);
+        assert_eq!(f(&te, "cat_y"), vec![Some(0.), Some(1.), Some(0.)]);
+        assert!(!crate::frame::has(&te, "cat_z"));
+        assert!(!crate::frame::has(&te, "cat"));
+        let (tr, _) = run1(
+            &ds,
+            "one_hot",
+            json!({"columns": ["cat"], "max_categories": 1}),
+        );
+        assert!(crate::frame::has(&tr, "cat_x") && !crate::frame::has(&tr, "cat_y"));
+    }
+}

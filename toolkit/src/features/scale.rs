@@ -81,3 +81,49 @@ impl Tool for Scale {
         Ok(Box::new(MapNumeric { maps }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::testing::*;
+
+    #[test]
+    fn scale_clip_and_transforms_use_train_statistics() {
+        let ds = small();
+        let (tr, te) = run1(
+            &ds,
+            "scale",
+            json!({"columns": ["b"], "method": "standard"}),
+        );
+        assert_eq!(
+            f(&tr, "b"),
+            vec![Some(0.0); 5],
+            "a constant column maps to 0"
+        );
+        assert_eq!(f(&te, "b"), vec![Some(0.0); 3]);
+        let (tr, _) = run1(&ds, "scale", json!({"columns": ["a"], "method": "min_max"}));
+        assert_eq!(
+            f(&tr, "a"),
+            vec![
+                Some(0.0),
+                Some(1.0 / 99.0),
+                None,
+                Some(3.0 / 99.0),
+                Some(1.0)
+            ]
+        );
+        // IQR of 1,2,4,100: q1 = 1.75, q3 = 28; upper = 28 + 1.5 * 26.25 = 67.375
+        let (tr, _) = run1(&ds, "clip_outliers", json!({"columns": ["a"]}));
+        assert_eq!(f(&tr, "a")[4], Some(67.375));
+        let (tr, _) = run1(&ds, "log1p", json!({"columns": ["a"]}));
+        assert_eq!(f(&tr, "a")[0], Some(2f64.ln()));
+        let (tr, _) = run1(&ds, "bin", json!({"columns": ["a"], "bins": 2}));
+        assert_eq!(
+            f(&tr, "a_bin"),
+            vec![Some(0.), Some(0.), None, Some(1.), Some(1.)]
+        );
+        let (tr, _) = run1(&ds, "power_transform", json!({"columns": ["a"]}));
+        assert!(f(&tr, "a")[4].unwrap() < 100.0);
+    }
+}

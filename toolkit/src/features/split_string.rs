@@ -123,3 +123,65 @@ impl Fitted for Splitter {
         Ok(df)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::Task;
+    use crate::testing::*;
+
+    #[test]
+    fn split_string_group_aggregate_and_pairwise() {
+        let train = df(vec![
+            ("id", C::F(vec![Some(1.), Some(2.), Some(3.)])),
+            ("Cabin", C::S(vec![Some("B/0/P"), Some("F/12/S"), None])),
+            ("g", C::S(vec![Some("a"), Some("a"), Some("b")])),
+            ("x", C::F(vec![Some(1.), Some(3.), Some(10.)])),
+            ("z", C::F(vec![Some(2.), Some(0.), Some(5.)])),
+            ("y", C::F(vec![Some(0.), Some(1.), Some(1.)])),
+        ]);
+        let test = df(vec![
+            ("id", C::F(vec![Some(4.)])),
+            ("Cabin", C::S(vec![Some("G/7/S")])),
+            ("g", C::S(vec![Some("c")])),
+            ("x", C::F(vec![Some(4.)])),
+            ("z", C::F(vec![Some(2.)])),
+        ]);
+        let ds = dataset(train, test, Task::Binary);
+        let (tr, te) = run1(
+            &ds,
+            "split_string",
+            json!({"column": "Cabin", "delimiter": "/", "names": ["deck", "num", "side"]}),
+        );
+        assert_eq!(
+            s(&tr, "deck"),
+            vec![Some("B".into()), Some("F".into()), None]
+        );
+        assert_eq!(f(&tr, "num"), vec![Some(0.), Some(12.), None]);
+        assert_eq!(f(&te, "num"), vec![Some(7.)]);
+        assert_eq!(s(&te, "side"), vec![Some("S".into())]);
+        let (tr, te) = run1(
+            &ds,
+            "group_aggregate",
+            json!({"group_by": "g", "column": "x", "aggs": ["mean", "count"]}),
+        );
+        assert_eq!(f(&tr, "x_mean_by_g"), vec![Some(2.), Some(2.), Some(10.)]);
+        assert_eq!(
+            f(&te, "x_mean_by_g"),
+            vec![Some(14.0 / 3.0)],
+            "unseen group gets the overall mean"
+        );
+        assert_eq!(f(&te, "x_count_by_g"), vec![Some(0.)]);
+        let (tr, te) = run1(
+            &ds,
+            "pairwise",
+            json!({"pairs": [["x", "z"]], "ops": ["ratio", "sum"]}),
+        );
+        assert_eq!(f(&tr, "x_div_z"), vec![Some(0.5), None, Some(2.)]);
+        assert_eq!(f(&te, "x_plus_z"), vec![Some(6.)]);
+        let (tr, _) = run1(&ds, "polynomial", json!({"columns": ["x", "z"]}));
+        assert_eq!(f(&tr, "x_x_x"), vec![Some(1.), Some(9.), Some(100.)]);
+        assert_eq!(f(&tr, "x_x_z"), vec![Some(2.), Some(0.), Some(50.)]);
+    }
+}

@@ -163,3 +163,33 @@ impl Tool for TargetEncode {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::testing::*;
+
+    #[test]
+    fn target_encode_is_out_of_fold_on_train_and_full_on_test() {
+        let ds = small();
+        let (tr, te) = run1(
+            &ds,
+            "target_encode",
+            json!({"columns": ["cat"], "smoothing": 1.0, "folds": 5}),
+        );
+        // Full table with prior 0.6, m = 1: x -> (3 + 0.6)/(3 + 1) = 0.9, y -> (0 + 0.6)/(1 + 1) = 0.3.
+        let t = f(&te, "cat_te");
+        assert!((t[0].unwrap() - 0.6).abs() < 1e-12, "unseen gets the prior");
+        assert!((t[1].unwrap() - 0.3).abs() < 1e-12);
+        assert!(
+            (t[2].unwrap() - 0.6).abs() < 1e-12,
+            "missing gets the prior"
+        );
+        // With 5 folds on 5 rows every train row is its own fold: its value never uses its own target.
+        let v = f(&tr, "cat_te");
+        // Row 0 (x, y=1): other rows are y=0 (y), 1 (x), 0 (missing), 1 (x): prior 0.5, x: (2 + 0.5)/(2 + 1).
+        assert!((v[0].unwrap() - 2.5 / 3.0).abs() < 1e-12, "{v:?}");
+        assert!(!crate::frame::has(&tr, "cat"));
+    }
+}
