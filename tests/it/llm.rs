@@ -502,8 +502,9 @@ fn server_errors_until_retries_are_spent_fall_back_to_offline() {
     let fell: u32 = l.fallbacks["reviewer"].values().sum();
     assert_eq!(fell, 6);
     assert!(
-        l.fallback_line()
-            .contains("the offline policy answered 6 (reviewer 6: HTTP 500"),
+        l.fallback_line().starts_with(
+            "LLM answers used: 17; the offline policy answered 6 (reviewer 6: HTTP 500"
+        ),
         "{}",
         l.fallback_line()
     );

@@ -198,7 +198,10 @@ impl LlmAgent {
                 .ask(role, cx.phase.slug(), req)
                 .map_err(|e| e.to_string())?;
             match extract(&text).and_then(|v| check(&v)) {
-                Ok(t) => return Ok(t),
+                Ok(t) => {
+                    self.session.answered(role);
+                    return Ok(t);
+                }
                 Err(e) if turn < FIX_TURNS => {
                     turn += 1;
                     messages.push(Message::assistant(text));

@@ -17,7 +17,7 @@ const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 pub enum ProbeError {
     /// The key's variable is unset or empty.
     #[error(
-        "--llm {model}: the environment variable {var} is not set; export it (export {var}=...), or leave out --llm to run offline"
+        "--llm ({model}): the environment variable {var} is not set; export it (export {var}=...), or leave out --llm to run offline"
     )]
     NoKey {
         /// The model string.
@@ -26,7 +26,7 @@ pub enum ProbeError {
         var: String,
     },
     /// Nothing answered at the URL.
-    #[error("--llm {model}: cannot reach {url}: {why}; check the URL, or start the server")]
+    #[error("--llm ({model}): cannot reach {url}: {why}; check the URL, or start the server")]
     Unreachable {
         /// The model string.
         model: String,
@@ -36,7 +36,7 @@ pub enum ProbeError {
         why: String,
     },
     /// The server refused the key.
-    #[error("--llm {model}: {url} refused the key (HTTP {status}); check {var}")]
+    #[error("--llm ({model}): {url} refused the key (HTTP {status}); check {var}")]
     KeyRefused {
         /// The model string.
         model: String,
@@ -48,7 +48,7 @@ pub enum ProbeError {
         var: String,
     },
     /// The server lists its models and this one is not among them.
-    #[error("--llm {model}: {url} does not serve `{name}`; it serves: {served}")]
+    #[error("--llm ({model}): {url} does not serve `{name}`; it serves: {served}")]
     UnknownModel {
         /// The model string.
         model: String,
@@ -88,7 +88,7 @@ pub fn endpoints(cfg: &LlmConfig) -> Vec<Endpoint> {
 /// means the key is wrong; a model list without the model means the name is wrong. A server without
 /// a model list (404, or another shape) is taken as it is.
 pub fn probe(http: &Http, ep: &Endpoint) -> Result<(), ProbeError> {
-    let model = format!("{}:{}", ep.base_url, ep.model);
+    let model = format!("{} at {}", ep.model, ep.base_url);
     let key = match &ep.key_env {
         Some(var) => match std::env::var(var) {
             Ok(k) if !k.trim().is_empty() => Some(k),

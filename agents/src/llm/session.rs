@@ -75,17 +75,17 @@ pub struct Ledger {
     /// Replies the offline policy stood in for: role -> why (the error's kind) -> count.
     #[serde(default)]
     pub fallbacks: BTreeMap<String, BTreeMap<String, u32>>,
+    /// LLM answers the roles used, by role.
+    #[serde(default)]
+    pub answered: BTreeMap<String, u32>,
 }
 
 impl Ledger {
-    /// `LLM replies used: 20; the offline policy answered 3 (developer 2: unusable reply; ...)`.
+    /// `LLM answers used: 20; the offline policy answered 3 (developer 2: unusable reply x2; ...)`.
     pub fn fallback_line(&self) -> String {
         let fell: u32 = self.fallbacks.values().flat_map(|m| m.values()).sum();
-        let asked = self.by_role.values().map(|u| u.calls).sum::<u32>();
-        let mut line = format!(
-            "LLM replies used: {}; the offline policy answered {fell}",
-            asked.saturating_sub(fell)
-        );
+        let used: u32 = self.answered.values().sum();
+        let mut line = format!("LLM answers used: {used}; the offline policy answered {fell}");
         if fell > 0 {
             let parts: Vec<String> = self
                 .fallbacks
@@ -115,6 +115,7 @@ impl Default for Ledger {
             seconds: 0.0,
             stopped: None,
             fallbacks: BTreeMap::new(),
+            answered: BTreeMap::new(),
         }
     }
 }
@@ -238,6 +239,12 @@ impl Session {
     /// Notes since the last call (fallbacks, budget stops), for the phase's log.
     pub fn take_notes(&self) -> Vec<String> {
         std::mem::take(&mut *self.notes.lock().expect("notes lock"))
+    }
+
+    /// Counts an LLM answer a role used.
+    pub fn answered(&self, role: &str) {
+        let mut l = self.ledger.lock().expect("ledger lock");
+        *l.answered.entry(role.to_string()).or_default() += 1;
     }
 
     /// Counts a reply the offline policy stood in for; true the first time for this role (the
