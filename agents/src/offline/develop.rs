@@ -43,7 +43,7 @@ fn cleaning_program(p: &Profile, plan: &str) -> Program {
 }
 
 fn feature_program(cx: &PhaseCx, plan: &str) -> Program {
-    let mut f = feature_plan(cx.profile);
+    let mut f = feature_plan(cx.profile, cx.ds.spec.task);
     if follows(plan, &FEATURE_LEADS) {
         let p = cx.profile;
         f.structured = plan_list(plan, FEATURE_LEADS[0])
@@ -65,11 +65,19 @@ fn feature_program(cx: &PhaseCx, plan: &str) -> Program {
         f.one_hot = known(plan_list(plan, FEATURE_LEADS[1]), p);
         f.ordinal = known(plan_list(plan, FEATURE_LEADS[2]), p);
         f.amounts = known(plan_list(plan, FEATURE_LEADS[3]), p);
+        f.datetimes = known(plan_list(plan, FEATURE_LEADS[4]), p);
+        f.target = known(plan_list(plan, FEATURE_LEADS[5]), p);
         if f.amounts.len() < 2 {
             f.amounts.clear();
         }
     }
     let mut steps = Vec::new();
+    if !f.datetimes.is_empty() {
+        steps.push(Step::new(
+            "datetime_parts",
+            json!({"columns": f.datetimes, "parts": ["year", "month", "day", "weekday", "hour", "weekend"]}),
+        ));
+    }
     for (c, d) in &f.structured {
         steps.push(Step::new(
             "split_string",
@@ -78,7 +86,7 @@ fn feature_program(cx: &PhaseCx, plan: &str) -> Program {
     }
     // Parts of split strings are new columns: decide their encoding from the split data itself.
     let (mut one_hot, mut ordinal) = (f.one_hot, f.ordinal);
-    if !steps.is_empty() {
+    if !f.structured.is_empty() {
         steps.push(Step::new("fill_missing", json!({"strategy": "auto"})));
         let split = Program {
             steps: steps.clone(),
@@ -108,6 +116,9 @@ fn feature_program(cx: &PhaseCx, plan: &str) -> Program {
     }
     if !ordinal.is_empty() {
         steps.push(Step::new("ordinal_encode", json!({"columns": ordinal})));
+    }
+    if !f.target.is_empty() {
+        steps.push(Step::new("target_encode", json!({"columns": f.target})));
     }
     if !f.amounts.is_empty() {
         let expr = f
@@ -203,5 +214,129 @@ pub fn safe_work(phase: Phase) -> Work {
             }],
         },
         Phase::UnderstandBackground | Phase::PreliminaryEda | Phase::InDepthEda => Work::Analysis,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use autokaggle_toolkit::testing::{C, dataset, df};
+    use autokaggle_toolkit::{Profile, Task};
+
+    use super::*;
+    use crate::roles::Planner;
+
+    #[test]
+    fn iso_datetimes_are_expanded_into_parts_not_split_or_dropped() {
+        let n = 40;
+        let times: Vec<Option<&'static str>> = (0..n)
+            .map(|i| {
+                let s = format!("2014-0{}-1{}T0{}:18:04Z", 1 + i % 9, i % 10, i % 10);
+                Some(&*Box::leak(s.into_boxed_str()))
+            })
+            .collect();
+        let train = df(vec![
+            ("id", C::F((0..n).map(|i| Some(i as f64)).collect())),
+            ("t", C::S(times)),
+            ("y", C::F((0..n).map(|i| Some((i % 2) as f64)).collect())),
+        ]);
+        let test = df(vec![
+            ("id", C::F(vec![Some(100.0)])),
+            ("t", C::S(vec![Some("2015-03-01T00:00:00Z")])),
+        ]);
+        let ds = dataset(train, test, Task::Binary);
+        let profile = Profile::of(&ds).unwrap();
+        let cx = |phase| PhaseCx {
+            phase,
+            ds: &ds,
+            profile: &profile,
+            overview: "",
+            previous_report: "",
+            instructions: &[],
+            seed: 1,
+            redo: &[],
+        };
+        let cleaning = OfflinePolicy.plan(&cx(Phase::DataCleaning));
+        assert!(
+            cleaning.contains("Drop free-text columns with no structure: none."),
+            "{cleaning}"
+        );
+        let plan = OfflinePolicy.plan(&cx(Phase::FeatureEngineering));
+        assert!(plan.starts_with("0. Expand date-time text into parts (year, month, day, weekday, hour, weekend): t.\n"), "{plan}");
+        let Work::Program { program } =
+            OfflinePolicy.develop(&cx(Phase::FeatureEngineering), &plan, &[])
+        else {
+            panic!("a program");
+        };
+        assert_eq!(program.steps[0].tool, "datetime_parts");
+        assert_eq!(program.steps[0].args["columns"], json!(["t"]));
+        assert!(
+            program.steps.iter().all(|s| s.tool != "split_string"),
+            "{program:?}"
+        );
+        // A person who removes the line from the plan keeps the text column as it is.
+        let edited: String = plan.lines().skip(1).collect::<Vec<_>>().join("\n");
+        let Work::Program { program } =
+            OfflinePolicy.develop(&cx(Phase::FeatureEngineering), &edited, &[])
+        else {
+            panic!("a program");
+        };
+        assert!(program.steps.iter().all(|s| s.tool != "datetime_parts"));
+    }
+
+    fn program_for(task: Task) -> (String, Program) {
+        let n = 120;
+        let codes: Vec<Option<&'static str>> = (0..n)
+            .map(|i| Some(&*Box::leak(format!("C{}", i % 60).into_boxed_str())))
+            .collect();
+        let train = df(vec![
+            ("id", C::F((0..n).map(|i| Some(i as f64)).collect())),
+            ("code", C::S(codes)),
+            ("y", C::F((0..n).map(|i| Some((i % 3) as f64)).collect())),
+        ]);
+        let test = df(vec![
+            ("id", C::F(vec![Some(500.0)])),
+            ("code", C::S(vec![Some("C7")])),
+        ]);
+        let ds = dataset(train, test, task);
+        let profile = Profile::of(&ds).unwrap();
+        let cx = PhaseCx {
+            phase: Phase::FeatureEngineering,
+            ds: &ds,
+            profile: &profile,
+            overview: "",
+            previous_report: "",
+            instructions: &[],
+            seed: 1,
+            redo: &[],
+        };
+        let plan = OfflinePolicy.plan(&cx);
+        let Work::Program { program } = OfflinePolicy.develop(&cx, &plan, &[]) else {
+            panic!("a program");
+        };
+        (plan, program)
+    }
+
+    #[test]
+    fn very_high_cardinality_text_is_target_encoded_for_binary_and_regression_only() {
+        let (plan, program) = program_for(Task::Regression);
+        assert!(
+            plan.contains("6. Target-encode very high-cardinality text (more than 50 values, out of fold on train): code."),
+            "{plan}"
+        );
+        assert!(
+            plan.contains("3. Ordinal-encode high-cardinality text: none."),
+            "{plan}"
+        );
+        let te = program
+            .steps
+            .iter()
+            .find(|s| s.tool == "target_encode")
+            .unwrap();
+        assert_eq!(te.args["columns"], json!(["code"]));
+        assert!(program.steps.iter().all(|s| s.tool != "ordinal_encode"));
+        // Multiclass keeps the ordinal code (target encoding is one number per class there).
+        let (plan, program) = program_for(Task::Multiclass);
+        assert!(!plan.contains("Target-encode"), "{plan}");
+        assert!(program.steps.iter().any(|s| s.tool == "ordinal_encode"));
     }
 }

@@ -1,11 +1,12 @@
 //! The offline policy: deterministic, data-driven choices for every role. It reads the profile, plans
 //! standard steps, emits programs, repairs them from gate messages, and reviews from evidence.
 
+use autokaggle_toolkit::clean::parse_datetime::is_iso_datetime;
 use autokaggle_toolkit::frame::Kind;
 use autokaggle_toolkit::models::cv::ModelSpec;
 use autokaggle_toolkit::models::search::{self, SearchPlan};
 use autokaggle_toolkit::profile::ColumnProfile;
-use autokaggle_toolkit::{Profile, Program, Step};
+use autokaggle_toolkit::{Profile, Program, Step, Task};
 use serde_json::json;
 
 use crate::roles::{PhaseCx, Reader, Reading};
@@ -22,6 +23,9 @@ pub struct OfflinePolicy;
 
 const DROP_MISSING: f64 = 0.6;
 const ONE_HOT_MAX: usize = 12;
+/// Text with more levels than this is target-encoded (out of fold) for binary and regression
+/// tasks: an ordinal code of thousands of levels gives trees nothing to split on.
+const TARGET_ENCODE_MIN: usize = 50;
 const DELIMITERS: [&str; 4] = ["/", "_", "|", ":"];
 
 fn features(p: &Profile) -> impl Iterator<Item = &ColumnProfile> {
@@ -30,7 +34,7 @@ fn features(p: &Profile) -> impl Iterator<Item = &ColumnProfile> {
 
 /// The delimiter that splits at least 90% of a text column's top values into the same number (>= 2) of parts.
 fn structure(c: &ColumnProfile, rows: usize) -> Option<&'static str> {
-    if c.kind != Kind::Text || c.distinct * 10 < rows || c.top.is_empty() {
+    if c.kind != Kind::Text || c.distinct * 10 < rows || c.top.is_empty() || is_datetime(c) {
         return None;
     }
     DELIMITERS.into_iter().find(|d| {
@@ -39,11 +43,40 @@ fn structure(c: &ColumnProfile, rows: usize) -> Option<&'static str> {
     })
 }
 
+/// A text column whose most frequent values are all ISO 8601 dates or date-times.
+fn is_datetime(c: &ColumnProfile) -> bool {
+    c.kind == Kind::Text && !c.top.is_empty() && c.top.iter().all(|(v, _)| is_iso_datetime(v))
+}
+
+/// Whether a text column is target-encoded rather than ordinal-encoded: many levels of real text
+/// (numbers read as text, such as `LotFrontage` with its `NA`s, keep their ordinal codes).
+fn target_encoded(c: &ColumnProfile, task: Task) -> bool {
+    c.distinct > TARGET_ENCODE_MIN
+        && matches!(task, Task::Binary | Task::Regression)
+        && c.top
+            .iter()
+            .filter(|(v, _)| v.trim().parse::<f64>().is_ok())
+            .count()
+            * 2
+            < c.top.len()
+}
+
+/// Date-time text columns, to expand into parts.
+fn datetimes(p: &Profile) -> Vec<String> {
+    features(p)
+        .filter(|c| is_datetime(c))
+        .map(|c| c.name.clone())
+        .collect()
+}
+
 /// Text columns too varied to encode and without structure (names, free text).
 fn free_text(p: &Profile) -> Vec<String> {
     features(p)
         .filter(|c| {
-            c.kind == Kind::Text && c.distinct * 2 > p.rows && structure(c, p.rows).is_none()
+            c.kind == Kind::Text
+                && c.distinct * 2 > p.rows
+                && structure(c, p.rows).is_none()
+                && !is_datetime(c)
         })
         .map(|c| c.name.clone())
         .collect()
@@ -92,18 +125,22 @@ fn cleaning(p: &Profile) -> Cleaning {
 }
 
 struct Features {
+    datetimes: Vec<String>,
+    target: Vec<String>,
     structured: Vec<(String, &'static str)>,
     one_hot: Vec<String>,
     ordinal: Vec<String>,
     amounts: Vec<String>,
 }
 
-fn feature_plan(p: &Profile) -> Features {
+fn feature_plan(p: &Profile, task: Task) -> Features {
     let structured: Vec<(String, &'static str)> = features(p)
         .filter_map(|c| Some((c.name.clone(), structure(c, p.rows)?)))
         .collect();
     let text: Vec<&ColumnProfile> = features(p)
-        .filter(|c| c.kind == Kind::Text && !structured.iter().any(|s| s.0 == c.name))
+        .filter(|c| {
+            c.kind == Kind::Text && !structured.iter().any(|s| s.0 == c.name) && !is_datetime(c)
+        })
         .collect();
     // Amount-like columns: non-negative, strongly skewed, on a similar scale (e.g. spending per venue).
     let mut skewed: Vec<&ColumnProfile> = features(p)
@@ -128,6 +165,7 @@ fn feature_plan(p: &Profile) -> Features {
         vec![]
     };
     Features {
+        datetimes: datetimes(p),
         one_hot: text
             .iter()
             .filter(|c| c.distinct <= ONE_HOT_MAX)
@@ -135,7 +173,12 @@ fn feature_plan(p: &Profile) -> Features {
             .collect(),
         ordinal: text
             .iter()
-            .filter(|c| c.distinct > ONE_HOT_MAX)
+            .filter(|c| c.distinct > ONE_HOT_MAX && !target_encoded(c, task))
+            .map(|c| c.name.clone())
+            .collect(),
+        target: text
+            .iter()
+            .filter(|c| target_encoded(c, task))
             .map(|c| c.name.clone())
             .collect(),
         structured,

@@ -26,15 +26,26 @@ impl Planner for OfflinePolicy {
             }
             Phase::InDepthEda => "1. Re-profile the cleaned data.\n2. Rank features by their relation to the target.\n3. Find skewed amounts, structured strings and categorical cardinalities for feature engineering.".into(),
             Phase::FeatureEngineering => {
-                let f = feature_plan(p);
+                let f = feature_plan(p, cx.ds.spec.task);
                 let split: Vec<String> = f.structured.iter().map(|(c, d)| format!("{c} on '{d}'")).collect();
-                format!(
+                // Only data with date-times gets the line, so other plans read as before.
+                let dates = if f.datetimes.is_empty() {
+                    String::new()
+                } else {
+                    format!("0. Expand date-time text into parts (year, month, day, weekday, hour, weekend): {}.\n", names(&f.datetimes))
+                };
+                let target = if f.target.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n6. Target-encode very high-cardinality text (more than {TARGET_ENCODE_MIN} values, out of fold on train): {}.", names(&f.target))
+                };
+                dates + &format!(
                     "1. Split structured strings into parts: {}.\n2. One-hot encode low-cardinality text (<= {ONE_HOT_MAX} values): {}.\n3. Ordinal-encode high-cardinality text: {}.\n4. Add the total of amount-like columns: {}.\n5. Fill any missing values the new features introduce; drop constant columns; keep the most important features if there are too many.",
                     names(&split),
                     names(&f.one_hot),
                     names(&f.ordinal),
                     names(&f.amounts)
-                )
+                ) + &target
             }
             Phase::ModelBuilding => {
                 let (folds, c) = candidates(p.rows, outputs(cx), cx.seed);
@@ -91,11 +102,13 @@ pub(super) const CLEANING_LEADS: [&str; 3] = [
     "Drop free-text columns",
     "Convert booleans to 0/1",
 ];
-pub(super) const FEATURE_LEADS: [&str; 4] = [
+pub(super) const FEATURE_LEADS: [&str; 6] = [
     "Split structured strings into parts",
     "One-hot encode low-cardinality text",
     "Ordinal-encode high-cardinality text",
     "Add the total of amount-like columns",
+    "Expand date-time text into parts",
+    "Target-encode very high-cardinality text",
 ];
 
 /// Keeps the listed names that are real columns (a person may mistype one).

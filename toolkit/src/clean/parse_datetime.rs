@@ -1,6 +1,6 @@
 //! `parse_datetime`: turns text columns into datetimes, with the format given or detected on train.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -22,7 +22,14 @@ pub struct ParseDatetimeParams {
     pub format: Option<String>,
 }
 
+/// The pseudo-format for RFC 3339 / ISO 8601 date-times with `T` and a zone (`Z` or an offset,
+/// fractional seconds allowed), converted to UTC.
+pub const RFC3339: &str = "rfc3339";
+
 const FORMATS: &[&str] = &[
+    RFC3339,
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f",
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%d %H:%M",
@@ -34,9 +41,15 @@ const FORMATS: &[&str] = &[
     "%d.%m.%Y",
 ];
 
-/// Epoch milliseconds of `s` under `fmt` (a date-only format gives midnight).
+/// Epoch milliseconds of `s` under `fmt` (a date-only format gives midnight; [`RFC3339`] takes
+/// the zone into account).
 pub fn parse_ms(s: &str, fmt: &str) -> Option<i64> {
     let s = s.trim();
+    if fmt == RFC3339 {
+        return DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|d| d.timestamp_millis());
+    }
     NaiveDateTime::parse_from_str(s, fmt)
         .ok()
         .or_else(|| {
@@ -45,6 +58,21 @@ pub fn parse_ms(s: &str, fmt: &str) -> Option<i64> {
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
         })
         .map(|dt| dt.and_utc().timestamp_millis())
+}
+
+/// Whether `s` is an ISO 8601 date or date-time (a 4-digit year first: `2013-05-16`,
+/// `2013-05-16 08:30:00`, `2013-05-16T08:30:00Z`, `...+02:00`). Only the unambiguous year-first
+/// layouts count, so codes such as `1/2/3` are not mistaken for dates.
+pub fn is_iso_datetime(s: &str) -> bool {
+    let s = s.trim();
+    let b = s.as_bytes();
+    b.len() >= 10
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && FORMATS
+            .iter()
+            .filter(|f| **f == RFC3339 || f.starts_with("%Y-"))
+            .any(|f| parse_ms(s, f).is_some())
 }
 
 /// The first known format that parses at least 90% of the values, if any.
@@ -106,5 +134,51 @@ impl Fitted for Parse {
             frame::put_datetime(&mut df, c, ms)?;
         }
         Ok(df)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_8601_with_t_z_offsets_and_fractions_is_detected_and_read_in_utc() {
+        let v = |xs: &[&str]| xs.iter().map(|s| Some(s.to_string())).collect::<Vec<_>>();
+        assert_eq!(
+            detect_format(&v(&["2013-05-16T00:00:00Z", "2014-01-02T10:20:30Z"])),
+            Some(RFC3339)
+        );
+        assert_eq!(
+            parse_ms("2013-05-16T00:00:00Z", RFC3339),
+            Some(1_368_662_400_000)
+        );
+        // The same instant with an offset.
+        assert_eq!(
+            parse_ms("2013-05-16T02:00:00+02:00", RFC3339),
+            Some(1_368_662_400_000)
+        );
+        assert_eq!(
+            parse_ms("2013-05-16T00:00:00.250Z", RFC3339),
+            Some(1_368_662_400_250)
+        );
+        assert_eq!(
+            detect_format(&v(&["2013-05-16T08:30:00.5", "2013-05-17T09:00:00.25"])),
+            Some("%Y-%m-%dT%H:%M:%S%.f")
+        );
+        assert_eq!(
+            detect_format(&v(&["2013-05-16", "2014-12-31"])),
+            Some("%Y-%m-%d")
+        );
+        for s in [
+            "2013-05-16T00:00:00Z",
+            "2013-05-16 08:30:00",
+            "2013-05-16",
+            "2013-05-16T02:00:00+02:00",
+        ] {
+            assert!(is_iso_datetime(s), "{s}");
+        }
+        for s in ["B/0/P", "1/2/3", "16/05/2013", "A/5 21171", "2013", "R1412"] {
+            assert!(!is_iso_datetime(s), "{s}");
+        }
     }
 }

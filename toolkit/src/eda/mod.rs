@@ -37,10 +37,54 @@ struct Feature {
     score: f64,
 }
 
+/// Most train (and test) rows the charts read; above it they read a seeded sample and say so, so
+/// a chart costs the same at 1M rows as at 50k.
+pub const CHART_ROWS: usize = 50_000;
+
 /// Writes 5 to 15 charts for `ds` into `dir` (created), most informative first, and returns them.
+/// Above [`CHART_ROWS`] rows they are drawn from a seeded sample, and each title says so
+/// ("50,000 of 250,000 rows").
 pub fn charts(ds: &Dataset, dir: &Path) -> Result<Vec<Chart>> {
+    let n = ds.train.height();
+    if n <= CHART_ROWS && ds.test.height() <= CHART_ROWS {
+        return charts_of(ds, dir, None);
+    }
+    let pick = |rows: usize| -> Vec<usize> {
+        let mut idx: Vec<usize> = (0..rows).collect();
+        crate::folds::Rng::new(42).shuffle(&mut idx);
+        idx.truncate(CHART_ROWS);
+        idx.sort_unstable();
+        idx
+    };
+    let mut sample = ds.clone();
+    sample.train = frame::take_rows(&ds.train, &pick(n))?;
+    if ds.test.height() > CHART_ROWS {
+        sample.test = frame::take_rows(&ds.test, &pick(ds.test.height()))?;
+    }
+    let note = format!("{} of {} rows", thousands(CHART_ROWS), thousands(n));
+    charts_of(&sample, dir, Some(&note))
+}
+
+/// 250000 -> "250,000".
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn charts_of(ds: &Dataset, dir: &Path, note: Option<&str>) -> Result<Vec<Chart>> {
     std::fs::create_dir_all(dir)
         .map_err(|e| crate::ToolkitError::file(dir, format!("cannot create: {e}")))?;
+    let tag = |t: String| match note {
+        Some(n) => format!("{t} ({n})"),
+        None => t,
+    };
     let spec = &ds.spec;
     let target = &spec.targets[0];
     let classification = spec.task != Task::Regression;
@@ -48,7 +92,7 @@ pub fn charts(ds: &Dataset, dir: &Path) -> Result<Vec<Chart>> {
     let mut add = |file: &str, title: String, kind: &str, stats: String| {
         out.push(Chart {
             file: file.into(),
-            title,
+            title: tag(title),
             kind: kind.into(),
             stats,
         });
@@ -69,7 +113,7 @@ pub fn charts(ds: &Dataset, dir: &Path) -> Result<Vec<Chart>> {
         let values: Vec<f64> = cls.iter().map(|c| c.1 as f64).collect();
         plot::hbar(
             &dir.join("target.png"),
-            &format!("Target: {target}"),
+            &tag(format!("Target: {target}")),
             &names,
             &values,
             "train rows",
@@ -98,7 +142,7 @@ pub fn charts(ds: &Dataset, dir: &Path) -> Result<Vec<Chart>> {
         let m = crate::profile::Moments::of(&y);
         plot::densities(
             &dir.join("target.png"),
-            &format!("Target: {target}"),
+            &tag(format!("Target: {target}")),
             &[(target.clone(), y.clone())],
             target,
         )?;
@@ -159,7 +203,7 @@ pub fn charts(ds: &Dataset, dir: &Path) -> Result<Vec<Chart>> {
                             (c.clone(), v)
                         })
                         .collect();
-                    plot::densities(&dir.join(&file), &title, &groups, &f.name)?;
+                    plot::densities(&dir.join(&file), &tag(title.clone()), &groups, &f.name)?;
                     groups
                         .iter()
                         .map(|(c, v)| {
@@ -177,7 +221,14 @@ pub fn charts(ds: &Dataset, dir: &Path) -> Result<Vec<Chart>> {
                         })
                         .collect();
                     let (xs, ys): (Vec<f64>, Vec<f64>) = pairs.into_iter().unzip();
-                    plot::scatter(&dir.join(&file), &title, &xs, &ys, &f.name, target)?;
+                    plot::scatter(
+                        &dir.join(&file),
+                        &tag(title.clone()),
+                        &xs,
+                        &ys,
+                        &f.name,
+                        target,
+                    )?;
                     let (slope, _) = least_squares(&xs, &ys);
                     let r = crate::profile::pearson(&x, &y_num).unwrap_or(0.0);
                     format!(
@@ -213,7 +264,13 @@ pub fn charts(ds: &Dataset, dir: &Path) -> Result<Vec<Chart>> {
                     .map(|r| format!("{} (n={})", r.0, r.2))
                     .collect();
                 let values: Vec<f64> = rows.iter().map(|r| r.1).collect();
-                plot::hbar(&dir.join(&file), &title, &names, &values, &what)?;
+                plot::hbar(
+                    &dir.join(&file),
+                    &tag(title.clone()),
+                    &names,
+                    &values,
+                    &what,
+                )?;
                 rows.iter()
                     .map(|r| format!("{}: {what} {:.3} (n={})", r.0, r.1, r.2))
                     .collect::<Vec<_>>()
@@ -251,7 +308,7 @@ pub fn charts(ds: &Dataset, dir: &Path) -> Result<Vec<Chart>> {
             .collect();
         plot::heatmap(
             &dir.join("missing.png"),
-            "Missing values (% of rows)",
+            &tag("Missing values (% of rows)".into()),
             &rows,
             &["train".into(), "test".into()],
             &m,
@@ -300,7 +357,7 @@ pub fn charts(ds: &Dataset, dir: &Path) -> Result<Vec<Chart>> {
         let names: Vec<String> = top_num.iter().map(|f| f.name.clone()).collect();
         plot::heatmap(
             &dir.join("correlation.png"),
-            "Correlation of the top features (Pearson r)",
+            &tag("Correlation of the top features (Pearson r)".into()),
             &names,
             &names,
             &m,
@@ -354,7 +411,7 @@ pub fn charts(ds: &Dataset, dir: &Path) -> Result<Vec<Chart>> {
         let values: Vec<f64> = top.iter().map(|d| d.1).collect();
         plot::hbar(
             &dir.join("drift.png"),
-            "Train vs test drift (KS / total variation)",
+            &tag("Train vs test drift (KS / total variation)".into()),
             &names,
             &values,
             "drift statistic (0 = same distribution)",
@@ -377,7 +434,7 @@ pub fn charts(ds: &Dataset, dir: &Path) -> Result<Vec<Chart>> {
             let title = format!("{name}: train vs test");
             plot::densities(
                 &dir.join("drift_top.png"),
-                &title,
+                &tag(title.clone()),
                 &[("train".into(), a), ("test".into(), b)],
                 name,
             )?;

@@ -108,3 +108,30 @@ fn titanic_charts_are_between_5_and_15_and_rank_sex_first() {
         eprintln!("charts kept in {}", dir.display());
     }
 }
+
+#[test]
+fn above_50k_rows_the_charts_read_a_seeded_sample_and_say_so() {
+    let n = 60_001;
+    let x: Vec<Option<f64>> = (0..n).map(|i| Some((i % 97) as f64)).collect();
+    let y: Vec<Option<f64>> = (0..n).map(|i| Some(((i % 97) > 40) as u8 as f64)).collect();
+    let train = df(vec![
+        ("id", C::F((0..n).map(|i| Some(i as f64)).collect())),
+        ("x", C::F(x)),
+        ("y", C::F(y)),
+    ]);
+    let test = df(vec![
+        ("id", C::F((0..10).map(|i| Some((n + i) as f64)).collect())),
+        ("x", C::F((0..10).map(|i| Some(i as f64)).collect())),
+    ]);
+    let ds = dataset(train, test, Task::Binary);
+    let dir = std::env::temp_dir().join(format!("ak-eda-sample-{}", std::process::id()));
+    let charts = eda::charts(&ds, &dir).unwrap();
+    assert!(!charts.is_empty());
+    for c in &charts {
+        assert!(c.title.ends_with("(50,000 of 60,001 rows)"), "{}", c.title);
+    }
+    // The sample is seeded: the same charts again.
+    let again = eda::charts(&ds, &dir).unwrap();
+    assert_eq!(charts, again);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
