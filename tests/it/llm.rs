@@ -27,33 +27,41 @@ struct Seen {
 }
 
 impl Seen {
-    /// `developer`, `planner`, ... from the system prompt.
+    /// `developer`, `planner`, ... from the role part of the first turn.
     fn role(&self) -> String {
-        let system = self.body["system"]
-            .as_str()
-            .or_else(|| self.body["messages"][0]["content"].as_str())
-            .unwrap_or("");
-        system
-            .strip_prefix("You are the ")
-            .and_then(|r| r.split_whitespace().next())
+        // The role's task ends the first turn: "You are the developer. ..."
+        let text = self.body.to_string();
+        text.split_once("You are the ")
+            .and_then(|(_, r)| r.split(|c: char| !c.is_ascii_alphabetic()).next())
             .unwrap_or("?")
             .to_string()
     }
-    /// The phase number (1..=6) from the prompt.
+    /// The phase number (1..=6) from the prompt; 0 for the research report.
     fn phase(&self) -> usize {
         let text = self.body.to_string();
+        // The research report comes after the six phases: phase 0 here.
+        if text.contains("## Every phase's report") {
+            return 0;
+        }
         (1..=6)
             .find(|i| text.contains(&format!("## Phase {i} of 6")))
             .unwrap_or(0)
     }
     /// Every user turn's text, joined.
     fn prompt(&self) -> String {
+        // A turn in blocks (Anthropic's first turn) counts as its blocks' texts.
         self.body["messages"]
             .as_array()
             .into_iter()
             .flatten()
             .filter(|m| m["role"] == "user")
-            .filter_map(|m| m["content"].as_str())
+            .flat_map(|m| match &m["content"] {
+                Value::Array(blocks) => blocks
+                    .iter()
+                    .filter_map(|b| b["text"].as_str().map(String::from))
+                    .collect::<Vec<_>>(),
+                c => c.as_str().map(String::from).into_iter().collect(),
+            })
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -788,8 +796,10 @@ fn run_cli(
 }
 
 #[test]
-fn a_missing_key_or_unreachable_endpoint_stops_before_phase_1_with_the_fix() {
+fn a_missing_key_a_refused_connection_a_401_or_an_unknown_model_stops_before_phase_1() {
     let (dir, out) = competition("fail-fast");
+    // Four failures, each said before phase 1, in under 10 s in all.
+    let t0 = std::time::Instant::now();
     let o = run_cli(
         &out,
         &dir,
@@ -824,6 +834,27 @@ fn a_missing_key_or_unreachable_endpoint_stops_before_phase_1_with_the_fix() {
         err.contains(&format!("cannot reach http://127.0.0.1:{port}/v1/models")),
         "{err}"
     );
+    // A refused key and an unknown model, from a server that answers the probe.
+    let mock = serve(|_, r| {
+        if r.path.starts_with("/refuse/") {
+            return Act::Reply(401, vec![], "{}".into());
+        }
+        Act::Reply(200, vec![], r#"{"data": [{"id": "served-a"}]}"#.into())
+    });
+    let refused = format!("http://127.0.0.1:{}/refuse/v1:served-a", mock.port);
+    let o = run_cli(&out, &dir, &["--llm", &refused], &[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(err.contains("refused the key (HTTP 401)"), "{err}");
+    let unknown = format!("http://127.0.0.1:{}/v1:gpt-5", mock.port);
+    let o = run_cli(&out, &dir, &["--llm", &unknown], &[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("does not serve `gpt-5`; it serves: served-a"),
+        "{err}"
+    );
+    assert!(t0.elapsed() < Duration::from_secs(10), "{:?}", t0.elapsed());
     // On purpose: the run goes on offline and the report says so at the top.
     let o = run_cli(
         &out,
@@ -882,4 +913,65 @@ fn the_probe_names_a_refused_key_and_an_unknown_model() {
         "{e}"
     );
     assert_eq!(mock.seen().len(), 3, "one GET per probe");
+}
+
+#[test]
+fn a_slow_llm_that_answers_what_offline_would_gives_the_offline_submission() {
+    // Offline first: its plans and programs are what the scripted LLM will answer.
+    let (dir, out) = competition("slow");
+    let cfg = RunConfig::new(dir.clone(), out.join("offline"), 42);
+    let offline = pipeline::run(&cfg).unwrap();
+    let program = |phase: &str| -> Value {
+        let w: Value = serde_json::from_str(
+            &std::fs::read_to_string(offline.run_dir.join(phase).join("program.json")).unwrap(),
+        )
+        .unwrap();
+        // A program is stored as its list of steps.
+        json!({"steps": w["program"]})
+    };
+    let (cleaning, features) = (program("3_data_cleaning"), program("5_feature_engineering"));
+    let models: Value = serde_json::from_str(
+        &std::fs::read_to_string(offline.run_dir.join("6_model_building/program.json")).unwrap(),
+    )
+    .unwrap();
+    let folds = models["folds"].clone();
+    let mock = serve(move |_, r| {
+        if r.path.ends_with("/models") {
+            return Act::Reply(404, vec![], "{}".into());
+        }
+        // Every answer takes 3 s: 23 calls are over a minute, more than the 50 s compute budget.
+        std::thread::sleep(Duration::from_secs(3));
+        let reply = match (r.role().as_str(), r.phase()) {
+            ("developer", 3) => cleaning.clone(),
+            ("developer", 5) => features.clone(),
+            ("developer", 6) => json!({"folds": folds, "families": ["gbm", "linear", "forest"],
+                "draws": [{"family": "gbm", "count": 6}, {"family": "linear", "count": 2}]}),
+            (role, phase) => good(role, phase),
+        };
+        openai(&reply.to_string())
+    });
+    let s = run(
+        &dir,
+        &out.join("llm"),
+        Arc::new(Session::new(config(mock.port, false)).unwrap()),
+    );
+    let l = s.llm.clone().unwrap();
+    let calls: Vec<(String, usize)> = mock
+        .seen()
+        .iter()
+        .filter(|r| !r.path.ends_with("/models"))
+        .map(|r| (r.role(), r.phase()))
+        .collect();
+    assert_eq!(l.total.calls as usize, GOOD_CALLS, "{calls:?}");
+    assert!(l.seconds > 60.0, "waited {} s on the LLM", l.seconds);
+    assert!(s.seconds - s.llm_seconds < 50.0);
+    // The same candidates, all of them fitted, and the same bytes.
+    let names = |s: &RunSummary| s.cv.iter().map(|c| c.model.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&s), names(&offline));
+    assert_eq!(names(&s).len(), 11);
+    assert_eq!(
+        std::fs::read(&s.submission).unwrap(),
+        std::fs::read(&offline.submission).unwrap()
+    );
+    std::fs::remove_dir_all(&out).unwrap();
 }

@@ -53,6 +53,10 @@ fn a_real_llm_carries_titanic_to_a_valid_submission() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(records.len() as u64, calls);
+    // Waiting on the LLM is not charged to the model search: it fits at least offline's 11
+    // candidates on titanic.
+    let fitted = summary["cv"].as_array().unwrap().len();
+    assert!(fitted >= 11, "{fitted} candidates fitted");
     for role in ["reader", "planner", "developer", "reviewer", "summarizer"] {
         assert!(
             records

@@ -181,15 +181,21 @@ impl LlmAgent {
                 .and_then(|t| t.render(minijinja::Value::from(minijinja::value::Serde(ctx))))
                 .map_err(|e| format!("template {name}: {e}"))
         };
-        let system = render(
-            "system.j2",
-            &json!({"role": role, "duty": duty, "shape": shape}),
-        )?;
-        let mut messages = vec![Message::user(render(template, &ctx)?)];
+        // The system prompt and the context are the same for every role of a phase, and come first
+        // so providers can cache them; the role and its task come last.
+        let system = render("system.j2", &json!({}))?;
+        let prefix = render("context.j2", &ctx)?;
+        let task = render(template, &ctx)?
+            + &render(
+                "role.j2",
+                &json!({"role": role, "duty": duty, "shape": shape}),
+            )?;
+        let mut messages = vec![Message::user(task)];
         let mut turn = 0;
         loop {
             let req = Request {
                 system: system.clone(),
+                prefix: prefix.clone(),
                 messages: messages.clone(),
                 schema: Some((role.to_string(), schema.clone())),
             };

@@ -37,11 +37,17 @@ impl Message {
     }
 }
 
-/// What is sent: a system prompt, the turns, and the JSON schema the reply should follow.
+/// What is sent: a system prompt, the shared context, the turns, and the JSON schema the reply
+/// should follow. The system prompt and the context are the same for every role of a phase and come
+/// first, so providers can cache them (OpenAI does so by itself; Anthropic is told with
+/// `cache_control`).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Request {
-    /// System prompt.
+    /// System prompt (the same for every role).
     pub system: String,
+    /// The competition, the phase and the data profile, sent before the first turn.
+    #[serde(default)]
+    pub prefix: String,
     /// Turns, oldest first.
     pub messages: Vec<Message>,
     /// Name and JSON schema of the expected reply.
@@ -53,8 +59,11 @@ pub struct Request {
 pub struct Reply {
     /// The model's text.
     pub text: String,
-    /// Prompt tokens as the server counted them.
+    /// Prompt tokens as the server counted them (cached ones included).
     pub input_tokens: u64,
+    /// Prompt tokens the server read from its cache.
+    #[serde(default)]
+    pub cached_input_tokens: u64,
     /// Completion tokens.
     pub output_tokens: u64,
 }

@@ -175,27 +175,32 @@ pub struct Price {
     pub input: f64,
     /// Per million output tokens.
     pub output: f64,
+    /// Per million input tokens read from the provider's cache (default: `input`).
+    #[serde(default)]
+    pub cached_input: Option<f64>,
 }
 
 /// Prices by model name (a name matches a model it is a prefix of). Defaults can be overridden in
 /// the config's `[prices]` table.
 pub fn default_prices() -> BTreeMap<String, Price> {
+    // Model, input, output, cached input (OpenAI: half or a quarter of input; Anthropic: a tenth).
     [
-        ("gpt-4o-mini", 0.15, 0.60),
-        ("gpt-4o", 2.50, 10.0),
-        ("gpt-4.1-mini", 0.40, 1.60),
-        ("gpt-4.1", 2.0, 8.0),
-        ("claude-3-5-haiku", 0.80, 4.0),
-        ("claude-haiku-4", 1.0, 5.0),
-        ("claude-sonnet-4", 3.0, 15.0),
+        ("gpt-4o-mini", 0.15, 0.60, 0.075),
+        ("gpt-4o", 2.50, 10.0, 1.25),
+        ("gpt-4.1-mini", 0.40, 1.60, 0.10),
+        ("gpt-4.1", 2.0, 8.0, 0.50),
+        ("claude-3-5-haiku", 0.80, 4.0, 0.08),
+        ("claude-haiku-4", 1.0, 5.0, 0.10),
+        ("claude-sonnet-4", 3.0, 15.0, 0.30),
     ]
     .into_iter()
-    .map(|(m, i, o)| {
+    .map(|(m, i, o, c)| {
         (
             m.to_string(),
             Price {
                 input: i,
                 output: o,
+                cached_input: Some(c),
             },
         )
     })
@@ -293,6 +298,7 @@ impl LlmConfig {
                 e.is_local().then_some(Price {
                     input: 0.0,
                     output: 0.0,
+                    cached_input: None,
                 })
             })
     }

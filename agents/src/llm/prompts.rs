@@ -18,6 +18,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/summarizer.j2"),
     ),
     ("research.j2", include_str!("../../templates/research.j2")),
+    ("role.j2", include_str!("../../templates/role.j2")),
 ];
 
 /// The environment every LLM role renders its prompts with.
@@ -68,12 +69,27 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{name}: {e:#}"));
             assert!(!out.trim().is_empty(), "{name} rendered nothing");
         }
+        let context = env
+            .get_template("context.j2")
+            .unwrap()
+            .render(&ctx)
+            .unwrap();
+        assert!(
+            context.contains("## Phase 3 of 6: Data cleaning"),
+            "{context}"
+        );
+        // The shared context is sent once, before the role's task: no role template repeats it.
         let dev = env
             .get_template("developer.j2")
             .unwrap()
             .render(&ctx)
             .unwrap();
-        assert!(dev.contains("## Phase 3 of 6: Data cleaning"), "{dev}");
+        assert!(!dev.contains("## Competition"), "{dev}");
+        let role = env.get_template("role.j2").unwrap().render(&ctx).unwrap();
+        assert!(
+            role.contains("You are the developer. You write programs."),
+            "{role}"
+        );
         let rev = env
             .get_template("reviewer.j2")
             .unwrap()
@@ -89,7 +105,7 @@ mod tests {
         let mut ctx = fixture();
         ctx.as_object_mut().unwrap().remove("phase_goal");
         let e = env
-            .get_template("planner.j2")
+            .get_template("context.j2")
             .unwrap()
             .render(minijinja::Value::from(minijinja::value::Serde(ctx)));
         assert!(e.is_err());

@@ -21,8 +21,11 @@ pub struct Usage {
     pub tries: u32,
     /// Calls that gave no usable reply.
     pub failed: u32,
-    /// Prompt tokens.
+    /// Prompt tokens (cached ones included).
     pub input_tokens: u64,
+    /// Prompt tokens read from the provider's cache.
+    #[serde(default)]
+    pub cached_input_tokens: u64,
     /// Completion tokens.
     pub output_tokens: u64,
     /// Estimated dollars; None when some call's model has no price.
@@ -35,6 +38,7 @@ impl Usage {
         self.tries += other.tries;
         self.failed += other.failed;
         self.input_tokens += other.input_tokens;
+        self.cached_input_tokens += other.cached_input_tokens;
         self.output_tokens += other.output_tokens;
         self.usd = match (self.usd, other.usd) {
             (Some(a), Some(b)) => Some(a + b),
@@ -45,11 +49,12 @@ impl Usage {
     /// `12 calls, 34,567 tokens, $0.0123`.
     pub fn line(&self) -> String {
         format!(
-            "{} LLM calls ({} failed, {} tries), {} tokens in + {} out, cost {}",
+            "{} LLM calls ({} failed, {} tries), {} tokens in ({} cached) + {} out, cost {}",
             self.calls,
             self.failed,
             self.tries,
             self.input_tokens,
+            self.cached_input_tokens,
             self.output_tokens,
             self.usd.map_or(
                 "unknown (a model has no price; add it under [prices])".into(),
@@ -391,18 +396,23 @@ impl Session {
         tries: u32,
         seconds: f64,
     ) {
-        let (i, o) = outcome
-            .as_ref()
-            .map_or((0, 0), |r| (r.input_tokens, r.output_tokens));
-        let usd = self
-            .cfg
-            .price(ep)
-            .map(|p| (i as f64 * p.input + o as f64 * p.output) / 1e6);
+        let (i, c, o) = outcome.as_ref().map_or((0, 0, 0), |r| {
+            (
+                r.input_tokens,
+                r.cached_input_tokens.min(r.input_tokens),
+                r.output_tokens,
+            )
+        });
+        let usd = self.cfg.price(ep).map(|p| {
+            let cached = p.cached_input.unwrap_or(p.input);
+            ((i - c) as f64 * p.input + c as f64 * cached + o as f64 * p.output) / 1e6
+        });
         let u = Usage {
             calls: 1,
             tries,
             failed: u32::from(outcome.is_err()),
             input_tokens: i,
+            cached_input_tokens: c,
             output_tokens: o,
             usd: if ep.base_url == "replay" {
                 Some(0.0)

@@ -1,6 +1,7 @@
 //! Anthropic's messages format.
 
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use super::{HttpRequest, Wire, json_body, not_a_reply};
 use crate::llm::client::{CallError, Message, Reply, Request};
@@ -15,9 +16,27 @@ const VERSION: &str = "2023-06-01";
 struct Body<'a> {
     model: &'a str,
     system: &'a str,
-    messages: &'a [Message],
+    messages: Vec<serde_json::Value>,
     max_tokens: u32,
     temperature: u8,
+}
+
+/// The turns; the first one leads with the shared context as its own block, marked for caching.
+fn turns(req: &Request) -> Vec<serde_json::Value> {
+    req.messages
+        .iter()
+        .enumerate()
+        .map(|(i, m): (usize, &Message)| {
+            if i == 0 && !req.prefix.is_empty() {
+                json!({"role": m.role, "content": [
+                    {"type": "text", "text": req.prefix, "cache_control": {"type": "ephemeral"}},
+                    {"type": "text", "text": m.content},
+                ]})
+            } else {
+                json!({"role": m.role, "content": m.content})
+            }
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -37,10 +56,15 @@ struct Part {
 
 #[derive(Deserialize, Default)]
 struct Usage {
+    /// Prompt tokens neither read from nor written to the cache.
     #[serde(default)]
     input_tokens: u64,
     #[serde(default)]
     output_tokens: u64,
+    #[serde(default)]
+    cache_read_input_tokens: u64,
+    #[serde(default)]
+    cache_creation_input_tokens: u64,
 }
 
 impl Wire for Anthropic {
@@ -54,7 +78,7 @@ impl Wire for Anthropic {
         let body = Body {
             model: &ep.model,
             system: &req.system,
-            messages: &req.messages,
+            messages: turns(req),
             max_tokens,
             temperature: 0,
         };
@@ -81,7 +105,10 @@ impl Wire for Anthropic {
             .collect();
         Ok(Reply {
             text,
-            input_tokens: m.usage.input_tokens,
+            input_tokens: m.usage.input_tokens
+                + m.usage.cache_read_input_tokens
+                + m.usage.cache_creation_input_tokens,
+            cached_input_tokens: m.usage.cache_read_input_tokens,
             output_tokens: m.usage.output_tokens,
         })
     }

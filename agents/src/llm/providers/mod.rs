@@ -88,6 +88,7 @@ mod tests {
     fn req() -> Request {
         Request {
             system: "sys".into(),
+            prefix: "ctx".into(),
             messages: vec![Message::user("hi")],
             schema: Some(("plan".into(), json!({"type": "object"}))),
         }
@@ -103,9 +104,10 @@ mod tests {
             r.body["messages"][0],
             json!({"role": "system", "content": "sys"})
         );
+        // The shared context leads the first turn, after the shared system prompt.
         assert_eq!(
             r.body["messages"][1],
-            json!({"role": "user", "content": "hi"})
+            json!({"role": "user", "content": "ctx\n\nhi"})
         );
         assert_eq!(r.body["response_format"]["json_schema"]["name"], "plan");
         assert_eq!(
@@ -113,11 +115,16 @@ mod tests {
             (json!(100), json!(0))
         );
         let ok = w
-            .reply(r#"{"choices":[{"message":{"content":"{}"}}],"usage":{"prompt_tokens":5,"completion_tokens":2}}"#)
+            .reply(r#"{"choices":[{"message":{"content":"{}"}}],"usage":{"prompt_tokens":5,"completion_tokens":2,"prompt_tokens_details":{"cached_tokens":3}}}"#)
             .unwrap();
         assert_eq!(
-            (ok.text.as_str(), ok.input_tokens, ok.output_tokens),
-            ("{}", 5, 2)
+            (
+                ok.text.as_str(),
+                ok.input_tokens,
+                ok.cached_input_tokens,
+                ok.output_tokens
+            ),
+            ("{}", 5, 3, 2)
         );
         // Unstructured endpoints get no response_format.
         let plain = Endpoint {
@@ -143,16 +150,24 @@ mod tests {
                 .contains(&("anthropic-version", "2023-06-01".to_string()))
         );
         assert_eq!(r.body["system"], "sys");
+        // The shared context is its own block, marked for caching, before the role's task.
         assert_eq!(
             r.body["messages"][0],
-            json!({"role": "user", "content": "hi"})
+            json!({"role": "user", "content": [
+                {"type": "text", "text": "ctx", "cache_control": {"type": "ephemeral"}},
+                {"type": "text", "text": "hi"}]})
         );
         let ok = w
-            .reply(r#"{"content":[{"type":"text","text":"a"},{"type":"tool_use"},{"type":"text","text":"b"}],"usage":{"input_tokens":3,"output_tokens":1}}"#)
+            .reply(r#"{"content":[{"type":"text","text":"a"},{"type":"tool_use"},{"type":"text","text":"b"}],"usage":{"input_tokens":3,"output_tokens":1,"cache_read_input_tokens":1000,"cache_creation_input_tokens":20}}"#)
             .unwrap();
         assert_eq!(
-            (ok.text.as_str(), ok.input_tokens, ok.output_tokens),
-            ("ab", 3, 1)
+            (
+                ok.text.as_str(),
+                ok.input_tokens,
+                ok.cached_input_tokens,
+                ok.output_tokens
+            ),
+            ("ab", 1023, 1000, 1)
         );
     }
 

@@ -49,6 +49,14 @@ struct Usage {
     prompt_tokens: u64,
     #[serde(default)]
     completion_tokens: u64,
+    #[serde(default)]
+    prompt_tokens_details: Option<PromptDetails>,
+}
+
+#[derive(Deserialize, Default)]
+struct PromptDetails {
+    #[serde(default)]
+    cached_tokens: u64,
 }
 
 impl Wire for OpenAi {
@@ -63,9 +71,18 @@ impl Wire for OpenAi {
             role: "system",
             content: &req.system,
         }];
-        messages.extend(req.messages.iter().map(|m| WireMessage {
+        // The shared context leads the first turn, so every role's request starts the same way.
+        let first = req
+            .messages
+            .first()
+            .filter(|_| !req.prefix.is_empty())
+            .map(|m| format!("{}\n\n{}", req.prefix, m.content));
+        messages.extend(req.messages.iter().enumerate().map(|(i, m)| WireMessage {
             role: &m.role,
-            content: &m.content,
+            content: match (&first, i) {
+                (Some(f), 0) => f.as_str(),
+                _ => &m.content,
+            },
         }));
         let response_format = req.schema.as_ref().filter(|_| ep.structured).map(|(name, schema)| {
             json!({"type": "json_schema", "json_schema": {"name": name, "schema": schema}})
@@ -99,6 +116,7 @@ impl Wire for OpenAi {
         Ok(Reply {
             text,
             input_tokens: c.usage.prompt_tokens,
+            cached_input_tokens: c.usage.prompt_tokens_details.map_or(0, |d| d.cached_tokens),
             output_tokens: c.usage.completion_tokens,
         })
     }
