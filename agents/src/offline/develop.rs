@@ -225,36 +225,63 @@ mod tests {
     use super::*;
     use crate::roles::Planner;
 
-    #[test]
-    fn iso_datetimes_are_expanded_into_parts_not_split_or_dropped() {
-        let n = 40;
-        let times: Vec<Option<&'static str>> = (0..n)
-            .map(|i| {
-                let s = format!("2014-0{}-1{}T0{}:18:04Z", 1 + i % 9, i % 10, i % 10);
-                Some(&*Box::leak(s.into_boxed_str()))
-            })
+    /// `n` train rows with an id, a text column `col` (row i holds `value(i)`), and a target cycling
+    /// through `classes` values; one test row holding `test_value`.
+    fn with_text(
+        n: usize,
+        col: &str,
+        value: impl Fn(usize) -> String,
+        test_value: &'static str,
+        classes: usize,
+        task: Task,
+    ) -> autokaggle_toolkit::Dataset {
+        let text: Vec<Option<&'static str>> = (0..n)
+            .map(|i| Some(&*Box::leak(value(i).into_boxed_str())))
             .collect();
         let train = df(vec![
             ("id", C::F((0..n).map(|i| Some(i as f64)).collect())),
-            ("t", C::S(times)),
-            ("y", C::F((0..n).map(|i| Some((i % 2) as f64)).collect())),
+            (col, C::S(text)),
+            (
+                "y",
+                C::F((0..n).map(|i| Some((i % classes) as f64)).collect()),
+            ),
         ]);
         let test = df(vec![
-            ("id", C::F(vec![Some(100.0)])),
-            ("t", C::S(vec![Some("2015-03-01T00:00:00Z")])),
+            ("id", C::F(vec![Some(1e6)])),
+            (col, C::S(vec![Some(test_value)])),
         ]);
-        let ds = dataset(train, test, Task::Binary);
-        let profile = Profile::of(&ds).unwrap();
-        let cx = |phase| PhaseCx {
+        dataset(train, test, task)
+    }
+
+    fn cx<'a>(
+        ds: &'a autokaggle_toolkit::Dataset,
+        profile: &'a Profile,
+        phase: Phase,
+    ) -> PhaseCx<'a> {
+        PhaseCx {
             phase,
-            ds: &ds,
-            profile: &profile,
+            ds,
+            profile,
             overview: "",
             previous_report: "",
             instructions: &[],
             seed: 1,
             redo: &[],
-        };
+        }
+    }
+
+    #[test]
+    fn iso_datetimes_are_expanded_into_parts_not_split_or_dropped() {
+        let ds = with_text(
+            40,
+            "t",
+            |i| format!("2014-0{}-1{}T0{}:18:04Z", 1 + i % 9, i % 10, i % 10),
+            "2015-03-01T00:00:00Z",
+            2,
+            Task::Binary,
+        );
+        let profile = Profile::of(&ds).unwrap();
+        let cx = |phase| cx(&ds, &profile, phase);
         let cleaning = OfflinePolicy.plan(&cx(Phase::DataCleaning));
         assert!(
             cleaning.contains("Drop free-text columns with no structure: none."),
@@ -284,31 +311,9 @@ mod tests {
     }
 
     fn program_for(task: Task) -> (String, Program) {
-        let n = 120;
-        let codes: Vec<Option<&'static str>> = (0..n)
-            .map(|i| Some(&*Box::leak(format!("C{}", i % 60).into_boxed_str())))
-            .collect();
-        let train = df(vec![
-            ("id", C::F((0..n).map(|i| Some(i as f64)).collect())),
-            ("code", C::S(codes)),
-            ("y", C::F((0..n).map(|i| Some((i % 3) as f64)).collect())),
-        ]);
-        let test = df(vec![
-            ("id", C::F(vec![Some(500.0)])),
-            ("code", C::S(vec![Some("C7")])),
-        ]);
-        let ds = dataset(train, test, task);
+        let ds = with_text(120, "code", |i| format!("C{}", i % 60), "C7", 3, task);
         let profile = Profile::of(&ds).unwrap();
-        let cx = PhaseCx {
-            phase: Phase::FeatureEngineering,
-            ds: &ds,
-            profile: &profile,
-            overview: "",
-            previous_report: "",
-            instructions: &[],
-            seed: 1,
-            redo: &[],
-        };
+        let cx = cx(&ds, &profile, Phase::FeatureEngineering);
         let plan = OfflinePolicy.plan(&cx);
         let Work::Program { program } = OfflinePolicy.develop(&cx, &plan, &[]) else {
             panic!("a program");
