@@ -16,6 +16,7 @@ pub(super) fn check(
     cfg: &RunConfig,
     resolved: &Resolved,
     ds: &Dataset,
+    overview: &str,
     corrections: &[spec::Correction],
 ) -> (String, Option<Dataset>) {
     if corrections.is_empty() {
@@ -28,6 +29,8 @@ pub(super) fn check(
         let base = current.as_ref().unwrap_or(ds);
         let verdict = if from_toml {
             Err("not applied: competition.toml sets the spec; edit it to apply this".to_string())
+        } else if let Some(why) = unsupported_metric(c, overview) {
+            Err(why)
         } else {
             spec::corrected(&base.spec, c).and_then(|s| {
                 let f = &s.files;
@@ -83,4 +86,48 @@ pub(super) fn record(run: &Run, c: &Dataset) -> Result<()> {
         c.spec.metric
     ));
     Ok(())
+}
+
+/// Why a metric correction is refused: the overview does not name that metric.
+fn unsupported_metric(c: &spec::Correction, overview: &str) -> Option<String> {
+    if c.field != "metric" {
+        return None;
+    }
+    let m: spec::Metric =
+        serde_json::from_value(serde_json::Value::String(c.value.clone())).ok()?;
+    (!spec::metric_named(overview, m)).then(|| {
+        format!(
+            "not applied: the overview never names {m:?}; a metric is only corrected to one the overview states"
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_metric_correction_needs_the_overview_to_name_the_metric() {
+        let c = |value: &str| spec::Correction {
+            field: "metric".into(),
+            value: value.into(),
+            reason: "the overview says AUC".into(),
+        };
+        let titanic = "Your score is the percentage of passengers you correctly predict. This is known as accuracy.";
+        assert_eq!(
+            unsupported_metric(&c("roc_auc"), titanic).unwrap(),
+            "not applied: the overview never names RocAuc; a metric is only corrected to one the overview states"
+        );
+        assert_eq!(unsupported_metric(&c("accuracy"), titanic), None);
+        let auc = "Submissions are evaluated on area under the ROC curve.";
+        assert_eq!(unsupported_metric(&c("roc_auc"), auc), None);
+        // Not a metric field, or not a metric name (spec::corrected says why): not this check's.
+        assert_eq!(unsupported_metric(&c("nonsense"), titanic), None);
+        // Short names only as whole words: "because" holds no "auc", "sauce" no "auc" either.
+        assert!(!spec::metric_named("sauce because", spec::Metric::RocAuc));
+        assert!(spec::metric_named(
+            "scored by RMSLE of log prices",
+            spec::Metric::RmseOfLogs
+        ));
+    }
 }

@@ -104,8 +104,13 @@ fn write_plan(run: &Run, cx: &PhaseCx, corrected: &mut Option<Dataset>) -> Resul
     let mut plan = run.roles.planner.plan(cx);
     if cx.phase == Phase::UnderstandBackground {
         let reading = run.roles.reader.read(cx);
-        let (text, applied) =
-            corrections::check(run.cfg, run.resolved, cx.ds, &reading.corrections);
+        let (text, applied) = corrections::check(
+            run.cfg,
+            run.resolved,
+            cx.ds,
+            run.overview,
+            &reading.corrections,
+        );
         plan = format!("{}\n\n{text}{plan}", reading.summary);
         if !cx.ds.notes.is_empty() {
             plan.push_str("\n\n## Adapted when the files were read\n\n");

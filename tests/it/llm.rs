@@ -659,12 +659,21 @@ fn the_api_key_is_sent_but_never_written_to_the_run_directory() {
 #[test]
 fn reader_corrections_are_checked_against_the_files_and_applied_or_rejected() {
     let (dir, out) = competition("correct");
+    // The overview names F1 besides accuracy, so a correction to F1 has evidence; AUC has none.
+    let overview = dir.join("overview.txt");
+    let text = std::fs::read_to_string(&overview).unwrap();
+    std::fs::write(
+        &overview,
+        text + "The leaderboard also shows each team's F1 score.\n",
+    )
+    .unwrap();
     let mock = serve(|_, r| {
         if r.role() == "reader" {
             return openai(
                 &json!({"summary": "READER-SUMMARY", "corrections": [
                     {"field": "targets", "value": "mean_radius", "reason": "R1"},
                     {"field": "task", "value": "regression", "reason": "R2"},
+                    {"field": "metric", "value": "roc_auc", "reason": "R4"},
                     {"field": "metric", "value": "f1", "reason": "R3"}]})
                 .to_string(),
             );
@@ -685,6 +694,12 @@ fn reader_corrections_are_checked_against_the_files_and_applied_or_rejected() {
     );
     assert!(
         plan.contains("task: Binary -> regression (R2): metric Accuracy cannot score"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains(
+            "metric: Accuracy -> roc_auc (R4): not applied: the overview never names RocAuc"
+        ),
         "{plan}"
     );
     assert!(

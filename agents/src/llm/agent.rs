@@ -246,8 +246,8 @@ impl Reader for LlmAgent {
             "reader.j2",
             cx,
             json!({}),
-            "You read the competition and state it for the team. If the inferred id, targets, task or metric is wrong, propose a correction; it is checked against the files before it is applied.",
-            r#"{"summary": "<markdown>", "corrections": [{"field": "metric", "value": "roc_auc", "reason": "the overview says AUC"}]}"#,
+            "You read the competition and state it for the team. Only if the overview or the files show that the inferred id, targets, task or metric is wrong, add a correction {\"field\": \"id\"|\"targets\"|\"task\"|\"metric\", \"value\": ..., \"reason\": ...}; it is checked against the files and the overview before it is applied.",
+            r#"{"summary": "<markdown>", "corrections": []}"#,
             replies::schema::<ReadingReply>(),
             |v| {
                 let r: ReadingReply = replies::parse(v)?;

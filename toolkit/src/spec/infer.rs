@@ -278,3 +278,29 @@ pub fn infer_metric(overview: &str, task: Task) -> (Metric, String) {
         format!("no metric named in the overview: the default for a {task:?} task"),
     )
 }
+
+/// Whether the overview names `metric` (its usual names, whole words for the short ones). The reader
+/// may only correct a metric to one the overview states: a metric cannot be checked against the files,
+/// and a small model parrots the example it was shown.
+pub fn metric_named(overview: &str, metric: Metric) -> bool {
+    let lower = overview.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let word = |w: &str| words.contains(&w);
+    let has = |k: &str| lower.contains(k);
+    let rmse = word("rmse") || has("root mean squared") || has("root-mean-squared");
+    match metric {
+        Metric::RocAuc | Metric::MeanColumnwiseRocAuc => {
+            has("area under") || has("roc curve") || word("auc") || word("roc")
+        }
+        Metric::RmseOfLogs => (rmse || word("rmsle")) && has("log"),
+        Metric::Rmse => rmse,
+        Metric::LogLoss => has("log loss") || has("logarithmic loss") || word("logloss"),
+        Metric::Mae => has("mean absolute error") || word("mae"),
+        Metric::F1 => word("f1") || has("f-score") || has("f1-score"),
+        Metric::Accuracy => has("accuracy"),
+        Metric::R2 => word("r2") || has("r-squared") || has("coefficient of determination"),
+    }
+}

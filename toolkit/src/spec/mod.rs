@@ -9,7 +9,7 @@ use crate::error::{Result, ToolkitError};
 
 mod infer;
 
-pub use infer::{infer, infer_metric, infer_task};
+pub use infer::{infer, infer_metric, infer_task, metric_named};
 
 /// The learning task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
