@@ -260,10 +260,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Tui(a) => {
             let out = match &a.resume {
-                Some(d) => {
-                    crate::config::check_resumable(d)?;
-                    parent(d)
-                }
+                Some(d) => parent(d),
                 None => a.out,
             };
             let (cfg, roles) = configure(Setup {

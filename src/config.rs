@@ -9,7 +9,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use autokaggle_agents::llm::{LlmConfig, Session, probe};
 
 use crate::roles::Roles;
-use crate::store::{RunDir, SpecRecord};
+use crate::store::SpecRecord;
 
 /// Seconds for a whole run when none is given.
 pub const DEFAULT_TIME_BUDGET: f64 = 50.0;
@@ -165,11 +165,6 @@ pub fn configure(s: Setup) -> Result<(RunConfig, Roles)> {
         ..RunConfig::new(competition, s.out, s.seed)
     };
     live_roles(cfg, llm, s.llm.fallback_offline)
-}
-
-/// Checks a run directory can be resumed before anything starts (the TUI says it before its screen).
-pub fn check_resumable(dir: &Path) -> Result<()> {
-    RunDir::check(dir)
 }
 
 fn llm_config(a: &LlmChoice) -> Result<LlmConfig> {

@@ -103,11 +103,7 @@ pub(super) fn attempt(
 
 /// The phase's gates over one attempt's products.
 fn judge(run: &Run, phase: Phase, before: &Dataset, work: &Work, e: &Executed) -> Vec<GateResult> {
-    let pdir = phase.dir_name();
-    let files = (
-        run.dir.path.join(format!("{pdir}/train.parquet")),
-        run.dir.path.join(format!("{pdir}/test.parquet")),
-    );
+    let files = run.frame_files(phase);
     let written =
         matches!(work, Work::Program { .. }).then(|| (files.0.as_path(), files.1.as_path()));
     let m = e.modeled.as_ref();
@@ -144,9 +140,9 @@ fn execute(run: &Run, phase: Phase, ds: &Dataset, work: &Work) -> Result<Execute
             let (out, logs) = program.run(ds, run.cfg.seed, &mut |i, t| {
                 run.tick(&format!("  step {}/{n}: {t}", i + 1));
             })?;
-            let dir = &run.dir.path;
-            frame::write_parquet(&out.train, &dir.join(format!("{pdir}/train.parquet")))?;
-            frame::write_parquet(&out.test, &dir.join(format!("{pdir}/test.parquet")))?;
+            let (train, test) = run.frame_files(phase);
+            frame::write_parquet(&out.train, &train)?;
+            frame::write_parquet(&out.test, &test)?;
             Ok(Executed {
                 out,
                 logs,

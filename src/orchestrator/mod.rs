@@ -23,10 +23,12 @@ mod progress;
 mod resume;
 mod stops;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
+use autokaggle_agents::Phase;
 use autokaggle_agents::phase::PHASES;
 use autokaggle_toolkit::spec::{self, Resolved};
 use autokaggle_toolkit::{Dataset, Profile};
@@ -81,6 +83,12 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// Where a phase that rewrites the data keeps its train and test (written by the attempts,
+    /// judged by the gates, read back on resume).
+    fn frame_files(&self, phase: Phase) -> (PathBuf, PathBuf) {
+        let pdir = self.dir.path.join(phase.dir_name());
+        (pdir.join("train.parquet"), pdir.join("test.parquet"))
+    }
     /// Seconds of compute so far: the run's time less the time spent waiting on the LLM, which has
     /// a budget of its own (`[budget] seconds`) and is never charged to the model search.
     fn compute_seconds(&self) -> f64 {

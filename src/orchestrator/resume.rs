@@ -85,8 +85,9 @@ pub(super) fn read_back(run: &Run, phase: Phase, ds: &mut Dataset) -> Result<Str
     let report = std::fs::read_to_string(p.join("report.md"))
         .with_context(|| format!("resuming: {}", p.join("report.md").display()))?;
     if phase.spec().work == WorkKind::Program {
-        ds.train = frame::read_parquet(&p.join("train.parquet"))?;
-        ds.test = frame::read_parquet(&p.join("test.parquet"))?;
+        let (train, test) = run.frame_files(phase);
+        ds.train = frame::read_parquet(&train)?;
+        ds.test = frame::read_parquet(&test)?;
     }
     Ok(report)
 }

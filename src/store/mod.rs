@@ -59,20 +59,14 @@ impl RunDir {
         Ok(Self { path })
     }
 
-    /// Fails unless `path` is a run directory (it has a spec.json).
-    pub fn check(path: &Path) -> Result<()> {
+    /// Opens an existing run directory to resume it, removing temporary files a kill left behind.
+    pub fn open(path: &Path) -> Result<Self> {
         if !path.join("spec.json").exists() {
             anyhow::bail!(
                 "{}: not a run directory (no spec.json); pass the folder a run printed",
                 path.display()
             );
         }
-        Ok(())
-    }
-
-    /// Opens an existing run directory to resume it, removing temporary files a kill left behind.
-    pub fn open(path: &Path) -> Result<Self> {
-        Self::check(path)?;
         let mut stack = vec![path.to_path_buf()];
         while let Some(d) = stack.pop() {
             for e in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {

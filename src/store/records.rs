@@ -42,7 +42,7 @@ impl SpecRecord {
     pub fn read(run_dir: &Path) -> Result<Self> {
         super::read_json(
             &run_dir.join("spec.json"),
-            "not a run directory (no spec.json)",
+            "not a run directory (no spec.json); pass the folder a run printed",
         )
     }
 }

@@ -810,19 +810,25 @@ fn run_cli(
     c.output().unwrap()
 }
 
+/// Runs `autokaggle run` expecting a refusal; returns its stderr.
+fn refused(out: &Path, dir: &Path, args: &[&str], env: &[(&str, Option<&str>)]) -> String {
+    let o = run_cli(out, dir, args, env);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!o.status.success(), "{err}");
+    err
+}
+
 #[test]
 fn a_missing_key_a_refused_connection_a_401_or_an_unknown_model_stops_before_phase_1() {
     let (dir, out) = competition("fail-fast");
     // Four failures, each said before phase 1, in under 10 s in all.
     let t0 = std::time::Instant::now();
-    let o = run_cli(
+    let err = refused(
         &out,
         &dir,
         &["--llm", "openai:gpt-4o-mini"],
         &[("OPENAI_API_KEY", None)],
     );
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success());
     assert!(
         err.contains("the environment variable OPENAI_API_KEY is not set"),
         "{err}"
@@ -842,9 +848,7 @@ fn a_missing_key_a_refused_connection_a_401_or_an_unknown_model_stops_before_pha
         .unwrap()
         .port();
     let url = format!("http://127.0.0.1:{port}/v1:m");
-    let o = run_cli(&out, &dir, &["--llm", &url], &[]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success());
+    let err = refused(&out, &dir, &["--llm", &url], &[]);
     assert!(
         err.contains(&format!("cannot reach http://127.0.0.1:{port}/v1/models")),
         "{err}"
@@ -856,15 +860,11 @@ fn a_missing_key_a_refused_connection_a_401_or_an_unknown_model_stops_before_pha
         }
         Act::Reply(200, vec![], r#"{"data": [{"id": "served-a"}]}"#.into())
     });
-    let refused = format!("http://127.0.0.1:{}/refuse/v1:served-a", mock.port);
-    let o = run_cli(&out, &dir, &["--llm", &refused], &[]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success());
+    let key_refused = format!("http://127.0.0.1:{}/refuse/v1:served-a", mock.port);
+    let err = refused(&out, &dir, &["--llm", &key_refused], &[]);
     assert!(err.contains("refused the key (HTTP 401)"), "{err}");
     let unknown = format!("http://127.0.0.1:{}/v1:gpt-5", mock.port);
-    let o = run_cli(&out, &dir, &["--llm", &unknown], &[]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success());
+    let err = refused(&out, &dir, &["--llm", &unknown], &[]);
     assert!(
         err.contains("does not serve `gpt-5`; it serves: served-a"),
         "{err}"
@@ -893,7 +893,7 @@ fn a_missing_key_a_refused_connection_a_401_or_an_unknown_model_stops_before_pha
 
 #[test]
 fn the_probe_names_a_refused_key_and_an_unknown_model() {
-    use autokaggle_agents::llm::client::Http;
+    use autokaggle_agents::llm::http::Http;
     use autokaggle_agents::llm::probe::{ProbeError, probe};
     let mock = serve(|_, r| {
         if r.path.starts_with("/refuse/") {

@@ -1,7 +1,6 @@
-//! The HTTP side: the provider-neutral request and reply, one try over reqwest on a tokio runtime the
-//! client owns (so the pipeline stays synchronous) in the endpoint's wire format
-//! ([`super::providers`]), and retries with backoff and jitter on 429, 5xx, timeouts and dropped
-//! connections, honouring Retry-After.
+//! The provider-neutral side of a call: the request and reply, why a call fails, the transport
+//! trait one try goes through ([`super::http::Http`] over the network), and retries with backoff and
+//! jitter on 429, 5xx, timeouts and dropped connections, honouring Retry-After.
 
 use std::time::{Duration, Instant};
 
@@ -9,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::config::{ClientOptions, Endpoint};
-use super::providers;
 
 /// One chat turn.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -131,11 +129,14 @@ pub struct Failure {
     pub retry_after: Option<f64>,
 }
 
-fn fail(error: CallError, retryable: bool) -> Failure {
-    Failure {
-        error,
-        retryable,
-        retry_after: None,
+impl Failure {
+    /// A failure the server gave no wait for.
+    pub fn new(error: CallError, retryable: bool) -> Self {
+        Self {
+            error,
+            retryable,
+            retry_after: None,
+        }
     }
 }
 
@@ -150,116 +151,6 @@ pub trait Transport: Send + Sync {
         opts: &ClientOptions,
         timeout: Duration,
     ) -> Result<Reply, Failure>;
-}
-
-/// reqwest on a current-thread tokio runtime.
-pub struct Http {
-    rt: tokio::runtime::Runtime,
-    client: reqwest::Client,
-}
-
-impl Http {
-    /// A client; fails only if the runtime or TLS cannot start.
-    pub fn new() -> Result<Self, String> {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| format!("cannot start the HTTP runtime: {e}"))?;
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(Self { rt, client })
-    }
-
-    /// One GET with headers within `timeout`: the status and body, or why nothing came back.
-    pub fn get(
-        &self,
-        url: &str,
-        headers: &[(&'static str, String)],
-        timeout: Duration,
-    ) -> Result<(u16, String), CallError> {
-        self.rt.block_on(async {
-            let mut rb = self.client.get(url).timeout(timeout);
-            for (k, v) in headers {
-                rb = rb.header(*k, v);
-            }
-            let resp = rb.send().await.map_err(|e| net(&e, timeout).error)?;
-            let status = resp.status().as_u16();
-            let body = resp.text().await.map_err(|e| net(&e, timeout).error)?;
-            Ok((status, body))
-        })
-    }
-}
-
-fn retry_after(h: &reqwest::header::HeaderMap) -> Option<f64> {
-    h.get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|s| s.is_finite() && *s >= 0.0)
-}
-
-fn net(e: &reqwest::Error, timeout: Duration) -> Failure {
-    if e.is_timeout() {
-        fail(
-            CallError::Timeout(format!(
-                "no complete reply within {:.0} s",
-                timeout.as_secs_f64()
-            )),
-            true,
-        )
-    } else {
-        // The error chain holds the useful part (connection refused, reset, closed mid-body).
-        let mut msg = e.to_string();
-        let mut src = std::error::Error::source(e);
-        while let Some(s) = src {
-            msg.push_str(&format!(": {s}"));
-            src = s.source();
-        }
-        fail(CallError::Network(msg), true)
-    }
-}
-
-impl Transport for Http {
-    fn send(
-        &self,
-        ep: &Endpoint,
-        req: &Request,
-        key: Option<&str>,
-        opts: &ClientOptions,
-        timeout: Duration,
-    ) -> Result<Reply, Failure> {
-        let wire = providers::wire(ep.provider);
-        let http = wire.request(ep, req, key, opts.max_tokens);
-        self.rt.block_on(async {
-            let mut rb = self
-                .client
-                .post(&http.url)
-                .json(&http.body)
-                .timeout(timeout);
-            for (k, v) in http.headers {
-                rb = rb.header(k, v);
-            }
-            let resp = rb.send().await.map_err(|e| net(&e, timeout))?;
-            let status = resp.status();
-            let wait = retry_after(resp.headers());
-            let text = resp.text().await.map_err(|e| net(&e, timeout))?;
-            if !status.is_success() {
-                return Err(Failure {
-                    error: CallError::Http {
-                        status: status.to_string(),
-                        body: text,
-                    },
-                    retryable: status.as_u16() == 429 || status.is_server_error(),
-                    retry_after: wait,
-                });
-            }
-            wire.reply(&text).map_err(|e| fail(e, false))
-        })
-    }
 }
 
 /// A jitter source that needs no seed from the caller (the run's own randomness stays untouched).

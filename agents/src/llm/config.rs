@@ -109,6 +109,19 @@ fn named(provider: Provider, base: &str, model: &str, key: &str) -> Result<Endpo
 }
 
 impl Endpoint {
+    /// The API key from the endpoint's variable: none for a local server that needs none; `Err`
+    /// with the variable's name when a remote endpoint's variable is unset or empty.
+    pub fn key(&self) -> Result<Option<String>, String> {
+        match &self.key_env {
+            Some(var) => match std::env::var(var) {
+                Ok(k) if !k.trim().is_empty() => Ok(Some(k)),
+                _ if self.is_local() => Ok(None),
+                _ => Err(var.clone()),
+            },
+            None => Ok(None),
+        }
+    }
+
     /// Whether the server runs on this machine (then it costs nothing by default).
     pub fn is_local(&self) -> bool {
         ["://127.0.0.1", "://localhost", "://[::1]"]

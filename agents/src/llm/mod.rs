@@ -5,6 +5,7 @@
 pub mod agent;
 pub mod client;
 pub mod config;
+pub mod http;
 pub mod json;
 pub mod probe;
 pub mod prompts;

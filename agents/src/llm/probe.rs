@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::client::Http;
-use super::config::{Endpoint, LlmConfig, Provider, ROLES};
+use super::config::{Endpoint, LlmConfig, ROLES};
+use super::http::Http;
+use super::providers;
 
 /// How long the probe waits for an endpoint.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -89,27 +90,12 @@ pub fn endpoints(cfg: &LlmConfig) -> Vec<Endpoint> {
 /// a model list (404, or another shape) is taken as it is.
 pub fn probe(http: &Http, ep: &Endpoint) -> Result<(), ProbeError> {
     let model = format!("{} at {}", ep.model, ep.base_url);
-    let key = match &ep.key_env {
-        Some(var) => match std::env::var(var) {
-            Ok(k) if !k.trim().is_empty() => Some(k),
-            _ if ep.is_local() => None,
-            _ => {
-                return Err(ProbeError::NoKey {
-                    model,
-                    var: var.clone(),
-                });
-            }
-        },
-        None => None,
-    };
+    let key = ep.key().map_err(|var| ProbeError::NoKey {
+        model: model.clone(),
+        var,
+    })?;
     let url = format!("{}/models", ep.base_url);
-    let headers = match (ep.provider, key) {
-        (Provider::OpenAi, Some(k)) => vec![("authorization", format!("Bearer {k}"))],
-        (Provider::Anthropic, Some(k)) => {
-            vec![("x-api-key", k), ("anthropic-version", "2023-06-01".into())]
-        }
-        (_, None) => vec![],
-    };
+    let headers = providers::wire(ep.provider).headers(key.as_deref());
     let (status, body) =
         http.get(&url, &headers, PROBE_TIMEOUT)
             .map_err(|e| ProbeError::Unreachable {

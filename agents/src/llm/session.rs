@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::client::{self, CallError, Http, Reply, Request, Transport};
+use super::client::{self, CallError, Reply, Request, Transport};
 use super::config::{Endpoint, LlmConfig};
+use super::http::Http;
 
 /// Tokens, calls and dollars.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -323,20 +324,12 @@ impl Session {
         let t0 = Instant::now();
         let (outcome, tries, ep) = match &self.source {
             Source::Live(t) => {
-                let key = match ep.key_env.as_deref() {
-                    Some(var) => match std::env::var(var) {
-                        Ok(k) if !k.trim().is_empty() => Some(k),
-                        _ if ep.is_local() => None,
-                        _ => {
-                            let e = CallError::NoKey(format!(
-                                "set the environment variable {var} to use {}",
-                                ep.model
-                            ));
-                            return Err(e);
-                        }
-                    },
-                    None => None,
-                };
+                let key = ep.key().map_err(|var| {
+                    CallError::NoKey(format!(
+                        "set the environment variable {var} to use {}",
+                        ep.model
+                    ))
+                })?;
                 let left =
                     (self.cfg.budget.seconds - self.started.elapsed().as_secs_f64()).max(0.0);
                 let deadline = Instant::now() + Duration::from_secs_f64(left);

@@ -68,6 +68,14 @@ struct Usage {
 }
 
 impl Wire for Anthropic {
+    fn headers(&self, key: Option<&str>) -> Vec<(&'static str, String)> {
+        let mut headers = vec![("anthropic-version", VERSION.to_string())];
+        if let Some(k) = key {
+            headers.push(("x-api-key", k.to_string()));
+        }
+        headers
+    }
+
     fn request(
         &self,
         ep: &Endpoint,
@@ -82,13 +90,9 @@ impl Wire for Anthropic {
             max_tokens,
             temperature: 0,
         };
-        let mut headers = vec![("anthropic-version", VERSION.to_string())];
-        if let Some(k) = key {
-            headers.push(("x-api-key", k.to_string()));
-        }
         HttpRequest {
             url: format!("{}/messages", ep.base_url),
-            headers,
+            headers: self.headers(key),
             body: serde_json::to_value(body).expect("the body serializes"),
         }
     }

@@ -21,6 +21,8 @@ pub struct HttpRequest {
 
 /// A provider's wire format.
 pub trait Wire: Sync {
+    /// The headers that carry the key (and the API version), for every request to the provider.
+    fn headers(&self, key: Option<&str>) -> Vec<(&'static str, String)>;
     /// The HTTP request for `req` to `ep`, with the key if there is one.
     fn request(
         &self,

@@ -60,6 +60,11 @@ struct PromptDetails {
 }
 
 impl Wire for OpenAi {
+    fn headers(&self, key: Option<&str>) -> Vec<(&'static str, String)> {
+        key.map(|k| vec![("authorization", format!("Bearer {k}"))])
+            .unwrap_or_default()
+    }
+
     fn request(
         &self,
         ep: &Endpoint,
@@ -96,9 +101,7 @@ impl Wire for OpenAi {
         };
         HttpRequest {
             url: format!("{}/chat/completions", ep.base_url),
-            headers: key
-                .map(|k| vec![("authorization", format!("Bearer {k}"))])
-                .unwrap_or_default(),
+            headers: self.headers(key),
             body: serde_json::to_value(body).expect("the body serializes"),
         }
     }
