@@ -67,9 +67,8 @@ impl Kaggle {
     }
 
     fn authed(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        self.http
-            .request(method, format!("{}/{path}", self.api))
-            .basic_auth(&self.creds.username, Some(self.creds.key()))
+        self.creds
+            .authorize(self.http.request(method, format!("{}/{path}", self.api)))
     }
 
     /// Turns a refusal into an error that says what to do.

@@ -4,12 +4,21 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-/// A Kaggle user name and API key. The key is only ever put in an Authorization header.
+/// What proves who the user is: a legacy API key (sent with the user name as Basic auth) or one of
+/// Kaggle's newer API tokens (sent as a Bearer token).
+#[derive(Clone)]
+enum Secret {
+    Key(String),
+    Token(String),
+}
+
+/// A Kaggle user name and API key, or an API token. The secret is only ever put in an
+/// Authorization header, sent to the API host alone.
 #[derive(Clone)]
 pub struct Credentials {
-    /// The Kaggle user name.
+    /// The Kaggle user name (for a token, a description: tokens carry the account).
     pub username: String,
-    key: String,
+    secret: Secret,
     /// Where they came from, for messages (`environment` or the file's path).
     pub source: String,
 }
@@ -25,28 +34,52 @@ impl std::fmt::Debug for Credentials {
 }
 
 impl Credentials {
-    /// `KAGGLE_USERNAME` + `KAGGLE_KEY` if both are set, else `kaggle.json` in `KAGGLE_CONFIG_DIR` or
-    /// `~/.kaggle/`.
+    /// In the order Kaggle's own CLI looks: `KAGGLE_API_TOKEN`; `KAGGLE_USERNAME` + `KAGGLE_KEY`;
+    /// then in `KAGGLE_CONFIG_DIR` or `~/.kaggle/`, the `access_token` file, then `kaggle.json`.
     pub fn load() -> Result<Self> {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        if let Some(token) = var("KAGGLE_API_TOKEN") {
+            return Ok(Self::token(token.trim(), "environment (KAGGLE_API_TOKEN)"));
+        }
         if let (Some(username), Some(key)) = (var("KAGGLE_USERNAME"), var("KAGGLE_KEY")) {
             return Ok(Self {
                 username,
-                key,
+                secret: Secret::Key(key),
                 source: "environment (KAGGLE_USERNAME, KAGGLE_KEY)".into(),
             });
         }
-        let file = var("KAGGLE_CONFIG_DIR")
+        let dir = var("KAGGLE_CONFIG_DIR")
             .map(PathBuf::from)
-            .or_else(|| var("HOME").map(|h| Path::new(&h).join(".kaggle")))
-            .map(|d| d.join("kaggle.json"));
-        match file {
+            .or_else(|| var("HOME").map(|h| Path::new(&h).join(".kaggle")));
+        if let Some(f) = dir.as_ref().map(|d| d.join("access_token"))
+            && f.exists()
+        {
+            let text = std::fs::read_to_string(&f)
+                .with_context(|| format!("{}: cannot read the Kaggle API token", f.display()))?;
+            if text.trim().is_empty() {
+                bail!(
+                    "{}: empty; save the token from kaggle.com > Settings > API > Generate New Token in it",
+                    f.display()
+                );
+            }
+            return Ok(Self::token(text.trim(), &f.display().to_string()));
+        }
+        match dir.map(|d| d.join("kaggle.json")) {
             Some(f) if f.exists() => Self::from_file(&f),
             _ => bail!(
-                "no Kaggle credentials: set KAGGLE_USERNAME and KAGGLE_KEY, or save the kaggle.json \
-                 from kaggle.com > Settings > API > Create New Token as ~/.kaggle/kaggle.json \
-                 (or in $KAGGLE_CONFIG_DIR)"
+                "no Kaggle credentials: set KAGGLE_API_TOKEN (kaggle.com > Settings > API > Generate \
+                 New Token) or save it as ~/.kaggle/access_token; or set KAGGLE_USERNAME and \
+                 KAGGLE_KEY, or save a legacy kaggle.json as ~/.kaggle/kaggle.json (or in \
+                 $KAGGLE_CONFIG_DIR)"
             ),
+        }
+    }
+
+    fn token(token: &str, source: &str) -> Self {
+        Self {
+            username: "the account of the API token".into(),
+            secret: Secret::Token(token.to_string()),
+            source: source.to_string(),
         }
     }
 
@@ -74,7 +107,7 @@ impl Credentials {
         };
         Ok(Self {
             username: field("username")?,
-            key: field("key")?,
+            secret: Secret::Key(field("key")?),
             source: path.display().to_string(),
         })
     }
@@ -83,12 +116,16 @@ impl Credentials {
     pub fn new(username: &str, key: &str) -> Self {
         Self {
             username: username.into(),
-            key: key.into(),
+            secret: Secret::Key(key.into()),
             source: "given".into(),
         }
     }
 
-    pub(super) fn key(&self) -> &str {
-        &self.key
+    /// The request with the Authorization header these credentials give.
+    pub(super) fn authorize(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.secret {
+            Secret::Key(key) => req.basic_auth(&self.username, Some(key)),
+            Secret::Token(token) => req.bearer_auth(token),
+        }
     }
 }

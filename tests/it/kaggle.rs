@@ -16,6 +16,8 @@ use super::http::{self, Request};
 
 const USER: &str = "ada";
 const KEY: &str = "KAGGLE-SECRET-0d1e2f";
+/// One of Kaggle's newer API tokens (sent as a Bearer token).
+const TOKEN: &str = "KGAT_0123456789abcdef";
 const SLUG: &str = "demo-cancer";
 
 /// What the fake storage does with downloads.
@@ -70,7 +72,9 @@ fn fake_kaggle(archive: Vec<u8>, faults: Faults) -> FakeKaggle {
             let ct = [("content-type", "application/json".to_string())];
             http::respond(s, status, &ct, v.to_string().as_bytes())
         };
-        if req.path.starts_with("/api/") && req.header("authorization") != Some(&expected) {
+        let bearer = format!("Bearer {TOKEN}");
+        let auth = req.header("authorization");
+        if req.path.starts_with("/api/") && auth != Some(&expected) && auth != Some(&bearer) {
             return json_reply(
                 &mut s,
                 401,
@@ -179,6 +183,7 @@ fn kaggle_cmd(home: &Path, env: &[(&str, &str)]) -> std::process::Command {
     c.env("HOME", home)
         .env_remove("KAGGLE_USERNAME")
         .env_remove("KAGGLE_KEY")
+        .env_remove("KAGGLE_API_TOKEN")
         .env_remove("KAGGLE_CONFIG_DIR")
         .env_remove("AUTOKAGGLE_KAGGLE_API");
     for (k, v) in env {
@@ -285,6 +290,69 @@ fn download_survives_dropped_connections_and_unpacks_verified_files() {
     let again = download(&k, &root, &dest);
     assert!(!again.status.success());
     assert!(text(&again).contains("pass --force"), "{}", text(&again));
+}
+
+#[test]
+fn a_kaggle_api_token_is_read_from_the_environment_or_access_token_and_sent_as_bearer() {
+    let root = tmp("kaggle-token");
+    let (files, archive) = demo_archive(&root.join("src"));
+    let k = fake_kaggle(archive, Faults::NONE);
+    // From the environment.
+    let dest = root.join("env").join(SLUG);
+    let out = kaggle_cmd(&root, &[("KAGGLE_API_TOKEN", TOKEN)])
+        .args(["download", SLUG, "--api-url", &k.api(), "--out"])
+        .arg(&dest)
+        .output()
+        .unwrap();
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(!said.contains(TOKEN));
+    assert_eq!(std::fs::read(dest.join(&files[0].0)).unwrap(), files[0].1);
+    // From ~/.kaggle/access_token (with a trailing newline, as editors save it).
+    std::fs::create_dir_all(root.join(".kaggle")).unwrap();
+    std::fs::write(root.join(".kaggle/access_token"), format!("{TOKEN}\n")).unwrap();
+    let dest = root.join("file").join(SLUG);
+    let out = kaggle_cmd(&root, &[])
+        .args(["download", SLUG, "--api-url", &k.api(), "--out"])
+        .arg(&dest)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let api = k.seen("/api/");
+    assert!(
+        api.iter()
+            .all(|r| r.header("authorization") == Some(&format!("Bearer {TOKEN}"))),
+        "every API call carries the token"
+    );
+    assert!(
+        k.seen("/storage/")
+            .iter()
+            .all(|r| r.header("authorization").is_none())
+    );
+    for d in [root.join("env"), root.join("file")] {
+        for f in files_under(&d) {
+            let bytes = std::fs::read(&f).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(TOKEN),
+                "{}",
+                f.display()
+            );
+        }
+    }
+    // A wrong token is refused with where it came from, and the token is not printed.
+    let out = kaggle_cmd(&root, &[("KAGGLE_API_TOKEN", "KGAT_wrong")])
+        .args(["download", SLUG, "--api-url", &k.api(), "--out"])
+        .arg(root.join("wrong"))
+        .output()
+        .unwrap();
+    let said = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        said.contains("from environment (KAGGLE_API_TOKEN) (401)"),
+        "{said}"
+    );
+    assert!(!said.contains("KGAT_wrong"), "{said}");
+    std::fs::remove_dir_all(&root).unwrap();
 }
 
 #[test]
