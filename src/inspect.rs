@@ -1,5 +1,6 @@
 //! `autokaggle inspect`: what a competition is and why we think so.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::Result;
@@ -8,43 +9,62 @@ use autokaggle_toolkit::{Dataset, Profile};
 
 /// Prints the spec with reasons, any disagreement between the toml and the files, and the profile.
 pub fn inspect(dir: &Path, profile: bool) -> Result<()> {
+    print!("{}", describe(dir, profile)?);
+    Ok(())
+}
+
+/// What `inspect` prints, as text (the MCP server's `inspect` returns it).
+pub fn describe(dir: &Path, profile: bool) -> Result<String> {
+    let mut out = String::new();
     let r = spec::resolve(dir)?;
-    print_spec(&r);
+    spec_lines(&r, &mut out);
     let has_data = r.path(&r.spec.files.train).exists() && r.path(&r.spec.files.test).exists();
     if dir.join("competition.toml").exists() && r.path(&r.spec.files.sample_submission).exists() {
         let inferred = spec::infer(&r.data_dir)?;
         let diffs = differences(&r, &inferred);
         if diffs.is_empty() {
-            println!("\ninferred from the files: agrees with competition.toml");
+            out.push_str("\ninferred from the files: agrees with competition.toml\n");
         } else {
-            println!("\ninferred from the files, differing from competition.toml (the toml wins):");
+            out.push_str(
+                "\ninferred from the files, differing from competition.toml (the toml wins):\n",
+            );
             for d in diffs {
-                println!("  {d}");
+                let _ = writeln!(out, "  {d}");
             }
         }
     }
     if !has_data {
-        println!(
+        let _ = writeln!(
+            out,
             "\nno train/test files in {}: nothing to profile",
             r.data_dir.display()
         );
-        return Ok(());
+        return Ok(out);
     }
     let ds = Dataset::load(&r)?;
     for n in &ds.notes {
-        println!("note: {n}");
+        let _ = writeln!(out, "note: {n}");
     }
     if profile {
-        println!("\n{}", Profile::of(&ds)?);
+        let _ = writeln!(out, "\n{}", Profile::of(&ds)?);
     }
-    Ok(())
+    Ok(out)
 }
 
-fn print_spec(r: &Resolved) {
+fn spec_lines(r: &Resolved, out: &mut String) {
     let s = &r.spec;
-    println!("competition {}  (data in {})", s.name, r.data_dir.display());
+    let _ = writeln!(
+        out,
+        "competition {}  (data in {})",
+        s.name,
+        r.data_dir.display()
+    );
     for reason in &r.reasons {
-        println!("  {:<11} {:<40} {}", reason.field, reason.value, reason.why);
+        let _ = writeln!(
+            out,
+            "  {:<11} {:<40} {}",
+            reason.field, reason.value, reason.why
+        );
     }
 }
 

@@ -8,9 +8,13 @@ pub mod demo;
 pub mod gates;
 pub mod inspect;
 pub mod kaggle;
+pub mod mcp;
+pub mod model;
 pub mod orchestrator;
 pub mod report;
 pub mod roles;
 pub mod steer;
 pub mod store;
 pub mod tui;
+
+pub use model::Model;

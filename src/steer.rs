@@ -95,6 +95,11 @@ pub trait Steer: Send + Sync {
     }
     /// The run waits here until the person decides.
     fn decide(&self, phase: Phase, stop: Stop) -> Decision;
+    /// Whether whoever started the run has asked it to stop (an MCP client's cancellation). The
+    /// run checks between phases, attempts and model candidates, and stops as a quit does.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// The run was stopped by the person; the run directory resumes.

@@ -1,14 +1,13 @@
 //! Command-line interface: every flag in one place.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
-use autokaggle_toolkit::registry;
+mod dispatch;
+pub use dispatch::run;
 
-use crate::config::{DEFAULT_SEED, DEFAULT_TIME_BUDGET, LlmChoice, Setup, configure, locate};
-use crate::orchestrator;
+use crate::config::{DEFAULT_SEED, DEFAULT_TIME_BUDGET, LlmChoice};
 
 /// Carries a tabular Kaggle competition, phase by phase, to a valid submission and a report.
 #[derive(Debug, Parser)]
@@ -146,6 +145,25 @@ pub enum Command {
     },
     /// List the phase gates.
     Gates,
+    /// Serve MCP over stdio for coding agents: inspect, run (with progress and cancellation),
+    /// status, report, predict, apply, and every toolkit tool.
+    Mcp {
+        /// Folder for run directories and applied programs.
+        #[arg(long, default_value = "runs")]
+        out: PathBuf,
+    },
+    /// Score new rows with a finished run's saved model (`<run>/model/`): the cleaning and feature
+    /// programs as fitted, then the blend, written in the sample submission's format.
+    Predict {
+        /// The run directory (or its model/ folder).
+        run_dir: PathBuf,
+        /// A CSV with the columns test had (extra columns are ignored).
+        #[arg(long)]
+        input: PathBuf,
+        /// Where to write the predictions.
+        #[arg(long, default_value = "predictions.csv")]
+        output: PathBuf,
+    },
     /// Apply a program (JSON list of tool calls) to a competition and write the result as Parquet/CSV.
     Apply {
         /// The competition folder or name.
@@ -161,221 +179,6 @@ pub enum Command {
         #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
     },
-}
-
-/// Runs a parsed command.
-pub fn run(cli: Cli) -> Result<()> {
-    match cli.command {
-        Command::Inspect { dir, no_profile } => {
-            crate::inspect::inspect(&locate(&dir)?, !no_profile)
-        }
-        Command::Tools { json } => {
-            if json {
-                let specs: Vec<_> = registry::TOOLS.iter().map(|t| t.spec()).collect();
-                println!("{}", serde_json::to_string_pretty(&specs)?);
-            } else {
-                for t in registry::TOOLS {
-                    let s = t.spec();
-                    let first = s.description.split(". ").next().unwrap_or("");
-                    println!(
-                        "{:<22} {:<9} {}",
-                        s.name,
-                        format!("{:?}", s.category).to_lowercase(),
-                        first
-                    );
-                }
-                println!(
-                    "\n{} tools; `autokaggle tools --json` prints their argument schemas",
-                    registry::TOOLS.len()
-                );
-            }
-            Ok(())
-        }
-        Command::Download {
-            slug,
-            out,
-            force,
-            api_url,
-        } => {
-            crate::kaggle::check_slug(&slug)?;
-            let kaggle = crate::kaggle::Kaggle::new(
-                &crate::kaggle::api_url(api_url.as_deref()),
-                crate::kaggle::Credentials::load()?,
-            )?;
-            let dest = out.unwrap_or_else(|| Path::new("competitions").join(&slug));
-            let mut shown = crate::kaggle::DownloadProgress::new(&slug);
-            let got = crate::kaggle::download(&kaggle, &slug, &dest, force, &mut |done, total| {
-                shown.show(done, total)
-            })?;
-            shown.finish();
-            for (name, size) in &got.files {
-                println!("{:>12}  {name}", size);
-            }
-            if !got.overview {
-                eprintln!(
-                    "note: Kaggle's listing has no description of {slug}; overview.txt not written"
-                );
-            }
-            println!(
-                "downloaded to {}; next: autokaggle run --competition {}",
-                got.dir.display(),
-                got.dir.display()
-            );
-            Ok(())
-        }
-        Command::Submit {
-            run_dir,
-            message,
-            competition,
-            api_url,
-        } => {
-            let kaggle = crate::kaggle::Kaggle::new(
-                &crate::kaggle::api_url(api_url.as_deref()),
-                crate::kaggle::Credentials::load()?,
-            )?;
-            let done =
-                crate::kaggle::submit_run(&kaggle, &run_dir, competition.as_deref(), &message)?;
-            println!("{}: {}", done.competition, done.answer);
-            Ok(())
-        }
-        Command::Run {
-            competition,
-            out,
-            time_budget,
-            seed,
-            llm,
-        } => {
-            let (cfg, roles) = configure(Setup {
-                competition,
-                out,
-                time_budget,
-                seed,
-                resume: None,
-                llm: llm.into(),
-            })?;
-            let summary = orchestrator::run_with(&cfg, &roles)?;
-            println!("{}", orchestrator::table(&summary));
-            println!("report: {}", summary.run_dir.join("report.md").display());
-            Ok(())
-        }
-        Command::Tui(a) => {
-            let out = match &a.resume {
-                Some(d) => parent(d),
-                None => a.out,
-            };
-            let (cfg, roles) = configure(Setup {
-                competition: a.competition,
-                out,
-                time_budget: a.time_budget,
-                seed: a.seed,
-                resume: a.resume,
-                llm: a.llm.into(),
-            })?;
-            crate::tui::run(cfg, roles, a.auto)
-        }
-        Command::Resume { run_dir, llm } => {
-            let (cfg, roles) = configure(Setup {
-                competition: None,
-                out: parent(&run_dir),
-                time_budget: DEFAULT_TIME_BUDGET,
-                seed: DEFAULT_SEED,
-                resume: Some(run_dir),
-                llm: llm.into(),
-            })?;
-            let summary = orchestrator::run_with(&cfg, &roles)?;
-            println!("{}", orchestrator::table(&summary));
-            Ok(())
-        }
-        Command::Report { run_dir } => {
-            let path = crate::report::html::build(&run_dir)?;
-            println!("{}", path.display());
-            Ok(())
-        }
-        Command::Demo { out, seed } => {
-            let (summary, accuracy, dir) = crate::demo::run(&out, seed, true)?;
-            println!("{}", orchestrator::table(&summary));
-            println!("demo competition: {}", dir.display());
-            println!("accuracy on the hidden test labels: {accuracy:.4}");
-            println!(
-                "submission: {}\nreport: {}",
-                summary.submission.display(),
-                summary.run_dir.join("report.md").display()
-            );
-            Ok(())
-        }
-        Command::Bench {
-            competitions,
-            holdout,
-            seed,
-            out,
-            table,
-            time_budget,
-        } => {
-            if !(0.05..=0.5).contains(&holdout) {
-                bail!("--holdout {holdout} is outside 0.05..=0.5");
-            }
-            let rows = crate::bench::bench_all(&competitions, holdout, seed, &out, time_budget)?;
-            let t = crate::bench::table(&rows, holdout);
-            println!("{t}");
-            if let Some(p) = table {
-                std::fs::write(&p, &t).with_context(|| format!("writing {}", p.display()))?;
-            }
-            Ok(())
-        }
-        Command::BenchOne {
-            competition,
-            holdout,
-            seed,
-            out,
-            time_budget,
-        } => {
-            let row = crate::bench::bench_one(&competition, holdout, seed, &out, time_budget)?;
-            println!("{}", serde_json::to_string(&row)?);
-            Ok(())
-        }
-        Command::Gates => {
-            for g in crate::gates::GATES {
-                let phases: Vec<&str> = g.phases().iter().map(|p| p.slug()).collect();
-                println!(
-                    "{:<28} {}
-{:<28} phases: {}",
-                    g.name,
-                    g.doc,
-                    "",
-                    phases.join(", ")
-                );
-            }
-            Ok(())
-        }
-        Command::Apply {
-            competition,
-            program,
-            out,
-            seed,
-        } => {
-            let ds = autokaggle_toolkit::Dataset::open(&locate(&competition)?)?;
-            let text = std::fs::read_to_string(&program)
-                .with_context(|| format!("reading {}", program.display()))?;
-            let prog = autokaggle_toolkit::Program::from_json(&text)
-                .with_context(|| format!("in {}", program.display()))?;
-            prog.validate(&ds, None, seed)?;
-            let (res, logs) = prog.run(&ds, seed, &mut |i, t| {
-                eprintln!("[{}/{}] {t}", i + 1, prog.steps.len())
-            })?;
-            for l in &logs {
-                println!("{l}");
-            }
-            std::fs::create_dir_all(&out)?;
-            autokaggle_toolkit::frame::write_csv(&res.train, &out.join("train.csv"))?;
-            autokaggle_toolkit::frame::write_csv(&res.test, &out.join("test.csv"))?;
-            println!(
-                "wrote {} and {}",
-                out.join("train.csv").display(),
-                out.join("test.csv").display()
-            );
-            Ok(())
-        }
-    }
 }
 
 /// The options of `tui`: `run`'s, plus a run directory to resume and auto-continue.
@@ -455,11 +258,4 @@ impl From<LlmArgs> for LlmChoice {
             fallback_offline: a.llm_fallback == Some(LlmFallback::Offline),
         }
     }
-}
-
-/// The folder a run directory is in (where a resumed run's directory stays).
-fn parent(run_dir: &Path) -> PathBuf {
-    run_dir
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }

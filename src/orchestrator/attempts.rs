@@ -49,6 +49,7 @@ pub(super) fn attempt(
     let mut feedback: Vec<String> = Vec::new();
     let mut log = String::new();
     for attempt in 1.. {
+        run.check_cancelled()?;
         let fallback = attempt > MAX_ATTEMPTS;
         let work = match forced.take() {
             _ if fallback => offline::safe_work(phase),
@@ -137,12 +138,13 @@ fn execute(run: &Run, phase: Phase, ds: &Dataset, work: &Work) -> Result<Execute
         Work::Program { program } => {
             program.validate(ds, Some(phase.spec().tools), run.cfg.seed)?;
             let n = program.steps.len();
-            let (out, logs) = program.run(ds, run.cfg.seed, &mut |i, t| {
+            let (out, logs, fitted) = program.run_fitted(ds, run.cfg.seed, &mut |i, t| {
                 run.tick(&format!("  step {}/{n}: {t}", i + 1));
             })?;
             let (train, test) = run.frame_files(phase);
             frame::write_parquet(&out.train, &train)?;
             frame::write_parquet(&out.test, &test)?;
+            fitted.save(&run.fitted_file(phase))?;
             Ok(Executed {
                 out,
                 logs,

@@ -1,11 +1,15 @@
 //! The end of a run: the submission written, every phase's report joined under the research report
 //! and the results table, `summary.json`, and `report.html`.
 
+use std::path::PathBuf;
+
 use anyhow::{Context, Result};
 use autokaggle_agents::Phase;
-use autokaggle_agents::phase::PHASES;
+use autokaggle_agents::phase::{PHASES, WorkKind};
 use autokaggle_agents::roles::PhaseCx;
-use autokaggle_toolkit::{Dataset, Profile, frame};
+use autokaggle_toolkit::{Dataset, Profile, frame, schema};
+
+use super::modeling::Modeled;
 
 use super::Run;
 use crate::store::{PhaseSummary, RunSummary};
@@ -24,6 +28,17 @@ pub(super) fn finish(
         .context("the modeling phase produced no submission")?;
     let sub_path = run.dir.path.join("submission.csv");
     frame::write_csv(&m.submission, &sub_path)?;
+    // The submission is safe; a model that cannot be saved is said, not fatal.
+    let model = match save_model(&run, ds, m, &phases) {
+        Ok(dir) => {
+            run.say(&format!("model: {}", dir.display()));
+            Some(dir)
+        }
+        Err(e) => {
+            run.say(&format!("model not saved: {e:#}"));
+            None
+        }
+    };
     let summary = RunSummary {
         run_dir: run.dir.path.clone(),
         submission: sub_path,
@@ -36,6 +51,7 @@ pub(super) fn finish(
         seconds: run.clock.seconds(),
         llm_seconds: run.llm_seconds(),
         llm: None,
+        model,
     };
     let mut final_report = String::new();
     for p in PHASES {
@@ -84,6 +100,43 @@ pub(super) fn finish(
         Err(e) => run.say(&format!("report.html not built: {e:#}")),
     }
     Ok(summary)
+}
+
+/// Saves `<run>/model/` from the phases' fitted programs and the refitted blend.
+fn save_model(run: &Run, ds: &Dataset, m: &Modeled, phases: &[PhaseSummary]) -> Result<PathBuf> {
+    let mut programs = Vec::new();
+    for p in PHASES.iter().filter(|p| p.spec().work == WorkKind::Program) {
+        if phases.iter().any(|s| s.phase == *p && s.skipped) {
+            continue;
+        }
+        let f = run.fitted_file(*p);
+        if !f.exists() {
+            anyhow::bail!(
+                "{} has no fitted program ({} is missing; the phase ran before this version saved one): run again to get a model",
+                p.title(),
+                f.display()
+            );
+        }
+        programs.push(f);
+    }
+    let features = ds.features();
+    let test_features = frame::select(&ds.test, &features)?;
+    let dir = run.dir.path.join("model");
+    crate::model::save(
+        &dir,
+        &crate::model::Saving {
+            competition: &ds.spec.name,
+            input: &run.input,
+            features: schema::of(&test_features)?,
+            programs,
+            ensemble: &m.ensemble,
+            format: &m.format,
+            metric: ds.spec.metric,
+            cv_score: m.blend.score,
+            train: &run.resolved.path(&run.resolved.spec.files.train),
+        },
+    )?;
+    Ok(dir)
 }
 
 /// The final summary table, as `run` prints it and `report.md` ends.

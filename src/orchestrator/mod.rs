@@ -30,6 +30,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use autokaggle_agents::Phase;
 use autokaggle_agents::phase::PHASES;
+use autokaggle_toolkit::schema::{self, Column};
 use autokaggle_toolkit::spec::{self, Resolved};
 use autokaggle_toolkit::{Dataset, Profile};
 
@@ -80,6 +81,8 @@ struct Run<'a> {
     interventions: Vec<Intervention>,
     /// The modeling phase's products, once it has run.
     modeled: Option<Modeled>,
+    /// Test's columns as read, before any program: what a saved model asks of new rows.
+    input: Vec<Column>,
 }
 
 impl Run<'_> {
@@ -89,6 +92,10 @@ impl Run<'_> {
         let pdir = self.dir.path.join(phase.dir_name());
         (pdir.join("train.parquet"), pdir.join("test.parquet"))
     }
+    /// Where a phase that rewrites the data keeps its fitted program, for the saved model.
+    fn fitted_file(&self, phase: Phase) -> PathBuf {
+        self.dir.path.join(phase.dir_name()).join("fitted.program")
+    }
     /// Seconds of compute so far: the run's time less the time spent waiting on the LLM, which has
     /// a budget of its own (`[budget] seconds`) and is never charged to the model search.
     fn compute_seconds(&self) -> f64 {
@@ -97,6 +104,16 @@ impl Run<'_> {
     /// Seconds spent waiting on the LLM so far.
     fn llm_seconds(&self) -> f64 {
         self.roles.llm.as_ref().map_or(0.0, |s| s.ledger().seconds)
+    }
+    /// Stops the run (as a quit: it resumes) when whoever watches has cancelled it.
+    fn check_cancelled(&self) -> Result<()> {
+        if self.steer.cancelled() {
+            return Err(crate::steer::Stopped {
+                run_dir: self.dir.path.clone(),
+            }
+            .into());
+        }
+        Ok(())
     }
     /// A progress line that stays.
     fn say(&self, msg: &str) {
@@ -167,6 +184,7 @@ pub fn run_dataset(
         instructions,
         interventions,
         modeled: None,
+        input: schema::of(&ds.test)?,
     };
     let mut previous_report = String::new();
     // The modeling phase's profile, reused by the research report (modeling leaves the data as is).
@@ -178,6 +196,7 @@ pub fn run_dataset(
             summaries.extend(back.saved(phase));
             continue;
         }
+        run.check_cancelled()?;
         let done = phase::run_phase(&mut run, phase, &ds, &previous_report)?;
         run.tell(Event::Phase(phase.index(), done.summary.state()));
         summaries.push(done.summary);

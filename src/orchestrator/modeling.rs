@@ -9,6 +9,7 @@ use autokaggle_toolkit::Dataset;
 use autokaggle_toolkit::eda::Chart;
 use autokaggle_toolkit::frame::DataFrame;
 use autokaggle_toolkit::models::cv::{self, CvResult, ModelSpec};
+use autokaggle_toolkit::models::fitted::{Ensemble, Member};
 use autokaggle_toolkit::models::problem::Problem;
 use autokaggle_toolkit::models::submission;
 
@@ -22,6 +23,10 @@ pub(super) struct Modeled {
     pub baseline: f64,
     pub charts: Vec<Chart>,
     pub submission: DataFrame,
+    /// The blend refitted on all of train: what `model/` keeps.
+    pub ensemble: Ensemble,
+    /// How the submission is written, for predicting new rows.
+    pub format: submission::Format,
 }
 
 impl Modeled {
@@ -75,8 +80,10 @@ pub(super) fn model(
         "  blend: OOF {:.5} (baseline {baseline:.5}); refitting on all of train",
         blend.score
     ));
-    let (pred, importance) = refit_blend(run, &p, &results, &blend)?;
+    let (ensemble, importance) = refit_blend(run, &p, &results, &blend)?;
+    let pred = ensemble.predict(&p.x_test, p.test_rows)?;
     let submission = submission::build(ds, &p, &pred)?;
+    let format = submission::Format::of(ds, &p)?;
     let charts = crate::report::charts::model_charts(
         charts_dir,
         &p,
@@ -94,6 +101,8 @@ pub(super) fn model(
         baseline,
         submission,
         charts,
+        ensemble,
+        format,
     })
 }
 
@@ -108,6 +117,7 @@ fn search(
 ) -> Result<Vec<CvResult>> {
     let mut results: Vec<CvResult> = Vec::new();
     for (i, c) in candidates.iter().enumerate() {
+        run.check_cancelled()?;
         if timed && !results.is_empty() && projected(run, &results, c, folds) > run.cfg.time_budget
         {
             run.say(&format!(
@@ -150,32 +160,39 @@ fn projected(run: &Run, results: &[CvResult], c: &ModelSpec, folds: usize) -> f6
     run.compute_seconds() + guess * (1.0 + 1.0 / folds as f64) * 1.1 + refits
 }
 
-/// Test predictions, one vector per output.
-type Predictions = Vec<Vec<f64>>;
-
-/// Refits the models the blend kept on all of train; returns the blended test predictions and the
-/// blend's feature importance (each booster's gain weighted by its blend weight).
+/// Refits the models the blend kept on all of train; returns them as the ensemble, and the blend's
+/// feature importance (each booster's gain weighted by its blend weight).
 fn refit_blend(
     run: &Run,
     p: &Problem,
     results: &[CvResult],
     blend: &cv::Blend,
-) -> Result<(Predictions, Option<Vec<f64>>)> {
-    let mut preds = Vec::new();
+) -> Result<(Ensemble, Option<Vec<f64>>)> {
+    let mut members = Vec::new();
     let mut importance: Option<Vec<f64>> = None;
     for (r, w) in results.iter().zip(&blend.weights) {
-        preds.push(if *w > 0.0 {
-            let refit = cv::refit_predict(p, &r.model, run.cfg.seed)?;
+        if *w > 0.0 {
+            let refit = cv::refit(p, &r.model, run.cfg.seed)?;
             if let Some(imp) = refit.importance {
                 let total = importance.get_or_insert_with(|| vec![0.0; imp.len()]);
                 total.iter_mut().zip(&imp).for_each(|(t, g)| *t += w * g);
             }
-            refit.predictions
-        } else {
-            vec![vec![0.0; p.test_rows]; p.y.len()]
-        });
+            members.push(Member {
+                name: r.model.name.clone(),
+                weight: *w,
+                outputs: refit.models,
+            });
+        }
     }
-    Ok((cv::blend_predictions(&preds, &blend.weights), importance))
+    let ensemble = Ensemble {
+        features: p.features.clone(),
+        task: p.task,
+        metric: p.metric,
+        log_target: p.log_target,
+        classes: p.classes.clone(),
+        members,
+    };
+    Ok((ensemble, importance))
 }
 
 /// The models a recorded run cross-validated (its time budget decided how many), so a replay tries

@@ -136,6 +136,11 @@ fn skipped(
     t0: Instant,
 ) -> Result<PhaseDone> {
     let report = format!("# {}\n\nSkipped at the person's request.\n", phase.title());
+    // A skipped phase changes nothing, so the saved model has no program of it.
+    let fitted = run.fitted_file(phase);
+    if fitted.exists() {
+        std::fs::remove_file(&fitted)?;
+    }
     run.dir
         .write(&format!("{}/report.md", phase.dir_name()), &report)?;
     Ok(PhaseDone {

@@ -111,4 +111,7 @@ pub struct RunSummary {
     pub llm_seconds: f64,
     /// LLM usage, when any role used one.
     pub llm: Option<Ledger>,
+    /// The saved model's folder (`autokaggle predict` reads it), when it was saved.
+    #[serde(default)]
+    pub model: Option<PathBuf>,
 }

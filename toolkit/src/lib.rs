@@ -14,6 +14,10 @@
 //!     {"tool": "one_hot", "args": {"columns": ["Sex", "Embarked"]}}
 //! ]"#)?;
 //! let (clean, log) = program.run(&ds, 42, &mut |_, _| {})?;
+//! // Or keep what it learned, to apply to new rows later:
+//! program.fit(&ds, 42)?.save(std::path::Path::new("cleaning.bin"))?;
+//! let fitted = autokaggle_toolkit::FittedProgram::load(std::path::Path::new("cleaning.bin"))?;
+//! let new_rows = fitted.apply(ds.test.clone())?;
 //! # Ok::<(), autokaggle_toolkit::ToolkitError>(())
 //! ```
 #![deny(missing_docs)]
@@ -32,6 +36,8 @@ pub mod profile;
 pub mod program;
 pub mod registry;
 pub mod rows;
+pub mod saved;
+pub mod schema;
 pub mod spec;
 #[doc(hidden)]
 pub mod testing;
@@ -40,5 +46,5 @@ pub mod tool;
 pub use dataset::Dataset;
 pub use error::{Result, ToolkitError};
 pub use profile::Profile;
-pub use program::{Program, Step, StepLog};
+pub use program::{FittedProgram, Program, Step, StepLog};
 pub use spec::{CompetitionSpec, Metric, Task};

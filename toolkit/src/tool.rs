@@ -3,7 +3,6 @@
 //! registry and the program runner.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -148,10 +147,30 @@ fn preview(names: &[String]) -> String {
     s
 }
 
-/// The state a tool learned on train; applies the same transformation to any frame.
+/// The state a tool learned on train; applies the same transformation to any frame. It is plain
+/// data (serde), so a fitted program can be saved with a run and applied to new rows later.
 pub trait Fitted: Send + Sync {
     /// Transforms a frame. Must not change the id or targets, nor test's rows.
     fn apply(&self, df: DataFrame, split: Split) -> Result<DataFrame>;
+}
+
+/// A fitted state behind the registry: it applies, and it saves itself (MessagePack, fields by
+/// name) so [`DynTool::load_state`] can read it back into the tool's own type.
+pub trait DynFitted: Send + Sync {
+    /// See [`Fitted::apply`].
+    fn apply(&self, df: DataFrame, split: Split) -> Result<DataFrame>;
+    /// The state as bytes.
+    fn save(&self) -> Result<Vec<u8>>;
+}
+
+impl<S: Fitted + Serialize> DynFitted for S {
+    fn apply(&self, df: DataFrame, split: Split) -> Result<DataFrame> {
+        Fitted::apply(self, df, split)
+    }
+    fn save(&self) -> Result<Vec<u8>> {
+        rmp_serde::to_vec_named(self)
+            .map_err(|e| ToolkitError::data(format!("cannot save a fitted state: {e}")))
+    }
 }
 
 /// A typed tool.
@@ -172,8 +191,10 @@ pub trait Tool: Send + Sync {
     const REMOVES_ROWS: bool = false;
     /// Parameters; field docs become the schema's descriptions.
     type Params: DeserializeOwned + schemars::JsonSchema;
+    /// What it learns: plain data, saved with a run.
+    type State: Fitted + Serialize + DeserializeOwned + 'static;
     /// Learns from train.
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>>;
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State>;
 }
 
 /// A tool's public description: what `autokaggle tools --json` prints and what agents see.
@@ -202,7 +223,9 @@ pub trait DynTool: Send + Sync {
     /// Parses arguments against the schema, without looking at data.
     fn check_args(&self, args: &Value) -> Result<()>;
     /// Parses arguments and fits on train.
-    fn fit_json(&self, args: &Value, cx: &FitCx) -> Result<Box<dyn Fitted>>;
+    fn fit_json(&self, args: &Value, cx: &FitCx) -> Result<Box<dyn DynFitted>>;
+    /// Reads back a state that [`DynFitted::save`] wrote for this tool.
+    fn load_state(&self, bytes: &[u8]) -> Result<Box<dyn DynFitted>>;
 }
 
 fn parse<T: Tool>(args: &Value) -> Result<T::Params> {
@@ -237,25 +260,42 @@ impl<T: Tool> DynTool for T {
     fn check_args(&self, args: &Value) -> Result<()> {
         parse::<T>(args).map(|_| ())
     }
-    fn fit_json(&self, args: &Value, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit_json(&self, args: &Value, cx: &FitCx) -> Result<Box<dyn DynFitted>> {
         let p = parse::<T>(args)?;
-        self.fit(&p, cx)
+        Ok(Box::new(self.fit(&p, cx)?))
+    }
+    fn load_state(&self, bytes: &[u8]) -> Result<Box<dyn DynFitted>> {
+        let s: T::State = rmp_serde::from_slice(bytes).map_err(|e| {
+            ToolkitError::data(format!(
+                "the saved state of `{}` cannot be read ({e}); it was written by another version: rerun the competition",
+                T::NAME
+            ))
+        })?;
+        Ok(Box::new(s))
     }
 }
 
-/// A shared value-to-value function.
-pub type NumFn = Arc<dyn Fn(Option<f64>) -> Option<f64> + Send + Sync>;
-
-/// Fitted state that maps numeric columns value by value (imputers, clippers, scalers, transforms).
-pub struct MapNumeric {
-    /// (input column, output column, function).
-    pub maps: Vec<(String, String, NumFn)>,
+/// A value-to-value map learned on train (an imputer's fill, a clipper's bounds, a scaler's centre
+/// and spread), as data so it can be saved.
+pub trait NumOp: Send + Sync {
+    /// The new value of one cell (None is missing).
+    fn map(&self, v: Option<f64>) -> Option<f64>;
 }
 
-impl Fitted for MapNumeric {
+/// Fitted state that maps numeric columns value by value (clippers, scalers, transforms).
+#[derive(Serialize, Deserialize)]
+pub struct MapNumeric<F> {
+    /// (input column, output column, map).
+    pub maps: Vec<(String, String, F)>,
+}
+
+impl<F: NumOp> Fitted for MapNumeric<F> {
     fn apply(&self, mut df: DataFrame, _: Split) -> Result<DataFrame> {
         for (input, output, f) in &self.maps {
-            let v: Vec<Option<f64>> = frame::f64s(&df, input)?.into_iter().map(|x| f(x)).collect();
+            let v: Vec<Option<f64>> = frame::f64s(&df, input)?
+                .into_iter()
+                .map(|x| f.map(x))
+                .collect();
             frame::put_f64(&mut df, output, v)?;
         }
         Ok(df)
@@ -263,6 +303,7 @@ impl Fitted for MapNumeric {
 }
 
 /// Fitted state that maps text columns through a learned table (encoders, text imputers).
+#[derive(Serialize, Deserialize)]
 pub struct MapText {
     /// One entry per input column.
     pub maps: Vec<TextMap>,
@@ -271,6 +312,7 @@ pub struct MapText {
 }
 
 /// One learned text-to-number (or text-to-text) table.
+#[derive(Serialize, Deserialize)]
 pub struct TextMap {
     /// The input column.
     pub input: String,
@@ -280,7 +322,9 @@ pub struct TextMap {
     pub table: HashMap<String, f64>,
     /// The value for unseen or missing inputs.
     pub unseen: Option<f64>,
-    /// Values to use on train instead of the table (out-of-fold target encoding).
+    /// Values to use on train instead of the table (out-of-fold target encoding). Not saved: a
+    /// saved state only ever meets new rows.
+    #[serde(skip)]
     pub train_values: Option<Vec<Option<f64>>>,
 }
 
@@ -310,6 +354,7 @@ impl Fitted for MapText {
 }
 
 /// Fitted state that drops a fixed list of columns (learned on train).
+#[derive(Serialize, Deserialize)]
 pub struct DropColumns(pub Vec<String>);
 
 impl Fitted for DropColumns {

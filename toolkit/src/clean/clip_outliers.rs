@@ -1,7 +1,5 @@
 //! `clip_outliers` and `remove_outlier_rows`: bounds learned on train by z-score or IQR.
 
-use std::sync::Arc;
-
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -9,7 +7,7 @@ use crate::error::{Result, ToolkitError};
 use crate::frame::{self, DataFrame};
 use crate::profile::Moments;
 use crate::tool::{
-    Category, FitCx, Fitted, MapNumeric, NUMERIC, Split, Tool, quantile, sorted_finite,
+    Category, FitCx, Fitted, MapNumeric, NUMERIC, NumOp, Split, Tool, quantile, sorted_finite,
 };
 
 /// How outlier bounds are computed.
@@ -81,25 +79,42 @@ impl Tool for ClipOutliers {
         zscore: mean±3*std; `factor` changes the width). Rows are kept; extreme values are pulled to the bound, \
         in train and test alike. Missing values stay missing.";
     type Params = OutlierParams;
+    type State = MapNumeric<Clip>;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let maps = bounds(Self::NAME, p, cx)?
             .into_iter()
-            .map(|(c, lo, hi)| {
-                let f: crate::tool::NumFn = Arc::new(move |v: Option<f64>| {
-                    v.map(|x| if x.is_nan() { x } else { x.clamp(lo, hi) })
-                });
-                (c.clone(), c, f)
-            })
+            .map(|(c, lo, hi)| (c.clone(), c, Clip { lo, hi }))
             .collect();
-        Ok(Box::new(MapNumeric { maps }))
+        Ok(MapNumeric { maps })
+    }
+}
+
+/// Bounds learned on train; NaN stays NaN.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Clip {
+    lo: f64,
+    hi: f64,
+}
+
+impl NumOp for Clip {
+    fn map(&self, v: Option<f64>) -> Option<f64> {
+        v.map(|x| {
+            if x.is_nan() {
+                x
+            } else {
+                x.clamp(self.lo, self.hi)
+            }
+        })
     }
 }
 
 /// Removes train rows with values outside bounds learned on train.
 pub struct RemoveOutlierRows;
 
-struct RemoveRows {
+/// What the tool learned on train; saved with a run.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct RemoveRows {
     bounds: Vec<(String, f64, f64)>,
     max_fraction: f64,
 }
@@ -113,12 +128,13 @@ impl Tool for RemoveOutlierRows {
         learned on train (IQR or z-score). Test rows are never removed. Fails instead of removing more than \
         `max_fraction` (default 5%) of train; raise `factor` or name fewer columns.";
     type Params = OutlierParams;
+    type State = RemoveRows;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
-        Ok(Box::new(RemoveRows {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
+        Ok(RemoveRows {
             bounds: bounds(Self::NAME, p, cx)?,
             max_fraction: p.max_fraction.unwrap_or(0.05),
-        }))
+        })
     }
 }
 

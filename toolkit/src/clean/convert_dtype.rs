@@ -20,7 +20,9 @@ pub struct ConvertDtypeParams {
     pub to: CastTo,
 }
 
-struct Cast(Vec<String>, CastTo);
+/// What the tool learned on train; saved with a run.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Cast(Vec<String>, CastTo);
 
 impl Tool for ConvertDtype {
     const NAME: &'static str = "convert_dtype";
@@ -30,12 +32,13 @@ impl Tool for ConvertDtype {
         parsed (\"1.5\" -> 1.5; anything unparseable becomes missing); text cast to bool accepts true/false, \
         yes/no, 1/0; booleans cast to numbers become 0/1.";
     type Params = ConvertDtypeParams;
+    type State = Cast;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         for c in &p.columns {
             cx.require(Self::NAME, c)?;
         }
-        Ok(Box::new(Cast(p.columns.clone(), p.to)))
+        Ok(Cast(p.columns.clone(), p.to))
     }
 }
 

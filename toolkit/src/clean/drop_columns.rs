@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::error::{Result, ToolkitError};
 use crate::frame;
-use crate::tool::{Category, DropColumns as Drop, FitCx, Fitted, Tool};
+use crate::tool::{Category, DropColumns as Drop, FitCx, Tool};
 
 /// Drops named feature columns.
 pub struct DropColumns;
@@ -25,12 +25,13 @@ impl Tool for DropColumns {
     const DOC: &'static str = "Drops the named feature columns from train and test, e.g. free text such as names \
         that no model can use. The id and the targets cannot be dropped.";
     type Params = DropColumnsParams;
+    type State = Drop;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         for c in &p.columns {
             cx.require(Self::NAME, c)?;
         }
-        Ok(Box::new(Drop(p.columns.clone())))
+        Ok(Drop(p.columns.clone()))
     }
 }
 
@@ -57,8 +58,9 @@ impl Tool for DropMissingColumns {
     const DOC: &'static str = "Drops every feature column whose fraction of missing values in train is above \
         `threshold` (default 0.5). Which columns go is decided on train alone and the same columns leave test.";
     type Params = DropMissingColumnsParams;
+    type State = Drop;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         if !(0.0..=1.0).contains(&p.threshold) {
             return Err(ToolkitError::params(
                 Self::NAME,
@@ -72,6 +74,6 @@ impl Tool for DropMissingColumns {
                 drop.push(c);
             }
         }
-        Ok(Box::new(Drop(drop)))
+        Ok(Drop(drop))
     }
 }

@@ -48,12 +48,15 @@ pub struct FillMissingParams {
     pub indicator: bool,
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 enum Fill {
     Num(f64),
     Text(String),
 }
 
-struct Fitted_ {
+/// What the tool learned on train; saved with a run.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Fitted_ {
     fills: Vec<(String, Fill, bool)>,
 }
 
@@ -66,8 +69,9 @@ impl Tool for FillMissing {
         a constant), the same value on train and test. Optionally adds a 0/1 `<col>_was_missing` indicator for \
         columns that had missing values in train. A column missing in every train row gets 0 or \"missing\".";
     type Params = FillMissingParams;
+    type State = Fitted_;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let cols = cx.resolve(
             Self::NAME,
             p.columns.as_ref(),
@@ -131,7 +135,7 @@ impl Tool for FillMissing {
             };
             fills.push((c, fill, p.indicator && had_missing));
         }
-        Ok(Box::new(Fitted_ { fills }))
+        Ok(Fitted_ { fills })
     }
 }
 

@@ -11,7 +11,7 @@ use crate::tool::{Category, FitCx, Fitted, Split, TEXT, Tool};
 pub struct NormalizeStrings;
 
 /// Parameters of `normalize_strings`.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, serde::Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NormalizeStringsParams {
     /// Text columns; default: every text feature.
@@ -32,7 +32,9 @@ fn yes() -> bool {
     true
 }
 
-struct Normalize(Vec<String>, NormalizeStringsParams);
+/// What the tool learned on train; saved with a run.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Normalize(Vec<String>, NormalizeStringsParams);
 
 impl Tool for NormalizeStrings {
     const NAME: &'static str = "normalize_strings";
@@ -41,12 +43,13 @@ impl Tool for NormalizeStrings {
     const DOC: &'static str = "Normalises text columns: trims and collapses whitespace, lower-cases, and turns \
         empty strings into missing values, so spelling variants become one category before encoding.";
     type Params = NormalizeStringsParams;
+    type State = Normalize;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
-        Ok(Box::new(Normalize(
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
+        Ok(Normalize(
             cx.resolve(Self::NAME, p.columns.as_ref(), TEXT)?,
             p.clone(),
-        )))
+        ))
     }
 }
 

@@ -92,7 +92,9 @@ pub fn detect_format(values: &[Option<String>]) -> Option<&'static str> {
     })
 }
 
-struct Parse(Vec<(String, String)>);
+/// What the tool learned on train; saved with a run.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Parse(Vec<(String, String)>);
 
 impl Tool for ParseDatetime {
     const NAME: &'static str = "parse_datetime";
@@ -102,8 +104,9 @@ impl Tool for ParseDatetime {
         format detected on train among common ISO, European and US layouts. Unparseable values become missing. \
         Follow with datetime_parts to give models numbers.";
     type Params = ParseDatetimeParams;
+    type State = Parse;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let cols = cx.resolve(Self::NAME, Some(&p.columns), TEXT)?;
         let mut out = Vec::new();
         for c in cols {
@@ -120,7 +123,7 @@ impl Tool for ParseDatetime {
             };
             out.push((c, fmt));
         }
-        Ok(Box::new(Parse(out)))
+        Ok(Parse(out))
     }
 }
 

@@ -21,7 +21,9 @@ pub struct RemoveDuplicatesParams {
     pub subset: Option<Vec<String>>,
 }
 
-struct Dedupe(Vec<String>);
+/// What the tool learned on train; saved with a run.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Dedupe(Vec<String>);
 
 impl Tool for RemoveDuplicates {
     const REMOVES_ROWS: bool = true;
@@ -31,8 +33,9 @@ impl Tool for RemoveDuplicates {
     const DOC: &'static str = "Removes train rows that repeat an earlier row on `subset` (default: all columns \
         but the id, targets included), keeping the first. Test is never changed: every test row needs a prediction.";
     type Params = RemoveDuplicatesParams;
+    type State = Dedupe;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let cols = match &p.subset {
             Some(s) => {
                 for c in s {
@@ -47,7 +50,7 @@ impl Tool for RemoveDuplicates {
                 .filter(|c| c != cx.id)
                 .collect(),
         };
-        Ok(Box::new(Dedupe(cols)))
+        Ok(Dedupe(cols))
     }
 }
 

@@ -8,7 +8,7 @@ use crate::frame::{self, DataFrame};
 use crate::tool::{Category, FitCx, Fitted, NUMERIC, Split, Tool};
 
 /// An arithmetic combination of two columns.
-#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, serde::Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
     /// a * b, named `a_x_b`.
@@ -42,7 +42,8 @@ impl Op {
 }
 
 /// A list of (a, b, op, output name), computed row by row; nothing is learned.
-struct Combos(Vec<(String, String, Op, String)>);
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Combos(Vec<(String, String, Op, String)>);
 
 impl Fitted for Combos {
     fn apply(&self, mut df: DataFrame, _: Split) -> Result<DataFrame> {
@@ -81,8 +82,9 @@ impl Tool for Pairwise {
         (missing where b = 0), sum `a_plus_b` and/or difference `a_minus_b`, as chosen in `ops`. E.g. \
         SibSp + Parch = family size; Weight / Height.";
     type Params = PairwiseParams;
+    type State = Combos;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         if p.ops.is_empty() {
             return Err(ToolkitError::params(Self::NAME, "`ops` is empty"));
         }
@@ -93,7 +95,7 @@ impl Tool for Pairwise {
                 out.push((a.clone(), b.clone(), *op, op.name(a, b)));
             }
         }
-        Ok(Box::new(Combos(out)))
+        Ok(Combos(out))
     }
 }
 
@@ -118,8 +120,9 @@ impl Tool for Polynomial {
     const DOC: &'static str = "Adds degree-2 polynomial features of up to 10 numeric columns: every product \
         `a_x_b` of two different columns and, unless `interaction_only`, every square `a_x_a`.";
     type Params = PolynomialParams;
+    type State = Combos;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         if p.columns.len() > 10 || p.columns.is_empty() {
             return Err(ToolkitError::params(
                 Self::NAME,
@@ -135,6 +138,6 @@ impl Tool for Polynomial {
                 }
             }
         }
-        Ok(Box::new(Combos(out)))
+        Ok(Combos(out))
     }
 }

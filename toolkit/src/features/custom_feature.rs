@@ -27,9 +27,33 @@ pub struct CustomFeatureParams {
     pub name: Option<String>,
 }
 
-struct Compiled {
-    expr: Expr,
+/// What the tool learned on train; saved with a run.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "Source")]
+pub struct Compiled {
+    source: String,
     name: String,
+    #[serde(skip)]
+    expr: Expr,
+}
+
+/// A saved `custom_feature`: the expression as written, parsed again (and so checked again) on load.
+#[derive(serde::Deserialize)]
+struct Source {
+    source: String,
+    name: String,
+}
+
+impl TryFrom<Source> for Compiled {
+    type Error = ToolkitError;
+    fn try_from(s: Source) -> Result<Self> {
+        let (expr, _) = expr::parse(&s.source)?;
+        Ok(Self {
+            source: s.source,
+            name: s.name,
+            expr,
+        })
+    }
 }
 
 /// Time limit for one evaluation.
@@ -45,8 +69,9 @@ impl Tool for CustomFeature {
         lower upper contains starts_with) over the frame's columns; no aggregates, no FROM/WHERE, no file or \
         system access; evaluation stops after 10 seconds. Division by zero gives a missing value.";
     type Params = CustomFeatureParams;
+    type State = Compiled;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let (expr, as_name) = expr::parse(&p.expr)?;
         let name = p.name.clone().or(as_name).ok_or_else(|| {
             ToolkitError::params(
@@ -71,7 +96,11 @@ impl Tool for CustomFeature {
                 cx.require(Self::NAME, &c)?;
             }
         }
-        Ok(Box::new(Compiled { expr, name }))
+        Ok(Compiled {
+            source: p.expr.clone(),
+            name,
+            expr,
+        })
     }
 }
 

@@ -13,7 +13,7 @@ use crate::tool::{Category, FitCx, Fitted, Split, Tool};
 pub struct DatetimeParts;
 
 /// A part of a datetime.
-#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, serde::Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Part {
     /// Calendar year.
@@ -53,7 +53,9 @@ fn yes() -> bool {
     true
 }
 
-struct Parts {
+/// What the tool learned on train; saved with a run.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Parts {
     cols: Vec<(String, Option<String>)>,
     parts: Vec<Part>,
     drop: bool,
@@ -67,8 +69,9 @@ impl Tool for DatetimeParts {
         weekend) from datetime columns, or from text columns whose date format is detected on train. \
         Missing or unparseable dates give missing parts.";
     type Params = DatetimePartsParams;
+    type State = Parts;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let mut cols = Vec::new();
         for c in cx.resolve(Self::NAME, Some(&p.columns), &[Kind::Temporal, Kind::Text])? {
             let fmt = if frame::kind(cx.train, &c)? == Kind::Text {
@@ -80,11 +83,11 @@ impl Tool for DatetimeParts {
             };
             cols.push((c, fmt));
         }
-        Ok(Box::new(Parts {
+        Ok(Parts {
             cols,
             parts: p.parts.clone(),
             drop: p.drop_original,
-        }))
+        })
     }
 }
 

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::one_hot::categories;
 use crate::error::Result;
-use crate::tool::{Category, FitCx, Fitted, MapText, TEXT, TextMap, Tool};
+use crate::tool::{Category, FitCx, MapText, TEXT, TextMap, Tool};
 
 /// Parameters of the table encoders.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -32,8 +32,9 @@ impl Tool for OrdinalEncode {
         alphabetically, or in the given `order`, e.g. S < M < L). Categories unseen in train and missing \
         values get the reserved code -1. Good for tree models and high-cardinality columns.";
     type Params = EncodeParams;
+    type State = MapText;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let mut maps = Vec::new();
         for c in cx.resolve(Self::NAME, p.columns.as_ref(), TEXT)? {
             let values: Vec<String> = match p.order.as_ref().and_then(|o| o.get(&c)) {
@@ -58,10 +59,10 @@ impl Tool for OrdinalEncode {
                 train_values: None,
             });
         }
-        Ok(Box::new(MapText {
+        Ok(MapText {
             maps,
             drop_inputs: false,
-        }))
+        })
     }
 }
 
@@ -76,8 +77,9 @@ impl Tool for FrequencyEncode {
         train; categories unseen in train and missing values get 0), and drops the text column. Useful for \
         high-cardinality columns where one-hot would explode.";
     type Params = EncodeParams;
+    type State = MapText;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let n = cx.train.height().max(1) as f64;
         let mut maps = Vec::new();
         for c in cx.resolve(Self::NAME, p.columns.as_ref(), TEXT)? {
@@ -93,10 +95,10 @@ impl Tool for FrequencyEncode {
                 train_values: None,
             });
         }
-        Ok(Box::new(MapText {
+        Ok(MapText {
             maps,
             drop_inputs: true,
-        }))
+        })
     }
 }
 

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::error::{Result, ToolkitError};
 use crate::frame::{self, Kind};
 use crate::profile::Moments;
-use crate::tool::{Category, FitCx, Fitted, MapText, TextMap, Tool, quantile, sorted_finite};
+use crate::tool::{Category, FitCx, MapText, TextMap, Tool, quantile, sorted_finite};
 
 /// Group statistics.
 pub struct GroupAggregate;
@@ -73,8 +73,9 @@ impl Tool for GroupAggregate {
         and test rows by group. Groups unseen in train get the statistic over all of train (count: 0). E.g. \
         mean Fare by Pclass.";
     type Params = GroupAggregateParams;
+    type State = MapText;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         cx.require(Self::NAME, &p.group_by)?;
         cx.resolve(
             Self::NAME,
@@ -123,9 +124,9 @@ impl Tool for GroupAggregate {
                 }
             })
             .collect();
-        Ok(Box::new(MapText {
+        Ok(MapText {
             maps,
             drop_inputs: false,
-        }))
+        })
     }
 }

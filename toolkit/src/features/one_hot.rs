@@ -35,7 +35,9 @@ fn yes() -> bool {
     true
 }
 
-struct Encoded {
+/// What the tool learned on train; saved with a run.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Encoded {
     cols: Vec<(String, Vec<(String, String)>)>,
     drop: bool,
 }
@@ -59,8 +61,9 @@ impl Tool for OneHot {
         per category seen in train, capped at the `max_categories` most frequent. A category unseen in train \
         (or beyond the cap, or missing) gets zeros in every column, so train and test always get the same columns.";
     type Params = OneHotParams;
+    type State = Encoded;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let cols = match &p.columns {
             Some(_) => cx.resolve(
                 Self::NAME,
@@ -89,10 +92,10 @@ impl Tool for OneHot {
                 .collect();
             out.push((c, cats));
         }
-        Ok(Box::new(Encoded {
+        Ok(Encoded {
             cols: out,
             drop: p.drop_original,
-        }))
+        })
     }
 }
 

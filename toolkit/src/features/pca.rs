@@ -33,7 +33,9 @@ fn yes() -> bool {
     true
 }
 
-struct Projection {
+/// What the tool learned on train; saved with a run.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Projection {
     cols: Vec<String>,
     center: Vec<f64>,
     scale: Vec<f64>,
@@ -96,8 +98,9 @@ impl Tool for Pca {
         as the train mean). Useful for many correlated measurements; components are signed so that the largest \
         loading is positive, which keeps results deterministic.";
     type Params = PcaParams;
+    type State = Projection;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let cols = cx.resolve(Self::NAME, p.columns.as_ref(), NUMERIC)?;
         if cols.len() < 2 || p.n_components == 0 || p.n_components > cols.len() {
             return Err(ToolkitError::params(
@@ -157,13 +160,13 @@ impl Tool for Pca {
                 comp
             })
             .collect();
-        Ok(Box::new(Projection {
+        Ok(Projection {
             cols,
             center,
             scale,
             components,
             keep: p.keep_original,
-        }))
+        })
     }
 }
 

@@ -44,12 +44,28 @@ fn ten() -> usize {
 }
 
 /// The expression, and the captures train has often enough.
-struct Extractor {
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Extractor {
     column: String,
     output: String,
+    #[serde(with = "regex_text")]
     regex: Regex,
     group: usize,
     kept: Vec<String>,
+}
+
+/// A regex saved as its pattern and compiled again on load.
+mod regex_text {
+    use regex::Regex;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(r: &Regex, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(r.as_str())
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Regex, D::Error> {
+        let p = String::deserialize(d)?;
+        Regex::new(&p).map_err(serde::de::Error::custom)
+    }
 }
 
 impl Extractor {
@@ -68,8 +84,9 @@ impl Tool for RegexExtract {
         code (`^([A-Z])`), a ticket's prefix (`^([A-Za-z./]+) `). Rows with no match are missing; captures \
         seen in fewer than `min_count` train rows become `other`. Encode the new column afterwards.";
     type Params = RegexExtractParams;
+    type State = Extractor;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         cx.resolve(Self::NAME, Some(&vec![p.column.clone()]), TEXT)?;
         let regex = Regex::new(&p.pattern).map_err(|e| {
             ToolkitError::params(
@@ -110,7 +127,7 @@ impl Tool for RegexExtract {
             .map(|(c, _)| c)
             .collect();
         e.kept.sort();
-        Ok(Box::new(e))
+        Ok(e)
     }
 }
 
@@ -149,7 +166,7 @@ mod tests {
         df
     }
 
-    fn fit(train: &DataFrame, args: serde_json::Value) -> Result<Box<dyn Fitted>> {
+    fn fit(train: &DataFrame, args: serde_json::Value) -> Result<Box<dyn crate::tool::DynFitted>> {
         let cx = FitCx {
             train,
             id: "id",

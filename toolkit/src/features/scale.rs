@@ -1,14 +1,12 @@
 //! `scale`: standard, min-max or robust scaling with statistics learned on train.
 
-use std::sync::Arc;
-
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::error::Result;
 use crate::frame::{self, Kind};
 use crate::profile::Moments;
-use crate::tool::{Category, FitCx, Fitted, MapNumeric, NumFn, Tool, quantile, sorted_finite};
+use crate::tool::{Category, FitCx, MapNumeric, NumOp, Tool, quantile, sorted_finite};
 
 /// Scales numeric columns.
 pub struct Scale;
@@ -38,6 +36,26 @@ pub struct ScaleParams {
     pub method: ScaleMethod,
 }
 
+/// (x - center) / spread, with the centre and spread learned on train; a constant column
+/// (infinite spread) becomes 0.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Affine {
+    center: f64,
+    spread: f64,
+}
+
+impl NumOp for Affine {
+    fn map(&self, v: Option<f64>) -> Option<f64> {
+        v.map(|x| {
+            if self.spread.is_infinite() {
+                0.0
+            } else {
+                (x - self.center) / self.spread
+            }
+        })
+    }
+}
+
 impl Tool for Scale {
     const NAME: &'static str = "scale";
     const EXAMPLE: &'static str = r#"{"method": "robust"}"#;
@@ -46,8 +64,9 @@ impl Tool for Scale {
         min_max ((x-min)/(max-min)) or robust ((x-median)/IQR). A constant column maps to 0. Test values \
         outside train's range stay outside it (no clipping).";
     type Params = ScaleParams;
+    type State = MapNumeric<Affine>;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let mut maps = Vec::new();
         for c in cx.resolve(Self::NAME, p.columns.as_ref(), &[Kind::Numeric, Kind::Bool])? {
             let sorted = sorted_finite(&frame::f64s(cx.train, &c)?);
@@ -67,18 +86,9 @@ impl Tool for Scale {
                 }
             };
             let spread = if spread > 0.0 { spread } else { f64::INFINITY };
-            let f: NumFn = Arc::new(move |v| {
-                v.map(|x| {
-                    if spread.is_infinite() {
-                        0.0
-                    } else {
-                        (x - center) / spread
-                    }
-                })
-            });
-            maps.push((c.clone(), c, f));
+            maps.push((c.clone(), c, Affine { center, spread }));
         }
-        Ok(Box::new(MapNumeric { maps }))
+        Ok(MapNumeric { maps })
     }
 }
 

@@ -9,7 +9,7 @@ use crate::frame::{self, Kind};
 use crate::models::gbm::{Gbm, GbmParams};
 use crate::profile::{Moments, pearson};
 use crate::spec::Task;
-use crate::tool::{Category, DropColumns, FitCx, Fitted, NUMERIC, Tool, sorted_finite};
+use crate::tool::{Category, DropColumns, FitCx, NUMERIC, Tool, sorted_finite};
 
 /// Drops near-constant columns.
 pub struct SelectVariance;
@@ -30,8 +30,9 @@ impl Tool for SelectVariance {
     const DOC: &'static str = "Drops numeric features whose variance on train is at most `threshold` (default 0, \
         i.e. constant columns) and text features with a single value in train. Such columns carry no signal.";
     type Params = SelectVarianceParams;
+    type State = DropColumns;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let mut drop = Vec::new();
         for c in cx.features() {
             let constant = match frame::kind(cx.train, &c)? {
@@ -51,7 +52,7 @@ impl Tool for SelectVariance {
                 drop.push(c);
             }
         }
-        Ok(Box::new(DropColumns(drop)))
+        Ok(DropColumns(drop))
     }
 }
 
@@ -82,8 +83,9 @@ impl Tool for SelectCorrelation {
         `max_pairwise` drops the weaker one. Text features are left alone. Linear measure: prefer \
         select_importance for tree models.";
     type Params = SelectCorrelationParams;
+    type State = DropColumns;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         if p.k.is_none() && p.min_abs_corr.is_none() && p.max_pairwise.is_none() {
             return Err(ToolkitError::params(
                 Self::NAME,
@@ -127,7 +129,7 @@ impl Tool for SelectCorrelation {
             .filter(|i| !kept.contains(i))
             .map(|i| cols[i].clone())
             .collect();
-        Ok(Box::new(DropColumns(drop)))
+        Ok(DropColumns(drop))
     }
 }
 
@@ -155,11 +157,12 @@ impl Tool for SelectImportance {
         features and keeps the `k` with the largest total gain, dropping the rest. Text features are left \
         alone (encode them first). Deterministic for a given seed.";
     type Params = SelectImportanceParams;
+    type State = DropColumns;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let cols = cx.resolve(Self::NAME, None, NUMERIC)?;
         if cols.len() <= p.k {
-            return Ok(Box::new(DropColumns(vec![])));
+            return Ok(DropColumns(vec![]));
         }
         let y = cx.target()?;
         let rows: Vec<usize> = (0..y.len()).filter(|&i| !y[i].is_nan()).collect();
@@ -180,6 +183,6 @@ impl Tool for SelectImportance {
             .iter()
             .map(|&i| cols[i].clone())
             .collect();
-        Ok(Box::new(DropColumns(drop)))
+        Ok(DropColumns(drop))
     }
 }

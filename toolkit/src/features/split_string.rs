@@ -30,7 +30,9 @@ fn yes() -> bool {
     true
 }
 
-struct Splitter {
+/// What the tool learned on train; saved with a run.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Splitter {
     column: String,
     delimiter: String,
     /// (name, numeric?) per part.
@@ -46,8 +48,9 @@ impl Tool for SplitString {
         Cabin `B/0/P` with delimiter `/` into deck, number and side. A part that is numeric in at least 95% of \
         train rows becomes a number column; missing parts stay missing. The number of parts comes from train.";
     type Params = SplitStringParams;
+    type State = Splitter;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         cx.resolve(Self::NAME, Some(&vec![p.column.clone()]), TEXT)?;
         if p.delimiter.is_empty() {
             return Err(ToolkitError::params(Self::NAME, "`delimiter` is empty"));
@@ -84,12 +87,12 @@ impl Tool for SplitString {
                     >= present.len() * 19;
             parts.push((name, numeric));
         }
-        Ok(Box::new(Splitter {
+        Ok(Splitter {
             column: p.column.clone(),
             delimiter: p.delimiter.clone(),
             parts,
             drop: p.drop_original,
-        }))
+        })
     }
 }
 

@@ -9,7 +9,7 @@ use crate::error::{Result, ToolkitError};
 use crate::folds;
 use crate::frame;
 use crate::spec::Task;
-use crate::tool::{Category, FitCx, Fitted, MapText, TEXT, TextMap, Tool};
+use crate::tool::{Category, FitCx, MapText, TEXT, TextMap, Tool};
 
 /// Target-encodes text columns.
 pub struct TargetEncode;
@@ -120,8 +120,9 @@ impl Tool for TargetEncode {
         the encoding does not leak their own target; test gets the table learned on all of train. Unseen \
         categories and missing values get the prior.";
     type Params = TargetEncodeParams;
+    type State = MapText;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         if p.smoothing < 0.0 || p.folds < 2 {
             return Err(ToolkitError::params(
                 Self::NAME,
@@ -157,10 +158,10 @@ impl Tool for TargetEncode {
                 });
             }
         }
-        Ok(Box::new(MapText {
+        Ok(MapText {
             maps,
             drop_inputs: p.drop_original,
-        }))
+        })
     }
 }
 

@@ -1,16 +1,12 @@
 //! `log1p`, `power_transform` and `bin`: shape-changing transforms of numeric columns.
 
-use std::sync::Arc;
-
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::error::{Result, ToolkitError};
 use crate::frame;
 use crate::profile::Moments;
-use crate::tool::{
-    Category, FitCx, Fitted, MapNumeric, NUMERIC, NumFn, Tool, quantile, sorted_finite,
-};
+use crate::tool::{Category, FitCx, MapNumeric, NUMERIC, NumOp, Tool, quantile, sorted_finite};
 
 /// Parameters of the column transforms.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -49,19 +45,39 @@ impl Tool for Log1p {
         and amounts (ln(1+x) for x >= 0) and is defined for negative values too. Default columns: those with \
         train skew above 1 in absolute value.";
     type Params = TransformParams;
+    type State = MapNumeric<SignedLog1p>;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
-        let f: NumFn = Arc::new(|v| v.map(signed_log1p));
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let maps = skewed(cx, Self::NAME, p.columns.as_ref())?
             .into_iter()
-            .map(|c| (c.clone(), c, f.clone()))
+            .map(|c| (c.clone(), c, SignedLog1p))
             .collect();
-        Ok(Box::new(MapNumeric { maps }))
+        Ok(MapNumeric { maps })
+    }
+}
+
+/// sign(x)·ln(1+|x|) of each value.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct SignedLog1p;
+
+impl NumOp for SignedLog1p {
+    fn map(&self, v: Option<f64>) -> Option<f64> {
+        v.map(signed_log1p)
     }
 }
 
 /// Yeo–Johnson power transform.
 pub struct PowerTransform;
+
+/// The Yeo–Johnson transform with the λ fitted on train.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct YeoJohnson(f64);
+
+impl NumOp for YeoJohnson {
+    fn map(&self, v: Option<f64>) -> Option<f64> {
+        v.map(|x| yeo_johnson(x, self.0))
+    }
+}
 
 /// The Yeo–Johnson transform of `x` with parameter `l`.
 pub fn yeo_johnson(x: f64, l: f64) -> f64 {
@@ -106,21 +122,32 @@ impl Tool for PowerTransform {
         likelihood (grid over -2..2), making skewed columns closer to normal; works for negative values. \
         Default columns: those with train skew above 1 in absolute value.";
     type Params = TransformParams;
+    type State = MapNumeric<YeoJohnson>;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let mut maps = Vec::new();
         for c in skewed(cx, Self::NAME, p.columns.as_ref())? {
             let xs = sorted_finite(&frame::f64s(cx.train, &c)?);
             let l = if xs.is_empty() { 1.0 } else { fit_lambda(&xs) };
-            let f: NumFn = Arc::new(move |v| v.map(|x| yeo_johnson(x, l)));
-            maps.push((c.clone(), c, f));
+            maps.push((c.clone(), c, YeoJohnson(l)));
         }
-        Ok(Box::new(MapNumeric { maps }))
+        Ok(MapNumeric { maps })
     }
 }
 
 /// Bins numeric columns.
 pub struct Bin;
+
+/// Bin edges learned on train: a value's bin is the number of edges below it.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Bins(Vec<f64>);
+
+impl NumOp for Bins {
+    fn map(&self, v: Option<f64>) -> Option<f64> {
+        v.filter(|x| !x.is_nan())
+            .map(|x| self.0.partition_point(|e| *e < x) as f64)
+    }
+}
 
 /// How bin edges are placed.
 #[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
@@ -159,8 +186,9 @@ impl Tool for Bin {
         learned on train (quantile: equal counts; uniform: equal widths). Values beyond train's range go to the \
         first or last bin; missing stays missing. E.g. Age -> age groups.";
     type Params = BinParams;
+    type State = MapNumeric<Bins>;
 
-    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Box<dyn Fitted>> {
+    fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         if !(2..=100).contains(&p.bins) {
             return Err(ToolkitError::params(
                 Self::NAME,
@@ -180,12 +208,8 @@ impl Tool for Bin {
                 })
                 .collect();
             edges.dedup();
-            let f: NumFn = Arc::new(move |v| {
-                v.filter(|x| !x.is_nan())
-                    .map(|x| edges.partition_point(|e| *e < x) as f64)
-            });
-            maps.push((c.clone(), format!("{c}_bin"), f));
+            maps.push((c.clone(), format!("{c}_bin"), Bins(edges)));
         }
-        Ok(Box::new(MapNumeric { maps }))
+        Ok(MapNumeric { maps })
     }
 }

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
+use super::fitted::{FittedModel, predict_outputs};
 use super::forest::{Forest, ForestParams};
 use super::gbm::{Gbm, GbmParams};
 use super::linear::{Linear, LinearParams};
@@ -54,69 +55,38 @@ pub struct CvResult {
     pub seconds: f64,
 }
 
-fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
-
-/// Fits one model per output on `train_rows` and predicts `x_pred` (`n_pred` rows). Boosters add
-/// their gain per feature to `importance` (summed over outputs).
-fn fit_predict(
+/// Fits one model per output on `train_rows`. Boosters add their gain per feature to
+/// `importance` (summed over outputs).
+fn fit_outputs(
     p: &Problem,
     spec: &ModelSpec,
     train_rows: &[usize],
-    x_pred: &[f64],
-    n_pred: usize,
     seed: u64,
     importance: &mut Option<Vec<f64>>,
-) -> Result<Vec<Vec<f64>>> {
+) -> Result<Vec<FittedModel>> {
     let x = p.subset(&p.x_train, p.rows, train_rows);
     let k = p.features.len();
+    let n = train_rows.len();
     let mut out = Vec::with_capacity(p.y.len());
     for y in &p.y {
         let yy: Vec<f64> = train_rows.iter().map(|&i| y[i]).collect();
         out.push(match &spec.kind {
             ModelKind::Gbm(params) => {
-                let model = Gbm::fit(
-                    &x,
-                    train_rows.len(),
-                    k,
-                    &yy,
-                    p.is_classification(),
-                    params,
-                    seed,
-                )?;
+                let model = Gbm::fit(&x, n, k, &yy, p.is_classification(), params, seed)?;
                 let gain = model.importance();
                 let total = importance.get_or_insert_with(|| vec![0.0; k]);
                 total.iter_mut().zip(&gain).for_each(|(t, g)| *t += g);
-                let raw = model.predict_raw(x_pred, n_pred);
-                if p.is_classification() {
-                    raw.into_iter().map(sigmoid).collect()
-                } else {
-                    raw
-                }
+                FittedModel::Gbm(Box::new(model))
             }
-            ModelKind::Forest(params) => Forest::fit(&x, train_rows.len(), k, &yy, params, seed)?
-                .predict(x_pred, n_pred, k)?,
+            ModelKind::Forest(params) => {
+                FittedModel::Forest(Forest::fit(&x, n, k, &yy, params, seed)?)
+            }
             ModelKind::Linear(params) => {
-                Linear::fit(&x, train_rows.len(), k, &yy, p.is_classification(), params)?
-                    .predict(x_pred, n_pred)?
+                FittedModel::Linear(Linear::fit(&x, n, k, &yy, p.is_classification(), params)?)
             }
         });
     }
-    if p.task == crate::spec::Task::Multiclass && out.len() > 2 {
-        normalise_rows(&mut out);
-    }
     Ok(out)
-}
-
-/// Makes one-vs-rest probabilities sum to 1 per row.
-fn normalise_rows(p: &mut [Vec<f64>]) {
-    for i in 0..p[0].len() {
-        let s: f64 = p.iter().map(|c| c[i]).sum();
-        if s > 0.0 {
-            p.iter_mut().for_each(|c| c[i] /= s);
-        }
-    }
 }
 
 /// The numbers of CV folds a run may use: below 2 there is no held-out fold, above 10 each fold's
@@ -146,15 +116,8 @@ pub fn cross_validate(
         let train_rows: Vec<usize> = (0..p.rows).filter(|&i| fold[i] != f).collect();
         let val_rows: Vec<usize> = (0..p.rows).filter(|&i| fold[i] == f).collect();
         let xv = p.subset(&p.x_train, p.rows, &val_rows);
-        let pred = fit_predict(
-            p,
-            spec,
-            &train_rows,
-            &xv,
-            val_rows.len(),
-            seed + f as u64,
-            &mut None,
-        )?;
+        let models = fit_outputs(p, spec, &train_rows, seed + f as u64, &mut None)?;
+        let pred = predict_outputs(&models, p.task, &xv, val_rows.len())?;
         for (o, col) in pred.iter().enumerate() {
             for (j, &i) in val_rows.iter().enumerate() {
                 oof[o][i] = col[j];
@@ -180,30 +143,27 @@ pub fn cross_validate(
     })
 }
 
-/// A refit on all of train: test predictions, and per-feature gain for boosters (normalised to
-/// sum to 1, in `Problem::features` order).
+/// A refit on all of train: the models, and per-feature gain for boosters (normalised to sum to
+/// 1, in `Problem::features` order).
 pub struct Refit {
-    /// One prediction vector per output.
-    pub predictions: Vec<Vec<f64>>,
+    /// One fitted model per output.
+    pub models: Vec<FittedModel>,
     /// Feature importance (boosters only).
     pub importance: Option<Vec<f64>>,
 }
 
-/// Refits on all of train and predicts test.
-pub fn refit_predict(p: &Problem, spec: &ModelSpec, seed: u64) -> Result<Refit> {
+/// Refits on all of train.
+pub fn refit(p: &Problem, spec: &ModelSpec, seed: u64) -> Result<Refit> {
     let all: Vec<usize> = (0..p.rows).collect();
     let mut importance = None;
-    let predictions = fit_predict(p, spec, &all, &p.x_test, p.test_rows, seed, &mut importance)?;
+    let models = fit_outputs(p, spec, &all, seed, &mut importance)?;
     if let Some(v) = importance.as_mut() {
         let s: f64 = v.iter().sum();
         if s > 0.0 {
             v.iter_mut().for_each(|x| *x /= s);
         }
     }
-    Ok(Refit {
-        predictions,
-        importance,
-    })
+    Ok(Refit { models, importance })
 }
 
 /// The score of predicting the train prior for every row (majority class / mean): what any model

@@ -31,7 +31,11 @@ impl Default for ForestParams {
 }
 
 /// A fitted forest.
-pub struct Forest(RandomForestRegressor<f64, f64, DenseMatrix<f64>, Vec<f64>>);
+#[derive(Serialize, Deserialize)]
+pub struct Forest {
+    model: RandomForestRegressor<f64, f64, DenseMatrix<f64>, Vec<f64>>,
+    cols: usize,
+}
 
 fn matrix(x: &[f64], rows: usize, cols: usize) -> Result<DenseMatrix<f64>> {
     DenseMatrix::new(rows, cols, x.to_vec(), true)
@@ -65,13 +69,13 @@ impl Forest {
         }
         let model = RandomForestRegressor::fit(&matrix(x, rows, cols)?, &y.to_vec(), params)
             .map_err(|e| ToolkitError::data(format!("random forest failed: {e}")))?;
-        Ok(Self(model))
+        Ok(Self { model, cols })
     }
 
     /// Predictions for a column-major matrix.
-    pub fn predict(&self, x: &[f64], rows: usize, cols: usize) -> Result<Vec<f64>> {
-        self.0
-            .predict(&matrix(x, rows, cols)?)
+    pub fn predict(&self, x: &[f64], rows: usize) -> Result<Vec<f64>> {
+        self.model
+            .predict(&matrix(x, rows, self.cols)?)
             .map_err(|e| ToolkitError::data(format!("random forest predict failed: {e}")))
     }
 }

@@ -40,9 +40,11 @@ impl Default for GbmParams {
 }
 
 /// A fitted booster.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Gbm {
     booster: GradientBooster,
     cols: usize,
+    logistic: bool,
 }
 
 impl Gbm {
@@ -81,12 +83,26 @@ impl Gbm {
         booster
             .fit_unweighted(&m, y, None)
             .map_err(|e| ToolkitError::data(format!("gradient boosting failed: {e}")))?;
-        Ok(Self { booster, cols })
+        Ok(Self {
+            booster,
+            cols,
+            logistic,
+        })
     }
 
     /// Raw scores (log-odds for logistic; values for regression).
     pub fn predict_raw(&self, x: &[f64], rows: usize) -> Vec<f64> {
         self.booster.predict(&Matrix::new(x, rows, self.cols), true)
+    }
+
+    /// Probabilities for logistic boosters, values otherwise.
+    pub fn predict(&self, x: &[f64], rows: usize) -> Vec<f64> {
+        let raw = self.predict_raw(x, rows);
+        if self.logistic {
+            raw.into_iter().map(|z| 1.0 / (1.0 + (-z).exp())).collect()
+        } else {
+            raw
+        }
     }
 
     /// Total gain per feature index, normalised to sum to 1.

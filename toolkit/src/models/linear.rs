@@ -6,9 +6,9 @@
 //! place where column-major `f64` buffers become ndarray 0.16 arrays.
 
 use linfa::DatasetBase;
-use linfa::prelude::{Fit, Predict};
+use linfa::prelude::Fit;
 use linfa_elasticnet::ElasticNet;
-use linfa_logistic::{FittedLogisticRegression, LogisticRegression};
+use linfa_logistic::LogisticRegression;
 use ndarray016::{Array1, Array2, ShapeBuilder};
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +34,7 @@ impl Default for LinearParams {
 
 /// Standardisation fitted on train: missing values become the mean (0 after scaling) and extreme
 /// values are clipped to ±10 standard deviations, so one outlier cannot dominate a linear fit.
+#[derive(Serialize, Deserialize)]
 struct Scaler {
     mean: Vec<f64>,
     scale: Vec<f64>,
@@ -80,14 +81,20 @@ impl Scaler {
     }
 }
 
+/// The fitted coefficients on standardised features (Linfa's models reduced to what predicting
+/// needs, so they can be saved).
+#[derive(Serialize, Deserialize)]
 enum Fitted {
-    Logistic(FittedLogisticRegression<f64, usize>),
-    Ridge(ElasticNet<f64>),
+    /// P(label 1) = logistic(x·w + b).
+    Logistic { w: Vec<f64>, b: f64 },
+    /// y = x·w + b.
+    Ridge { w: Vec<f64>, b: f64 },
     /// Training targets had one value only (e.g. a fold with one class): predict it.
     Constant(f64),
 }
 
 /// A fitted linear model with its scaler.
+#[derive(Serialize, Deserialize)]
 pub struct Linear {
     scaler: Scaler,
     model: Fitted,
@@ -130,7 +137,17 @@ impl Linear {
                 .max_iterations(u64::from(p.max_iterations))
                 .fit(&DatasetBase::new(xs, labels))
                 .map_err(|e| ToolkitError::data(format!("logistic regression failed: {e}")))?;
-            Fitted::Logistic(fitted)
+            // Linfa's probability is of the class it calls positive, which depends on the order
+            // and counts of labels in train: turn the coefficients into those of P(label 1).
+            let sign = if fitted.labels().pos.class == 1 {
+                1.0
+            } else {
+                -1.0
+            };
+            Fitted::Logistic {
+                w: fitted.params().iter().map(|w| sign * w).collect(),
+                b: sign * fitted.intercept(),
+            }
         } else {
             let fitted = ElasticNet::params()
                 .penalty(p.penalty)
@@ -138,7 +155,10 @@ impl Linear {
                 .max_iterations(p.max_iterations)
                 .fit(&DatasetBase::new(xs, Array1::from(y.to_vec())))
                 .map_err(|e| ToolkitError::data(format!("ridge regression failed: {e}")))?;
-            Fitted::Ridge(fitted)
+            Fitted::Ridge {
+                w: fitted.hyperplane().to_vec(),
+                b: fitted.intercept(),
+            }
         };
         Ok(Self { scaler, model })
     }
@@ -147,17 +167,10 @@ impl Linear {
     pub fn predict(&self, x: &[f64], rows: usize) -> Result<Vec<f64>> {
         let xs = self.scaler.apply(x, rows)?;
         Ok(match &self.model {
-            Fitted::Logistic(m) => {
-                // Linfa's probability is of the class it calls positive, which depends on the
-                // order and counts of labels in train: turn it into P(label 1).
-                let p = m.predict_probabilities(&xs);
-                if m.labels().pos.class == 1 {
-                    p.to_vec()
-                } else {
-                    p.iter().map(|v| 1.0 - v).collect()
-                }
-            }
-            Fitted::Ridge(m) => m.predict(&xs).to_vec(),
+            Fitted::Logistic { w, b } => (xs.dot(&Array1::from(w.clone())) + *b)
+                .mapv(|z| 1.0 / (1.0 + (-z).exp()))
+                .to_vec(),
+            Fitted::Ridge { w, b } => (xs.dot(&Array1::from(w.clone())) + *b).to_vec(),
             Fitted::Constant(c) => vec![*c; rows],
         })
     }

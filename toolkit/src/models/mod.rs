@@ -2,6 +2,7 @@
 //! out-of-fold predictions, a greedy blend, and a submission in the sample's exact format.
 
 pub mod cv;
+pub mod fitted;
 pub mod forest;
 pub mod gbm;
 pub mod linear;

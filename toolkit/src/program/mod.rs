@@ -12,6 +12,9 @@ use crate::frame::{self, DataFrame};
 use crate::registry;
 use crate::tool::{Category, FitCx, Split};
 
+mod fitted;
+pub use fitted::{FittedProgram, FittedStep};
+
 /// One toolkit call.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -185,6 +188,22 @@ impl Program {
         seed: u64,
         progress: &mut dyn FnMut(usize, &str),
     ) -> Result<(Dataset, Vec<StepLog>)> {
+        self.run_fitted(ds, seed, progress).map(|(d, l, _)| (d, l))
+    }
+
+    /// Fits the program on `ds`'s train and keeps what each step learned, to apply to new rows.
+    pub fn fit(&self, ds: &Dataset, seed: u64) -> Result<FittedProgram> {
+        self.run_fitted(ds, seed, &mut |_, _| {}).map(|(_, _, f)| f)
+    }
+
+    /// [`Self::run`], also returning the fitted program.
+    pub fn run_fitted(
+        &self,
+        ds: &Dataset,
+        seed: u64,
+        progress: &mut dyn FnMut(usize, &str),
+    ) -> Result<(Dataset, Vec<StepLog>, FittedProgram)> {
+        let mut kept = FittedProgram::default();
         let mut train = ds.train.clone();
         let mut test = ds.test.clone();
         let mut logs = Vec::new();
@@ -213,6 +232,7 @@ impl Program {
             check_invariants(ds, &train, &new_train, &test, &new_test, &s.tool)
                 .map_err(|e| step_err(i, &s.tool, e))?;
             logs.push(diff(i + 1, &s.tool, &train, &new_train, start));
+            kept.push(&s.tool, &s.args, fitted);
             train = new_train;
             test = new_test;
         }
@@ -223,7 +243,7 @@ impl Program {
             spec: ds.spec.clone(),
             notes: ds.notes.clone(),
         };
-        Ok((out, logs))
+        Ok((out, logs, kept))
     }
 }
 

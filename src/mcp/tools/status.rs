@@ -1,0 +1,64 @@
+//! `status`: where a run stands, read from its directory.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::McpTool;
+use crate::mcp::Cx;
+use crate::store::{RunState, RunSummary, read_json};
+
+/// Reports a run's progress.
+pub struct Status;
+
+/// Arguments of `status`.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Args {
+    /// The run directory (`run` returns it, and its first progress line names it).
+    pub run_dir: PathBuf,
+}
+
+impl McpTool for Status {
+    const NAME: &'static str = "status";
+    const DOC: &'static str = "Where a run stands: the phases finished (with gates passed and seconds), whether it \
+        has a submission and a saved model, and its CV score once finished. Works while the run is going, after \
+        it finished, and after it was cancelled (a cancelled run resumes with `autokaggle resume RUN_DIR`).";
+    type Args = Args;
+    fn call(&self, a: Args, _: &Cx) -> Result<String> {
+        let d = &a.run_dir;
+        if !d.join("spec.json").exists() {
+            bail!("{}: not a run directory (no spec.json)", d.display());
+        }
+        let state: Option<RunState> = read_json(&d.join("state.json"), "state").ok();
+        let summary: Option<RunSummary> = read_json(&d.join("summary.json"), "summary").ok();
+        let phases: Vec<_> = state
+            .iter()
+            .flat_map(|s| &s.phases)
+            .map(|p| {
+                json!({"phase": p.phase.slug(), "gates_passed": p.passed, "gates": p.gates,
+                       "seconds": p.seconds, "skipped": p.skipped})
+            })
+            .collect();
+        let state = if summary.is_some() {
+            "finished"
+        } else if d.join("stopped").exists() {
+            "stopped"
+        } else {
+            "running or interrupted"
+        };
+        let v = json!({
+            "run_dir": d,
+            "state": state,
+            "phases_finished": phases,
+            "submission": d.join("submission.csv").exists().then(|| d.join("submission.csv")),
+            "model": d.join("model/manifest.json").exists().then(|| d.join("model")),
+            "cv_score": summary.as_ref().map(|s| s.blend_score),
+            "metric": summary.as_ref().map(|s| s.metric.clone()),
+        });
+        Ok(serde_json::to_string_pretty(&v)?)
+    }
+}

@@ -1,0 +1,114 @@
+//! Fitted models as data: one model per output, and the blend of them that made a run's
+//! submission. The run predicts test through [`Ensemble::predict`] and so does a saved model, so
+//! the two agree to the bit.
+
+use serde::{Deserialize, Serialize};
+
+use super::forest::Forest;
+use super::gbm::Gbm;
+use super::linear::Linear;
+use crate::error::{Result, ToolkitError};
+use crate::spec::{Metric, Task};
+
+/// One output's fitted model (probability of a class or label, or a value).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FittedModel {
+    /// Gradient-boosted trees.
+    Gbm(Box<Gbm>),
+    /// A random forest.
+    Forest(Forest),
+    /// A logistic or ridge model with its scaler.
+    Linear(Linear),
+}
+
+impl FittedModel {
+    /// Predictions for a column-major matrix of `rows` rows.
+    pub fn predict(&self, x: &[f64], rows: usize) -> Result<Vec<f64>> {
+        match self {
+            Self::Gbm(m) => Ok(m.predict(x, rows)),
+            Self::Forest(m) => m.predict(x, rows),
+            Self::Linear(m) => m.predict(x, rows),
+        }
+    }
+}
+
+/// Every output's predictions; multiclass one-vs-rest probabilities are made to sum to 1 per row.
+pub fn predict_outputs(
+    models: &[FittedModel],
+    task: Task,
+    x: &[f64],
+    rows: usize,
+) -> Result<Vec<Vec<f64>>> {
+    let mut out = models
+        .iter()
+        .map(|m| m.predict(x, rows))
+        .collect::<Result<Vec<_>>>()?;
+    if task == Task::Multiclass && out.len() > 2 {
+        normalise_rows(&mut out);
+    }
+    Ok(out)
+}
+
+/// Makes one-vs-rest probabilities sum to 1 per row.
+fn normalise_rows(p: &mut [Vec<f64>]) {
+    for i in 0..p[0].len() {
+        let s: f64 = p.iter().map(|c| c[i]).sum();
+        if s > 0.0 {
+            p.iter_mut().for_each(|c| c[i] /= s);
+        }
+    }
+}
+
+/// One model of the blend, refitted on all of train.
+#[derive(Serialize, Deserialize)]
+pub struct Member {
+    /// The candidate's name (`gbm_d4_lr0.093`).
+    pub name: String,
+    /// Its blend weight (the weights sum to 1).
+    pub weight: f64,
+    /// One fitted model per output.
+    pub outputs: Vec<FittedModel>,
+}
+
+/// The blend a run chose, with what predicting needs to know about its outputs.
+#[derive(Serialize, Deserialize)]
+pub struct Ensemble {
+    /// Feature names in matrix column order.
+    pub features: Vec<String>,
+    /// The task.
+    pub task: Task,
+    /// The metric the blend was chosen for.
+    pub metric: Metric,
+    /// Whether outputs are log1p of the target.
+    pub log_target: bool,
+    /// Class labels as train spells them (see `Problem::classes`).
+    pub classes: Vec<String>,
+    /// Members with a weight above 0, in the order they were tried.
+    pub members: Vec<Member>,
+}
+
+impl Ensemble {
+    /// The blended predictions (one vector per output, in the model's space) for a column-major
+    /// matrix of `rows` rows whose columns are [`Self::features`].
+    pub fn predict(&self, x: &[f64], rows: usize) -> Result<Vec<Vec<f64>>> {
+        if x.len() != rows * self.features.len() {
+            return Err(ToolkitError::data(format!(
+                "the model needs {} features per row; the matrix has {} values for {rows} rows",
+                self.features.len(),
+                x.len()
+            )));
+        }
+        let mut out: Option<Vec<Vec<f64>>> = None;
+        for m in &self.members {
+            let p = predict_outputs(&m.outputs, self.task, x, rows)?;
+            let acc = out.get_or_insert_with(|| vec![vec![0.0; rows]; p.len()]);
+            for (o, col) in p.iter().enumerate() {
+                for (i, v) in col.iter().enumerate() {
+                    acc[o][i] += m.weight * v;
+                }
+            }
+        }
+        out.ok_or_else(|| ToolkitError::data("the ensemble has no member with a weight"))
+    }
+}
