@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use autokaggle_agents::Phase;
-use autokaggle_agents::phase::PHASES;
+use autokaggle_agents::phase::{PHASES, WorkKind};
 use autokaggle_toolkit::schema::{self, Column};
 use autokaggle_toolkit::spec::{self, Resolved};
 use autokaggle_toolkit::{Dataset, Profile};
@@ -190,18 +190,26 @@ pub fn run_dataset(
     // The modeling phase's profile, reused by the research report (modeling leaves the data as is).
     let mut last_profile: Option<Profile> = None;
     let mut summaries: Vec<PhaseSummary> = Vec::new();
+    // The profile of data a phase left as it was (analysis, a skip), for the next phase: profiling
+    // is a pass over every column, so it is done when the data changed and not otherwise.
+    let mut unchanged: Option<Profile> = None;
     for phase in PHASES {
         if back.finished(phase) {
             previous_report = resume::read_back(&run, phase, &mut ds)?;
             summaries.extend(back.saved(phase));
+            unchanged = None;
             continue;
         }
         run.check_cancelled()?;
-        let done = phase::run_phase(&mut run, phase, &ds, &previous_report)?;
+        let done = phase::run_phase(&mut run, phase, &ds, &previous_report, unchanged.take())?;
         run.tell(Event::Phase(phase.index(), done.summary.state()));
+        let kept = phase.spec().work != WorkKind::Program || done.summary.skipped;
         summaries.push(done.summary);
         resume::save_state(&run.dir, &summaries)?;
         previous_report = done.report;
+        if kept && done.corrected.is_none() {
+            unchanged = Some(done.profile.clone());
+        }
         last_profile = Some(done.profile);
         ds = done.next;
         if let Some(c) = done.corrected {

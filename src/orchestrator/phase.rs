@@ -33,11 +33,15 @@ pub(super) fn run_phase(
     phase: Phase,
     ds: &Dataset,
     previous_report: &str,
+    known: Option<Profile>,
 ) -> Result<PhaseDone> {
     let t0 = Instant::now();
     run.say(&format!("{} {}", phase.counter(), phase.title()));
     run.tell(Event::Phase(phase.index(), PhaseState::Running));
-    let profile = Profile::of(ds)?;
+    let profile = match known {
+        Some(p) => p,
+        None => Profile::of(ds)?,
+    };
     let mut redo: Vec<String> = Vec::new();
     let mut corrected = None;
     let mut plan = String::new();

@@ -270,13 +270,33 @@ pub fn is_integer(df: &DataFrame, name: &str) -> Result<bool> {
 pub fn missing(df: &DataFrame, name: &str) -> Result<usize> {
     let c = column(df, name)?;
     if c.dtype().is_float() {
-        Ok(f64s(df, name)?
-            .iter()
-            .filter(|v| v.is_none_or(|x| x.is_nan()))
-            .count())
+        Ok(c.null_count() + c.is_nan()?.sum().unwrap_or(0) as usize)
     } else {
         Ok(c.null_count())
     }
+}
+
+/// Whether a column holds a value in every row (for floats: a finite one), counted by Polars'
+/// kernels, so tools can leave complete columns untouched without copying them out.
+pub fn complete(df: &DataFrame, name: &str) -> Result<bool> {
+    let c = column(df, name)?;
+    if c.null_count() > 0 {
+        return Ok(false);
+    }
+    if c.dtype().is_float() {
+        return Ok(c.is_finite()?.all());
+    }
+    Ok(true)
+}
+
+/// Whether a column is stored as 64-bit floats.
+pub fn is_f64(df: &DataFrame, name: &str) -> Result<bool> {
+    Ok(column(df, name)?.dtype() == &DataType::Float64)
+}
+
+/// Whether a column is stored as plain strings.
+pub fn is_string(df: &DataFrame, name: &str) -> Result<bool> {
+    Ok(column(df, name)?.dtype().is_string())
 }
 
 /// The column as floats: numbers as they are, booleans as 0/1, temporal as epoch units, text parsed

@@ -375,6 +375,32 @@ pub fn sorted_finite(v: &[Option<f64>]) -> Vec<f64> {
     xs
 }
 
+/// The finite values of a column, in row order (for statistics that need no sort).
+pub fn finite(v: &[Option<f64>]) -> Vec<f64> {
+    v.iter()
+        .flatten()
+        .copied()
+        .filter(|x| x.is_finite())
+        .collect()
+}
+
+/// The median of unsorted values, equal to `quantile(&sorted, 0.5)`, found by selection in linear
+/// time instead of a sort.
+pub fn median(mut xs: Vec<f64>) -> Option<f64> {
+    if xs.is_empty() {
+        return None;
+    }
+    let pos = 0.5 * (xs.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let (_, &mut at_lo, above) = xs.select_nth_unstable_by(lo, f64::total_cmp);
+    let at_hi = if pos.ceil() as usize == lo {
+        at_lo
+    } else {
+        above.iter().copied().fold(f64::INFINITY, f64::min)
+    };
+    Some(at_lo + (at_hi - at_lo) * (pos - lo as f64))
+}
+
 /// Linear-interpolated quantile of sorted values (q in [0,1]); None if empty.
 pub fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
     if sorted.is_empty() {
@@ -390,3 +416,28 @@ pub fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
 pub const NUMERIC: &[Kind] = &[Kind::Numeric, Kind::Bool];
 /// The text kinds encoders accept.
 pub const TEXT: &[Kind] = &[Kind::Text];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_by_selection_equals_the_sorted_quantile() {
+        let mut seed = 7u64;
+        for n in [1usize, 2, 3, 4, 5, 10, 11, 100, 101] {
+            let xs: Vec<f64> = (0..n)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    (seed >> 33) as f64 / 7.0 - 300.0
+                })
+                .collect();
+            let mut sorted = xs.clone();
+            sorted.sort_by(f64::total_cmp);
+            assert_eq!(median(xs), quantile(&sorted, 0.5), "n = {n}");
+        }
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), Some(2.5));
+    }
+}

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::error::Result;
 use crate::frame::{self, DataFrame, Kind};
 use crate::profile::Moments;
-use crate::tool::{Category, FitCx, Fitted, Split, Tool, quantile, sorted_finite};
+use crate::tool::{Category, FitCx, Fitted, Split, Tool, finite, median};
 
 /// Fills missing values (NaN and ±inf count as missing in numeric columns).
 pub struct FillMissing;
@@ -102,8 +102,7 @@ impl Tool for FillMissing {
                     ),
                 }
             } else {
-                let v = frame::f64s(cx.train, &c)?;
-                let sorted = sorted_finite(&v);
+                let v = finite(&frame::f64s(cx.train, &c)?);
                 let value = match p.strategy {
                     FillStrategy::Constant => {
                         match p.value.as_ref().and_then(serde_json::Value::as_f64) {
@@ -116,16 +115,16 @@ impl Tool for FillMissing {
                             }
                         }
                     }
-                    FillStrategy::Mean => (!sorted.is_empty()).then(|| Moments::of(&sorted).mean),
-                    FillStrategy::Median => quantile(&sorted, 0.5),
+                    FillStrategy::Mean => (!v.is_empty()).then(|| Moments::of(&v).mean),
+                    FillStrategy::Median => median(v),
                     FillStrategy::Mode => {
-                        let s: Vec<String> = sorted.iter().map(|x| x.to_string()).collect();
+                        let s: Vec<String> = v.iter().map(|x| x.to_string()).collect();
                         mode(s.iter().map(String::as_str)).and_then(|m| m.parse().ok())
                     }
-                    FillStrategy::Auto => (!sorted.is_empty()).then(|| {
-                        let m = Moments::of(&sorted);
+                    FillStrategy::Auto => (!v.is_empty()).then(|| {
+                        let m = Moments::of(&v);
                         if m.skew.abs() > 1.0 {
-                            quantile(&sorted, 0.5).unwrap_or(m.mean)
+                            median(v).unwrap_or(m.mean)
                         } else {
                             m.mean
                         }
@@ -154,6 +153,18 @@ pub fn mode<'a>(values: impl Iterator<Item = &'a str>) -> Option<&'a str> {
 impl Fitted for Fitted_ {
     fn apply(&self, mut df: DataFrame, _: Split) -> Result<DataFrame> {
         for (c, fill, indicator) in &self.fills {
+            // A complete column of the type a fill writes is left as it is.
+            let written_type = match fill {
+                Fill::Num(_) => frame::is_f64(&df, c)?,
+                Fill::Text(_) => frame::is_string(&df, c)?,
+            };
+            if written_type && frame::complete(&df, c)? {
+                if *indicator {
+                    let zeros = vec![Some(0.0); df.height()];
+                    frame::put_f64(&mut df, &format!("{c}_was_missing"), zeros)?;
+                }
+                continue;
+            }
             let mut flags = Vec::with_capacity(df.height());
             match fill {
                 Fill::Num(x) => {

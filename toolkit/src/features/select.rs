@@ -9,7 +9,7 @@ use crate::frame::{self, Kind};
 use crate::models::gbm::{Gbm, GbmParams};
 use crate::profile::{Moments, pearson};
 use crate::spec::Task;
-use crate::tool::{Category, DropColumns, FitCx, NUMERIC, Tool, sorted_finite};
+use crate::tool::{Category, DropColumns, FitCx, NUMERIC, Tool};
 
 /// Drops near-constant columns.
 pub struct SelectVariance;
@@ -37,15 +37,18 @@ impl Tool for SelectVariance {
         for c in cx.features() {
             let constant = match frame::kind(cx.train, &c)? {
                 Kind::Numeric | Kind::Bool => {
-                    let s = sorted_finite(&frame::f64s(cx.train, &c)?);
+                    let s: Vec<f64> = frame::f64s(cx.train, &c)?
+                        .into_iter()
+                        .flatten()
+                        .filter(|x| x.is_finite())
+                        .collect();
                     s.is_empty() || Moments::of(&s).std.powi(2) <= p.threshold
                 }
                 _ => {
-                    let mut v: Vec<String> =
-                        frame::strs(cx.train, &c)?.into_iter().flatten().collect();
-                    v.sort();
-                    v.dedup();
-                    v.len() <= 1
+                    let v = frame::strs(cx.train, &c)?;
+                    let mut values = v.iter().flatten();
+                    let first = values.next();
+                    values.all(|s| Some(s) == first)
                 }
             };
             if constant {
