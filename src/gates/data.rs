@@ -143,6 +143,7 @@ mod tests {
             changed: vec![],
             train_rows_removed: removed,
             millis: 0,
+            notes: vec![],
         }
     }
 

@@ -5,8 +5,8 @@ use crate::clean::{
     remove_duplicates,
 };
 use crate::features::{
-    combine, custom_feature, datetime_parts, encode, group_aggregate, one_hot, pca, regex_extract,
-    scale, select, split_string, target_encode, transform,
+    combine, custom_feature, datetime_parts, encode, feature_search, group_aggregate, one_hot, pca,
+    regex_extract, scale, select, split_string, target_encode, transform,
 };
 use crate::tool::{Category, DynTool};
 
@@ -40,6 +40,7 @@ pub const TOOLS: &[&dyn DynTool] = &[
     &select::SelectCorrelation,
     &select::SelectImportance,
     &custom_feature::CustomFeature,
+    &feature_search::FeatureSearch,
 ];
 
 /// Whether the named tool may remove train rows (every other tool must keep row counts).

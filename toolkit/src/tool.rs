@@ -152,6 +152,10 @@ fn preview(names: &[String]) -> String {
 pub trait Fitted: Send + Sync {
     /// Transforms a frame. Must not change the id or targets, nor test's rows.
     fn apply(&self, df: DataFrame, split: Split) -> Result<DataFrame>;
+    /// What the step's log should say beyond the columns it changed (a search's candidates).
+    fn notes(&self) -> Vec<String> {
+        vec![]
+    }
 }
 
 /// A fitted state behind the registry: it applies, and it saves itself (MessagePack, fields by
@@ -161,6 +165,8 @@ pub trait DynFitted: Send + Sync {
     fn apply(&self, df: DataFrame, split: Split) -> Result<DataFrame>;
     /// The state as bytes.
     fn save(&self) -> Result<Vec<u8>>;
+    /// See [`Fitted::notes`].
+    fn notes(&self) -> Vec<String>;
 }
 
 impl<S: Fitted + Serialize> DynFitted for S {
@@ -170,6 +176,9 @@ impl<S: Fitted + Serialize> DynFitted for S {
     fn save(&self) -> Result<Vec<u8>> {
         rmp_serde::to_vec_named(self)
             .map_err(|e| ToolkitError::data(format!("cannot save a fitted state: {e}")))
+    }
+    fn notes(&self) -> Vec<String> {
+        Fitted::notes(self)
     }
 }
 

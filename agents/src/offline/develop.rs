@@ -72,6 +72,13 @@ fn feature_program(cx: &PhaseCx, plan: &str) -> Program {
         }
     }
     let mut steps = Vec::new();
+    if !f.mined.is_empty() {
+        steps.push(Step::new(
+            "feature_search",
+            json!({"columns": f.mined, "max_seconds": 15}),
+        ));
+        steps.push(Step::new("drop_columns", json!({"columns": f.mined})));
+    }
     if !f.datetimes.is_empty() {
         steps.push(Step::new(
             "datetime_parts",

@@ -2,6 +2,7 @@
 //! standard steps, emits programs, repairs them from gate messages, and reviews from evidence.
 
 use autokaggle_toolkit::clean::parse_datetime::is_iso_datetime;
+use autokaggle_toolkit::features::feature_search;
 use autokaggle_toolkit::frame::Kind;
 use autokaggle_toolkit::models::cv::ModelSpec;
 use autokaggle_toolkit::models::search::{self, SearchPlan};
@@ -69,6 +70,18 @@ fn datetimes(p: &Profile) -> Vec<String> {
         .collect()
 }
 
+/// Free text whose values show a structure `feature_search` mines (a title in a name, a ticket
+/// prefix): kept through cleaning, searched in feature engineering, then dropped.
+fn minable(p: &Profile) -> Vec<String> {
+    free_text(p)
+        .into_iter()
+        .filter(|name| {
+            p.column(name)
+                .is_some_and(|c| feature_search::minable(c.top.iter().map(|(v, _)| v.as_str())))
+        })
+        .collect()
+}
+
 /// Text columns too varied to encode and without structure (names, free text).
 fn free_text(p: &Profile) -> Vec<String> {
     features(p)
@@ -108,10 +121,11 @@ fn cleaning(p: &Profile) -> Cleaning {
         .filter(|c| (c.missing > 0 || c.missing_test > 0) && !too_missing.contains(&c.name))
         .map(|c| c.name.clone())
         .collect();
+    let mined = minable(p);
     Cleaning {
         free_text: free_text(p)
             .into_iter()
-            .filter(|c| !too_missing.contains(c))
+            .filter(|c| !too_missing.contains(c) && !mined.contains(c))
             .collect(),
         booleans: features(p)
             .filter(|c| c.kind == Kind::Bool)
@@ -125,6 +139,8 @@ fn cleaning(p: &Profile) -> Cleaning {
 }
 
 struct Features {
+    /// Free text to search for features, then drop.
+    mined: Vec<String>,
     datetimes: Vec<String>,
     target: Vec<String>,
     structured: Vec<(String, &'static str)>,
@@ -137,9 +153,13 @@ fn feature_plan(p: &Profile, task: Task) -> Features {
     let structured: Vec<(String, &'static str)> = features(p)
         .filter_map(|c| Some((c.name.clone(), structure(c, p.rows)?)))
         .collect();
+    let mined = minable(p);
     let text: Vec<&ColumnProfile> = features(p)
         .filter(|c| {
-            c.kind == Kind::Text && !structured.iter().any(|s| s.0 == c.name) && !is_datetime(c)
+            c.kind == Kind::Text
+                && !structured.iter().any(|s| s.0 == c.name)
+                && !is_datetime(c)
+                && !mined.contains(&c.name)
         })
         .collect();
     // Amount-like columns: non-negative, strongly skewed, on a similar scale (e.g. spending per venue).
@@ -165,6 +185,7 @@ fn feature_plan(p: &Profile, task: Task) -> Features {
         vec![]
     };
     Features {
+        mined,
         datetimes: datetimes(p),
         one_hot: text
             .iter()

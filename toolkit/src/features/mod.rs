@@ -4,6 +4,7 @@ pub mod combine;
 pub mod custom_feature;
 pub mod datetime_parts;
 pub mod encode;
+pub mod feature_search;
 pub mod group_aggregate;
 pub mod one_hot;
 pub mod pca;

@@ -48,16 +48,19 @@ impl FittedProgram {
 
     /// Applies every step to new rows, as it applied to test: no row is removed, and train-only
     /// steps (deduplication, outlier rows) pass the rows through.
-    pub fn apply(&self, mut df: DataFrame) -> Result<DataFrame> {
+    pub fn apply(&self, df: DataFrame) -> Result<DataFrame> {
+        self.apply_split(df, Split::Test)
+    }
+
+    /// Applies every step as to `split` (a step nested in another, such as a search's kept
+    /// features, is applied to train too).
+    pub fn apply_split(&self, mut df: DataFrame, split: Split) -> Result<DataFrame> {
         for (i, s) in self.steps.iter().enumerate() {
-            df = s
-                .state
-                .apply(df, Split::Test)
-                .map_err(|e| ToolkitError::Step {
-                    step: i + 1,
-                    tool: s.tool.clone(),
-                    inner: Box::new(e),
-                })?;
+            df = s.state.apply(df, split).map_err(|e| ToolkitError::Step {
+                step: i + 1,
+                tool: s.tool.clone(),
+                inner: Box::new(e),
+            })?;
         }
         Ok(df)
     }

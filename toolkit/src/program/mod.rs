@@ -61,6 +61,9 @@ pub struct StepLog {
     pub train_rows_removed: usize,
     /// Wall time in milliseconds.
     pub millis: u64,
+    /// What the step says beyond its columns (a search's candidates and gains).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl std::fmt::Display for StepLog {
@@ -89,7 +92,11 @@ impl std::fmt::Display for StepLog {
         if parts.is_empty() {
             parts.push("no change".into());
         }
-        write!(f, "{} ({} ms)", parts.join("; "), self.millis)
+        write!(f, "{} ({} ms)", parts.join("; "), self.millis)?;
+        for n in &self.notes {
+            write!(f, "\n  {n}")?;
+        }
+        Ok(())
     }
 }
 
@@ -231,7 +238,9 @@ impl Program {
                 .map_err(|e| step_err(i, &s.tool, e))?;
             check_invariants(ds, &train, &new_train, &test, &new_test, &s.tool)
                 .map_err(|e| step_err(i, &s.tool, e))?;
-            logs.push(diff(i + 1, &s.tool, &train, &new_train, start));
+            let mut log = diff(i + 1, &s.tool, &train, &new_train, start);
+            log.notes = fitted.notes();
+            logs.push(log);
             kept.push(&s.tool, &s.args, fitted);
             train = new_train;
             test = new_test;
@@ -316,5 +325,6 @@ fn diff(step: usize, tool: &str, before: &DataFrame, after: &DataFrame, start: I
         changed,
         train_rows_removed: before.height() - after.height().min(before.height()),
         millis: start.elapsed().as_millis() as u64,
+        notes: vec![],
     }
 }
