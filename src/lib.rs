@@ -1,6 +1,7 @@
 //! AutoKaggle-rs: carries a tabular Kaggle competition phase by phase to a valid submission.
 //! The binary is glue over this library, the toolkit crate and the agents crate.
 
+pub mod apply;
 pub mod bench;
 pub mod cli;
 pub mod config;

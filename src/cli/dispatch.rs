@@ -200,12 +200,6 @@ pub fn run(cli: Cli) -> Result<()> {
             input,
             output,
         } => {
-            if output == input {
-                anyhow::bail!(
-                    "--output {} is the input file; choose another path",
-                    output.display()
-                );
-            }
             let model = crate::Model::load(&run_dir)?;
             let m = model.manifest();
             eprintln!(
@@ -234,26 +228,18 @@ pub fn run(cli: Cli) -> Result<()> {
             out,
             seed,
         } => {
-            let ds = autokaggle_toolkit::Dataset::open(&locate(&competition)?)?;
             let text = std::fs::read_to_string(&program)
                 .with_context(|| format!("reading {}", program.display()))?;
             let prog = autokaggle_toolkit::Program::from_json(&text)
                 .with_context(|| format!("in {}", program.display()))?;
-            prog.validate(&ds, None, seed)?;
-            let (res, logs) = prog.run(&ds, seed, &mut |i, t| {
-                eprintln!("[{}/{}] {t}", i + 1, prog.steps.len())
+            let n = prog.steps.len();
+            let a = crate::apply::apply(&competition, &prog, seed, |_| out, &mut |i, t| {
+                eprintln!("[{}/{n}] {t}", i + 1)
             })?;
-            for l in &logs {
+            for l in &a.logs {
                 println!("{l}");
             }
-            std::fs::create_dir_all(&out)?;
-            autokaggle_toolkit::frame::write_csv(&res.train, &out.join("train.csv"))?;
-            autokaggle_toolkit::frame::write_csv(&res.test, &out.join("test.csv"))?;
-            println!(
-                "wrote {} and {}",
-                out.join("train.csv").display(),
-                out.join("test.csv").display()
-            );
+            println!("wrote {} and {}", a.train.display(), a.test.display());
             Ok(())
         }
     }

@@ -133,6 +133,12 @@ impl Model {
         output: &Path,
         progress: &mut dyn FnMut(&str),
     ) -> Result<Predicted> {
+        if output == input {
+            bail!(
+                "{}: is the input file; choose another output path",
+                output.display()
+            );
+        }
         let start = Instant::now();
         let mut stage =
             |what: &str| progress(&format!("{:6.2}s {what}", start.elapsed().as_secs_f64()));

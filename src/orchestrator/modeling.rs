@@ -82,8 +82,8 @@ pub(super) fn model(
     ));
     let (ensemble, importance) = refit_blend(run, &p, &results, &blend)?;
     let pred = ensemble.predict(&p.x_test, p.test_rows)?;
-    let submission = submission::build(ds, &p, &pred)?;
     let format = submission::Format::of(ds, &p)?;
+    let submission = submission::build(ds, &format, &pred)?;
     let charts = crate::report::charts::model_charts(
         charts_dir,
         &p,

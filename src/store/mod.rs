@@ -24,15 +24,7 @@ pub fn read_json<T: DeserializeOwned>(path: &Path, missing: &str) -> Result<T> {
 /// Writes `bytes` to `path` atomically: a sibling temporary file, then a rename. The one way this
 /// crate writes a file a crash must not leave half-written.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating {}", parent.display()))?;
-    }
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))
+    Ok(autokaggle_toolkit::saved::write_atomic(path, bytes)?)
 }
 
 /// A run's folder.

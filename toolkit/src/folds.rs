@@ -33,6 +33,18 @@ impl Rng {
     }
 }
 
+/// `n` of `rows` row indices, chosen by a seeded shuffle and returned in row order (a sample that
+/// keeps the frame's order); every row when `rows <= n`.
+pub fn sample(rows: usize, n: usize, seed: u64) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..rows).collect();
+    if rows > n {
+        Rng::new(seed).shuffle(&mut idx);
+        idx.truncate(n);
+        idx.sort_unstable();
+    }
+    idx
+}
+
 /// The fold (0..k) of each of `n` rows. With `strata`, each stratum is spread evenly over the folds.
 pub fn assign(n: usize, k: usize, seed: u64, strata: Option<&[i64]>) -> Vec<usize> {
     let k = k.max(2).min(n.max(2));

@@ -2,14 +2,15 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
-use autokaggle_toolkit::{Dataset, Program, Step, frame};
+use anyhow::Result;
+use autokaggle_toolkit::{Program, Step};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::McpTool;
-use crate::config::{DEFAULT_SEED, locate};
+use crate::config::DEFAULT_SEED;
 use crate::mcp::Cx;
+use crate::store::safe_name;
 
 /// Applies a program.
 pub struct Apply;
@@ -57,33 +58,30 @@ impl McpTool for Apply {
     }
 }
 
-/// Validates and runs `program` on a competition; writes train/test under `out`.
+/// Runs `program` on a competition; writes train/test under `out` (default: the server's
+/// `applied/<competition>`) and says what each step did.
 pub fn apply(
     competition: &Path,
     program: &Program,
     out: Option<PathBuf>,
     cx: &Cx,
 ) -> Result<String> {
-    let dir = locate(competition)?;
-    let ds = Dataset::open(&dir)?;
-    program.validate(&ds, None, DEFAULT_SEED)?;
     let n = program.steps.len();
-    let (res, logs) = program.run(&ds, DEFAULT_SEED, &mut |i, t| {
-        cx.progress(&format!("step {}/{n}: {t}", i + 1));
-    })?;
-    let name = crate::store::safe_name(&ds.spec.name);
-    let out = out.unwrap_or_else(|| cx.out.join("applied").join(name));
-    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    frame::write_csv(&res.train, &out.join("train.csv"))?;
-    frame::write_csv(&res.test, &out.join("test.csv"))?;
-    let mut text: String = logs.iter().map(|l| format!("{l}\n")).collect();
+    let a = crate::apply::apply(
+        competition,
+        program,
+        DEFAULT_SEED,
+        |ds| out.unwrap_or_else(|| cx.out.join("applied").join(safe_name(&ds.spec.name))),
+        &mut |i, t| cx.progress(&format!("step {}/{n}: {t}", i + 1)),
+    )?;
+    let mut text: String = a.logs.iter().map(|l| format!("{l}\n")).collect();
     text.push_str(&format!(
         "wrote {} and {} ({} train rows, {} test rows, {} columns)\n",
-        out.join("train.csv").display(),
-        out.join("test.csv").display(),
-        res.train.height(),
-        res.test.height(),
-        res.train.width()
+        a.train.display(),
+        a.test.display(),
+        a.data.train.height(),
+        a.data.test.height(),
+        a.data.train.width()
     ));
     Ok(text)
 }

@@ -39,10 +39,6 @@ impl McpTool for Predict {
                 .unwrap_or(std::path::Path::new("."))
                 .join("predictions.csv")
         });
-        anyhow::ensure!(
-            output != a.input,
-            "output is the input file; choose another path"
-        );
         let model = Model::load(&a.run_dir)?;
         let p = model.predict_csv(&a.input, &output, &mut |s| cx.progress(s))?;
         let mut out = format!(

@@ -49,13 +49,7 @@ pub fn charts(ds: &Dataset, dir: &Path) -> Result<Vec<Chart>> {
     if n <= CHART_ROWS && ds.test.height() <= CHART_ROWS {
         return charts_of(ds, dir, None);
     }
-    let pick = |rows: usize| -> Vec<usize> {
-        let mut idx: Vec<usize> = (0..rows).collect();
-        crate::folds::Rng::new(42).shuffle(&mut idx);
-        idx.truncate(CHART_ROWS);
-        idx.sort_unstable();
-        idx
-    };
+    let pick = |rows: usize| crate::folds::sample(rows, CHART_ROWS, 42);
     let mut sample = ds.clone();
     sample.train = frame::take_rows(&ds.train, &pick(n))?;
     if ds.test.height() > CHART_ROWS {

@@ -12,7 +12,6 @@ use serde_json::json;
 
 use crate::dataset::Dataset;
 use crate::error::{Result, ToolkitError};
-use crate::folds::Rng;
 use crate::frame::{self, DataFrame, Kind};
 use crate::models::cv::{self, ModelKind, ModelSpec};
 use crate::models::gbm::GbmParams;
@@ -258,11 +257,7 @@ fn sample_rows(train: &DataFrame, n: usize, seed: u64) -> Result<DataFrame> {
     if train.height() <= n {
         return Ok(train.clone());
     }
-    let mut idx: Vec<usize> = (0..train.height()).collect();
-    Rng::new(seed).shuffle(&mut idx);
-    idx.truncate(n);
-    idx.sort_unstable();
-    frame::take_rows(train, &idx)
+    frame::take_rows(train, &crate::folds::sample(train.height(), n, seed))
 }
 
 /// A dataset over a train frame (a one-row test, so programs can run).
@@ -396,7 +391,7 @@ impl Search {
             match frame::kind(&ds.train, &c)? {
                 Kind::Numeric | Kind::Bool => keep.push(c),
                 Kind::Text if distinct(&ds.train, &c)? <= 50 => {
-                    let codes = codes(&ds.train, &c)?;
+                    let codes = crate::profile::encode_numeric(&ds.train, &c)?;
                     frame::put_f64(&mut ds.train, &c, codes)?;
                     keep.push(c);
                 }
@@ -428,11 +423,6 @@ impl Search {
         }
         Ok(r.mean)
     }
-}
-
-/// A text column as sorted-category codes.
-fn codes(df: &DataFrame, col: &str) -> Result<Vec<Option<f64>>> {
-    crate::profile::encode_numeric(df, col)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::fitted::blend_predictions;
 use super::fitted::{FittedModel, predict_outputs};
 use super::forest::{Forest, ForestParams};
 use super::gbm::{Gbm, GbmParams};
@@ -230,20 +231,4 @@ pub fn greedy_blend(p: &Problem, results: &[CvResult], rounds: usize) -> Blend {
         weights: counts.iter().map(|&c| c as f64 / total as f64).collect(),
         score: current.map_or(f64::NAN, |c| c.1),
     }
-}
-
-/// Weighted average of prediction matrices.
-pub fn blend_predictions(preds: &[Vec<Vec<f64>>], weights: &[f64]) -> Vec<Vec<f64>> {
-    let mut out = vec![vec![0.0; preds[0][0].len()]; preds[0].len()];
-    for (p, &w) in preds.iter().zip(weights) {
-        if w == 0.0 {
-            continue;
-        }
-        for (o, col) in p.iter().enumerate() {
-            for (i, v) in col.iter().enumerate() {
-                out[o][i] += w * v;
-            }
-        }
-    }
-    out
 }

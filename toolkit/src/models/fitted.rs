@@ -99,16 +99,33 @@ impl Ensemble {
                 x.len()
             )));
         }
-        let mut out: Option<Vec<Vec<f64>>> = None;
-        for m in &self.members {
-            let p = predict_outputs(&m.outputs, self.task, x, rows)?;
-            let acc = out.get_or_insert_with(|| vec![vec![0.0; rows]; p.len()]);
-            for (o, col) in p.iter().enumerate() {
-                for (i, v) in col.iter().enumerate() {
-                    acc[o][i] += m.weight * v;
-                }
+        if self.members.is_empty() {
+            return Err(ToolkitError::data(
+                "the ensemble has no member with a weight",
+            ));
+        }
+        let preds = self
+            .members
+            .iter()
+            .map(|m| predict_outputs(&m.outputs, self.task, x, rows))
+            .collect::<Result<Vec<_>>>()?;
+        let weights: Vec<f64> = self.members.iter().map(|m| m.weight).collect();
+        Ok(blend_predictions(&preds, &weights))
+    }
+}
+
+/// Weighted average of prediction matrices.
+pub fn blend_predictions(preds: &[Vec<Vec<f64>>], weights: &[f64]) -> Vec<Vec<f64>> {
+    let mut out = vec![vec![0.0; preds[0][0].len()]; preds[0].len()];
+    for (p, &w) in preds.iter().zip(weights) {
+        if w == 0.0 {
+            continue;
+        }
+        for (o, col) in p.iter().enumerate() {
+            for (i, v) in col.iter().enumerate() {
+                out[o][i] += w * v;
             }
         }
-        out.ok_or_else(|| ToolkitError::data("the ensemble has no member with a weight"))
     }
+    out
 }

@@ -130,7 +130,7 @@ impl Format {
 
 /// The submission frame for test predictions `pred` (one vector per output, test's row order), in
 /// the sample's id order.
-pub fn build(ds: &Dataset, p: &Problem, pred: &[Vec<f64>]) -> Result<DataFrame> {
+pub fn build(ds: &Dataset, format: &Format, pred: &[Vec<f64>]) -> Result<DataFrame> {
     let spec = &ds.spec;
     let test_ids = frame::strs(&ds.test, &spec.id)?;
     let pos: HashMap<&str, usize> = test_ids
@@ -153,7 +153,7 @@ pub fn build(ds: &Dataset, p: &Problem, pred: &[Vec<f64>]) -> Result<DataFrame> 
         })
         .collect::<Result<_>>()?;
     let ids = frame::select(&ds.sample, std::slice::from_ref(&spec.id))?;
-    Format::of(ds, p)?.write(ids, pred, &order)
+    format.write(ids, pred, &order)
 }
 
 /// Each class label as the sample submission spells it when it uses the same vocabulary up to case

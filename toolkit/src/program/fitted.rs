@@ -56,11 +56,10 @@ impl FittedProgram {
     /// features, is applied to train too).
     pub fn apply_split(&self, mut df: DataFrame, split: Split) -> Result<DataFrame> {
         for (i, s) in self.steps.iter().enumerate() {
-            df = s.state.apply(df, split).map_err(|e| ToolkitError::Step {
-                step: i + 1,
-                tool: s.tool.clone(),
-                inner: Box::new(e),
-            })?;
+            df = s
+                .state
+                .apply(df, split)
+                .map_err(|e| super::step_err(i, &s.tool, e))?;
         }
         Ok(df)
     }

@@ -100,6 +100,7 @@ impl std::fmt::Display for StepLog {
     }
 }
 
+/// An error of step `i` (0-based) as the user counts steps.
 fn step_err(i: usize, tool: &str, e: ToolkitError) -> ToolkitError {
     ToolkitError::Step {
         step: i + 1,
