@@ -212,7 +212,22 @@ fn no_key_in(dir: &Path) {
 }
 
 fn download(k: &FakeKaggle, home: &Path, dest: &Path) -> std::process::Output {
-    kaggle_cmd(home, &[("KAGGLE_USERNAME", USER), ("KAGGLE_KEY", KEY)])
+    download_with(
+        k,
+        home,
+        &[("KAGGLE_USERNAME", USER), ("KAGGLE_KEY", KEY)],
+        dest,
+    )
+}
+
+/// `autokaggle download` from the fake API with the given credentials' environment.
+fn download_with(
+    k: &FakeKaggle,
+    home: &Path,
+    env: &[(&str, &str)],
+    dest: &Path,
+) -> std::process::Output {
+    kaggle_cmd(home, env)
         .args(["download", SLUG, "--api-url", &k.api(), "--out"])
         .arg(dest)
         .output()
@@ -240,11 +255,12 @@ fn download_survives_dropped_connections_and_unpacks_verified_files() {
     )
     .unwrap();
     let dest = root.join("competitions").join(SLUG);
-    let out = kaggle_cmd(&root, &[("KAGGLE_CONFIG_DIR", conf.to_str().unwrap())])
-        .args(["download", SLUG, "--api-url", &k.api(), "--out"])
-        .arg(&dest)
-        .output()
-        .unwrap();
+    let out = download_with(
+        &k,
+        &root,
+        &[("KAGGLE_CONFIG_DIR", conf.to_str().unwrap())],
+        &dest,
+    );
     let said = text(&out);
     assert!(out.status.success(), "{said}");
     assert!(!said.contains(KEY));
@@ -299,11 +315,7 @@ fn a_kaggle_api_token_is_read_from_the_environment_or_access_token_and_sent_as_b
     let k = fake_kaggle(archive, Faults::NONE);
     // From the environment.
     let dest = root.join("env").join(SLUG);
-    let out = kaggle_cmd(&root, &[("KAGGLE_API_TOKEN", TOKEN)])
-        .args(["download", SLUG, "--api-url", &k.api(), "--out"])
-        .arg(&dest)
-        .output()
-        .unwrap();
+    let out = download_with(&k, &root, &[("KAGGLE_API_TOKEN", TOKEN)], &dest);
     let said = text(&out);
     assert!(out.status.success(), "{said}");
     assert!(!said.contains(TOKEN));
@@ -312,11 +324,7 @@ fn a_kaggle_api_token_is_read_from_the_environment_or_access_token_and_sent_as_b
     std::fs::create_dir_all(root.join(".kaggle")).unwrap();
     std::fs::write(root.join(".kaggle/access_token"), format!("{TOKEN}\n")).unwrap();
     let dest = root.join("file").join(SLUG);
-    let out = kaggle_cmd(&root, &[])
-        .args(["download", SLUG, "--api-url", &k.api(), "--out"])
-        .arg(&dest)
-        .output()
-        .unwrap();
+    let out = download_with(&k, &root, &[], &dest);
     assert!(out.status.success(), "{}", text(&out));
     let api = k.seen("/api/");
     assert!(
@@ -340,11 +348,12 @@ fn a_kaggle_api_token_is_read_from_the_environment_or_access_token_and_sent_as_b
         }
     }
     // A wrong token is refused with where it came from, and the token is not printed.
-    let out = kaggle_cmd(&root, &[("KAGGLE_API_TOKEN", "KGAT_wrong")])
-        .args(["download", SLUG, "--api-url", &k.api(), "--out"])
-        .arg(root.join("wrong"))
-        .output()
-        .unwrap();
+    let out = download_with(
+        &k,
+        &root,
+        &[("KAGGLE_API_TOKEN", "KGAT_wrong")],
+        &root.join("wrong"),
+    );
     let said = text(&out);
     assert!(!out.status.success());
     assert!(

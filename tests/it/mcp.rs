@@ -125,46 +125,22 @@ fn an_mcp_client_lists_and_calls_every_tool_and_cancels_a_run() {
         let c = &calls[*name];
         assert_eq!(c["error"], false, "{name}: {}", c["text"]);
     }
-    assert!(
-        calls["inspect"]["text"]
-            .as_str()
-            .unwrap()
-            .contains("competition comp")
-    );
-    assert!(
-        calls["run"]["text"]
-            .as_str()
-            .unwrap()
-            .contains("trivial baseline")
-    );
+    let said = |tool: &str| calls[tool]["text"].as_str().unwrap();
+    assert!(said("inspect").contains("competition comp"));
+    assert!(said("run").contains("trivial baseline"));
     assert!(report["progress_lines"].as_u64().unwrap() >= 6);
-    let status: Value = serde_json::from_str(calls["status"]["text"].as_str().unwrap()).unwrap();
+    let status: Value = serde_json::from_str(said("status")).unwrap();
     assert_eq!(status["state"], "finished");
     assert_eq!(status["phases_finished"].as_array().unwrap().len(), 6);
-    assert!(
-        calls["report"]["text"]
-            .as_str()
-            .unwrap()
-            .contains("report.html: ")
-    );
-    assert!(
-        calls["predict"]["text"]
-            .as_str()
-            .unwrap()
-            .contains("(100 rows in ")
-    );
+    assert!(said("report").contains("report.html: "));
+    assert!(said("predict").contains("(100 rows in "));
     let predicted = std::fs::read(root.join("runs/predictions.csv")).unwrap();
     let run_dir = PathBuf::from(report["run_dir"].as_str().unwrap());
     assert_eq!(
         predicted,
         std::fs::read(run_dir.join("submission.csv")).unwrap()
     );
-    assert!(
-        calls["one_hot"]["text"]
-            .as_str()
-            .unwrap()
-            .contains("wrote ")
-    );
+    assert!(said("one_hot").contains("wrote "));
 
     // The second run was cancelled mid-way: stopped, no submission, and the server still answers.
     assert_eq!(report["cancelled_state"], "stopped", "{report}");
