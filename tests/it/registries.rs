@@ -7,12 +7,24 @@ use autokaggle::gates::GATES;
 use autokaggle_agents::phase::{PHASE_SPECS, PHASES};
 use autokaggle_toolkit::registry::{self, TOOLS};
 
-/// The string literals after `key` on lines of the .rs files in `dir` (relative to the workspace).
+/// The string literals after `key` on lines of the .rs files under `dir` (relative to the workspace).
 fn quoted_after(dir: &str, key: &str) -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut found = Vec::new();
-    for e in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
-        let text = std::fs::read_to_string(e.path()).unwrap();
+    // A tool may be a folder (`feature_search/`): every .rs file below `dir` counts.
+    let mut files = vec![];
+    let mut dirs = vec![root.join(dir)];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(d).unwrap().flatten() {
+            if e.path().is_dir() {
+                dirs.push(e.path());
+            } else if e.path().extension().is_some_and(|x| x == "rs") {
+                files.push(e.path());
+            }
+        }
+    }
+    for path in files {
+        let text = std::fs::read_to_string(path).unwrap();
         for line in text.lines() {
             // `key "value",` or `key "value";` (a literal, not an expression such as `"x".into()`).
             if let Some(rest) = line.trim().strip_prefix(key)

@@ -39,6 +39,7 @@ pub mod rows;
 pub mod saved;
 pub mod schema;
 pub mod spec;
+pub mod step;
 #[doc(hidden)]
 pub mod testing;
 pub mod tool;

@@ -8,9 +8,11 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::dataset::Dataset;
 use crate::error::{Result, ToolkitError};
 use crate::frame::{self, DataFrame, Kind};
 use crate::spec::Task;
+use crate::step::Step;
 
 /// The phase a tool belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +46,34 @@ pub struct FitCx<'a> {
     pub task: Task,
     /// Seed for anything random (folds).
     pub seed: u64,
+    /// The program runner, for tools that compose other tools.
+    pub programs: &'a dyn Programs,
+}
+
+/// The program runner as a tool that composes other tools (`feature_search`) sees it: passed in, so
+/// tools never import the registry that lists them.
+pub trait Programs: Send + Sync {
+    /// Fits `steps` on `ds`'s train and applies them to train and test.
+    fn run(&self, steps: &[Step], ds: &Dataset, seed: u64) -> Result<Dataset>;
+    /// Fits `steps` on `ds`'s train: the fitted steps, and their saved bytes.
+    fn fit(&self, steps: &[Step], ds: &Dataset, seed: u64) -> Result<(Box<dyn Fitted>, Vec<u8>)>;
+    /// Reads fitted steps back from the bytes `fit` gave.
+    fn load(&self, bytes: &[u8]) -> Result<Box<dyn Fitted>>;
+}
+
+/// A context that runs no sub-programs: for fitting a single tool on its own (tests, examples).
+pub struct NoPrograms;
+
+impl Programs for NoPrograms {
+    fn run(&self, _: &[Step], _: &Dataset, _: u64) -> Result<Dataset> {
+        Err(ToolkitError::data("this context runs no sub-programs"))
+    }
+    fn fit(&self, _: &[Step], _: &Dataset, _: u64) -> Result<(Box<dyn Fitted>, Vec<u8>)> {
+        Err(ToolkitError::data("this context runs no sub-programs"))
+    }
+    fn load(&self, _: &[u8]) -> Result<Box<dyn Fitted>> {
+        Err(ToolkitError::data("this context runs no sub-programs"))
+    }
 }
 
 impl FitCx<'_> {
@@ -204,6 +234,10 @@ pub trait Tool: Send + Sync {
     type State: Fitted + Serialize + DeserializeOwned + 'static;
     /// Learns from train.
     fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State>;
+    /// Completes a state just read back, for states that hold fitted steps of other tools.
+    fn loaded(state: Self::State, _programs: &dyn Programs) -> Result<Self::State> {
+        Ok(state)
+    }
 }
 
 /// A tool's public description: what `autokaggle tools --json` prints and what agents see.
@@ -234,7 +268,7 @@ pub trait DynTool: Send + Sync {
     /// Parses arguments and fits on train.
     fn fit_json(&self, args: &Value, cx: &FitCx) -> Result<Box<dyn DynFitted>>;
     /// Reads back a state that [`DynFitted::save`] wrote for this tool.
-    fn load_state(&self, bytes: &[u8]) -> Result<Box<dyn DynFitted>>;
+    fn load_state(&self, bytes: &[u8], programs: &dyn Programs) -> Result<Box<dyn DynFitted>>;
 }
 
 fn parse<T: Tool>(args: &Value) -> Result<T::Params> {
@@ -273,14 +307,14 @@ impl<T: Tool> DynTool for T {
         let p = parse::<T>(args)?;
         Ok(Box::new(self.fit(&p, cx)?))
     }
-    fn load_state(&self, bytes: &[u8]) -> Result<Box<dyn DynFitted>> {
+    fn load_state(&self, bytes: &[u8], programs: &dyn Programs) -> Result<Box<dyn DynFitted>> {
         let s: T::State = rmp_serde::from_slice(bytes).map_err(|e| {
             ToolkitError::data(format!(
                 "the saved state of `{}` cannot be read ({e}); it was written by another version: rerun the competition",
                 T::NAME
             ))
         })?;
-        Ok(Box::new(s))
+        Ok(Box::new(T::loaded(s, programs)?))
     }
 }
 

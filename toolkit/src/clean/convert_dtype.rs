@@ -55,7 +55,7 @@ impl Fitted for Cast {
 mod tests {
     use serde_json::json;
 
-    use crate::Task;
+    use crate::spec::Task;
     use crate::testing::*;
 
     #[test]

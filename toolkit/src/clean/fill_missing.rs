@@ -78,7 +78,7 @@ impl Tool for FillMissing {
             &[Kind::Numeric, Kind::Bool, Kind::Text],
         )?;
         if p.strategy == FillStrategy::Constant && p.value.is_none() {
-            return Err(crate::ToolkitError::params(
+            return Err(crate::error::ToolkitError::params(
                 Self::NAME,
                 "strategy `constant` needs `value`",
             ));
@@ -108,7 +108,7 @@ impl Tool for FillMissing {
                         match p.value.as_ref().and_then(serde_json::Value::as_f64) {
                             Some(x) => Some(x),
                             None => {
-                                return Err(crate::ToolkitError::params(
+                                return Err(crate::error::ToolkitError::params(
                                     Self::NAME,
                                     format!("column `{c}` is numeric: `value` must be a number"),
                                 ));

@@ -79,7 +79,7 @@ impl Fitted for Dedupe {
 mod tests {
     use serde_json::json;
 
-    use crate::Task;
+    use crate::spec::Task;
     use crate::testing::*;
 
     #[test]

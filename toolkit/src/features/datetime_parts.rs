@@ -141,7 +141,7 @@ impl Fitted for Parts {
 mod tests {
     use serde_json::json;
 
-    use crate::Task;
+    use crate::spec::Task;
     use crate::testing::*;
 
     #[test]

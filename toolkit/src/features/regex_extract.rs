@@ -173,6 +173,7 @@ mod tests {
             targets: &[],
             task: Task::Binary,
             seed: 1,
+            programs: &crate::tool::NoPrograms,
         };
         RegexExtract.fit_json(&args, &cx)
     }

@@ -131,7 +131,7 @@ impl Fitted for Splitter {
 mod tests {
     use serde_json::json;
 
-    use crate::Task;
+    use crate::spec::Task;
     use crate::testing::*;
 
     #[test]

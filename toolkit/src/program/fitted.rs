@@ -10,7 +10,7 @@ use crate::error::{Result, ToolkitError};
 use crate::frame::DataFrame;
 use crate::registry;
 use crate::saved;
-use crate::tool::{DynFitted, Split};
+use crate::tool::{DynFitted, Fitted, Split};
 
 /// One fitted step: the tool, the arguments it was given, and what it learned.
 pub struct FittedStep {
@@ -36,6 +36,13 @@ struct SavedStep {
 }
 
 const KIND: &str = "program";
+
+/// A fitted program is itself a fitted step: how a composing tool applies what it kept.
+impl Fitted for FittedProgram {
+    fn apply(&self, df: DataFrame, split: Split) -> Result<DataFrame> {
+        self.apply_split(df, split)
+    }
+}
 
 impl FittedProgram {
     pub(crate) fn push(&mut self, tool: &str, args: &Value, state: Box<dyn DynFitted>) {
@@ -95,7 +102,7 @@ impl FittedProgram {
                 )
             })?;
             let args = serde_json::from_str(&s.args).unwrap_or(Value::Null);
-            out.push(&s.tool, &args, tool.load_state(&s.state)?);
+            out.push(&s.tool, &args, tool.load_state(&s.state, &super::Runner)?);
         }
         Ok(out)
     }

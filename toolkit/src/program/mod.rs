@@ -10,31 +10,11 @@ use crate::dataset::Dataset;
 use crate::error::{Result, ToolkitError};
 use crate::frame::{self, DataFrame};
 use crate::registry;
-use crate::tool::{Category, FitCx, Split};
+use crate::tool::{Category, FitCx, Fitted, Programs, Split};
 
 mod fitted;
+pub use crate::step::Step;
 pub use fitted::{FittedProgram, FittedStep};
-
-/// One toolkit call.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Step {
-    /// Registry name of the tool.
-    pub tool: String,
-    /// Arguments, checked against the tool's schema.
-    #[serde(default)]
-    pub args: Value,
-}
-
-impl Step {
-    /// A step from a tool name and JSON arguments.
-    pub fn new(tool: &str, args: Value) -> Self {
-        Self {
-            tool: tool.to_string(),
-            args,
-        }
-    }
-}
 
 /// A phase's program.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -227,6 +207,7 @@ impl Program {
                 targets: &ds.spec.targets,
                 task: ds.spec.task,
                 seed,
+                programs: &Runner,
             };
             let fitted = tool
                 .fit_json(&s.args, &cx)
@@ -254,6 +235,30 @@ impl Program {
             notes: ds.notes.clone(),
         };
         Ok((out, logs, kept))
+    }
+}
+
+/// The program runner handed to tools through [`FitCx::programs`].
+pub struct Runner;
+
+impl Programs for Runner {
+    fn run(&self, steps: &[Step], ds: &Dataset, seed: u64) -> Result<Dataset> {
+        let program = Program {
+            steps: steps.to_vec(),
+        };
+        program.run(ds, seed, &mut |_, _| {}).map(|(out, _)| out)
+    }
+    fn fit(&self, steps: &[Step], ds: &Dataset, seed: u64) -> Result<(Box<dyn Fitted>, Vec<u8>)> {
+        let program = Program {
+            steps: steps.to_vec(),
+        };
+        let fitted = program.fit(ds, seed)?;
+        let bytes = fitted.to_bytes()?;
+        Ok((Box::new(fitted), bytes))
+    }
+    fn load(&self, bytes: &[u8]) -> Result<Box<dyn Fitted>> {
+        let path = std::path::Path::new("a saved sub-program");
+        Ok(Box::new(FittedProgram::from_bytes(bytes, path)?))
     }
 }
 

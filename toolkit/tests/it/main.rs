@@ -4,6 +4,7 @@
 mod bad_input;
 mod competitions;
 mod eda;
+mod feature_search;
 mod fuzz;
 mod programs;
 mod properties;

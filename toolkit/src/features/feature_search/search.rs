@@ -1,0 +1,124 @@
+//! How `feature_search` scores a candidate: the sampled train as a small modeling problem, cross-
+//! validated with a quick booster, with and without the candidate's steps.
+
+use crate::dataset::Dataset;
+use crate::error::{Result, ToolkitError};
+use crate::frame::{self, DataFrame, Kind};
+use crate::models::cv::{self, ModelKind, ModelSpec};
+use crate::models::gbm::GbmParams;
+use crate::models::problem::Problem;
+use crate::spec::{CompetitionSpec, Metric, Submission, Task};
+use crate::step::Step;
+use crate::tool::{FitCx, Programs};
+
+/// At most `n` rows of train, seeded.
+pub(super) fn sample_rows(train: &DataFrame, n: usize, seed: u64) -> Result<DataFrame> {
+    if train.height() <= n {
+        return Ok(train.clone());
+    }
+    frame::take_rows(train, &crate::folds::sample(train.height(), n, seed))
+}
+
+/// A dataset over a train frame (a one-row test, so programs can run).
+pub(super) fn dataset_of(train: DataFrame, cx: &FitCx) -> Result<Dataset> {
+    let test = frame::drop_cols(&frame::head(&train, 1), cx.targets);
+    let metric = screening_metric(cx.task);
+    Ok(Dataset {
+        sample: frame::head(&test, 0),
+        train,
+        test,
+        spec: CompetitionSpec {
+            name: "feature_search".into(),
+            data: None,
+            id: cx.id.to_string(),
+            targets: cx.targets.to_vec(),
+            task: cx.task,
+            metric,
+            submission: Submission::Probabilities,
+            files: Default::default(),
+        },
+        notes: vec![],
+    })
+}
+
+/// The metric candidates are judged by: smooth ones, which move with small gains.
+fn screening_metric(task: Task) -> Metric {
+    match task {
+        Task::Binary => Metric::RocAuc,
+        Task::MultiLabel => Metric::MeanColumnwiseRocAuc,
+        Task::Multiclass => Metric::LogLoss,
+        Task::Regression => Metric::Rmse,
+    }
+}
+
+/// The sampled data as a modeling problem, and a quick booster to score candidates with.
+pub(super) struct Search<'a> {
+    ds: Dataset,
+    pub metric: Metric,
+    pub higher: bool,
+    seed: u64,
+    programs: &'a dyn Programs,
+    /// Under 5,000 rows: 5 folds per round, and every candidate scored in both rounds.
+    pub small: bool,
+}
+
+impl<'a> Search<'a> {
+    pub fn new(sample: &DataFrame, cx: &FitCx<'a>) -> Result<Self> {
+        let ds = dataset_of(sample.clone(), cx)?;
+        let metric = ds.spec.metric;
+        Ok(Self {
+            ds,
+            metric,
+            higher: metric.higher_is_better(),
+            seed: cx.seed,
+            programs: cx.programs,
+            small: sample.height() < 5000,
+        })
+    }
+
+    /// Mean CV score of the numeric features, the low-cardinality text as codes, plus what
+    /// `steps` add; `round` picks other folds (the confirmation).
+    pub fn score(&self, steps: &[Step], round: u64) -> Result<f64> {
+        let mut ds = self.programs.run(steps, &self.ds, self.seed)?;
+        let mut keep = vec![ds.spec.id.clone()];
+        keep.extend(ds.spec.targets.iter().cloned());
+        for c in ds.features() {
+            match frame::kind(&ds.train, &c)? {
+                Kind::Numeric | Kind::Bool => keep.push(c),
+                Kind::Text if super::distinct(&ds.train, &c)? <= 50 => {
+                    let codes = crate::profile::encode_numeric(&ds.train, &c)?;
+                    frame::put_f64(&mut ds.train, &c, codes)?;
+                    keep.push(c);
+                }
+                _ => {}
+            }
+        }
+        ds.train = frame::select(&ds.train, &keep)?;
+        ds.test = frame::select(&frame::head(&ds.train, 1), &keep[..1])?;
+        for c in keep.iter().skip(1 + ds.spec.targets.len()) {
+            frame::put_f64(&mut ds.test, c, vec![Some(0.0)])?;
+        }
+        let p = Problem::from_dataset(&ds)?;
+        let k = if self.small { 5 } else { 3 };
+        let fold = cv::fold_ids(&p, k, self.seed + 101 * (round + 1));
+        let spec = ModelSpec {
+            name: "screen".into(),
+            kind: ModelKind::Gbm(GbmParams {
+                iterations: 60,
+                learning_rate: 0.1,
+                max_depth: 4,
+                // Every column in every tree: with column sampling, a useless candidate changes
+                // which columns are drawn, and that noise reads as gain.
+                colsample: 1.0,
+                ..GbmParams::default()
+            }),
+        };
+        let r = cv::cross_validate(&p, &spec, &fold, self.seed, &mut |_| {})?;
+        if !r.mean.is_finite() {
+            return Err(ToolkitError::data(
+                "feature_search: the screening score is not finite",
+            ));
+        }
+        Ok(r.mean)
+    }
+}
