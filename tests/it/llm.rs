@@ -20,7 +20,7 @@ use super::http;
 
 /// A request the server saw.
 #[derive(Clone, Debug)]
-struct Seen {
+pub(super) struct Seen {
     path: String,
     headers: Vec<(String, String)>,
     body: Value,
@@ -28,7 +28,7 @@ struct Seen {
 
 impl Seen {
     /// `developer`, `planner`, ... from the role part of the first turn.
-    fn role(&self) -> String {
+    pub(super) fn role(&self) -> String {
         // The role's task ends the first turn: "You are the developer. ..."
         let text = self.body.to_string();
         text.split_once("You are the ")
@@ -37,7 +37,7 @@ impl Seen {
             .to_string()
     }
     /// The phase number (1..=6) from the prompt; 0 for the research report.
-    fn phase(&self) -> usize {
+    pub(super) fn phase(&self) -> usize {
         let text = self.body.to_string();
         // The research report comes after the six phases: phase 0 here.
         if text.contains("## Every phase's report") {
@@ -48,7 +48,7 @@ impl Seen {
             .unwrap_or(0)
     }
     /// Every user turn's text, joined.
-    fn prompt(&self) -> String {
+    pub(super) fn prompt(&self) -> String {
         // A turn in blocks (Anthropic's first turn) counts as its blocks' texts.
         self.body["messages"]
             .as_array()
@@ -68,7 +68,7 @@ impl Seen {
 }
 
 /// What the server does with one request.
-enum Act {
+pub(super) enum Act {
     /// Status, extra headers, body.
     Reply(u16, Vec<(&'static str, String)>, String),
     /// Never answers (until the client gives up).
@@ -79,19 +79,19 @@ enum Act {
     StreamForever,
 }
 
-struct Mock {
-    port: u16,
+pub(super) struct Mock {
+    pub(super) port: u16,
     seen: Arc<Mutex<Vec<Seen>>>,
 }
 
 impl Mock {
-    fn seen(&self) -> Vec<Seen> {
+    pub(super) fn seen(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
     }
 }
 
 /// Starts a server; `act` sees the request number (0-based) and the request.
-fn serve(act: impl Fn(usize, &Seen) -> Act + Send + Sync + 'static) -> Mock {
+pub(super) fn serve(act: impl Fn(usize, &Seen) -> Act + Send + Sync + 'static) -> Mock {
     let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
     let log = seen.clone();
     let port = http::listen(move |_, req, mut s| {
@@ -134,7 +134,7 @@ fn serve(act: impl Fn(usize, &Seen) -> Act + Send + Sync + 'static) -> Mock {
 }
 
 /// A good reply's JSON for a role in a phase of the demo competition.
-fn good(role: &str, phase: usize) -> Value {
+pub(super) fn good(role: &str, phase: usize) -> Value {
     match (role, phase) {
         ("reader", _) => {
             json!({"summary": "READER-SUMMARY: diagnose tumours from 30 measurements."})
@@ -151,7 +151,7 @@ fn good(role: &str, phase: usize) -> Value {
     }
 }
 
-fn openai(text: &str) -> Act {
+pub(super) fn openai(text: &str) -> Act {
     let body = json!({
         "choices": [{"message": {"role": "assistant", "content": text}}],
         "usage": {"prompt_tokens": 1000, "completion_tokens": 100},
@@ -168,14 +168,14 @@ fn anthropic(text: &str) -> Act {
 }
 
 /// The demo competition, built once per test under its own folder.
-fn competition(tag: &str) -> (PathBuf, PathBuf) {
+pub(super) fn competition(tag: &str) -> (PathBuf, PathBuf) {
     let out = tmp(&format!("llm-{tag}"));
     let dir = out.join("demo_breast_cancer");
     autokaggle::demo::build_competition(&dir, 42).unwrap();
     (dir, out)
 }
 
-fn config(port: u16, anthropic_wire: bool) -> LlmConfig {
+pub(super) fn config(port: u16, anthropic_wire: bool) -> LlmConfig {
     let mut c = LlmConfig {
         llm: Some(if anthropic_wire {
             format!("anthropic+http://127.0.0.1:{port}/v1:claude-test")
@@ -189,7 +189,7 @@ fn config(port: u16, anthropic_wire: bool) -> LlmConfig {
     c
 }
 
-fn run(dir: &Path, out: &Path, session: Arc<Session>) -> RunSummary {
+pub(super) fn run(dir: &Path, out: &Path, session: Arc<Session>) -> RunSummary {
     run_instructed(dir, out, session, vec![])
 }
 
@@ -207,7 +207,7 @@ fn run_instructed(
 }
 
 /// The submission matches the sample's ids and columns, and every phase's gates passed.
-fn valid(s: &RunSummary, dir: &Path) {
+pub(super) fn valid(s: &RunSummary, dir: &Path) {
     let sub = std::fs::read_to_string(&s.submission).unwrap();
     let sample = std::fs::read_to_string(dir.join("sample_submission.csv")).unwrap();
     let ids = |t: &str| -> Vec<String> {
@@ -234,7 +234,7 @@ fn records(run_dir: &Path) -> Vec<Value> {
 /// research report.
 const GOOD_CALLS: usize = 23;
 
-fn log_of(run_dir: &Path, phase_dir: &str) -> String {
+pub(super) fn log_of(run_dir: &Path, phase_dir: &str) -> String {
     std::fs::read_to_string(run_dir.join(phase_dir).join("output.log")).unwrap()
 }
 

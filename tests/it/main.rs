@@ -7,6 +7,7 @@ mod llm;
 mod mcp;
 mod pipeline;
 mod predict;
+mod proposals;
 mod real_llm;
 mod registries;
 mod report;

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use super::client::{Message, Request};
 use super::json::extract;
+use super::proposals;
 use super::replies::{self, ReadingReply, Report, ReviewReply, SearchReply};
 use super::session::Session;
 use crate::offline::{self, OfflinePolicy};
@@ -301,19 +302,36 @@ impl Developer for LlmAgent {
         let extra = json!({"plan": plan, "feedback": feedback, "tools": tools});
         match cx.phase.spec().work {
             WorkKind::Program => {
+                // In feature engineering the developer may also propose features, which the
+                // feature search keeps only when cross-validation says they help.
+                let proposing = cx.phase == Phase::FeatureEngineering;
+                let mut schema = json!({"type": "object", "properties": {"steps": {"type": "array", "maxItems": 12, "items": {
+                    "type": "object",
+                    "properties": {"tool": {"enum": names},
+                                   "args": {"type": "object", "additionalProperties": true}},
+                    "required": ["tool", "args"]}}}, "required": ["steps"]});
+                if proposing {
+                    proposals::extend_schema(&mut schema);
+                }
                 let r = self.ask(
                     "developer",
                     "developer.j2",
                     cx,
                     extra,
                     "You turn the phase's plan into a program of toolkit calls.",
-                    r#"{"steps": [{"tool": "<tool name>", "args": {...}}]}"#,
-                    json!({"type": "object", "properties": {"steps": {"type": "array", "maxItems": 12, "items": {
-                        "type": "object",
-                        "properties": {"tool": {"enum": names},
-                                       "args": {"type": "object", "additionalProperties": true}},
-                        "required": ["tool", "args"]}}}, "required": ["steps"]}),
-                    |v| Program::from_json(&v.to_string()).map_err(|e| e.to_string()),
+                    if proposing {
+                        proposals::SHAPE
+                    } else {
+                        r#"{"steps": [{"tool": "<tool name>", "args": {...}}]}"#
+                    },
+                    schema,
+                    |v| {
+                        if proposing {
+                            proposals::program(v)
+                        } else {
+                            Program::from_json(&v.to_string()).map_err(|e| e.to_string())
+                        }
+                    },
                 );
                 let offline = || OfflinePolicy.develop(cx, plan, feedback);
                 match r {

@@ -9,6 +9,7 @@ pub mod http;
 pub mod json;
 pub mod probe;
 pub mod prompts;
+pub mod proposals;
 pub mod providers;
 pub mod replies;
 pub mod session;
