@@ -156,8 +156,14 @@ impl Tool for FeatureSearch {
             candidates.extend(generate(&sample, &text, &numeric, cx)?);
         }
         let search = Search::new(&sample, cx)?;
-        // Each round's folds have their own base score: a gain is measured on the same folds.
-        let base = [search.score(&[], 0)?, search.score(&[], 1)?];
+        // Each round's folds have their own base score: a gain is measured on the same folds. On a
+        // small sample one round is noise, so every candidate gets both and is judged on their
+        // mean; on a large one the second round confirms what the first found.
+        let rounds = 2;
+        let plain = search.problem(&[])?;
+        let base = (0..rounds)
+            .map(|r| search.score(&plain, r))
+            .collect::<Result<Vec<f64>>>()?;
         let mut notes = vec![format!(
             "feature_search: {} candidate(s) on {} rows; base CV {:.5} ({:?})",
             candidates.len(),
@@ -171,35 +177,47 @@ impl Tool for FeatureSearch {
                 notes.push(format!("  {}: not tried (time limit)", c.label()));
                 continue;
             }
-            let gain = |s: f64, round: usize| {
-                if search.higher {
-                    s - base[round]
-                } else {
-                    base[round] - s
-                }
+            let gain = |s: f64, round: u64| {
+                let b = base[round as usize];
+                if search.higher { s - b } else { b - s }
             };
-            let first = match search.score(&c.steps, 0) {
-                Ok(s) => gain(s, 0),
+            let problem = match search.problem(&c.steps) {
+                Ok(p) => p,
                 Err(e) => {
                     notes.push(format!("  {}: failed ({e})", c.label()));
                     continue;
                 }
             };
-            // On a small sample one round is noise: every candidate gets both rounds and is judged
-            // on their mean. On a large one, the second round confirms what the first found.
-            let verdict = if search.small || first > 0.0 {
-                let second = gain(search.score(&c.steps, 1).unwrap_or(base[1]), 1);
-                let mean = (first + second) / 2.0;
-                let agreed = search.small || second > 0.0;
-                // Kept when the gain is not noise-sized: at least 0.1% of the base on average.
-                if agreed && mean >= 1e-3 * base[0].abs() {
-                    kept.push(c);
-                    format!("kept (gain {first:+.5}, confirmed {second:+.5}, mean {mean:+.5})")
-                } else {
-                    format!("dropped (gains {first:+.5} and {second:+.5})")
+            let mut gains = Vec::new();
+            for r in 0..rounds {
+                match search.score(&problem, r) {
+                    Ok(s) => gains.push(gain(s, r)),
+                    Err(e) if r == 0 => {
+                        notes.push(format!("  {}: failed ({e})", c.label()));
+                        break;
+                    }
+                    Err(_) => gains.push(0.0),
                 }
+                if !search.small && gains[0] <= 0.0 {
+                    break;
+                }
+            }
+            if gains.is_empty() {
+                continue;
+            }
+            let list: Vec<String> = gains.iter().map(|g| format!("{g:+.5}")).collect();
+            let mean = gains.iter().sum::<f64>() / gains.len() as f64;
+            let agreeing = gains.iter().filter(|g| **g > 0.0).count();
+            // Kept when the gain is not noise-sized (at least 0.1% of the base on average) and, on
+            // a large sample, both rounds found it.
+            let verdict = if gains.len() == rounds as usize
+                && (search.small || agreeing == gains.len())
+                && mean >= 1e-3 * base[0].abs()
+            {
+                kept.push(c);
+                format!("kept (gains {}; mean {mean:+.5})", list.join(", "))
             } else {
-                format!("dropped (gain {first:+.5})")
+                format!("dropped (gains {})", list.join(", "))
             };
             notes.push(format!("  {}: {verdict}", c.label()));
         }

@@ -76,9 +76,9 @@ impl<'a> Search<'a> {
         })
     }
 
-    /// Mean CV score of the numeric features, the low-cardinality text as codes, plus what
-    /// `steps` add; `round` picks other folds (the confirmation).
-    pub fn score(&self, steps: &[Step], round: u64) -> Result<f64> {
+    /// The sample with what `steps` add, as a problem: the numeric features and the
+    /// low-cardinality text as codes.
+    pub fn problem(&self, steps: &[Step]) -> Result<Problem> {
         let mut ds = self.programs.run(steps, &self.ds, self.seed)?;
         let mut keep = vec![ds.spec.id.clone()];
         keep.extend(ds.spec.targets.iter().cloned());
@@ -98,9 +98,13 @@ impl<'a> Search<'a> {
         for c in keep.iter().skip(1 + ds.spec.targets.len()) {
             frame::put_f64(&mut ds.test, c, vec![Some(0.0)])?;
         }
-        let p = Problem::from_dataset(&ds)?;
+        Problem::from_dataset(&ds)
+    }
+
+    /// Mean CV score of a [`Self::problem`]; `round` picks other folds (the confirmation).
+    pub fn score(&self, p: &Problem, round: u64) -> Result<f64> {
         let k = if self.small { 5 } else { 3 };
-        let fold = cv::fold_ids(&p, k, self.seed + 101 * (round + 1));
+        let fold = cv::fold_ids(p, k, self.seed + 101 * (round + 1));
         let spec = ModelSpec {
             name: "screen".into(),
             kind: ModelKind::Gbm(GbmParams {
@@ -113,7 +117,7 @@ impl<'a> Search<'a> {
                 ..GbmParams::default()
             }),
         };
-        let r = cv::cross_validate(&p, &spec, &fold, self.seed, &mut |_| {})?;
+        let r = cv::cross_validate(p, &spec, &fold, self.seed, &mut |_| {})?;
         if !r.mean.is_finite() {
             return Err(ToolkitError::data(
                 "feature_search: the screening score is not finite",
