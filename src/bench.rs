@@ -34,8 +34,9 @@ pub struct BenchRow {
 
 /// Runs one competition with a holdout, in this process.
 pub fn bench_one(dir: &Path, holdout: f64, seed: u64, out: &Path, budget: f64) -> Result<BenchRow> {
-    let r = spec::resolve(dir)?;
+    let mut r = spec::resolve(dir)?;
     let full = Dataset::load(&r)?;
+    r.read = None;
     let s = &full.spec;
     let n = full.train.height();
     let strata: Vec<i64> = match s.task {

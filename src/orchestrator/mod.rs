@@ -51,10 +51,8 @@ pub(crate) struct Clock {
 }
 
 impl Clock {
-    fn new() -> Self {
-        Self {
-            start: Instant::now(),
-        }
+    fn since(start: Instant) -> Self {
+        Self { start }
     }
     /// Seconds of work so far.
     pub(crate) fn seconds(&self) -> f64 {
@@ -136,22 +134,38 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
 
 /// Runs every phase on a competition folder with the given roles.
 pub fn run_with(cfg: &RunConfig, roles: &Roles) -> Result<RunSummary> {
-    let resolved = spec::resolve(&cfg.competition)?;
+    // The budget covers reading the files, which at a million rows takes seconds.
+    let start = Instant::now();
+    let mut resolved = spec::resolve(&cfg.competition)?;
     let ds = Dataset::load(&resolved)?;
+    // The frames inference read are in `ds` now; the run keeps no second copy.
+    resolved.read = None;
     let overview =
         std::fs::read_to_string(resolved.path(&resolved.spec.files.overview)).unwrap_or_default();
-    run_dataset(cfg, &resolved, ds, &overview, roles)
+    run_from(cfg, &resolved, ds, &overview, roles, start)
 }
 
 /// Runs every phase on a loaded dataset.
 pub fn run_dataset(
     cfg: &RunConfig,
     resolved: &Resolved,
-    mut ds: Dataset,
+    ds: Dataset,
     overview: &str,
     roles: &Roles,
 ) -> Result<RunSummary> {
-    let clock = Clock::new();
+    run_from(cfg, resolved, ds, overview, roles, Instant::now())
+}
+
+/// [`run_dataset`] with the run's clock started at `start`.
+fn run_from(
+    cfg: &RunConfig,
+    resolved: &Resolved,
+    mut ds: Dataset,
+    overview: &str,
+    roles: &Roles,
+    start: Instant,
+) -> Result<RunSummary> {
+    let clock = Clock::since(start);
     let steer: Arc<dyn Steer> = match &roles.human {
         Some(h) => h.clone(),
         None => Arc::new(Headless::new(cfg.progress)),

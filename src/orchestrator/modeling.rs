@@ -2,6 +2,7 @@
 //! allows, a greedy blend on out-of-fold predictions, the blended models refitted on all of train.
 
 use std::path::Path;
+use std::time::Instant;
 
 use anyhow::Result;
 use autokaggle_agents::roles::CvRow;
@@ -62,7 +63,14 @@ pub(super) fn model(
     candidates: &[ModelSpec],
     charts_dir: &Path,
 ) -> Result<Modeled> {
+    let t = Instant::now();
     let p = Problem::from_dataset(ds)?;
+    run.say(&format!(
+        "  matrix: {} rows x {} features in {:.1}s",
+        p.rows,
+        p.features.len(),
+        t.elapsed().as_secs_f64()
+    ));
     let fold = cv::fold_ids(&p, folds, run.cfg.seed);
     let baseline = cv::baseline(&p);
     let replayed = run.cfg.replay.as_deref().map(replayed_models).transpose()?;
@@ -80,10 +88,19 @@ pub(super) fn model(
         "  blend: OOF {:.5} (baseline {baseline:.5}); refitting on all of train",
         blend.score
     ));
+    let t = Instant::now();
     let (ensemble, importance) = refit_blend(run, &p, &results, &blend)?;
+    run.say(&format!("  refit in {:.1}s", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
     let pred = ensemble.predict(&p.x_test, p.test_rows)?;
     let format = submission::Format::of(ds, &p)?;
     let submission = submission::build(ds, &format, &pred)?;
+    run.say(&format!(
+        "  predicted {} test rows in {:.1}s",
+        p.test_rows,
+        t.elapsed().as_secs_f64()
+    ));
+    let t = Instant::now();
     let charts = crate::report::charts::model_charts(
         charts_dir,
         &p,
@@ -95,6 +112,7 @@ pub(super) fn model(
         run.say(&format!("  charts skipped: {e}"));
         vec![]
     });
+    run.say(&format!("  charts in {:.1}s", t.elapsed().as_secs_f64()));
     Ok(Modeled {
         results,
         blend,

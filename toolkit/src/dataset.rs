@@ -36,9 +36,14 @@ impl Dataset {
         let train_path = r.path(&s.files.train);
         let test_path = r.path(&s.files.test);
         let sample_path = r.path(&s.files.sample_submission);
-        let (train, mut notes) = frame::read_csv_noted(&train_path)?;
-        let (test, n2) = frame::read_csv_noted(&test_path)?;
-        let (sample, n3) = frame::read_csv_noted(&sample_path)?;
+        let [(train, mut notes), (test, n2), (sample, n3)] = match &r.read {
+            Some(read) => (**read).clone(),
+            None => [
+                frame::read_csv_noted(&train_path)?,
+                frame::read_csv_noted(&test_path)?,
+                frame::read_csv_noted(&sample_path)?,
+            ],
+        };
         notes.extend(n2);
         notes.extend(n3);
         let mut ds = Self::from_frames(

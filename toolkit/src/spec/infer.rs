@@ -12,7 +12,7 @@ use crate::frame::{self, DataFrame, Kind};
 pub fn infer(dir: &Path) -> Result<Resolved> {
     let files = Files::default();
     let sample_path = dir.join(&files.sample_submission);
-    let sample = frame::read_csv(&sample_path)?;
+    let (sample, sample_notes) = frame::read_csv_noted(&sample_path)?;
     let sample_cols = frame::names(&sample);
     let mut reasons = Vec::new();
     let id = sample_cols
@@ -28,15 +28,15 @@ pub fn infer(dir: &Path) -> Result<Resolved> {
         let tp = dir.join(&files.train);
         let sp = dir.join(&files.test);
         if tp.exists() && sp.exists() {
-            let train = frame::read_csv(&tp)?;
-            crate::rows::check_train_rows(&train, &tp)?;
-            (Some(train), Some(frame::read_csv(&sp)?))
+            let train = frame::read_csv_noted(&tp)?;
+            crate::rows::check_train_rows(&train.0, &tp)?;
+            (Some(train), Some(frame::read_csv_noted(&sp)?))
         } else {
             (None, None)
         }
     };
     let targets: Vec<String> = match (&train, &test) {
-        (Some(train), Some(test)) => {
+        (Some((train, _)), Some((test, _))) => {
             let test_cols: BTreeSet<String> = frame::names(test).into_iter().collect();
             let t: Vec<String> = frame::names(train)
                 .into_iter()
@@ -80,7 +80,7 @@ pub fn infer(dir: &Path) -> Result<Resolved> {
         }
     };
     let task = match &train {
-        Some(train) => infer_task(train, &targets, &dir.join(&files.train))?,
+        Some((train, _)) => infer_task(train, &targets, &dir.join(&files.train))?,
         None => task_from_sample(&sample, &targets)?,
     };
     reasons.push(Reason {
@@ -115,10 +115,15 @@ pub fn infer(dir: &Path) -> Result<Resolved> {
         submission,
         files,
     };
+    let read = match (train, test) {
+        (Some(train), Some(test)) => Some(std::sync::Arc::new([train, test, (sample, sample_notes)])),
+        _ => None,
+    };
     Ok(Resolved {
         spec,
         data_dir: dir.to_path_buf(),
         reasons,
+        read,
     })
 }
 

@@ -204,6 +204,9 @@ pub fn corrected(spec: &CompetitionSpec, c: &Correction) -> Result<CompetitionSp
     Ok(s)
 }
 
+/// Train, test and the sample submission as read, each with what reading had to adapt.
+pub type ReadFiles = [(crate::frame::DataFrame, Vec<String>); 3];
+
 /// A spec plus where its data lives and how each value was found.
 #[derive(Clone, Debug)]
 pub struct Resolved {
@@ -213,6 +216,9 @@ pub struct Resolved {
     pub data_dir: PathBuf,
     /// The reason for each value (from the toml, or inferred).
     pub reasons: Vec<Reason>,
+    /// The files inference already read (train, test, sample, each with its reading notes), so
+    /// loading does not parse them twice: at a million rows that is seconds.
+    pub read: Option<std::sync::Arc<ReadFiles>>,
 }
 
 impl Resolved {
@@ -250,6 +256,7 @@ pub fn resolve(dir: &Path) -> Result<Resolved> {
             spec,
             data_dir,
             reasons,
+            read: None,
         })
     } else {
         infer(dir)
