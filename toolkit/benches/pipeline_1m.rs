@@ -13,7 +13,8 @@ fn main() {
     let input = std::env::args()
         .skip(1)
         .find(|a| a.ends_with(".csv"))
-        .unwrap_or_else(|| "bench/data_1m.csv".into());
+        // cargo runs benches in the package folder: the default is the workspace's bench/ folder.
+        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../bench/data_1m.csv").into());
     let path = Path::new(&input);
     if !path.exists() {
         eprintln!(
@@ -67,7 +68,7 @@ fn main() {
         println!("{:<22} {:>8.3} s", l.tool, l.millis as f64 / 1000.0);
     }
     t = Instant::now();
-    frame::write_parquet(&out.train, Path::new("bench/out_rust.parquet")).expect("parquet");
+    frame::write_parquet(&out.train, &path.with_file_name("out_rust.parquet")).expect("parquet");
     println!(
         "{:<22} {:>8.3} s",
         "write_parquet",
