@@ -137,7 +137,7 @@ pub struct SearchReply {
     #[serde(default = "five_folds")]
     pub folds: Folds,
     /// Families whose default settings are tried, in order.
-    #[schemars(length(min = 1, max = 3))]
+    #[schemars(length(min = 1, max = 4))]
     pub families: Vec<Family>,
     /// Extra seeded draws, after the defaults.
     #[serde(default)]
@@ -214,7 +214,10 @@ impl ReplyType for ReadingReply {
 impl ReplyType for SearchReply {
     fn check(&self) -> Result<(), String> {
         if self.families.is_empty() {
-            return Err("\"families\" is empty; name at least one of gbm, linear, forest".into());
+            return Err(
+                "\"families\" is empty; name at least one of gbm, linear, forest, extra_trees"
+                    .into(),
+            );
         }
         Ok(())
     }
@@ -309,7 +312,7 @@ mod tests {
         assert_eq!(s["properties"]["folds"]["enum"], json!(folds));
         assert_eq!(
             s["properties"]["families"]["items"]["enum"],
-            json!(["gbm", "forest", "linear"])
+            json!(["gbm", "forest", "extra_trees", "linear"])
         );
         let r: SearchReply = parse(&json!({"families": ["gbm"]})).unwrap();
         assert_eq!((r.folds, r.draws.len()), (Bounded(5), 0));

@@ -116,7 +116,9 @@ pub fn infer(dir: &Path) -> Result<Resolved> {
         files,
     };
     let read = match (train, test) {
-        (Some(train), Some(test)) => Some(std::sync::Arc::new([train, test, (sample, sample_notes)])),
+        (Some(train), Some(test)) => {
+            Some(std::sync::Arc::new([train, test, (sample, sample_notes)]))
+        }
         _ => None,
     };
     Ok(Resolved {
