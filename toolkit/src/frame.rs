@@ -327,6 +327,18 @@ pub fn strs(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
     Ok(c.str()?.iter().map(|s| s.map(str::to_string)).collect())
 }
 
+/// Reads the column as strings without copying them: `f` sees each row's text (None when missing).
+/// For passes over every row (counts, codes) where [`strs`] would allocate a String per row.
+pub fn with_strs<T>(
+    df: &DataFrame,
+    name: &str,
+    f: impl FnOnce(&mut dyn Iterator<Item = Option<&str>>) -> T,
+) -> Result<T> {
+    let c = column(df, name)?.cast(&DataType::String)?;
+    let mut it = c.str()?.iter();
+    Ok(f(&mut it))
+}
+
 /// Epoch milliseconds of a temporal column.
 pub fn epoch_ms(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>> {
     let c = column(df, name)?;

@@ -93,18 +93,22 @@ impl Profile {
     }
 }
 
-/// A column as numbers for correlation: numbers as they are, text as its category index.
+/// A column as numbers for correlation: numbers as they are, text as its category index (in sorted
+/// order of the values).
 pub fn encode_numeric(df: &DataFrame, col: &str) -> Result<Vec<Option<f64>>> {
     if matches!(frame::kind(df, col)?, Kind::Text) {
-        let mut codes: HashMap<String, f64> = HashMap::new();
-        let v = frame::strs(df, col)?;
-        let mut sorted: Vec<&String> = v.iter().flatten().collect();
-        sorted.sort();
-        sorted.dedup();
-        for (i, s) in sorted.into_iter().enumerate() {
-            codes.insert(s.clone(), i as f64);
-        }
-        Ok(v.iter().map(|s| s.as_ref().map(|s| codes[s])).collect())
+        frame::with_strs(df, col, |rows| {
+            let rows: Vec<Option<&str>> = rows.collect();
+            let mut sorted: Vec<&str> = rows.iter().flatten().copied().collect();
+            sorted.sort_unstable();
+            sorted.dedup();
+            let codes: HashMap<&str, f64> = sorted
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| (s, i as f64))
+                .collect();
+            rows.iter().map(|s| s.map(|s| codes[s])).collect()
+        })
     } else {
         frame::f64s(df, col)
     }
@@ -143,7 +147,7 @@ pub fn profile_column(
                 .filter(|x| x.is_finite())
                 .collect();
             let mut sorted = xs.clone();
-            sorted.sort_by(f64::total_cmp);
+            sorted.sort_unstable_by(f64::total_cmp);
             sorted.dedup();
             p.distinct = sorted.len();
             if !xs.is_empty() {
@@ -159,16 +163,18 @@ pub fn profile_column(
             }
         }
         _ => {
-            let v = frame::strs(df, name)?;
-            let mut counts: HashMap<&str, usize> = HashMap::new();
-            for s in v.iter().flatten() {
-                *counts.entry(s).or_default() += 1;
-            }
+            let counts = frame::with_strs(df, name, |rows| {
+                let mut counts: HashMap<&str, usize> = HashMap::new();
+                for s in rows.flatten() {
+                    *counts.entry(s).or_default() += 1;
+                }
+                counts
+                    .into_iter()
+                    .map(|(k, c)| (k.to_string(), c))
+                    .collect::<Vec<(String, usize)>>()
+            })?;
             p.distinct = counts.len();
-            let mut top: Vec<(String, usize)> = counts
-                .into_iter()
-                .map(|(k, c)| (k.to_string(), c))
-                .collect();
+            let mut top = counts;
             top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             top.truncate(5);
             p.top = top;
