@@ -3,7 +3,7 @@
     python3 bench/playground_ref.py DIR               # a default LightGBM: fit on train, AUC on test labels
     python3 bench/playground_ref.py DIR --score SUB   # the AUC of a submission against DIR/test_labels.csv
 
-The first call creates bench/.venv (lightgbm 4.7.0, pandas, scikit-learn from PyPI) and re-runs itself
+The first call creates bench/.venv (lightgbm 4.7.0, pandas, scikit-learn, pyarrow from PyPI) and re-runs itself
 inside it. The LightGBM column is what a user writes in a few lines: the ISO signup time as year, month,
 day, weekday and hour; region_code and channel as pandas categories (LightGBM's native categorical
 splits); every other column as it is; LGBMClassifier() with its defaults.
@@ -23,8 +23,9 @@ def ensure_venv():
         return
     if not os.path.exists(PY):
         subprocess.check_call([sys.executable, "-m", "venv", VENV])
+        # pyarrow is for bench/pandas_1m.py's Parquet step, which runs in the same venv.
         subprocess.check_call([PY, "-m", "pip", "install", "-q", "lightgbm==4.7.0", "pandas",
-                               "scikit-learn"])
+                               "scikit-learn", "pyarrow"])
     os.execv(PY, [PY] + sys.argv)
 
 

@@ -60,6 +60,13 @@ pub(super) fn open(
         return Ok((dir, Back::default()));
     };
     let dir = RunDir::open(path)?;
+    // A resumed run is running again, whoever stopped it.
+    match std::fs::remove_file(dir.path.join(crate::store::STOPPED)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(e).context("removing the run's `stopped` marker");
+        }
+        _ => {}
+    }
     let mut state: RunState = if dir.path.join("state.json").exists() {
         dir.read("state.json")?
     } else {

@@ -12,6 +12,9 @@ use serde::de::DeserializeOwned;
 
 pub use records::{BlendWeight, PhaseSummary, RunState, RunSummary, SpecRecord};
 
+/// The marker a run cancelled by an MCP client leaves in its directory, until it is resumed.
+pub const STOPPED: &str = "stopped";
+
 /// Reads a JSON file of a run directory into its record; `missing` says what a file that cannot be
 /// read means.
 pub fn read_json<T: DeserializeOwned>(path: &Path, missing: &str) -> Result<T> {

@@ -149,5 +149,20 @@ fn an_mcp_client_lists_and_calls_every_tool_and_cancels_a_run() {
     assert!(cancelled["phases_finished"].as_array().unwrap().len() < 6);
     assert!(report.get("second_run_finished").is_none());
     assert_eq!(report["after_cancel_state"], "finished");
+    // Resumed, the cancelled run finishes and is no longer marked stopped.
+    let stopped_dir = PathBuf::from(cancelled["run_dir"].as_str().unwrap());
+    assert!(stopped_dir.join("stopped").exists());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_autokaggle"))
+        .arg("resume")
+        .arg(&stopped_dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!stopped_dir.join("stopped").exists());
+    assert!(stopped_dir.join("submission.csv").exists());
     std::fs::remove_dir_all(&root).unwrap();
 }

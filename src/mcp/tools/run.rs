@@ -82,7 +82,7 @@ impl McpTool for RunTool {
                 let dir = steer.run_dir.lock().expect("not poisoned").clone();
                 if let Some(d) = &dir {
                     crate::store::write_atomic(
-                        &d.join("stopped"),
+                        &d.join(crate::store::STOPPED),
                         b"cancelled by the MCP client\n",
                     )?;
                 }

@@ -45,7 +45,7 @@ impl McpTool for Status {
             .collect();
         let state = if summary.is_some() {
             "finished"
-        } else if d.join("stopped").exists() {
+        } else if d.join(crate::store::STOPPED).exists() {
             "stopped"
         } else {
             "running or interrupted"

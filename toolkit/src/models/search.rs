@@ -172,7 +172,10 @@ mod tests {
         let e = candidates(&extra, 1000, 1, 7);
         assert_eq!(e[0].kind, default_kind(Family::ExtraTrees, 1000));
         assert_eq!(e[0].name, "extra_d16_leaf2");
-        assert!(matches!(&e[1].kind, ModelKind::Forest(p) if p.extra), "{e:?}");
+        assert!(
+            matches!(&e[1].kind, ModelKind::Forest(p) if p.extra),
+            "{e:?}"
+        );
         assert_eq!(a, candidates(&plan, 1000, 1, 7), "same seed, same search");
         assert_ne!(
             a,
