@@ -185,6 +185,7 @@ mod tests {
                 files: written,
                 submission: None,
                 cv: None,
+                default_gbm: None,
             })
         };
         assert_eq!(

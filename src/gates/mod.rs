@@ -7,6 +7,7 @@
 mod data;
 mod features;
 mod identity;
+mod models;
 mod submission;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -35,6 +36,8 @@ pub struct GateCx<'a> {
     pub submission: Option<&'a DataFrame>,
     /// (best CV score, trivial baseline, higher is better), in the modeling phase.
     pub cv: Option<(f64, f64, bool)>,
+    /// The default GBM's out-of-fold score on the same folds, when the search fitted it.
+    pub default_gbm: Option<f64>,
 }
 
 /// What a check found when it did not fail (a failure is `Err(how to fix it)`).
@@ -97,6 +100,7 @@ pub const GATES: &[&Gate] = &[
     &features::FEATURE_COUNT,
     &features::LEAKAGE,
     &submission::CV_BEATS_BASELINE,
+    &models::BEATS_DEFAULT_GBM,
     &submission::COLUMNS,
     &submission::IDS_IN_ORDER,
     &submission::COMPLETE,

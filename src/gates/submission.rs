@@ -217,6 +217,7 @@ mod tests {
             files: None,
             submission: sub,
             cv,
+            default_gbm: None,
         })
     }
 

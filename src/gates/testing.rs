@@ -82,5 +82,6 @@ pub(crate) fn run(
         files: None,
         submission: None,
         cv: None,
+        default_gbm: None,
     })
 }

@@ -122,6 +122,7 @@ fn judge(run: &Run, phase: Phase, before: &Dataset, work: &Work, e: &Executed) -
                 before.spec.metric.higher_is_better(),
             )
         }),
+        default_gbm: m.and_then(|m| m.default_gbm()),
     })
 }
 

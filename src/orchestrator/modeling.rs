@@ -12,6 +12,7 @@ use autokaggle_toolkit::frame::DataFrame;
 use autokaggle_toolkit::models::cv::{self, CvResult, ModelSpec};
 use autokaggle_toolkit::models::fitted::{Ensemble, Member};
 use autokaggle_toolkit::models::problem::Problem;
+use autokaggle_toolkit::models::search::{self, Family};
 use autokaggle_toolkit::models::submission;
 
 use super::Run;
@@ -41,6 +42,15 @@ impl Modeled {
                 std: r.std,
             })
             .collect()
+    }
+    /// The out-of-fold score of the GBM at its default settings (for data of any size), if the
+    /// search fitted it: what the chosen blend must not be worse than.
+    pub fn default_gbm(&self) -> Option<f64> {
+        let defaults = [0, 1_000_000].map(|work| search::default_kind(Family::Gbm, work));
+        self.results
+            .iter()
+            .find(|r| defaults.contains(&r.model.kind))
+            .map(|r| r.oof_score)
     }
     /// Each model's blend weight.
     pub fn weights(&self) -> Vec<BlendWeight> {
