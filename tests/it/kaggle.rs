@@ -306,6 +306,7 @@ fn download_survives_dropped_connections_and_unpacks_verified_files() {
     let again = download(&k, &root, &dest);
     assert!(!again.status.success());
     assert!(text(&again).contains("pass --force"), "{}", text(&again));
+    std::fs::remove_dir_all(&root).unwrap();
 }
 
 #[test]
@@ -398,6 +399,7 @@ fn an_interrupted_download_resumes_on_the_next_run() {
         assert_eq!(&std::fs::read(dest.join(name)).unwrap(), bytes, "{name}");
     }
     assert!(!part.exists());
+    std::fs::remove_dir_all(&root).unwrap();
 }
 
 #[test]
@@ -433,6 +435,7 @@ fn a_damaged_or_escaping_archive_is_refused_and_nothing_is_unpacked() {
     assert!(said.contains("outside"), "{said}");
     assert!(!root.join("evil.txt").exists() && !root.parent().unwrap().join("evil.txt").exists());
     assert!(!dest.exists());
+    std::fs::remove_dir_all(&root).unwrap();
 }
 
 #[test]
@@ -486,6 +489,7 @@ fn credential_and_slug_errors_say_what_to_do_without_the_key() {
     assert!(broken.contains("kaggle.json: not valid JSON"), "{broken}");
     assert!(!broken.contains(KEY));
     assert!(!dest.exists());
+    std::fs::remove_dir_all(&root).unwrap();
 }
 
 #[test]
@@ -561,4 +565,5 @@ fn submit_uploads_the_runs_submission_and_records_it() {
     assert!(!empty.status.success());
     assert!(text(&empty).contains("needs a message"), "{}", text(&empty));
     assert_eq!(k.seen("/upload/").len(), 1);
+    std::fs::remove_dir_all(&root).unwrap();
 }

@@ -528,6 +528,7 @@ fn a_person_carries_titanic_through_the_tui_with_edits_a_quit_and_a_resume() {
     );
     let html = std::fs::read_to_string(run.join("report.html")).unwrap();
     assert!(html.contains("Human interventions") && html.contains("edit_program"));
+    std::fs::remove_dir_all(&out).unwrap();
 }
 
 // ---- the pipeline's stops, scripted (no screen) ----
@@ -654,4 +655,5 @@ fn the_pipeline_skips_instructs_and_validates_a_persons_program_before_running_i
     assert!(autokaggle::orchestrator::table(&s).contains("(skipped)"));
     let html = std::fs::read_to_string(run.join("report.html")).unwrap();
     assert!(html.contains("<b>skip</b>") && html.contains("keep every measurement"));
+    std::fs::remove_dir_all(&root).unwrap();
 }
