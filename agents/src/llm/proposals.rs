@@ -36,14 +36,8 @@ pub fn program(v: &Value) -> Result<Program, String> {
     if proposals.is_empty() {
         return Ok(program);
     }
-    if let Some(p) = proposals
-        .iter()
-        .find(|p| p.expr.is_some() == p.steps.is_some())
-    {
-        return Err(format!(
-            "proposal \"{}\" needs exactly one of \"expr\" or \"steps\"",
-            p.name
-        ));
+    for p in &proposals {
+        p.steps().map_err(|e| e.to_string())?;
     }
     match program.steps.iter_mut().find(|s| s.tool == SEARCH) {
         Some(s) => {

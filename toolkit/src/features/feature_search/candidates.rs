@@ -45,8 +45,10 @@ impl Candidate {
 }
 
 impl Proposal {
-    /// The proposal as a candidate: exactly one of an expression or steps, and no nested search.
-    pub(super) fn candidate(&self, tool: &str) -> Result<Candidate> {
+    /// The steps that make the proposed column: exactly one of an expression or steps, and no
+    /// nested search. Whoever hands proposals on (the LLM developer's reply) checks them here.
+    pub fn steps(&self) -> Result<Vec<Step>> {
+        let tool = super::FeatureSearch::NAME;
         let steps = match (&self.expr, &self.steps) {
             (Some(e), None) => vec![Step::new(
                 "custom_feature",
@@ -69,10 +71,15 @@ impl Proposal {
                 format!("proposal `{}` calls `{}` inside itself", self.name, s.tool),
             ));
         }
+        Ok(steps)
+    }
+
+    /// The proposal as a candidate.
+    pub(super) fn candidate(&self) -> Result<Candidate> {
         Ok(Candidate {
             name: self.name.clone(),
             reason: Some(self.reason.clone()),
-            steps,
+            steps: self.steps()?,
         })
     }
 }

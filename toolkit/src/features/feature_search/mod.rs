@@ -150,7 +150,7 @@ impl Tool for FeatureSearch {
         let mut candidates = p
             .proposals
             .iter()
-            .map(|x| x.candidate(Self::NAME))
+            .map(Proposal::candidate)
             .collect::<Result<Vec<Candidate>>>()?;
         if p.generate {
             candidates.extend(generate(&sample, &text, &numeric, cx)?);
