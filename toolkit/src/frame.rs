@@ -323,8 +323,9 @@ pub fn f64s(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
 
 /// The column as strings (numbers printed as Polars prints them).
 pub fn strs(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    let c = column(df, name)?.cast(&DataType::String)?;
-    Ok(c.str()?.iter().map(|s| s.map(str::to_string)).collect())
+    with_strs(df, name, |rows| {
+        rows.map(|s| s.map(str::to_string)).collect()
+    })
 }
 
 /// Reads the column as strings without copying them: `f` sees each row's text (None when missing).

@@ -81,25 +81,26 @@ impl Forest {
         let x = matrix(x, rows, cols)?;
         let y = y.to_vec();
         let failed = |e| ToolkitError::data(format!("random forest failed: {e}"));
+        // Both parameter types have the same public fields; the rest stay smartcore's defaults.
         let trees = if p.extra {
-            let mut params = ExtraTreesRegressorParameters::default()
-                .with_n_trees(p.trees)
-                .with_min_samples_leaf(p.min_samples_leaf)
-                .with_m(m)
-                .with_seed(seed);
-            if let Some(d) = p.max_depth {
-                params = params.with_max_depth(d);
-            }
+            let params = ExtraTreesRegressorParameters {
+                n_trees: p.trees,
+                max_depth: p.max_depth,
+                min_samples_leaf: p.min_samples_leaf,
+                m: Some(m),
+                seed,
+                ..Default::default()
+            };
             Trees::Extra(ExtraTreesRegressor::fit(&x, &y, params).map_err(failed)?)
         } else {
-            let mut params = RandomForestRegressorParameters::default()
-                .with_n_trees(p.trees)
-                .with_min_samples_leaf(p.min_samples_leaf)
-                .with_m(m)
-                .with_seed(seed);
-            if let Some(d) = p.max_depth {
-                params = params.with_max_depth(d);
-            }
+            let params = RandomForestRegressorParameters {
+                n_trees: p.trees,
+                max_depth: p.max_depth,
+                min_samples_leaf: p.min_samples_leaf,
+                m: Some(m),
+                seed,
+                ..Default::default()
+            };
             Trees::Random(RandomForestRegressor::fit(&x, &y, params).map_err(failed)?)
         };
         Ok(Self { trees, cols })

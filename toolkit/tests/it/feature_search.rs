@@ -38,10 +38,7 @@ fn titanic_like(n: usize) -> Dataset {
 #[test]
 fn a_title_that_decides_the_target_is_found_and_kept() {
     let ds = titanic_like(400);
-    let prog = Program::from_json(
-        r#"[{"tool": "feature_search", "args": {"columns": ["Name"], "numeric": ["noise"]}}]"#,
-    )
-    .unwrap();
+    let prog = search_program(r#"{"columns": ["Name"], "numeric": ["noise"]}"#);
     let (out, logs) = prog.run(&ds, 7, &mut |_, _| {}).unwrap();
     assert!(
         logs[0].added.contains(&"Name_title".to_string()),
@@ -61,11 +58,16 @@ fn a_title_that_decides_the_target_is_found_and_kept() {
     assert_ne!(codes[0], codes[1]);
 }
 
-fn search(ds: &Dataset, args: &str) -> (Dataset, String) {
-    let prog = Program::from_json(&format!(
+/// A program of one `feature_search` step with these arguments.
+fn search_program(args: &str) -> Program {
+    Program::from_json(&format!(
         r#"[{{"tool": "feature_search", "args": {args}}}]"#
     ))
-    .unwrap();
+    .unwrap()
+}
+
+fn search(ds: &Dataset, args: &str) -> (Dataset, String) {
+    let prog = search_program(args);
     let (out, logs) = prog.run(ds, 7, &mut |_, _| {}).unwrap();
     (out, logs[0].to_string())
 }
@@ -122,10 +124,7 @@ fn a_proposal_needs_exactly_one_of_expr_or_steps_and_no_nested_search() {
             "inside itself",
         ),
     ] {
-        let prog = Program::from_json(&format!(
-            r#"[{{"tool": "feature_search", "args": {args}}}]"#
-        ))
-        .unwrap();
+        let prog = search_program(args);
         let e = prog
             .run(&ds, 7, &mut |_, _| {})
             .map(|_| ())
@@ -138,10 +137,7 @@ fn a_proposal_needs_exactly_one_of_expr_or_steps_and_no_nested_search() {
 #[test]
 fn what_the_search_kept_is_saved_and_read_back_applying_the_same() {
     let ds = titanic_like(400);
-    let prog = Program::from_json(
-        r#"[{"tool": "feature_search", "args": {"columns": ["Name"], "numeric": ["noise"]}}]"#,
-    )
-    .unwrap();
+    let prog = search_program(r#"{"columns": ["Name"], "numeric": ["noise"]}"#);
     let fitted = prog.fit(&ds, 7).unwrap();
     let back =
         FittedProgram::from_bytes(&fitted.to_bytes().unwrap(), std::path::Path::new("x")).unwrap();
