@@ -57,13 +57,13 @@ fn files(cx: &GateCx) -> Checked {
         return Err("the phase wrote no train/test files".into());
     };
     for (path, df) in [(train, &cx.after.train), (test, &cx.after.test)] {
-        let back = frame::read_parquet(path)
+        let back = frame::parquet_shape(path)
             .map_err(|e| format!("{} does not read back: {e}", path.display()))?;
-        if back.shape() != df.shape() {
+        if back != df.shape() {
             return Err(format!(
                 "{} reads back as {:?}, expected {:?}",
                 path.display(),
-                back.shape(),
+                back,
                 df.shape()
             ));
         }

@@ -3,7 +3,8 @@
 
 use autokaggle_agents::phase::GateFamily;
 use autokaggle_toolkit::frame::{self, Kind};
-use autokaggle_toolkit::{Dataset, profile};
+use autokaggle_toolkit::profile::{self, PROFILE_ROWS};
+use autokaggle_toolkit::Dataset;
 
 use super::{Checked, Gate, GateCx, Verdict};
 
@@ -76,8 +77,7 @@ fn numeric_finite(cx: &GateCx) -> Checked {
             ));
         }
         for (name, df) in [("train", &cx.after.train), ("test", &cx.after.test)] {
-            let v = frame::f64s(df, &c).map_err(|e| e.to_string())?;
-            if v.iter().any(|x| x.is_none_or(|x| !x.is_finite())) {
+            if !frame::complete(df, &c).map_err(|e| e.to_string())? {
                 return Err(format!(
                     "feature `{c}` has missing or infinite values in {name}; add a fill_missing step"
                 ));
@@ -108,9 +108,11 @@ fn leakage(cx: &GateCx) -> Checked {
     let Some(t) = ds.spec.targets.first() else {
         return Ok(Verdict::NotApplicable("no target".into()));
     };
-    let y = profile::encode_numeric(&ds.train, t).map_err(|e| e.to_string())?;
+    // A copy of the target shows in any sample of rows: the check reads as many as a profile does.
+    let train = frame::sample_rows(&ds.train, PROFILE_ROWS, 42).map_err(|e| e.to_string())?;
+    let y = profile::encode_numeric(&train, t).map_err(|e| e.to_string())?;
     for c in ds.features() {
-        let x = frame::f64s(&ds.train, &c).map_err(|e| e.to_string())?;
+        let x = frame::f64s(&train, &c).map_err(|e| e.to_string())?;
         if let Some(r) = profile::pearson(&x, &y)
             && r.abs() > LEAKAGE_CORR
         {

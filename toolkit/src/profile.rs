@@ -43,11 +43,18 @@ pub struct ColumnProfile {
     pub role: &'static str,
 }
 
+/// Most train rows a profile reads; above it, everything but the missing counts comes from a seeded
+/// sample of this many rows, so profiling a million rows costs what profiling this many does.
+pub const PROFILE_ROWS: usize = 100_000;
+
 /// Summary of a whole dataset.
 #[derive(Clone, Debug, Serialize)]
 pub struct Profile {
     /// Train rows.
     pub rows: usize,
+    /// Train rows the statistics were computed on: `rows`, or [`PROFILE_ROWS`] sampled. Compare
+    /// `distinct` with this, not with `rows`.
+    pub sampled: usize,
     /// Test rows.
     pub test_rows: usize,
     /// One entry per train column.
@@ -55,16 +62,20 @@ pub struct Profile {
 }
 
 impl Profile {
-    /// Profiles a dataset's train frame (and test's missing counts).
+    /// Profiles a dataset's train frame (and test's missing counts). Missing counts are exact; the
+    /// rest is read from a seeded sample above [`PROFILE_ROWS`] rows.
     pub fn of(ds: &Dataset) -> Result<Self> {
+        let rows = ds.train.height();
+        let sample = frame::sample_rows(&ds.train, PROFILE_ROWS, 42)?;
         let target = ds.spec.targets.first();
         let y = match target {
-            Some(t) => Some(encode_numeric(&ds.train, t)?),
+            Some(t) => Some(encode_numeric(&sample, t)?),
             None => None,
         };
         let mut columns = Vec::new();
         for name in frame::names(&ds.train) {
-            let mut c = profile_column(&ds.train, &name, y.as_deref())?;
+            let mut c = profile_column(&sample, &name, y.as_deref())?;
+            c.missing = frame::missing(&ds.train, &name)?;
             c.missing_test = if frame::has(&ds.test, &name) {
                 frame::missing(&ds.test, &name)?
             } else {
@@ -81,7 +92,8 @@ impl Profile {
             columns.push(c);
         }
         Ok(Self {
-            rows: ds.train.height(),
+            rows,
+            sampled: sample.height(),
             test_rows: ds.test.height(),
             columns,
         })
@@ -254,6 +266,13 @@ impl fmt::Display for Profile {
             self.test_rows,
             self.columns.len()
         )?;
+        if self.sampled < self.rows {
+            writeln!(
+                f,
+                "missing counts over all rows; the rest over a seeded sample of {} of {} train rows",
+                self.sampled, self.rows
+            )?;
+        }
         writeln!(
             f,
             "{:<24} {:<8} {:<8} {:>7} {:>7} {:>8} {:>10} {:>10} {:>10} {:>7} {:>7}  top values",

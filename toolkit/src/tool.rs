@@ -376,10 +376,10 @@ impl Fitted for MapText {
         for m in &self.maps {
             let v = match (&m.train_values, split) {
                 (Some(v), Split::Train) if v.len() == df.height() => v.clone(),
-                _ => frame::strs(&df, &m.input)?
-                    .into_iter()
-                    .map(|s| s.and_then(|s| m.table.get(&s).copied()).or(m.unseen))
-                    .collect(),
+                _ => frame::with_strs(&df, &m.input, |rows| {
+                    rows.map(|s| s.and_then(|s| m.table.get(s).copied()).or(m.unseen))
+                        .collect()
+                })?,
             };
             frame::put_f64(&mut df, &m.output, v)?;
         }

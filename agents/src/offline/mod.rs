@@ -87,8 +87,8 @@ fn free_text(p: &Profile) -> Vec<String> {
     features(p)
         .filter(|c| {
             c.kind == Kind::Text
-                && c.distinct * 2 > p.rows
-                && structure(c, p.rows).is_none()
+                && c.distinct * 2 > p.sampled
+                && structure(c, p.sampled).is_none()
                 && !is_datetime(c)
         })
         .map(|c| c.name.clone())
@@ -151,7 +151,7 @@ struct Features {
 
 fn feature_plan(p: &Profile, task: Task) -> Features {
     let structured: Vec<(String, &'static str)> = features(p)
-        .filter_map(|c| Some((c.name.clone(), structure(c, p.rows)?)))
+        .filter_map(|c| Some((c.name.clone(), structure(c, p.sampled)?)))
         .collect();
     let mined = minable(p);
     let text: Vec<&ColumnProfile> = features(p)

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::error::Result;
 use crate::frame::{self, DataFrame, Kind};
 use crate::profile::Moments;
-use crate::tool::{Category, FitCx, Fitted, Split, Tool, finite, median};
+use crate::tool::{Category, FitCx, Fitted, Split, Tool, median};
 
 /// Fills missing values (NaN and ±inf count as missing in numeric columns).
 pub struct FillMissing;
@@ -88,21 +88,21 @@ impl Tool for FillMissing {
             let kind = frame::kind(cx.train, &c)?;
             let had_missing = frame::missing(cx.train, &c)? > 0;
             let fill = if kind == Kind::Text {
-                let v = frame::strs(cx.train, &c)?;
                 match (&p.strategy, &p.value) {
                     (FillStrategy::Constant, Some(val)) => Fill::Text(
                         val.as_str()
                             .map(str::to_string)
                             .unwrap_or_else(|| val.to_string()),
                     ),
-                    _ => Fill::Text(
-                        mode(v.iter().flatten().map(String::as_str))
-                            .unwrap_or("missing")
-                            .to_string(),
-                    ),
+                    _ => Fill::Text(frame::with_strs(cx.train, &c, |rows| {
+                        mode(rows.flatten()).unwrap_or("missing").to_string()
+                    })?),
                 }
             } else {
-                let v = finite(&frame::f64s(cx.train, &c)?);
+                let v: Vec<f64> = frame::f64s_nan(cx.train, &c)?
+                    .into_iter()
+                    .filter(|x| x.is_finite())
+                    .collect();
                 let value = match p.strategy {
                     FillStrategy::Constant => {
                         match p.value.as_ref().and_then(serde_json::Value::as_f64) {
@@ -168,20 +168,7 @@ impl Fitted for Fitted_ {
             let mut flags = Vec::with_capacity(df.height());
             match fill {
                 Fill::Num(x) => {
-                    let v: Vec<Option<f64>> = frame::f64s(&df, c)?
-                        .into_iter()
-                        .map(|v| match v {
-                            Some(v) if v.is_finite() => {
-                                flags.push(Some(0.0));
-                                Some(v)
-                            }
-                            _ => {
-                                flags.push(Some(1.0));
-                                Some(*x)
-                            }
-                        })
-                        .collect();
-                    frame::put_f64(&mut df, c, v)?;
+                    flags = frame::fill_f64(&mut df, c, *x)?.into_iter().map(Some).collect();
                 }
                 Fill::Text(s) => {
                     let v: Vec<Option<String>> = frame::strs(&df, c)?

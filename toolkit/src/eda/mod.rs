@@ -49,12 +49,9 @@ pub fn charts(ds: &Dataset, dir: &Path) -> Result<Vec<Chart>> {
     if n <= CHART_ROWS && ds.test.height() <= CHART_ROWS {
         return charts_of(ds, dir, None);
     }
-    let pick = |rows: usize| crate::folds::sample(rows, CHART_ROWS, 42);
     let mut sample = ds.clone();
-    sample.train = frame::take_rows(&ds.train, &pick(n))?;
-    if ds.test.height() > CHART_ROWS {
-        sample.test = frame::take_rows(&ds.test, &pick(ds.test.height()))?;
-    }
+    sample.train = frame::sample_rows(&ds.train, CHART_ROWS, 42)?;
+    sample.test = frame::sample_rows(&ds.test, CHART_ROWS, 42)?;
     let note = format!("{} of {} rows", thousands(CHART_ROWS), thousands(n));
     charts_of(&sample, dir, Some(&note))
 }

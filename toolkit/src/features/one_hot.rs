@@ -102,19 +102,17 @@ impl Tool for OneHot {
 impl Fitted for Encoded {
     fn apply(&self, mut df: DataFrame, _: Split) -> Result<DataFrame> {
         for (c, cats) in &self.cols {
-            let v = frame::strs(&df, c)?;
-            for (value, name) in cats {
-                let col: Vec<Option<f64>> = v
+            // Each row's category, found once (a few categories: a scan beats hashing).
+            let which: Vec<Option<usize>> = frame::with_strs(&df, c, |rows| {
+                rows.map(|s| s.and_then(|s| cats.iter().position(|(v, _)| v == s)))
+                    .collect()
+            })?;
+            for (j, (_, name)) in cats.iter().enumerate() {
+                let col: Vec<f64> = which
                     .iter()
-                    .map(|s| {
-                        Some(if s.as_deref() == Some(value.as_str()) {
-                            1.0
-                        } else {
-                            0.0
-                        })
-                    })
+                    .map(|w| if *w == Some(j) { 1.0 } else { 0.0 })
                     .collect();
-                frame::put_f64(&mut df, name, col)?;
+                frame::put_f64_full(&mut df, name, col)?;
             }
         }
         if self.drop {

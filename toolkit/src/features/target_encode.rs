@@ -81,23 +81,44 @@ fn encoded_targets(cx: &FitCx) -> Result<Vec<(String, Vec<f64>)>> {
     })
 }
 
-/// Smoothed means per category over the rows where `use_row` holds.
+/// Each row's category as an index into the distinct values (in order of first sight), found in
+/// one pass, so the per-fold tables below are sums over arrays rather than lookups by string.
+fn codes(df: &frame::DataFrame, col: &str) -> Result<(Vec<Option<u32>>, Vec<String>)> {
+    frame::with_strs(df, col, |rows| {
+        let mut index: HashMap<&str, u32> = HashMap::new();
+        let mut levels: Vec<&str> = Vec::new();
+        let codes = rows
+            .map(|s| {
+                s.map(|s| {
+                    *index.entry(s).or_insert_with(|| {
+                        levels.push(s);
+                        (levels.len() - 1) as u32
+                    })
+                })
+            })
+            .collect();
+        (codes, levels.into_iter().map(str::to_string).collect())
+    })
+}
+
+/// Smoothed means per category code over the rows where `use_row` holds, and the prior.
 fn table(
-    cats: &[Option<String>],
+    codes: &[Option<u32>],
+    levels: usize,
     y: &[f64],
     use_row: impl Fn(usize) -> bool,
     m: f64,
-) -> (HashMap<String, f64>, f64) {
+) -> (Vec<f64>, f64) {
     let (mut sum, mut n) = (0.0, 0.0);
-    let mut acc: HashMap<&str, (f64, f64)> = HashMap::new();
-    for (i, (c, &v)) in cats.iter().zip(y).enumerate() {
+    let mut acc = vec![(0.0, 0.0); levels];
+    for (i, (c, &v)) in codes.iter().zip(y).enumerate() {
         if !use_row(i) || v.is_nan() {
             continue;
         }
         sum += v;
         n += 1.0;
         if let Some(c) = c {
-            let e = acc.entry(c.as_str()).or_default();
+            let e = &mut acc[*c as usize];
             e.0 += v;
             e.1 += 1.0;
         }
@@ -105,7 +126,7 @@ fn table(
     let prior = if n > 0.0 { sum / n } else { 0.0 };
     let t = acc
         .into_iter()
-        .map(|(k, (s, c))| (k.to_string(), (s + m * prior) / (c + m)))
+        .map(|(s, c)| if c > 0.0 { (s + m * prior) / (c + m) } else { f64::NAN })
         .collect();
     (t, prior)
 }
@@ -134,21 +155,29 @@ impl Tool for TargetEncode {
         let fold = folds::assign(n, p.folds, cx.seed, None);
         let mut maps = Vec::new();
         for c in cx.resolve(Self::NAME, p.columns.as_ref(), TEXT)? {
-            let cats = frame::strs(cx.train, &c)?;
+            let (codes, levels) = codes(cx.train, &c)?;
             for (suffix, y) in &targets {
-                let (full, prior) = table(&cats, y, |_| true, p.smoothing);
+                let (full, prior) = table(&codes, levels.len(), y, |_| true, p.smoothing);
                 let mut oof = vec![None; n];
                 for f in 0..p.folds.min(n.max(2)) {
-                    let (t, pr) = table(&cats, y, |i| fold[i] != f, p.smoothing);
+                    let (t, pr) = table(&codes, levels.len(), y, |i| fold[i] != f, p.smoothing);
                     for i in (0..n).filter(|&i| fold[i] == f) {
+                        // A category unseen in the other folds (NaN in their table) gets their prior.
                         oof[i] = Some(
-                            cats[i]
-                                .as_ref()
-                                .and_then(|s| t.get(s).copied())
+                            codes[i]
+                                .map(|k| t[k as usize])
+                                .filter(|v| !v.is_nan())
                                 .unwrap_or(pr),
                         );
                     }
                 }
+                // Only categories with a target somewhere in train enter the table.
+                let full: HashMap<String, f64> = levels
+                    .iter()
+                    .zip(full)
+                    .filter(|(_, v)| !v.is_nan())
+                    .map(|(k, v)| (k.clone(), v))
+                    .collect();
                 maps.push(TextMap {
                     input: c.clone(),
                     output: format!("{c}_{suffix}"),

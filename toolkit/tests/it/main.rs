@@ -5,6 +5,7 @@ mod bad_input;
 mod competitions;
 mod eda;
 mod feature_search;
+mod frame;
 mod fuzz;
 mod programs;
 mod properties;

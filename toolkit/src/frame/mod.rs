@@ -1,13 +1,13 @@
-//! The only file that calls Polars' version-sensitive API: reading, writing, and moving columns in and
-//! out of plain vectors. Tools work on `Vec<Option<f64>>` / `Vec<Option<String>>` through these helpers,
-//! so a Polars upgrade touches this file alone.
+//! The only folder that calls Polars' version-sensitive API: moving columns in and out of plain
+//! vectors here, reading and writing files in `io.rs`. Tools work on `Vec<Option<f64>>` /
+//! `Vec<Option<String>>` through these helpers, so a Polars upgrade touches this folder alone.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+mod io;
 
 use polars::prelude::*;
+use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 
+pub use io::{parquet_shape, read_csv, read_csv_noted, read_parquet, write_csv, write_parquet};
 pub use polars::prelude::DataFrame;
 
 use crate::error::{Result, ToolkitError};
@@ -26,197 +26,6 @@ pub enum Kind {
     Temporal,
     /// Anything else (lists, structs, nulls).
     Other,
-}
-
-/// Reads a CSV with a header; see [`read_csv_noted`] for what it tolerates.
-pub fn read_csv(path: &Path) -> Result<DataFrame> {
-    read_csv_noted(path).map(|(df, _)| df)
-}
-
-/// Reads a CSV with a header, and says what it had to adapt: a `;`, tab or `|` delimiter (found
-/// from the header when it holds no comma), a UTF-8 byte-order mark, or Latin-1 bytes (decoded as
-/// Latin-1 when the file is not valid UTF-8). Errors name the file and what to fix: an empty file,
-/// a header with no rows, a repeated column name.
-pub fn read_csv_noted(path: &Path) -> Result<(DataFrame, Vec<String>)> {
-    let bytes =
-        std::fs::read(path).map_err(|e| ToolkitError::file(path, format!("cannot open: {e}")))?;
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(ToolkitError::file(
-            path,
-            "the file is empty: expected a CSV with a header row",
-        ));
-    }
-    let mut notes = Vec::new();
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let mut text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            // Latin-1 maps each byte to the code point of the same value.
-            notes.push(format!(
-                "{name} is not UTF-8; it was read as Latin-1 (re-save it as UTF-8 to be sure)"
-            ));
-            e.into_bytes().iter().map(|&b| char::from(b)).collect()
-        }
-    };
-    if let Some(rest) = text.strip_prefix('\u{feff}') {
-        text = rest.to_string();
-    }
-    let header = text.lines().next().unwrap_or("").to_string();
-    let separator = if header.contains(',') {
-        b','
-    } else {
-        [b';', b'\t', b'|']
-            .into_iter()
-            .max_by_key(|c| header.bytes().filter(|b| b == c).count())
-            .filter(|c| header.bytes().any(|b| b == *c))
-            .unwrap_or(b',')
-    };
-    if separator != b',' {
-        notes.push(format!(
-            "{name} uses {:?} as its delimiter, not a comma; read accordingly",
-            char::from(separator)
-        ));
-    }
-    let bytes = text.into_bytes();
-    let read = |infer: Option<usize>| {
-        // Polars' CSV reader can panic on malformed quoting (found by fuzzing: toolkit/tests/it/
-        // fuzz.rs); a panic becomes this file's error instead of ending the run.
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            CsvReadOptions::default()
-                .with_has_header(true)
-                .with_infer_schema_length(infer)
-                .with_raise_if_empty(true)
-                .with_parse_options(CsvParseOptions::default().with_separator(separator))
-                .into_reader_with_file_handle(std::io::Cursor::new(&bytes[..]))
-                .finish()
-        }))
-        .unwrap_or_else(|_| {
-            Err(PolarsError::ComputeError(
-                "the CSV parser failed on this file; check its quoting (every \" must be closed or doubled)"
-                    .into(),
-            ))
-        })
-    };
-    // A bounded inference window is fast; a column whose type changes late needs the full scan.
-    let df = read(Some(20_000)).or_else(|_| read(None)).map_err(|e| {
-        let text = String::from_utf8_lossy(&bytes);
-        match ragged_line(&text, separator) {
-            Some((line, found, expected)) => ToolkitError::file(
-                path,
-                format!(
-                    "line {line} has {found} fields but the header has {expected}: fix that row (a stray delimiter, or a text field with a delimiter that needs quotes)"
-                ),
-            ),
-            None => ToolkitError::file(path, format!("not a readable CSV: {e}")),
-        }
-    })?;
-    let names = names(&df);
-    for (i, n) in names.iter().enumerate() {
-        if names[..i].contains(n)
-            || (n.contains("_duplicated_") && header_repeats(&header, separator))
-        {
-            let col = n.split("_duplicated_").next().unwrap_or(n);
-            return Err(ToolkitError::column(
-                path,
-                col,
-                "the header repeats this column name; rename one of them",
-            ));
-        }
-    }
-    if df.height() == 0 {
-        return Err(ToolkitError::file(path, "has a header but no rows"));
-    }
-    Ok((df, notes))
-}
-
-/// The first record (1-based line where it starts) with more fields than the header, reading
-/// quoted fields as CSV does (quotes may hold delimiters and newlines).
-fn ragged_line(text: &str, separator: u8) -> Option<(usize, usize, usize)> {
-    let sep = char::from(separator);
-    let (mut line, mut start_line, mut fields, mut quoted) = (1, 1, 1, false);
-    let mut expected = None;
-    for c in text.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            c if c == sep && !quoted => fields += 1,
-            '\n' if !quoted => {
-                match expected {
-                    None => expected = Some(fields),
-                    Some(e) if fields > e => return Some((start_line, fields, e)),
-                    _ => {}
-                }
-                line += 1;
-                start_line = line;
-                fields = 1;
-            }
-            '\n' => line += 1,
-            _ => {}
-        }
-    }
-    match expected {
-        Some(e) if fields > e => Some((start_line, fields, e)),
-        _ => None,
-    }
-}
-
-/// Whether a header line names a column twice (Polars renames repeats to `<name>_duplicated_<k>`).
-fn header_repeats(header: &str, separator: u8) -> bool {
-    let cols: Vec<&str> = header
-        .split(char::from(separator))
-        .map(|c| c.trim().trim_matches('"'))
-        .collect();
-    cols.iter().enumerate().any(|(i, c)| cols[..i].contains(c))
-}
-
-fn atomic_write(path: &Path, write: impl FnOnce(&mut BufWriter<File>) -> Result<()>) -> Result<()> {
-    let tmp: PathBuf = {
-        let mut name = path.file_name().unwrap_or_default().to_os_string();
-        name.push(".tmp");
-        path.with_file_name(name)
-    };
-    let file =
-        File::create(&tmp).map_err(|e| ToolkitError::file(&tmp, format!("cannot create: {e}")))?;
-    let mut buf = BufWriter::new(file);
-    let res = write(&mut buf).and_then(|()| {
-        buf.flush()?;
-        buf.get_ref().sync_all()?;
-        Ok(())
-    });
-    match res {
-        Ok(()) => std::fs::rename(&tmp, path)
-            .map_err(|e| ToolkitError::file(path, format!("cannot rename: {e}"))),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
-}
-
-/// Writes a CSV atomically (temporary file, then rename), so a crash never leaves half a file.
-pub fn write_csv(df: &DataFrame, path: &Path) -> Result<()> {
-    let mut df = df.clone();
-    atomic_write(path, |w| {
-        Ok(CsvWriter::new(w).include_header(true).finish(&mut df)?)
-    })
-}
-
-/// Writes Parquet atomically.
-pub fn write_parquet(df: &DataFrame, path: &Path) -> Result<()> {
-    let mut df = df.clone();
-    atomic_write(path, |w| {
-        ParquetWriter::new(w).finish(&mut df)?;
-        Ok(())
-    })
-}
-
-/// Reads a Parquet file written by [`write_parquet`].
-pub fn read_parquet(path: &Path) -> Result<DataFrame> {
-    let f = File::open(path).map_err(|e| ToolkitError::file(path, format!("cannot open: {e}")))?;
-    ParquetReader::new(f)
-        .finish()
-        .map_err(|e| ToolkitError::file(path, format!("not a readable Parquet file: {e}")))
 }
 
 /// Column names in order.
@@ -316,9 +125,46 @@ pub fn f64s(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
             .f64()?
             .iter()
             .collect(),
-        _ => c.cast(&DataType::Float64)?.f64()?.iter().collect(),
+        _ => {
+            let mut out = Vec::with_capacity(c.len());
+            for_f64_chunks(c, |values, valid| match valid {
+                None => out.extend(values.iter().map(|&v| Some(v))),
+                Some(ok) => out.extend(values.iter().zip(ok.iter()).map(|(&v, ok)| ok.then_some(v))),
+            })?;
+            out
+        }
     };
     Ok(cast)
+}
+
+/// Calls `f` with each chunk of a numeric column cast to floats: its values and, when some are
+/// missing, its validity. A loop over slices here runs at this crate's optimisation, where Polars'
+/// own per-value paths run at the dev profile's level 0.
+fn for_f64_chunks(c: &Column, mut f: impl FnMut(&[f64], Option<&Bitmap>)) -> Result<()> {
+    let cast = c.cast(&DataType::Float64)?;
+    for arr in cast.f64()?.downcast_iter() {
+        f(arr.values().as_slice(), arr.validity().filter(|b| b.unset_bits() > 0));
+    }
+    Ok(())
+}
+
+/// A numeric column as floats with missing values as NaN: what the models read.
+pub fn f64s_nan(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
+    let c = column(df, name)?;
+    if !matches!(kind_of(c.dtype()), Kind::Numeric | Kind::Bool) {
+        return Ok(f64s(df, name)?.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect());
+    }
+    let mut out = Vec::with_capacity(c.len());
+    for_f64_chunks(c, |values, valid| match valid {
+        None => out.extend_from_slice(values),
+        Some(ok) => out.extend(
+            values
+                .iter()
+                .zip(ok.iter())
+                .map(|(&v, ok)| if ok { v } else { f64::NAN }),
+        ),
+    })?;
+    Ok(out)
 }
 
 /// The column as strings (numbers printed as Polars prints them).
@@ -358,7 +204,41 @@ fn put(df: &mut DataFrame, s: Series) -> Result<()> {
 
 /// Replaces or appends a float column.
 pub fn put_f64(df: &mut DataFrame, name: &str, values: Vec<Option<f64>>) -> Result<()> {
-    put(df, Series::new(name.into(), values))
+    let mut valid = MutableBitmap::with_capacity(values.len());
+    let values: Vec<f64> = values
+        .into_iter()
+        .map(|v| {
+            valid.push(v.is_some());
+            v.unwrap_or(0.0)
+        })
+        .collect();
+    let valid: Bitmap = valid.into();
+    let valid = (valid.unset_bits() > 0).then_some(valid);
+    put(df, Float64Chunked::from_vec_validity(name.into(), values, valid).into_series())
+}
+
+/// Replaces a numeric column's missing, NaN and infinite values with `value` (the column becomes
+/// floats) in one pass over its buffers; returns 1.0 for each replaced row and 0.0 for the others.
+pub fn fill_f64(df: &mut DataFrame, name: &str, value: f64) -> Result<Vec<f64>> {
+    let c = column(df, name)?;
+    let mut out = Vec::with_capacity(c.len());
+    let mut flags = Vec::with_capacity(c.len());
+    let mut keep = |v: f64, ok: bool| {
+        let ok = ok && v.is_finite();
+        out.push(if ok { v } else { value });
+        flags.push(if ok { 0.0 } else { 1.0 });
+    };
+    for_f64_chunks(c, |values, valid| match valid {
+        None => values.iter().for_each(|&v| keep(v, true)),
+        Some(b) => values.iter().zip(b.iter()).for_each(|(&v, ok)| keep(v, ok)),
+    })?;
+    put_f64_full(df, name, out)?;
+    Ok(flags)
+}
+
+/// Replaces or appends a float column with no missing value (moved in, not copied).
+pub fn put_f64_full(df: &mut DataFrame, name: &str, values: Vec<f64>) -> Result<()> {
+    put(df, Float64Chunked::from_vec(name.into(), values).into_series())
 }
 
 /// Replaces or appends a string column.
@@ -462,6 +342,15 @@ pub fn vstack(a: &DataFrame, b: &DataFrame) -> Result<DataFrame> {
     Ok(a.vstack(b)?)
 }
 
+/// At most `n` rows, drawn with `seed` and kept in their order; the frame itself when it has no more.
+/// What summaries and checks read at a million rows, where the whole frame would cost seconds.
+pub fn sample_rows(df: &DataFrame, n: usize, seed: u64) -> Result<DataFrame> {
+    if df.height() <= n {
+        return Ok(df.clone());
+    }
+    take_rows(df, &crate::folds::sample(df.height(), n, seed))
+}
+
 /// The first `n` rows.
 pub fn head(df: &DataFrame, n: usize) -> DataFrame {
     df.head(Some(n))
@@ -471,9 +360,9 @@ pub fn head(df: &DataFrame, n: usize) -> DataFrame {
 pub fn same_column(a: &DataFrame, b: &DataFrame, name: &str) -> bool {
     match (a.column(name), b.column(name)) {
         (Ok(x), Ok(y)) => {
-            x.dtype() == y.dtype()
-                && x.as_materialized_series()
-                    .equals_missing(y.as_materialized_series())
+            let (x, y) = (x.as_materialized_series(), y.as_materialized_series());
+            // A column a step left alone is the same buffer: no need to read a million values.
+            Arc::ptr_eq(&x.0, &y.0) || (x.dtype() == y.dtype() && x.equals_missing(y))
         }
         _ => false,
     }
@@ -489,8 +378,8 @@ pub fn matrix(df: &DataFrame, cols: &[String]) -> Result<Vec<f64>> {
     let n = df.height();
     let mut out = vec![0.0; n * cols.len()];
     for (j, c) in cols.iter().enumerate() {
-        for (i, v) in f64s(df, c)?.into_iter().enumerate() {
-            out[i * cols.len() + j] = v.unwrap_or(f64::NAN);
+        for (i, v) in f64s_nan(df, c)?.into_iter().enumerate() {
+            out[i * cols.len() + j] = v;
         }
     }
     Ok(out)
@@ -500,7 +389,7 @@ pub fn matrix(df: &DataFrame, cols: &[String]) -> Result<Vec<f64>> {
 pub fn matrix_col_major(df: &DataFrame, cols: &[String]) -> Result<Vec<f64>> {
     let mut out = Vec::with_capacity(df.height() * cols.len());
     for c in cols {
-        out.extend(f64s(df, c)?.into_iter().map(|v| v.unwrap_or(f64::NAN)));
+        out.extend(f64s_nan(df, c)?);
     }
     Ok(out)
 }
