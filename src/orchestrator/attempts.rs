@@ -76,6 +76,9 @@ pub(super) fn attempt(
         for s in &steps {
             log.push_str(&format!("attempt {attempt}: {s}\n"));
         }
+        for l in e.modeled.iter().flat_map(|m| &m.log) {
+            log.push_str(&format!("attempt {attempt}: {l}\n"));
+        }
         let failed: Vec<&GateResult> = gates.iter().filter(|g| g.failed()).collect();
         if failed.is_empty() || fallback {
             if e.modeled.is_some() {

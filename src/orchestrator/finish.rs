@@ -49,6 +49,7 @@ pub(super) fn finish(
         metric: format!("{:?}", ds.spec.metric),
         phases,
         seconds: run.clock.seconds(),
+        time_budget: Some(run.cfg.time_budget),
         llm_seconds: run.llm_seconds(),
         llm: None,
         model,
@@ -159,6 +160,13 @@ pub fn table(s: &RunSummary) -> String {
             p.seconds
         ));
     }
+    // Reading the files before the first phase, writing the submission and the model after the last.
+    let outside = s.seconds - s.phases.iter().map(|p| p.seconds).sum::<f64>();
+    if outside >= 0.05 {
+        t.push_str(&format!(
+            "| Reading the files, saving the submission and model | | | {outside:.1} |\n"
+        ));
+    }
     t.push_str(&format!(
         "\n| model | CV {} (mean ± std) |\n|---|---|\n",
         s.metric
@@ -194,8 +202,12 @@ pub fn table(s: &RunSummary) -> String {
     } else {
         String::new()
     };
+    let budget = s
+        .time_budget
+        .map(|b| format!(" of a {b:.0}s budget"))
+        .unwrap_or_default();
     t.push_str(&format!(
-        "\ntotal {:.1}s{waited}; submission: {}\n",
+        "\ntotal {:.1}s{budget}{waited}; submission: {}\n",
         s.seconds,
         s.submission.display()
     ));

@@ -15,7 +15,7 @@ use autokaggle_toolkit::models::problem::Problem;
 use autokaggle_toolkit::models::search::{self, Family};
 use autokaggle_toolkit::models::submission;
 
-use super::Run;
+use super::{Run, budget};
 use crate::store::{BlendWeight, RunSummary};
 
 /// The modeling phase's products.
@@ -29,6 +29,8 @@ pub(super) struct Modeled {
     pub ensemble: Ensemble,
     /// How the submission is written, for predicting new rows.
     pub format: submission::Format,
+    /// What the search said (fit times, the budget's decisions), for the phase's `output.log`.
+    pub log: Vec<String>,
 }
 
 impl Modeled {
@@ -73,9 +75,10 @@ pub(super) fn model(
     candidates: &[ModelSpec],
     charts_dir: &Path,
 ) -> Result<Modeled> {
+    let log = &mut Vec::new();
     let t = Instant::now();
     let p = Problem::from_dataset(ds)?;
-    run.say(&format!(
+    say(run, log, format!(
         "  matrix: {} rows x {} features in {:.1}s",
         p.rows,
         p.features.len(),
@@ -92,20 +95,36 @@ pub(super) fn model(
             .collect(),
         None => candidates.to_vec(),
     };
-    let results = search(run, &p, &fold, folds, &candidates, replayed.is_none())?;
+    let timed = replayed.is_none();
+    let max_rows = match candidates.first().filter(|_| timed) {
+        Some(first) => {
+            let fit = budget::fit_rows(run, &p, first, folds)?;
+            if let Some(n) = &fit.note {
+                say(run, log, format!("  {n}"));
+            }
+            fit.max_rows
+        }
+        None => usize::MAX,
+    };
+    let results = search(run, log, &p, &fold, &candidates, max_rows, timed)?;
     let blend = cv::greedy_blend(&p, &results, 20);
-    run.say(&format!(
-        "  blend: OOF {:.5} (baseline {baseline:.5}); refitting on all of train",
-        blend.score
+    say(run, log, format!(
+        "  blend: OOF {:.5} (baseline {baseline:.5}); refitting on {}",
+        blend.score,
+        if max_rows < p.rows {
+            format!("{max_rows} of {} train rows", p.rows)
+        } else {
+            "all of train".to_string()
+        }
     ));
     let t = Instant::now();
-    let (ensemble, importance) = refit_blend(run, &p, &results, &blend)?;
-    run.say(&format!("  refit in {:.1}s", t.elapsed().as_secs_f64()));
+    let (ensemble, importance) = refit_blend(run, &p, &results, &blend, max_rows)?;
+    say(run, log, format!("  refit in {:.1}s", t.elapsed().as_secs_f64()));
     let t = Instant::now();
     let pred = ensemble.predict(&p.x_test, p.test_rows)?;
     let format = submission::Format::of(ds, &p)?;
     let submission = submission::build(ds, &format, &pred)?;
-    run.say(&format!(
+    say(run, log, format!(
         "  predicted {} test rows in {:.1}s",
         p.test_rows,
         t.elapsed().as_secs_f64()
@@ -119,10 +138,10 @@ pub(super) fn model(
         importance.as_deref(),
     )
     .unwrap_or_else(|e| {
-        run.say(&format!("  charts skipped: {e}"));
+        say(run, log, format!("  charts skipped: {e}"));
         vec![]
     });
-    run.say(&format!("  charts in {:.1}s", t.elapsed().as_secs_f64()));
+    say(run, log, format!("  charts in {:.1}s", t.elapsed().as_secs_f64()));
     Ok(Modeled {
         results,
         blend,
@@ -131,30 +150,45 @@ pub(super) fn model(
         charts,
         ensemble,
         format,
+        log: std::mem::take(log),
     })
+}
+
+/// A progress line that is also kept for `output.log`.
+fn say(run: &Run, log: &mut Vec<String>, line: String) {
+    run.say(&line);
+    log.push(line.trim().to_string());
 }
 
 /// Cross-validates candidates in order while the budget allows (`timed`; a replay tries them all).
 fn search(
     run: &Run,
+    log: &mut Vec<String>,
     p: &Problem,
     fold: &[usize],
-    folds: usize,
     candidates: &[ModelSpec],
+    max_rows: usize,
     timed: bool,
 ) -> Result<Vec<CvResult>> {
     let mut results: Vec<CvResult> = Vec::new();
+    let folds = fold.iter().max().map_or(2, |m| m + 1);
+    // A refit's time as a share of a cross-validation's: the refit fits once on all (capped) rows,
+    // each fold on (folds - 1) / folds of them.
+    let fold_rows = (p.rows * (folds - 1) / folds).min(max_rows).max(1);
+    let refit_share = p.rows.min(max_rows) as f64 / (folds * fold_rows) as f64;
+    // A candidate the rest of the budget cannot pay for is passed over; a cheaper one after it
+    // (another family) may still fit.
+    let mut skipped: Vec<&str> = Vec::new();
     for (i, c) in candidates.iter().enumerate() {
         run.check_cancelled()?;
-        if timed && !results.is_empty() && projected(run, &results, c, folds) > run.cfg.time_budget
+        if timed
+            && !results.is_empty()
+            && projected(run, p, &results, c, (folds, max_rows), refit_share)? > run.cfg.time_budget
         {
-            run.say(&format!(
-                "  time budget: skipping {} remaining candidate(s)",
-                candidates.len() - i
-            ));
-            break;
+            skipped.push(&c.name);
+            continue;
         }
-        let r = cv::cross_validate(p, c, fold, run.cfg.seed, &mut |f| {
+        let r = cv::cross_validate(p, c, fold, run.cfg.seed, max_rows, &mut |f| {
             run.tick(&format!(
                 "  candidate {}/{}: {} fold {}/{folds}",
                 i + 1,
@@ -163,29 +197,47 @@ fn search(
                 f + 1
             ));
         })?;
-        run.say(&format!(
+        say(run, log, format!(
             "  {}: CV {:.5} ± {:.5} ({:.1}s)",
             c.name, r.mean, r.std, r.seconds
         ));
         results.push(r);
     }
+    if !skipped.is_empty() {
+        say(run, log, format!(
+            "  time budget: skipped {} candidate(s): {}",
+            skipped.len(),
+            skipped.join(", ")
+        ));
+    }
     Ok(results)
 }
 
 /// The run's time once this candidate's cross-validation, its refit and the refits of the models
-/// before it are done. Its time is guessed from the same family's last candidate, or from the
-/// slowest so far when the family is new.
-fn projected(run: &Run, results: &[CvResult], c: &ModelSpec, folds: usize) -> f64 {
+/// before it are done (a refit costing `refit_share` of a cross-validation). Its time is guessed
+/// from the same family's last candidate; for a new family, measured by two small fits on large
+/// data, else the slowest so far.
+fn projected(
+    run: &Run,
+    p: &Problem,
+    results: &[CvResult],
+    c: &ModelSpec,
+    (folds, max_rows): (usize, usize),
+    refit_share: f64,
+) -> Result<f64> {
+    let refits: f64 = results.iter().map(|r| r.seconds).sum::<f64>() * refit_share;
     let same = results
         .iter()
         .rev()
         .find(|r| std::mem::discriminant(&r.model.kind) == std::mem::discriminant(&c.kind));
-    let guess = same.map_or_else(
-        || results.iter().map(|r| r.seconds).fold(0.0, f64::max),
-        |r| r.seconds,
-    );
-    let refits: f64 = results.iter().map(|r| r.seconds).sum::<f64>() / folds as f64;
-    run.compute_seconds() + guess * (1.0 + 1.0 / folds as f64) * 1.1 + refits
+    let search = match same {
+        Some(r) => r.seconds * (1.0 + refit_share),
+        None => match budget::estimate(run, p, c, folds, max_rows)? {
+            Some(s) => s,
+            None => results.iter().map(|r| r.seconds).fold(0.0, f64::max) * (1.0 + refit_share),
+        },
+    };
+    Ok(run.compute_seconds() + search * 1.1 + refits)
 }
 
 /// Refits the models the blend kept on all of train; returns them as the ensemble, and the blend's
@@ -195,12 +247,13 @@ fn refit_blend(
     p: &Problem,
     results: &[CvResult],
     blend: &cv::Blend,
+    max_rows: usize,
 ) -> Result<(Ensemble, Option<Vec<f64>>)> {
     let mut members = Vec::new();
     let mut importance: Option<Vec<f64>> = None;
     for (r, w) in results.iter().zip(&blend.weights) {
         if *w > 0.0 {
-            let refit = cv::refit(p, &r.model, run.cfg.seed)?;
+            let refit = cv::refit(p, &r.model, run.cfg.seed, max_rows)?;
             if let Some(imp) = refit.importance {
                 let total = importance.get_or_insert_with(|| vec![0.0; imp.len()]);
                 total.iter_mut().zip(&imp).for_each(|(t, g)| *t += w * g);

@@ -106,6 +106,9 @@ pub struct RunSummary {
     pub metric: String,
     /// Total seconds.
     pub seconds: f64,
+    /// The `--time-budget` the run had.
+    #[serde(default)]
+    pub time_budget: Option<f64>,
     /// Seconds spent waiting on the LLM (not charged to `--time-budget`).
     #[serde(default)]
     pub llm_seconds: f64,

@@ -100,12 +100,27 @@ pub fn fold_ids(p: &Problem, k: usize, seed: u64) -> Vec<usize> {
     folds::assign(p.rows, k, seed, p.strata.as_deref())
 }
 
-/// Cross-validates a model; `progress` hears each fold index.
+/// At most `max_rows` of `rows`, drawn with `seed`: what a model is fitted on when the time budget
+/// cannot pay for all of them.
+fn capped(rows: Vec<usize>, max_rows: usize, seed: u64) -> Vec<usize> {
+    if rows.len() <= max_rows {
+        return rows;
+    }
+    folds::sample(rows.len(), max_rows, seed)
+        .into_iter()
+        .map(|i| rows[i])
+        .collect()
+}
+
+/// Cross-validates a model, each fold's model fitted on at most `max_rows` of its training rows
+/// (`usize::MAX` for all) and scored on every row of its held-out fold; `progress` hears each
+/// fold index.
 pub fn cross_validate(
     p: &Problem,
     spec: &ModelSpec,
     fold: &[usize],
     seed: u64,
+    max_rows: usize,
     progress: &mut dyn FnMut(usize),
 ) -> Result<CvResult> {
     let start = Instant::now();
@@ -115,6 +130,7 @@ pub fn cross_validate(
     for f in 0..k {
         progress(f);
         let train_rows: Vec<usize> = (0..p.rows).filter(|&i| fold[i] != f).collect();
+        let train_rows = capped(train_rows, max_rows, seed + f as u64);
         let val_rows: Vec<usize> = (0..p.rows).filter(|&i| fold[i] == f).collect();
         let xv = p.subset(&p.x_train, p.rows, &val_rows);
         let models = fit_outputs(p, spec, &train_rows, seed + f as u64, &mut None)?;
@@ -153,9 +169,9 @@ pub struct Refit {
     pub importance: Option<Vec<f64>>,
 }
 
-/// Refits on all of train.
-pub fn refit(p: &Problem, spec: &ModelSpec, seed: u64) -> Result<Refit> {
-    let all: Vec<usize> = (0..p.rows).collect();
+/// Refits on all of train, or on `max_rows` of it drawn with `seed`.
+pub fn refit(p: &Problem, spec: &ModelSpec, seed: u64, max_rows: usize) -> Result<Refit> {
+    let all = capped((0..p.rows).collect(), max_rows, seed);
     let mut importance = None;
     let models = fit_outputs(p, spec, &all, seed, &mut importance)?;
     if let Some(v) = importance.as_mut() {

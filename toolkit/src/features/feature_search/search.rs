@@ -117,7 +117,7 @@ impl<'a> Search<'a> {
                 ..GbmParams::default()
             }),
         };
-        let r = cv::cross_validate(p, &spec, &fold, self.seed, &mut |_| {})?;
+        let r = cv::cross_validate(p, &spec, &fold, self.seed, usize::MAX, &mut |_| {})?;
         if !r.mean.is_finite() {
             return Err(ToolkitError::data(
                 "feature_search: the screening score is not finite",

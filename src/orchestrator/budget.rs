@@ -1,0 +1,150 @@
+//! How many rows the time budget lets a model be fitted on. At Kaggle's sizes one candidate's
+//! cross-validation and refit can outlast what is left of the budget (a 3-fold GBM on a million rows
+//! took 48 s, its refit 19 s), and the search always fits its first candidate. A timed fit of that
+//! candidate on a sample tells its cost per row, and every fit of the search is capped to what the
+//! rest of the budget pays for.
+
+use std::time::Instant;
+
+use anyhow::Result;
+use autokaggle_toolkit::models::cv::{self, ModelSpec};
+use autokaggle_toolkit::models::problem::Problem;
+
+use super::Run;
+
+/// Below this many train rows every fit uses all of them: the first candidate costs seconds.
+const PROBE_FROM: usize = 100_000;
+/// The timed fit's size. A fit's cost per row still grows past it (a GBM's binned rows leave the
+/// cache): at a million rows one fold cost 1.3 times what a fit of these many rows foretold, and
+/// the fixed part that a second, smaller fit would measure made the forecast worse, not better.
+const PROBE_ROWS: usize = 100_000;
+/// Fewest rows a fit is capped to: fewer would trade too much of the score for time.
+const MIN_ROWS: usize = 50_000;
+/// Share of the time left that the first candidate's folds and refit may plan to use: the rest
+/// covers the forecast's shortfall at large sizes, predicting, the blend, the charts and the reports.
+const SHARE: f64 = 0.7;
+
+/// What the budget allows.
+pub(super) struct FitRows {
+    /// Most rows a fit uses (`usize::MAX`: all).
+    pub max_rows: usize,
+    /// The line the log and report carry, if the cap was measured.
+    pub note: Option<String>,
+}
+
+/// A model's fit time per row, measured on a sample of train.
+struct Cost {
+    per_row: f64,
+    measured: f64,
+}
+
+impl Cost {
+    /// Times one fit of `spec` on a seeded sample of train.
+    fn probe(run: &Run, p: &Problem, spec: &ModelSpec) -> Result<Self> {
+        let t = Instant::now();
+        cv::refit(p, spec, run.cfg.seed, PROBE_ROWS)?;
+        let measured = t.elapsed().as_secs_f64();
+        Ok(Self {
+            per_row: measured / PROBE_ROWS.min(p.rows).max(1) as f64,
+            measured,
+        })
+    }
+
+    /// Seconds for `folds` fold fits and one refit, each on at most `max_rows` rows.
+    fn search(&self, rows: usize, folds: usize, max_rows: usize) -> f64 {
+        let fold_rows = (rows * (folds - 1) / folds).min(max_rows);
+        self.per_row * (folds * fold_rows + rows.min(max_rows)) as f64
+    }
+}
+
+/// The cap on fit rows for this search, measured on its first candidate when train is large.
+pub(super) fn fit_rows(
+    run: &Run,
+    p: &Problem,
+    first: &ModelSpec,
+    folds: usize,
+) -> Result<FitRows> {
+    if p.rows < PROBE_FROM {
+        return Ok(FitRows {
+            max_rows: usize::MAX,
+            note: None,
+        });
+    }
+    let cost = Cost::probe(run, p, first)?;
+    let left = run.cfg.time_budget - run.compute_seconds();
+    let max_rows = cap(p.rows, folds, &cost, left * SHARE);
+    let note = format!(
+        "budget: a fit of {PROBE_ROWS} rows took {:.1}s; with {:.0}s left, {}",
+        cost.measured,
+        left.max(0.0),
+        if max_rows == usize::MAX {
+            "every fit uses all rows".to_string()
+        } else {
+            format!("each fit uses {max_rows} of {} rows", p.rows)
+        }
+    );
+    Ok(FitRows {
+        max_rows,
+        note: Some(note),
+    })
+}
+
+/// Seconds a candidate's cross-validation and refit will take, measured by a fit on a sample when
+/// train is large (a family's first candidate has no time of its own to go by); None on small data.
+pub(super) fn estimate(
+    run: &Run,
+    p: &Problem,
+    spec: &ModelSpec,
+    folds: usize,
+    max_rows: usize,
+) -> Result<Option<f64>> {
+    if p.rows < PROBE_FROM {
+        return Ok(None);
+    }
+    Ok(Some(Cost::probe(run, p, spec)?.search(p.rows, folds, max_rows)))
+}
+
+/// The most rows per fit such that `folds` fold fits and one refit take at most `seconds`;
+/// `usize::MAX` when all rows fit.
+fn cap(rows: usize, folds: usize, cost: &Cost, seconds: f64) -> usize {
+    if cost.search(rows, folds, usize::MAX) <= seconds {
+        return usize::MAX;
+    }
+    let n = if cost.per_row > 0.0 {
+        seconds / (folds + 1) as f64 / cost.per_row
+    } else {
+        0.0
+    };
+    let fold_rows = rows * (folds - 1) / folds;
+    (n.max(0.0).round() as usize).clamp(MIN_ROWS, fold_rows.max(MIN_ROWS))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Cost, cap};
+
+    fn cost(per_row: f64) -> Cost {
+        Cost {
+            per_row,
+            measured: 0.0,
+        }
+    }
+
+    #[test]
+    fn cap_is_all_rows_when_they_fit_and_what_the_seconds_pay_for_when_not() {
+        // 3 folds of 200k fitting rows and a 300k refit at 5 µs a row: 4.5 s.
+        let c = cost(5e-6);
+        assert!((c.search(300_000, 3, usize::MAX) - 4.5).abs() < 1e-9);
+        assert_eq!(cap(300_000, 3, &c, 4.5), usize::MAX);
+        // 1.0 s pays for four fits of 50,000 rows: the floor.
+        assert_eq!(cap(300_000, 3, &c, 1.0), 50_000);
+        assert_eq!(cap(300_000, 3, &c, 0.1), 50_000);
+        // 1M rows at 20 µs a row: 55 s pays for four fits of 687,500, more than the 666,666 a fold
+        // fits on, yet not for the folds and a refit on all rows (60 s): the fold size.
+        let c = cost(20e-6);
+        assert_eq!(cap(1_000_000, 3, &c, 55.0), 666_666);
+        // 40 s: four fits of 500,000 rows, which take the 40 s.
+        assert_eq!(cap(1_000_000, 3, &c, 40.0), 500_000);
+        assert!((c.search(1_000_000, 3, 500_000) - 40.0).abs() < 1e-9);
+    }
+}
