@@ -9,6 +9,7 @@ pub use super::fitted::blend_predictions;
 use super::fitted::{FittedModel, predict_outputs};
 use super::forest::{Forest, ForestParams};
 use super::gbm::{Gbm, GbmParams};
+use super::knn::{Knn, KnnParams};
 use super::linear::{Linear, LinearParams};
 use super::metrics::{better, score};
 use super::problem::Problem;
@@ -25,6 +26,8 @@ pub enum ModelKind {
     Forest(ForestParams),
     /// Logistic regression for classes, ridge for values (Linfa).
     Linear(LinearParams),
+    /// k-nearest neighbours on standardised features.
+    Knn(KnnParams),
 }
 
 /// A model the search may try.
@@ -85,6 +88,7 @@ fn fit_outputs(
             ModelKind::Linear(params) => {
                 FittedModel::Linear(Linear::fit(&x, n, k, &yy, p.is_classification(), params)?)
             }
+            ModelKind::Knn(params) => FittedModel::Knn(Knn::fit(&x, n, k, &yy, params)?),
         });
     }
     Ok(out)

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::forest::Forest;
 use super::gbm::Gbm;
+use super::knn::Knn;
 use super::linear::Linear;
 use crate::error::{Result, ToolkitError};
 use crate::spec::{Metric, Task};
@@ -20,6 +21,8 @@ pub enum FittedModel {
     Forest(Forest),
     /// A logistic or ridge model with its scaler.
     Linear(Linear),
+    /// k-nearest neighbours with its train rows.
+    Knn(Knn),
 }
 
 impl FittedModel {
@@ -29,6 +32,7 @@ impl FittedModel {
             Self::Gbm(m) => Ok(m.predict(x, rows)),
             Self::Forest(m) => m.predict(x, rows),
             Self::Linear(m) => m.predict(x, rows),
+            Self::Knn(m) => m.predict(x, rows),
         }
     }
 }

@@ -1,10 +1,12 @@
-//! Modeling, metric-first: the problem in the model's space, gradient boosting, random forests and linear models, a seeded search space, K-fold CV with
+//! Modeling, metric-first: the problem in the model's space, gradient boosting, random forests, linear models
+//! and nearest neighbours, a seeded search space, K-fold CV with
 //! out-of-fold predictions, a greedy blend, and a submission in the sample's exact format.
 
 pub mod cv;
 pub mod fitted;
 pub mod forest;
 pub mod gbm;
+pub mod knn;
 pub mod linear;
 pub mod metrics;
 pub mod problem;
