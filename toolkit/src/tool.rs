@@ -335,11 +335,7 @@ pub struct MapNumeric<F> {
 impl<F: NumOp> Fitted for MapNumeric<F> {
     fn apply(&self, mut df: DataFrame, _: Split) -> Result<DataFrame> {
         for (input, output, f) in &self.maps {
-            let v: Vec<Option<f64>> = frame::f64s(&df, input)?
-                .into_iter()
-                .map(|x| f.map(x))
-                .collect();
-            frame::put_f64(&mut df, output, v)?;
+            frame::map_f64(&mut df, input, output, |x| f.map(x))?;
         }
         Ok(df)
     }
@@ -414,7 +410,8 @@ pub fn sorted_finite(v: &[Option<f64>]) -> Vec<f64> {
         .copied()
         .filter(|x| x.is_finite())
         .collect();
-    xs.sort_by(f64::total_cmp);
+    // A total order: equal keys are the same float, so an unstable sort gives the same result.
+    xs.sort_unstable_by(f64::total_cmp);
     xs
 }
 

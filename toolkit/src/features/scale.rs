@@ -6,7 +6,7 @@ use serde::Deserialize;
 use crate::error::Result;
 use crate::frame::{self, Kind};
 use crate::profile::Moments;
-use crate::tool::{Category, FitCx, MapNumeric, NumOp, Tool, quantile, sorted_finite};
+use crate::tool::{Category, FitCx, MapNumeric, NumOp, Tool, quantile};
 
 /// Scales numeric columns.
 pub struct Scale;
@@ -69,17 +69,27 @@ impl Tool for Scale {
     fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let mut maps = Vec::new();
         for c in cx.resolve(Self::NAME, p.columns.as_ref(), &[Kind::Numeric, Kind::Bool])? {
-            let sorted = sorted_finite(&frame::f64s(cx.train, &c)?);
-            let (center, spread) = if sorted.is_empty() {
+            let xs: Vec<f64> = frame::f64s_nan(cx.train, &c)?
+                .into_iter()
+                .filter(|x| x.is_finite())
+                .collect();
+            let (center, spread) = if xs.is_empty() {
                 (0.0, 1.0)
             } else {
                 match p.method {
                     ScaleMethod::Standard => {
-                        let m = Moments::of(&sorted);
+                        let m = Moments::of(&xs);
                         (m.mean, m.std)
                     }
-                    ScaleMethod::MinMax => (sorted[0], sorted[sorted.len() - 1] - sorted[0]),
+                    ScaleMethod::MinMax => {
+                        let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
+                        let hi = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                        (lo, hi - lo)
+                    }
+                    // Only the quantiles need the values in order.
                     ScaleMethod::Robust => {
+                        let mut sorted = xs;
+                        sorted.sort_unstable_by(f64::total_cmp);
                         let q = |x| quantile(&sorted, x).unwrap_or(0.0);
                         (q(0.5), q(0.75) - q(0.25))
                     }

@@ -205,16 +205,51 @@ fn put(df: &mut DataFrame, s: Series) -> Result<()> {
 /// Replaces or appends a float column.
 pub fn put_f64(df: &mut DataFrame, name: &str, values: Vec<Option<f64>>) -> Result<()> {
     let mut valid = MutableBitmap::with_capacity(values.len());
-    let values: Vec<f64> = values
-        .into_iter()
-        .map(|v| {
-            valid.push(v.is_some());
-            v.unwrap_or(0.0)
-        })
-        .collect();
+    // A fresh vector of the exact size: collecting from `values.into_iter()` would reuse its
+    // allocation, twice the size, and Polars would keep all of it.
+    let mut out = Vec::with_capacity(values.len());
+    for v in values {
+        valid.push(v.is_some());
+        out.push(v.unwrap_or(0.0));
+    }
+    let values = out;
     let valid: Bitmap = valid.into();
     let valid = (valid.unset_bits() > 0).then_some(valid);
     put(df, Float64Chunked::from_vec_validity(name.into(), values, valid).into_series())
+}
+
+/// Writes `f` of each value of `input` (as [`f64s`] reads it) to the float column `output`, in one
+/// pass over the input's buffers when it is numeric: what value-by-value tools (scalers, clippers,
+/// transforms) run on.
+pub fn map_f64(
+    df: &mut DataFrame,
+    input: &str,
+    output: &str,
+    f: impl Fn(Option<f64>) -> Option<f64>,
+) -> Result<()> {
+    let c = column(df, input)?;
+    let n = c.len();
+    let mut out = Vec::with_capacity(n);
+    let mut valid = MutableBitmap::with_capacity(n);
+    let mut push = |v: Option<f64>| {
+        let v = f(v);
+        valid.push(v.is_some());
+        out.push(v.unwrap_or(0.0));
+    };
+    if matches!(kind_of(c.dtype()), Kind::Numeric | Kind::Bool) {
+        for_f64_chunks(c, |values, ok| match ok {
+            None => values.iter().for_each(|&v| push(Some(v))),
+            Some(b) => values
+                .iter()
+                .zip(b.iter())
+                .for_each(|(&v, ok)| push(ok.then_some(v))),
+        })?;
+    } else {
+        f64s(df, input)?.into_iter().for_each(push);
+    }
+    let valid: Bitmap = valid.into();
+    let valid = (valid.unset_bits() > 0).then_some(valid);
+    put(df, Float64Chunked::from_vec_validity(output.into(), out, valid).into_series())
 }
 
 /// Replaces a numeric column's missing, NaN and infinite values with `value` (the column becomes
