@@ -18,6 +18,10 @@ const PROBE_FROM: usize = 100_000;
 /// cache): at a million rows one fold cost 1.3 times what a fit of these many rows foretold, and
 /// the fixed part that a second, smaller fit would measure made the forecast worse, not better.
 const PROBE_ROWS: usize = 100_000;
+/// The timed fit for a family's first candidate after the search has begun: smaller, because by
+/// then the probe itself spends what is left (a forest's fit of 100,000 rows took seconds only to
+/// learn that the forest would not fit).
+const PROBE_NEW_ROWS: usize = 25_000;
 /// Fewest rows a fit is capped to: fewer would trade too much of the score for time.
 const MIN_ROWS: usize = 50_000;
 /// Share of the time left that the first candidate's folds and refit may plan to use: the rest
@@ -39,13 +43,13 @@ struct Cost {
 }
 
 impl Cost {
-    /// Times one fit of `spec` on a seeded sample of train.
-    fn probe(run: &Run, p: &Problem, spec: &ModelSpec) -> Result<Self> {
+    /// Times one fit of `spec` on a seeded sample of `n` train rows.
+    fn probe(run: &Run, p: &Problem, spec: &ModelSpec, n: usize) -> Result<Self> {
         let t = Instant::now();
-        cv::refit(p, spec, run.cfg.seed, PROBE_ROWS)?;
+        cv::refit(p, spec, run.cfg.seed, n)?;
         let measured = t.elapsed().as_secs_f64();
         Ok(Self {
-            per_row: measured / PROBE_ROWS.min(p.rows).max(1) as f64,
+            per_row: measured / n.min(p.rows).max(1) as f64,
             measured,
         })
     }
@@ -70,7 +74,7 @@ pub(super) fn fit_rows(
             note: None,
         });
     }
-    let cost = Cost::probe(run, p, first)?;
+    let cost = Cost::probe(run, p, first, PROBE_ROWS)?;
     let left = run.cfg.time_budget - run.compute_seconds();
     let max_rows = cap(p.rows, folds, &cost, left * SHARE);
     let note = format!(
@@ -101,7 +105,9 @@ pub(super) fn estimate(
     if p.rows < PROBE_FROM {
         return Ok(None);
     }
-    Ok(Some(Cost::probe(run, p, spec)?.search(p.rows, folds, max_rows)))
+    Ok(Some(
+        Cost::probe(run, p, spec, PROBE_NEW_ROWS)?.search(p.rows, folds, max_rows),
+    ))
 }
 
 /// The most rows per fit such that `folds` fold fits and one refit take at most `seconds`;

@@ -138,6 +138,8 @@ pub fn run(cfg: &RunConfig) -> Result<RunSummary> {
 pub fn run_with(cfg: &RunConfig, roles: &Roles) -> Result<RunSummary> {
     // The budget covers reading the files, which at a million rows takes seconds.
     let start = Instant::now();
+    // Refused before reading when the machine lacks the memory, rather than killed halfway.
+    autokaggle_toolkit::memory::check_fits(&cfg.competition)?;
     let mut resolved = spec::resolve(&cfg.competition)?;
     let ds = Dataset::load(&resolved)?;
     // The frames inference read are in `ds` now; the run keeps no second copy.

@@ -230,8 +230,12 @@ fn projected(
         .iter()
         .rev()
         .find(|r| std::mem::discriminant(&r.model.kind) == std::mem::discriminant(&c.kind));
+    let now = run.compute_seconds();
     let search = match same {
         Some(r) => r.seconds * (1.0 + refit_share),
+        // With a tenth of the budget or less left after the refits, a new family is not worth
+        // even the timed fit that would forecast it.
+        None if now + refits > 0.9 * run.cfg.time_budget => return Ok(f64::INFINITY),
         None => match budget::estimate(run, p, c, folds, max_rows)? {
             Some(s) => s,
             None => results.iter().map(|r| r.seconds).fold(0.0, f64::max) * (1.0 + refit_share),
