@@ -45,6 +45,7 @@ pub(super) fn finish(
         cv: m.cv_rows(),
         blend_score: m.blend.score,
         blend: m.weights(),
+        stacked: m.blend.head.is_some(),
         baseline: m.baseline,
         metric: format!("{:?}", ds.spec.metric),
         phases,
@@ -177,11 +178,12 @@ pub fn table(s: &RunSummary) -> String {
     let weights: Vec<String> = s
         .blend
         .iter()
-        .filter(|w| w.weight > 0.0)
+        .filter(|w| w.weight != 0.0)
         .map(|w| format!("{} {:.2}", w.model, w.weight))
         .collect();
     t.push_str(&format!(
-        "| blend ({}) | {:.5} (out-of-fold) |\n| trivial baseline | {:.5} |\n",
+        "| {} ({}) | {:.5} (out-of-fold) |\n| trivial baseline | {:.5} |\n",
+        if s.stacked { "stack" } else { "blend" },
         weights.join(", "),
         s.blend_score,
         s.baseline

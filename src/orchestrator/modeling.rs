@@ -11,6 +11,7 @@ use autokaggle_toolkit::eda::Chart;
 use autokaggle_toolkit::frame::DataFrame;
 use autokaggle_toolkit::models::cv::{self, CvResult, ModelSpec};
 use autokaggle_toolkit::models::fitted::{Ensemble, Member};
+use autokaggle_toolkit::models::metrics::better;
 use autokaggle_toolkit::models::problem::Problem;
 use autokaggle_toolkit::models::search::{self, Family};
 use autokaggle_toolkit::models::submission;
@@ -107,9 +108,9 @@ pub(super) fn model(
         None => usize::MAX,
     };
     let results = search(run, log, &p, &fold, &candidates, max_rows, timed)?;
-    let blend = cv::greedy_blend(&p, &results, 20);
+    let blend = choose(run, log, &p, &results, &fold);
     say(run, log, format!(
-        "  blend: OOF {:.5} (baseline {baseline:.5}); refitting on {}",
+        "  OOF {:.5} (baseline {baseline:.5}); refitting on {}",
         blend.score,
         if max_rows < p.rows {
             format!("{max_rows} of {} train rows", p.rows)
@@ -152,6 +153,24 @@ pub(super) fn model(
         format,
         log: std::mem::take(log),
     })
+}
+
+/// The greedy blend or the stack, whichever scores better out of fold (a tie keeps the blend, which
+/// refits fewer models); both scores are said.
+fn choose(run: &Run, log: &mut Vec<String>, p: &Problem, results: &[CvResult], fold: &[usize]) -> cv::Blend {
+    let blend = cv::greedy_blend(p, results, 20);
+    let Some(stack) = cv::stack(p, results, fold) else {
+        say(run, log, format!("  greedy blend: OOF {:.5}", blend.score));
+        return blend;
+    };
+    let stacked = better(p.metric, stack.score, blend.score);
+    say(run, log, format!(
+        "  greedy blend: OOF {:.5}; stack (linear meta-model, nested on the folds): OOF {:.5}; using the {}",
+        blend.score,
+        stack.score,
+        if stacked { "stack" } else { "blend" }
+    ));
+    if stacked { stack } else { blend }
 }
 
 /// A progress line that is also kept for `output.log`.
@@ -256,11 +275,11 @@ fn refit_blend(
     let mut members = Vec::new();
     let mut importance: Option<Vec<f64>> = None;
     for (r, w) in results.iter().zip(&blend.weights) {
-        if *w > 0.0 {
+        if *w != 0.0 {
             let refit = cv::refit(p, &r.model, run.cfg.seed, max_rows)?;
             if let Some(imp) = refit.importance {
                 let total = importance.get_or_insert_with(|| vec![0.0; imp.len()]);
-                total.iter_mut().zip(&imp).for_each(|(t, g)| *t += w * g);
+                total.iter_mut().zip(&imp).for_each(|(t, g)| *t += w.abs() * g);
             }
             members.push(Member {
                 name: r.model.name.clone(),
@@ -276,6 +295,7 @@ fn refit_blend(
         log_target: p.log_target,
         classes: p.classes.clone(),
         members,
+        head: blend.head.clone(),
     };
     Ok((ensemble, importance))
 }

@@ -84,7 +84,7 @@ pub fn model_charts(
 
     // Out-of-fold errors of the blend.
     let oofs: Vec<Vec<Vec<f64>>> = results.iter().map(|r| r.oof.clone()).collect();
-    let oof = cv::blend_predictions(&oofs, &blend.weights);
+    let oof = cv::combine(&oofs, &blend.weights, blend.head.as_ref());
     match p.task {
         Task::Binary | Task::Multiclass => {
             let k = p.classes.len();

@@ -100,6 +100,9 @@ pub struct RunSummary {
     pub blend_score: f64,
     /// The blend's weights, one per model of `cv`.
     pub blend: Vec<BlendWeight>,
+    /// Whether the models were stacked (the weights are a meta-model's) rather than blended.
+    #[serde(default)]
+    pub stacked: bool,
     /// The trivial baseline's score.
     pub baseline: f64,
     /// Metric name.

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-pub use super::fitted::blend_predictions;
+pub use super::fitted::{blend_predictions, combine};
 use super::fitted::{FittedModel, predict_outputs};
 use super::forest::{Forest, ForestParams};
 use super::gbm::{Gbm, GbmParams};
@@ -13,6 +13,7 @@ use super::knn::{Knn, KnnParams};
 use super::linear::{Linear, LinearParams};
 use super::metrics::{better, score};
 use super::problem::Problem;
+pub use super::stack::{Head, stack};
 use crate::error::Result;
 use crate::folds;
 
@@ -200,13 +201,17 @@ pub fn baseline(p: &Problem) -> f64 {
     score(p.metric, &p.y, &prior)
 }
 
-/// A blend: weights per model (summing to 1) and its out-of-fold score.
+/// How the candidates are combined, and the combination's out-of-fold score: a greedy blend
+/// (weights summing to 1, no head) or a stack (a meta-model's weights and its head).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Blend {
     /// Weight of each model, in the order given.
     pub weights: Vec<f64>,
-    /// The blend's out-of-fold score.
+    /// The out-of-fold score.
     pub score: f64,
+    /// A stack's intercept and link; None for a greedy blend.
+    #[serde(default)]
+    pub head: Option<Head>,
 }
 
 /// Greedy forward selection with replacement (Caruana et al.): add the model that most improves the
@@ -250,5 +255,6 @@ pub fn greedy_blend(p: &Problem, results: &[CvResult], rounds: usize) -> Blend {
     Blend {
         weights: counts.iter().map(|&c| c as f64 / total as f64).collect(),
         score: current.map_or(f64::NAN, |c| c.1),
+        head: None,
     }
 }

@@ -8,6 +8,7 @@ use super::forest::Forest;
 use super::gbm::Gbm;
 use super::knn::Knn;
 use super::linear::Linear;
+use super::stack::{self, Head};
 use crate::error::{Result, ToolkitError};
 use crate::spec::{Metric, Task};
 
@@ -69,7 +70,7 @@ fn normalise_rows(p: &mut [Vec<f64>]) {
 pub struct Member {
     /// The candidate's name (`gbm_d4_lr0.093`).
     pub name: String,
-    /// Its blend weight (the weights sum to 1).
+    /// Its weight: a greedy blend's (the weights sum to 1) or a stack meta-model's.
     pub weight: f64,
     /// One fitted model per output.
     pub outputs: Vec<FittedModel>,
@@ -88,8 +89,12 @@ pub struct Ensemble {
     pub log_target: bool,
     /// Class labels as train spells them (see `Problem::classes`).
     pub classes: Vec<String>,
-    /// Members with a weight above 0, in the order they were tried.
+    /// Members with a weight other than 0, in the order they were tried.
     pub members: Vec<Member>,
+    /// The stack's head when the members are stacked; None for a greedy blend (a model saved
+    /// before stacking reads as one).
+    #[serde(default)]
+    pub head: Option<Head>,
 }
 
 impl Ensemble {
@@ -114,8 +119,27 @@ impl Ensemble {
             .map(|m| predict_outputs(&m.outputs, self.task, x, rows))
             .collect::<Result<Vec<_>>>()?;
         let weights: Vec<f64> = self.members.iter().map(|m| m.weight).collect();
-        Ok(blend_predictions(&preds, &weights))
+        Ok(combine(&preds, &weights, self.head.as_ref()))
     }
+}
+
+/// The members' predictions combined: a weighted average, or through a stack's head (one output).
+pub fn combine(preds: &[Vec<Vec<f64>>], weights: &[f64], head: Option<&Head>) -> Vec<Vec<f64>> {
+    let Some(h) = head else {
+        return blend_predictions(preds, weights);
+    };
+    let rows = preds[0][0].len();
+    let out = (0..rows)
+        .map(|i| {
+            let z = preds
+                .iter()
+                .zip(weights)
+                .map(|(p, w)| w * stack::input(p[0][i], h.logistic))
+                .sum::<f64>();
+            stack::output(h.intercept + z, h.logistic)
+        })
+        .collect();
+    vec![out]
 }
 
 /// Weighted average of prediction matrices.

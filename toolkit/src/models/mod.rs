@@ -11,4 +11,5 @@ pub mod linear;
 pub mod metrics;
 pub mod problem;
 pub mod search;
+pub mod stack;
 pub mod submission;
