@@ -2,9 +2,9 @@
 //! numeric, finite, not too many, and none of them is the target in disguise.
 
 use autokaggle_agents::phase::GateFamily;
+use autokaggle_toolkit::Dataset;
 use autokaggle_toolkit::frame::{self, Kind};
 use autokaggle_toolkit::profile::{self, PROFILE_ROWS};
-use autokaggle_toolkit::Dataset;
 
 use super::{Checked, Gate, GateCx, Verdict};
 

@@ -62,12 +62,7 @@ impl Cost {
 }
 
 /// The cap on fit rows for this search, measured on its first candidate when train is large.
-pub(super) fn fit_rows(
-    run: &Run,
-    p: &Problem,
-    first: &ModelSpec,
-    folds: usize,
-) -> Result<FitRows> {
+pub(super) fn fit_rows(run: &Run, p: &Problem, first: &ModelSpec, folds: usize) -> Result<FitRows> {
     if p.rows < PROBE_FROM {
         return Ok(FitRows {
             max_rows: usize::MAX,

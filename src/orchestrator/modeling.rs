@@ -79,12 +79,16 @@ pub(super) fn model(
     let log = &mut Vec::new();
     let t = Instant::now();
     let p = Problem::from_dataset(ds)?;
-    say(run, log, format!(
-        "  matrix: {} rows x {} features in {:.1}s",
-        p.rows,
-        p.features.len(),
-        t.elapsed().as_secs_f64()
-    ));
+    say(
+        run,
+        log,
+        format!(
+            "  matrix: {} rows x {} features in {:.1}s",
+            p.rows,
+            p.features.len(),
+            t.elapsed().as_secs_f64()
+        ),
+    );
     let fold = cv::fold_ids(&p, folds, run.cfg.seed);
     let baseline = cv::baseline(&p);
     let replayed = run.cfg.replay.as_deref().map(replayed_models).transpose()?;
@@ -109,27 +113,39 @@ pub(super) fn model(
     };
     let results = search(run, log, &p, &fold, &candidates, max_rows, timed)?;
     let blend = choose(run, log, &p, &results, &fold);
-    say(run, log, format!(
-        "  OOF {:.5} (baseline {baseline:.5}); refitting on {}",
-        blend.score,
-        if max_rows < p.rows {
-            format!("{max_rows} of {} train rows", p.rows)
-        } else {
-            "all of train".to_string()
-        }
-    ));
+    say(
+        run,
+        log,
+        format!(
+            "  OOF {:.5} (baseline {baseline:.5}); refitting on {}",
+            blend.score,
+            if max_rows < p.rows {
+                format!("{max_rows} of {} train rows", p.rows)
+            } else {
+                "all of train".to_string()
+            }
+        ),
+    );
     let t = Instant::now();
     let (ensemble, importance) = refit_blend(run, &p, &results, &blend, max_rows)?;
-    say(run, log, format!("  refit in {:.1}s", t.elapsed().as_secs_f64()));
+    say(
+        run,
+        log,
+        format!("  refit in {:.1}s", t.elapsed().as_secs_f64()),
+    );
     let t = Instant::now();
     let pred = ensemble.predict(&p.x_test, p.test_rows)?;
     let format = submission::Format::of(ds, &p)?;
     let submission = submission::build(ds, &format, &pred)?;
-    say(run, log, format!(
-        "  predicted {} test rows in {:.1}s",
-        p.test_rows,
-        t.elapsed().as_secs_f64()
-    ));
+    say(
+        run,
+        log,
+        format!(
+            "  predicted {} test rows in {:.1}s",
+            p.test_rows,
+            t.elapsed().as_secs_f64()
+        ),
+    );
     let t = Instant::now();
     let charts = crate::report::charts::model_charts(
         charts_dir,
@@ -142,7 +158,11 @@ pub(super) fn model(
         say(run, log, format!("  charts skipped: {e}"));
         vec![]
     });
-    say(run, log, format!("  charts in {:.1}s", t.elapsed().as_secs_f64()));
+    say(
+        run,
+        log,
+        format!("  charts in {:.1}s", t.elapsed().as_secs_f64()),
+    );
     Ok(Modeled {
         results,
         blend,
@@ -157,19 +177,29 @@ pub(super) fn model(
 
 /// The greedy blend or the stack, whichever scores better out of fold (a tie keeps the blend, which
 /// refits fewer models); both scores are said.
-fn choose(run: &Run, log: &mut Vec<String>, p: &Problem, results: &[CvResult], fold: &[usize]) -> cv::Blend {
+fn choose(
+    run: &Run,
+    log: &mut Vec<String>,
+    p: &Problem,
+    results: &[CvResult],
+    fold: &[usize],
+) -> cv::Blend {
     let blend = cv::greedy_blend(p, results, 20);
     let Some(stack) = cv::stack(p, results, fold) else {
         say(run, log, format!("  greedy blend: OOF {:.5}", blend.score));
         return blend;
     };
     let stacked = better(p.metric, stack.score, blend.score);
-    say(run, log, format!(
-        "  greedy blend: OOF {:.5}; stack (linear meta-model, nested on the folds): OOF {:.5}; using the {}",
-        blend.score,
-        stack.score,
-        if stacked { "stack" } else { "blend" }
-    ));
+    say(
+        run,
+        log,
+        format!(
+            "  greedy blend: OOF {:.5}; stack (linear meta-model, nested on the folds): OOF {:.5}; using the {}",
+            blend.score,
+            stack.score,
+            if stacked { "stack" } else { "blend" }
+        ),
+    );
     if stacked { stack } else { blend }
 }
 
@@ -216,18 +246,26 @@ fn search(
                 f + 1
             ));
         })?;
-        say(run, log, format!(
-            "  {}: CV {:.5} ± {:.5} ({:.1}s)",
-            c.name, r.mean, r.std, r.seconds
-        ));
+        say(
+            run,
+            log,
+            format!(
+                "  {}: CV {:.5} ± {:.5} ({:.1}s)",
+                c.name, r.mean, r.std, r.seconds
+            ),
+        );
         results.push(r);
     }
     if !skipped.is_empty() {
-        say(run, log, format!(
-            "  time budget: skipped {} candidate(s): {}",
-            skipped.len(),
-            skipped.join(", ")
-        ));
+        say(
+            run,
+            log,
+            format!(
+                "  time budget: skipped {} candidate(s): {}",
+                skipped.len(),
+                skipped.join(", ")
+            ),
+        );
     }
     Ok(results)
 }
@@ -279,7 +317,10 @@ fn refit_blend(
             let refit = cv::refit(p, &r.model, run.cfg.seed, max_rows)?;
             if let Some(imp) = refit.importance {
                 let total = importance.get_or_insert_with(|| vec![0.0; imp.len()]);
-                total.iter_mut().zip(&imp).for_each(|(t, g)| *t += w.abs() * g);
+                total
+                    .iter_mut()
+                    .zip(&imp)
+                    .for_each(|(t, g)| *t += w.abs() * g);
             }
             members.push(Member {
                 name: r.model.name.clone(),

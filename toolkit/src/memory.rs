@@ -53,7 +53,11 @@ fn csv_bytes(dir: &Path) -> u64 {
         .filter_map(|d| std::fs::read_dir(d).ok())
         .flatten()
         .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")))
+        .filter(|e| {
+            e.path()
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("csv"))
+        })
         .filter_map(|e| e.metadata().ok())
         .map(|m| m.len())
         .sum()
@@ -90,7 +94,9 @@ mod tests {
         let dir = Path::new("/data/s5e1");
         // 500 MB of CSV needs 6.0 GB.
         assert!(fits(dir, 500_000_000, 6_000_000_000).is_ok());
-        let e = fits(dir, 500_000_000, 3_000_000_000).unwrap_err().to_string();
+        let e = fits(dir, 500_000_000, 3_000_000_000)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("/data/s5e1"), "{e}");
         assert!(
             e.contains("its CSV files are 0.50 GB; a run needs about 6.0 GB of memory and 3.0 GB is available"),

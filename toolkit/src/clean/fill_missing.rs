@@ -168,7 +168,10 @@ impl Fitted for Fitted_ {
             let mut flags = Vec::with_capacity(df.height());
             match fill {
                 Fill::Num(x) => {
-                    flags = frame::fill_f64(&mut df, c, *x)?.into_iter().map(Some).collect();
+                    flags = frame::fill_f64(&mut df, c, *x)?
+                        .into_iter()
+                        .map(Some)
+                        .collect();
                 }
                 Fill::Text(s) => {
                     let v: Vec<Option<String>> = frame::strs(&df, c)?

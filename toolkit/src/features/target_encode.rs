@@ -126,7 +126,13 @@ fn table(
     let prior = if n > 0.0 { sum / n } else { 0.0 };
     let t = acc
         .into_iter()
-        .map(|(s, c)| if c > 0.0 { (s + m * prior) / (c + m) } else { f64::NAN })
+        .map(|(s, c)| {
+            if c > 0.0 {
+                (s + m * prior) / (c + m)
+            } else {
+                f64::NAN
+            }
+        })
         .collect();
     (t, prior)
 }

@@ -207,7 +207,8 @@ pub fn read_parquet(path: &Path) -> Result<DataFrame> {
 pub fn parquet_shape(path: &Path) -> Result<(usize, usize)> {
     let f = File::open(path).map_err(|e| ToolkitError::file(path, format!("cannot open: {e}")))?;
     let mut r = ParquetReader::new(f);
-    let bad = |e: PolarsError| ToolkitError::file(path, format!("not a readable Parquet file: {e}"));
+    let bad =
+        |e: PolarsError| ToolkitError::file(path, format!("not a readable Parquet file: {e}"));
     let rows = r.num_rows().map_err(bad)?;
     let cols = r.schema().map_err(bad)?.len();
     Ok((rows, cols))

@@ -129,7 +129,9 @@ pub fn f64s(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
             let mut out = Vec::with_capacity(c.len());
             for_f64_chunks(c, |values, valid| match valid {
                 None => out.extend(values.iter().map(|&v| Some(v))),
-                Some(ok) => out.extend(values.iter().zip(ok.iter()).map(|(&v, ok)| ok.then_some(v))),
+                Some(ok) => {
+                    out.extend(values.iter().zip(ok.iter()).map(|(&v, ok)| ok.then_some(v)))
+                }
             })?;
             out
         }
@@ -143,7 +145,10 @@ pub fn f64s(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
 fn for_f64_chunks(c: &Column, mut f: impl FnMut(&[f64], Option<&Bitmap>)) -> Result<()> {
     let cast = c.cast(&DataType::Float64)?;
     for arr in cast.f64()?.downcast_iter() {
-        f(arr.values().as_slice(), arr.validity().filter(|b| b.unset_bits() > 0));
+        f(
+            arr.values().as_slice(),
+            arr.validity().filter(|b| b.unset_bits() > 0),
+        );
     }
     Ok(())
 }
@@ -152,7 +157,10 @@ fn for_f64_chunks(c: &Column, mut f: impl FnMut(&[f64], Option<&Bitmap>)) -> Res
 pub fn f64s_nan(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
     let c = column(df, name)?;
     if !matches!(kind_of(c.dtype()), Kind::Numeric | Kind::Bool) {
-        return Ok(f64s(df, name)?.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect());
+        return Ok(f64s(df, name)?
+            .into_iter()
+            .map(|v| v.unwrap_or(f64::NAN))
+            .collect());
     }
     let mut out = Vec::with_capacity(c.len());
     for_f64_chunks(c, |values, valid| match valid {
@@ -215,7 +223,10 @@ pub fn put_f64(df: &mut DataFrame, name: &str, values: Vec<Option<f64>>) -> Resu
     let values = out;
     let valid: Bitmap = valid.into();
     let valid = (valid.unset_bits() > 0).then_some(valid);
-    put(df, Float64Chunked::from_vec_validity(name.into(), values, valid).into_series())
+    put(
+        df,
+        Float64Chunked::from_vec_validity(name.into(), values, valid).into_series(),
+    )
 }
 
 /// Writes `f` of each value of `input` (as [`f64s`] reads it) to the float column `output`, in one
@@ -249,7 +260,10 @@ pub fn map_f64(
     }
     let valid: Bitmap = valid.into();
     let valid = (valid.unset_bits() > 0).then_some(valid);
-    put(df, Float64Chunked::from_vec_validity(output.into(), out, valid).into_series())
+    put(
+        df,
+        Float64Chunked::from_vec_validity(output.into(), out, valid).into_series(),
+    )
 }
 
 /// Replaces a numeric column's missing, NaN and infinite values with `value` (the column becomes
@@ -273,7 +287,10 @@ pub fn fill_f64(df: &mut DataFrame, name: &str, value: f64) -> Result<Vec<f64>> 
 
 /// Replaces or appends a float column with no missing value (moved in, not copied).
 pub fn put_f64_full(df: &mut DataFrame, name: &str, values: Vec<f64>) -> Result<()> {
-    put(df, Float64Chunked::from_vec(name.into(), values).into_series())
+    put(
+        df,
+        Float64Chunked::from_vec(name.into(), values).into_series(),
+    )
 }
 
 /// Replaces or appends a string column.

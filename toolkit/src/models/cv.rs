@@ -5,8 +5,8 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-pub use super::fitted::{blend_predictions, combine};
 use super::fitted::{FittedModel, predict_outputs};
+pub use super::fitted::{blend_predictions, combine};
 use super::forest::{Forest, ForestParams};
 use super::gbm::{Gbm, GbmParams};
 use super::knn::{Knn, KnnParams};

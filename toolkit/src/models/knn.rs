@@ -147,16 +147,49 @@ mod tests {
         // One feature: train at 0, 1, 2 and 10 with targets 0, 0, 1, 1.
         let x = [0.0, 1.0, 2.0, 10.0];
         let y = [0.0, 0.0, 1.0, 1.0];
-        let plain = Knn::fit(&x, 4, 1, &y, &KnnParams { k: 2, weighted: false }).unwrap();
+        let plain = Knn::fit(
+            &x,
+            4,
+            1,
+            &y,
+            &KnnParams {
+                k: 2,
+                weighted: false,
+            },
+        )
+        .unwrap();
         // 0.4: nearest 0 and 1; 9: nearest 10 and 2; 1.6: nearest 2 and 1.
-        assert_eq!(plain.predict(&[0.4, 9.0, 1.6], 3).unwrap(), vec![0.0, 1.0, 0.5]);
-        let weighted = Knn::fit(&x, 4, 1, &y, &KnnParams { k: 2, weighted: true }).unwrap();
+        assert_eq!(
+            plain.predict(&[0.4, 9.0, 1.6], 3).unwrap(),
+            vec![0.0, 1.0, 0.5]
+        );
+        let weighted = Knn::fit(
+            &x,
+            4,
+            1,
+            &y,
+            &KnnParams {
+                k: 2,
+                weighted: true,
+            },
+        )
+        .unwrap();
         // 1.6 is 0.4 from the 1 and 0.6 from the 0: weights 1/0.4 and 1/0.6 give 0.6.
         let p = weighted.predict(&[1.6], 1).unwrap()[0];
         assert!((p - 0.6).abs() < 1e-6, "{p}");
         // A query on a train row takes its target; a missing value sits at the mean.
         assert!((weighted.predict(&[10.0], 1).unwrap()[0] - 1.0).abs() < 1e-6);
-        let all = Knn::fit(&x, 4, 1, &y, &KnnParams { k: 9, weighted: false }).unwrap();
+        let all = Knn::fit(
+            &x,
+            4,
+            1,
+            &y,
+            &KnnParams {
+                k: 9,
+                weighted: false,
+            },
+        )
+        .unwrap();
         assert_eq!(all.predict(&[f64::NAN], 1).unwrap(), vec![0.5]);
     }
 
@@ -167,7 +200,17 @@ mod tests {
         let b = [0.0, 1000.0, 0.0, 1000.0];
         let x: Vec<f64> = a.iter().chain(&b).copied().collect();
         let y = [0.0, 0.0, 1.0, 1.0];
-        let m = Knn::fit(&x, 4, 2, &y, &KnnParams { k: 1, weighted: false }).unwrap();
+        let m = Knn::fit(
+            &x,
+            4,
+            2,
+            &y,
+            &KnnParams {
+                k: 1,
+                weighted: false,
+            },
+        )
+        .unwrap();
         // (a 0.9, b 400): nearest in standard units is (1, 0), so 1.
         assert_eq!(m.predict(&[0.9, 400.0], 1).unwrap(), vec![1.0]);
     }

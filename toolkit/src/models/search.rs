@@ -183,7 +183,11 @@ mod tests {
         assert_eq!(small.len(), 4);
         assert_eq!(small[1].name, "knn_k25_w");
         assert_eq!(small[1].kind, ModelKind::Knn(KnnParams::default()));
-        assert!(small[2..].iter().all(|c| matches!(c.kind, ModelKind::Knn(_))));
+        assert!(
+            small[2..]
+                .iter()
+                .all(|c| matches!(c.kind, ModelKind::Knn(_)))
+        );
         let large = candidates(&plan, KNN_MAX_ROWS + 1, 1, 7);
         assert_eq!(large.len(), 1);
         assert!(matches!(large[0].kind, ModelKind::Gbm(_)));

@@ -45,7 +45,10 @@ pub fn stack(p: &Problem, results: &[CvResult], fold: &[usize]) -> Option<Blend>
         let rows: Vec<usize> = (0..p.rows).filter(|&i| fold[i] != f).collect();
         let (w, b) = fit(&x, y, &rows, logistic)?;
         for i in (0..p.rows).filter(|&i| fold[i] == f) {
-            oof[i] = output(b + w.iter().zip(&x).map(|(w, c)| w * c[i]).sum::<f64>(), logistic);
+            oof[i] = output(
+                b + w.iter().zip(&x).map(|(w, c)| w * c[i]).sum::<f64>(),
+                logistic,
+            );
         }
     }
     let all: Vec<usize> = (0..p.rows).collect();
@@ -72,7 +75,11 @@ pub fn input(v: f64, logistic: bool) -> f64 {
 
 /// The meta-model's prediction from its linear score.
 pub fn output(z: f64, logistic: bool) -> f64 {
-    if logistic { 1.0 / (1.0 + (-z).exp()) } else { z }
+    if logistic {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        z
+    }
 }
 
 /// Weights and intercept by Newton's method (one step for squared loss), over `rows`.
@@ -131,7 +138,10 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
         let pivot = &top[col];
         for (r, row) in below.iter_mut().enumerate() {
             let f = row[col] / pivot[col];
-            row[col..].iter_mut().zip(&pivot[col..]).for_each(|(x, p)| *x -= f * p);
+            row[col..]
+                .iter_mut()
+                .zip(&pivot[col..])
+                .for_each(|(x, p)| *x -= f * p);
             b[col + 1 + r] -= f * b[col];
         }
     }
@@ -203,16 +213,29 @@ mod tests {
     fn a_logistic_stack_of_two_half_blind_models_beats_each_and_needs_two_of_them() {
         // The label is 1 when u + v > 0; one model sees only u, the other only v.
         let n = 600;
-        let u: Vec<f64> = (0..n).map(|i| ((i * 41) % 97) as f64 / 48.0 - 1.0).collect();
-        let v: Vec<f64> = (0..n).map(|i| ((i * 29) % 83) as f64 / 41.0 - 1.0).collect();
-        let y: Vec<f64> = u.iter().zip(&v).map(|(a, b)| f64::from(u8::from(a + b > 0.0))).collect();
+        let u: Vec<f64> = (0..n)
+            .map(|i| ((i * 41) % 97) as f64 / 48.0 - 1.0)
+            .collect();
+        let v: Vec<f64> = (0..n)
+            .map(|i| ((i * 29) % 83) as f64 / 41.0 - 1.0)
+            .collect();
+        let y: Vec<f64> = u
+            .iter()
+            .zip(&v)
+            .map(|(a, b)| f64::from(u8::from(a + b > 0.0)))
+            .collect();
         let sig = |z: f64| 1.0 / (1.0 + (-3.0 * z).exp());
         let pu: Vec<f64> = u.iter().map(|&z| sig(z)).collect();
         let pv: Vec<f64> = v.iter().map(|&z| sig(z)).collect();
         let p = problem(y.clone(), Task::Binary, Metric::RocAuc);
         let fold: Vec<usize> = (0..n).map(|i| i % 5).collect();
         let alone = |q: &[f64]| score(Metric::RocAuc, std::slice::from_ref(&y), &[q.to_vec()]);
-        let s = stack(&p, &[result("u", pu.clone()), result("v", pv.clone())], &fold).unwrap();
+        let s = stack(
+            &p,
+            &[result("u", pu.clone()), result("v", pv.clone())],
+            &fold,
+        )
+        .unwrap();
         assert!(s.head.as_ref().unwrap().logistic);
         assert!(s.weights.iter().all(|&w| w > 0.5), "{:?}", s.weights);
         assert!(s.score > alone(&pu) + 0.05 && s.score > alone(&pv) + 0.05);

@@ -39,7 +39,10 @@ fn floats_keep_holes_and_nan_apart_and_models_read_both_as_nan() {
 
 #[test]
 fn a_sample_is_a_seeded_subset_in_row_order() {
-    let d = df(vec![("i", C::F((0..1000).map(|i| Some(i as f64)).collect()))]);
+    let d = df(vec![(
+        "i",
+        C::F((0..1000).map(|i| Some(i as f64)).collect()),
+    )]);
     assert_eq!(frame::sample_rows(&d, 1000, 1).unwrap().height(), 1000);
     let a = f(&frame::sample_rows(&d, 100, 7).unwrap(), "i");
     let b = f(&frame::sample_rows(&d, 100, 7).unwrap(), "i");
@@ -66,7 +69,10 @@ fn a_parquet_shape_reads_from_the_footer_and_a_broken_file_is_named() {
     let bytes = std::fs::read(&path).unwrap();
     std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
     let e = frame::parquet_shape(&path).unwrap_err().to_string();
-    assert!(e.contains("t.parquet") && e.contains("not a readable Parquet file"), "{e}");
+    assert!(
+        e.contains("t.parquet") && e.contains("not a readable Parquet file"),
+        "{e}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -97,9 +103,7 @@ fn a_step_log_names_only_the_columns_a_step_changed() {
 fn a_large_profile_counts_missing_cells_exactly_and_says_what_it_sampled() {
     let n = PROFILE_ROWS + 20_000;
     // Every 10th value missing: 12,000 holes, exact however the sample falls.
-    let a: Vec<Option<f64>> = (0..n)
-        .map(|i| (i % 10 != 0).then_some(i as f64))
-        .collect();
+    let a: Vec<Option<f64>> = (0..n).map(|i| (i % 10 != 0).then_some(i as f64)).collect();
     let train = df(vec![
         ("id", C::F((0..n).map(|i| Some(i as f64)).collect())),
         ("a", C::F(a)),
