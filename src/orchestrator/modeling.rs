@@ -14,6 +14,7 @@ use autokaggle_toolkit::models::fitted::{Ensemble, Member};
 use autokaggle_toolkit::models::metrics::better;
 use autokaggle_toolkit::models::problem::Problem;
 use autokaggle_toolkit::models::search::{self, Family};
+use autokaggle_toolkit::models::stack;
 use autokaggle_toolkit::models::submission;
 
 use super::{Run, budget};
@@ -185,7 +186,7 @@ fn choose(
     fold: &[usize],
 ) -> cv::Blend {
     let blend = cv::greedy_blend(p, results, 20);
-    let Some(stack) = cv::stack(p, results, fold) else {
+    let Some(stack) = stack::stack(p, results, fold) else {
         say(run, log, format!("  greedy blend: OOF {:.5}", blend.score));
         return blend;
     };

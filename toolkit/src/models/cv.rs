@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
+use super::fitted::Head;
 use super::fitted::{FittedModel, predict_outputs};
 pub use super::fitted::{blend_predictions, combine};
 use super::forest::{Forest, ForestParams};
@@ -13,7 +14,6 @@ use super::knn::{Knn, KnnParams};
 use super::linear::{Linear, LinearParams};
 use super::metrics::{better, score};
 use super::problem::Problem;
-pub use super::stack::{Head, stack};
 use crate::error::Result;
 use crate::folds;
 

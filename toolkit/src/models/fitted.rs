@@ -8,7 +8,6 @@ use super::forest::Forest;
 use super::gbm::Gbm;
 use super::knn::Knn;
 use super::linear::Linear;
-use super::stack::{self, Head};
 use crate::error::{Result, ToolkitError};
 use crate::spec::{Metric, Task};
 
@@ -123,6 +122,38 @@ impl Ensemble {
     }
 }
 
+/// How a stack combines its members' predictions: `intercept + sum(weight * f(prediction))`, where
+/// f is the log-odds for a logistic head (and the result goes back through the sigmoid).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Head {
+    /// The meta-model's intercept.
+    pub intercept: f64,
+    /// Log-odds in, probability out (binary targets); values in and out otherwise.
+    pub logistic: bool,
+}
+
+/// Predictions are clamped this far from 0 and 1 before taking log-odds.
+const CLAMP: f64 = 1e-6;
+
+/// What the meta-model reads of one prediction.
+pub fn input(v: f64, logistic: bool) -> f64 {
+    if logistic {
+        let q = v.clamp(CLAMP, 1.0 - CLAMP);
+        (q / (1.0 - q)).ln()
+    } else {
+        v
+    }
+}
+
+/// The meta-model's prediction from its linear score.
+pub fn output(z: f64, logistic: bool) -> f64 {
+    if logistic {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        z
+    }
+}
+
 /// The members' predictions combined: a weighted average, or through a stack's head (one output).
 pub fn combine(preds: &[Vec<Vec<f64>>], weights: &[f64], head: Option<&Head>) -> Vec<Vec<f64>> {
     let Some(h) = head else {
@@ -134,9 +165,9 @@ pub fn combine(preds: &[Vec<Vec<f64>>], weights: &[f64], head: Option<&Head>) ->
             let z = preds
                 .iter()
                 .zip(weights)
-                .map(|(p, w)| w * stack::input(p[0][i], h.logistic))
+                .map(|(p, w)| w * input(p[0][i], h.logistic))
                 .sum::<f64>();
-            stack::output(h.intercept + z, h.logistic)
+            output(h.intercept + z, h.logistic)
         })
         .collect();
     vec![out]

@@ -4,28 +4,15 @@
 //! meta-model fitted on the other folds' rows, so no row's label reaches its own prediction through
 //! the meta-model.
 
-use serde::{Deserialize, Serialize};
-
 use super::cv::{Blend, CvResult};
+use super::fitted::{Head, input, output};
 use super::metrics::score;
 use super::problem::Problem;
 use crate::spec::Task;
 
-/// How a stack combines its members' predictions: `intercept + sum(weight * f(prediction))`, where
-/// f is the log-odds for a logistic head (and the result goes back through the sigmoid).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Head {
-    /// The meta-model's intercept.
-    pub intercept: f64,
-    /// Log-odds in, probability out (binary targets); values in and out otherwise.
-    pub logistic: bool,
-}
-
 /// L2 penalty on the meta-model's weights (not the intercept): the candidates' predictions are
 /// nearly collinear, and this keeps the fit solvable without pulling weights far from least squares.
 const PENALTY: f64 = 1.0;
-/// Predictions are clamped this far from 0 and 1 before taking log-odds.
-const CLAMP: f64 = 1e-6;
 
 /// The stack over `results` on the folds `fold`, with its out-of-fold score, for single-output
 /// binary and regression tasks with two models or more; None otherwise.
@@ -61,25 +48,6 @@ pub fn stack(p: &Problem, results: &[CvResult], fold: &[usize]) -> Option<Blend>
             logistic,
         }),
     })
-}
-
-/// What the meta-model reads of one prediction.
-pub fn input(v: f64, logistic: bool) -> f64 {
-    if logistic {
-        let q = v.clamp(CLAMP, 1.0 - CLAMP);
-        (q / (1.0 - q)).ln()
-    } else {
-        v
-    }
-}
-
-/// The meta-model's prediction from its linear score.
-pub fn output(z: f64, logistic: bool) -> f64 {
-    if logistic {
-        1.0 / (1.0 + (-z).exp())
-    } else {
-        z
-    }
 }
 
 /// Weights and intercept by Newton's method (one step for squared loss), over `rows`.
