@@ -99,10 +99,7 @@ impl Tool for FillMissing {
                     })?),
                 }
             } else {
-                let v: Vec<f64> = frame::f64s_nan(cx.train, &c)?
-                    .into_iter()
-                    .filter(|x| x.is_finite())
-                    .collect();
+                let v = frame::finite_f64s(cx.train, &c)?;
                 let value = match p.strategy {
                     FillStrategy::Constant => {
                         match p.value.as_ref().and_then(serde_json::Value::as_f64) {

@@ -69,10 +69,7 @@ impl Tool for Scale {
     fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let mut maps = Vec::new();
         for c in cx.resolve(Self::NAME, p.columns.as_ref(), &[Kind::Numeric, Kind::Bool])? {
-            let xs: Vec<f64> = frame::f64s_nan(cx.train, &c)?
-                .into_iter()
-                .filter(|x| x.is_finite())
-                .collect();
+            let xs = frame::finite_f64s(cx.train, &c)?;
             let (center, spread) = if xs.is_empty() {
                 (0.0, 1.0)
             } else {

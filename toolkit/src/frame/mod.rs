@@ -127,16 +127,49 @@ pub fn f64s(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
             .collect(),
         _ => {
             let mut out = Vec::with_capacity(c.len());
-            for_f64_chunks(c, |values, valid| match valid {
-                None => out.extend(values.iter().map(|&v| Some(v))),
-                Some(ok) => {
-                    out.extend(values.iter().zip(ok.iter()).map(|(&v, ok)| ok.then_some(v)))
-                }
-            })?;
+            each_f64(c, |v| out.push(v))?;
             out
         }
     };
     Ok(cast)
+}
+
+/// Calls `f` with each value of a numeric column as a float (None when missing), row by row.
+fn each_f64(c: &Column, mut f: impl FnMut(Option<f64>)) -> Result<()> {
+    for_f64_chunks(c, |values, valid| match valid {
+        None => values.iter().for_each(|&v| f(Some(v))),
+        Some(ok) => values
+            .iter()
+            .zip(ok.iter())
+            .for_each(|(&v, ok)| f(ok.then_some(v))),
+    })
+}
+
+/// A float column built value by value: the values and, where some are missing, a validity
+/// bitmap, handed to Polars without a copy.
+struct Floats {
+    values: Vec<f64>,
+    valid: MutableBitmap,
+}
+
+impl Floats {
+    /// Room for exactly `n` values (a vector that grew, or was collected in place from a larger
+    /// one, would keep its spare capacity inside Polars).
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            values: Vec::with_capacity(n),
+            valid: MutableBitmap::with_capacity(n),
+        }
+    }
+    fn push(&mut self, v: Option<f64>) {
+        self.valid.push(v.is_some());
+        self.values.push(v.unwrap_or(0.0));
+    }
+    fn series(self, name: &str) -> Series {
+        let valid: Bitmap = self.valid.into();
+        let valid = (valid.unset_bits() > 0).then_some(valid);
+        Float64Chunked::from_vec_validity(name.into(), self.values, valid).into_series()
+    }
 }
 
 /// Calls `f` with each chunk of a numeric column cast to floats: its values and, when some are
@@ -212,21 +245,9 @@ fn put(df: &mut DataFrame, s: Series) -> Result<()> {
 
 /// Replaces or appends a float column.
 pub fn put_f64(df: &mut DataFrame, name: &str, values: Vec<Option<f64>>) -> Result<()> {
-    let mut valid = MutableBitmap::with_capacity(values.len());
-    // A fresh vector of the exact size: collecting from `values.into_iter()` would reuse its
-    // allocation, twice the size, and Polars would keep all of it.
-    let mut out = Vec::with_capacity(values.len());
-    for v in values {
-        valid.push(v.is_some());
-        out.push(v.unwrap_or(0.0));
-    }
-    let values = out;
-    let valid: Bitmap = valid.into();
-    let valid = (valid.unset_bits() > 0).then_some(valid);
-    put(
-        df,
-        Float64Chunked::from_vec_validity(name.into(), values, valid).into_series(),
-    )
+    let mut out = Floats::with_capacity(values.len());
+    values.into_iter().for_each(|v| out.push(v));
+    put(df, out.series(name))
 }
 
 /// Writes `f` of each value of `input` (as [`f64s`] reads it) to the float column `output`, in one
@@ -236,53 +257,38 @@ pub fn map_f64(
     df: &mut DataFrame,
     input: &str,
     output: &str,
-    f: impl Fn(Option<f64>) -> Option<f64>,
+    mut f: impl FnMut(Option<f64>) -> Option<f64>,
 ) -> Result<()> {
     let c = column(df, input)?;
-    let n = c.len();
-    let mut out = Vec::with_capacity(n);
-    let mut valid = MutableBitmap::with_capacity(n);
-    let mut push = |v: Option<f64>| {
-        let v = f(v);
-        valid.push(v.is_some());
-        out.push(v.unwrap_or(0.0));
-    };
+    let mut out = Floats::with_capacity(c.len());
     if matches!(kind_of(c.dtype()), Kind::Numeric | Kind::Bool) {
-        for_f64_chunks(c, |values, ok| match ok {
-            None => values.iter().for_each(|&v| push(Some(v))),
-            Some(b) => values
-                .iter()
-                .zip(b.iter())
-                .for_each(|(&v, ok)| push(ok.then_some(v))),
-        })?;
+        each_f64(c, |v| out.push(f(v)))?;
     } else {
-        f64s(df, input)?.into_iter().for_each(push);
+        f64s(df, input)?.into_iter().for_each(|v| out.push(f(v)));
     }
-    let valid: Bitmap = valid.into();
-    let valid = (valid.unset_bits() > 0).then_some(valid);
-    put(
-        df,
-        Float64Chunked::from_vec_validity(output.into(), out, valid).into_series(),
-    )
+    put(df, out.series(output))
 }
 
 /// Replaces a numeric column's missing, NaN and infinite values with `value` (the column becomes
 /// floats) in one pass over its buffers; returns 1.0 for each replaced row and 0.0 for the others.
 pub fn fill_f64(df: &mut DataFrame, name: &str, value: f64) -> Result<Vec<f64>> {
-    let c = column(df, name)?;
-    let mut out = Vec::with_capacity(c.len());
-    let mut flags = Vec::with_capacity(c.len());
-    let mut keep = |v: f64, ok: bool| {
-        let ok = ok && v.is_finite();
-        out.push(if ok { v } else { value });
-        flags.push(if ok { 0.0 } else { 1.0 });
-    };
-    for_f64_chunks(c, |values, valid| match valid {
-        None => values.iter().for_each(|&v| keep(v, true)),
-        Some(b) => values.iter().zip(b.iter()).for_each(|(&v, ok)| keep(v, ok)),
+    let mut flags = Vec::with_capacity(df.height());
+    map_f64(df, name, name, |v| {
+        let keep = v.filter(|x| x.is_finite());
+        flags.push(if keep.is_some() { 0.0 } else { 1.0 });
+        Some(keep.unwrap_or(value))
     })?;
-    put_f64_full(df, name, out)?;
     Ok(flags)
+}
+
+/// The finite values of a numeric column, in row order: what fitted statistics (means, spreads,
+/// medians) are taken over.
+pub fn finite_f64s(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
+    let mut out = Vec::with_capacity(df.height());
+    each_f64(column(df, name)?, |v| {
+        out.extend(v.filter(|x| x.is_finite()))
+    })?;
+    Ok(out)
 }
 
 /// Replaces or appends a float column with no missing value (moved in, not copied).
