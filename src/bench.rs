@@ -69,6 +69,13 @@ pub fn bench_one(dir: &Path, holdout: f64, seed: u64, out: &Path, budget: f64) -
         let first = frame::strs(&full.sample, &t)?.into_iter().next().flatten();
         frame::put_str(&mut sample, &t, vec![first; test.height()])?;
     }
+    write_split(
+        &out.join("splits").join(&s.name),
+        &train,
+        &test,
+        &truth,
+        &sample,
+    )?;
     let p = PathBuf::from("(holdout)");
     let ds = Dataset::from_frames(train, test, sample, s.clone(), [&p, &p, &p])?;
     let overview = std::fs::read_to_string(r.path(&s.files.overview)).unwrap_or_default();
@@ -87,6 +94,50 @@ pub fn bench_one(dir: &Path, holdout: f64, seed: u64, out: &Path, budget: f64) -
         seconds: summary.seconds,
         peak_mb: autokaggle_toolkit::memory::peak_mb(),
     })
+}
+
+/// Writes the split a bench run uses, so a reference model (bench/references.py) fits and is scored
+/// on exactly the same rows: train.csv without the holdout, test.csv (the holdout without its
+/// targets), holdout.csv (with them) and sample_submission.csv.
+fn write_split(
+    dir: &Path,
+    train: &frame::DataFrame,
+    test: &frame::DataFrame,
+    truth: &frame::DataFrame,
+    sample: &frame::DataFrame,
+) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for (name, df) in [
+        ("train.csv", train),
+        ("test.csv", test),
+        ("holdout.csv", truth),
+        ("sample_submission.csv", sample),
+    ] {
+        frame::write_csv(df, &dir.join(name))?;
+    }
+    Ok(())
+}
+
+/// Scores a submission file for a split written by a bench run (its holdout.csv) with the
+/// competition's metric: how a reference model's predictions are put beside ours.
+pub fn score_split(competition: &Path, split: &Path, submission: &Path) -> Result<(Metric, f64)> {
+    let r = spec::resolve(competition)?;
+    let s = &r.spec;
+    let train = frame::read_csv(&split.join("train.csv"))?;
+    let truth = frame::read_csv(&split.join("holdout.csv"))?;
+    let sub = frame::read_csv(submission)?;
+    let want = frame::strs(&truth, &s.id)?;
+    let got = frame::strs(&sub, &s.id)
+        .with_context(|| format!("{} has no `{}` column", submission.display(), s.id))?;
+    if want != got {
+        bail!(
+            "{}: its `{}` column must list holdout.csv's {} ids in the same order",
+            submission.display(),
+            s.id,
+            want.len()
+        );
+    }
+    Ok((s.metric, score_submission(s, &train, &truth, &sub)?))
 }
 
 /// Scores a submission against the labelled rows it predicts (same order) with the competition's

@@ -180,6 +180,15 @@ pub fn run(cli: Cli) -> Result<()> {
             println!("{}", serde_json::to_string(&row)?);
             Ok(())
         }
+        Command::BenchScore {
+            competition,
+            split,
+            submission,
+        } => {
+            let (metric, score) = crate::bench::score_split(&competition, &split, &submission)?;
+            println!("{metric:?} {score:.6}");
+            Ok(())
+        }
         Command::Gates => {
             for g in crate::gates::GATES {
                 let phases: Vec<&str> = g.phases().iter().map(|p| p.slug()).collect();

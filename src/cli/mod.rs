@@ -114,6 +114,19 @@ pub enum Command {
         #[arg(long)]
         time_budget: f64,
     },
+    /// Score a submission for a split that `bench` wrote (runs/bench/splits/NAME) with the
+    /// competition's metric, as the bench table scores ours; prints the metric and the score.
+    BenchScore {
+        /// The competition's folder.
+        #[arg(long)]
+        competition: PathBuf,
+        /// The split's folder (with train.csv and holdout.csv).
+        #[arg(long)]
+        split: PathBuf,
+        /// The submission CSV to score.
+        #[arg(long)]
+        submission: PathBuf,
+    },
     /// Download a competition's files and overview from Kaggle (credentials from KAGGLE_USERNAME and
     /// KAGGLE_KEY or ~/.kaggle/kaggle.json). An interrupted download resumes when run again.
     Download {

@@ -9,11 +9,12 @@ use autokaggle_agents::roles::CvRow;
 use autokaggle_toolkit::Dataset;
 use autokaggle_toolkit::eda::Chart;
 use autokaggle_toolkit::frame::DataFrame;
-use autokaggle_toolkit::models::cv::{self, CvResult, ModelSpec};
+use autokaggle_toolkit::models::cv::{self, CvResult, ModelKind, ModelSpec};
 use autokaggle_toolkit::models::fitted::{Ensemble, Member};
+use autokaggle_toolkit::models::gbm::GbmParams;
 use autokaggle_toolkit::models::metrics::better;
 use autokaggle_toolkit::models::problem::Problem;
-use autokaggle_toolkit::models::search::{self, Family};
+use autokaggle_toolkit::models::search;
 use autokaggle_toolkit::models::stack;
 use autokaggle_toolkit::models::submission;
 
@@ -47,13 +48,17 @@ impl Modeled {
             })
             .collect()
     }
-    /// The out-of-fold score of the GBM at its default settings (for data of any size), if the
-    /// search fitted it: what the chosen blend must not be worse than.
+    /// The out-of-fold score of the GBM at its default settings (whatever tree count its folds
+    /// chose), if the search fitted it: what the chosen blend must not be worse than.
     pub fn default_gbm(&self) -> Option<f64> {
-        let defaults = [0, 1_000_000].map(|work| search::default_kind(Family::Gbm, work));
+        let trees_aside = |p: &GbmParams| GbmParams {
+            iterations: 0,
+            ..p.clone()
+        };
+        let default = trees_aside(&GbmParams::default());
         self.results
             .iter()
-            .find(|r| defaults.contains(&r.model.kind))
+            .find(|r| matches!(&r.model.kind, ModelKind::Gbm(p) if trees_aside(p) == default))
             .map(|r| r.oof_score)
     }
     /// Each model's blend weight.
@@ -238,7 +243,13 @@ fn search(
             skipped.push(&c.name);
             continue;
         }
-        let r = cv::cross_validate(p, c, fold, run.cfg.seed, max_rows, &mut |f| {
+        let how = cv::CvPlan {
+            max_rows,
+            stop_early: p.rows >= search::STOP_EARLY_ROWS,
+            bar: bar(run, p, &results, candidates.len() - i).filter(|_| timed),
+        };
+        let started = Instant::now();
+        let r = cv::cross_validate(p, c, fold, run.cfg.seed, &how, &mut |f| {
             run.tick(&format!(
                 "  candidate {}/{}: {} fold {}/{folds}",
                 i + 1,
@@ -247,11 +258,33 @@ fn search(
                 f + 1
             ));
         })?;
+        let Some(r) = r else {
+            say(
+                run,
+                log,
+                format!(
+                    "  {}: first fold below {:.5} (the best's first fold less twice its spread): stopped ({:.1}s)",
+                    c.name,
+                    how.bar.unwrap_or(f64::NAN),
+                    started.elapsed().as_secs_f64()
+                ),
+            );
+            continue;
+        };
+        let trees = match (&c.kind, &r.model.kind) {
+            (ModelKind::Gbm(most), ModelKind::Gbm(chosen)) if how.stop_early => {
+                format!(
+                    ", {} of at most {} trees",
+                    chosen.iterations, most.iterations
+                )
+            }
+            _ => String::new(),
+        };
         say(
             run,
             log,
             format!(
-                "  {}: CV {:.5} ± {:.5} ({:.1}s)",
+                "  {}: CV {:.5} ± {:.5} ({:.1}s{trees})",
                 c.name, r.mean, r.std, r.seconds
             ),
         );
@@ -269,6 +302,29 @@ fn search(
         );
     }
     Ok(results)
+}
+
+/// The first-fold score a candidate must reach when the rest of the budget cannot pay for all
+/// `left` candidates at the mean cost so far: the best candidate's first fold less twice the
+/// spread of its folds. Cheap small-data searches keep every candidate for the blend.
+fn bar(run: &Run, p: &Problem, results: &[CvResult], left: usize) -> Option<f64> {
+    let best = results.iter().reduce(|a, b| {
+        if better(p.metric, b.mean, a.mean) {
+            b
+        } else {
+            a
+        }
+    })?;
+    let per = results.iter().map(|r| r.seconds).sum::<f64>() / results.len() as f64;
+    if per * left as f64 <= run.cfg.time_budget - run.compute_seconds() {
+        return None;
+    }
+    let up = if better(p.metric, 1.0, 0.0) {
+        1.0
+    } else {
+        -1.0
+    };
+    Some(best.fold_scores.first()? - up * 2.0 * best.std)
 }
 
 /// The run's time once this candidate's cross-validation, its refit and the refits of the models

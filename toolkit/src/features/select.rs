@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::error::{Result, ToolkitError};
 use crate::frame::{self, Kind};
-use crate::models::gbm::{Gbm, GbmParams};
+use crate::models::gbm::{ColMajor, Gbm, GbmParams};
 use crate::profile::{Moments, pearson};
 use crate::spec::Task;
 use crate::tool::{Category, DropColumns, FitCx, NUMERIC, Tool};
@@ -178,7 +178,12 @@ impl Tool for SelectImportance {
             learning_rate: 0.1,
             ..GbmParams::default()
         };
-        let model = Gbm::fit(&x, rows.len(), cols.len(), &y, logistic, &params, cx.seed)?;
+        let data = ColMajor {
+            x: &x,
+            rows: rows.len(),
+            cols: cols.len(),
+        };
+        let model = Gbm::fit(data, &y, logistic, &params, cx.seed, None)?;
         let imp = model.importance();
         let mut order: Vec<usize> = (0..cols.len()).collect();
         order.sort_by(|&a, &b| imp[b].total_cmp(&imp[a]).then(a.cmp(&b)));

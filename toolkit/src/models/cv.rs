@@ -9,7 +9,7 @@ use super::fitted::Head;
 use super::fitted::{FittedModel, predict_outputs};
 pub use super::fitted::{blend_predictions, combine};
 use super::forest::{Forest, ForestParams};
-use super::gbm::{Gbm, GbmParams};
+use super::gbm::{ColMajor, Gbm, GbmParams, Watch};
 use super::knn::{Knn, KnnParams};
 use super::linear::{Linear, LinearParams};
 use super::metrics::{better, score};
@@ -60,14 +60,27 @@ pub struct CvResult {
     pub seconds: f64,
 }
 
+/// Held-out rows for boosters to stop on: their column-major matrix and their row indices.
+struct Held<'a> {
+    x: &'a [f64],
+    rows: &'a [usize],
+}
+
+/// Trees without improvement on the held-out fold before a booster stops: a tenth of its most
+/// trees, and at least 20 so that a noisy small fold does not stop it at the first dip.
+fn patience(p: &GbmParams) -> usize {
+    (p.iterations / 10).max(20)
+}
+
 /// Fits one model per output on `train_rows`. Boosters add their gain per feature to
-/// `importance` (summed over outputs).
+/// `importance` (summed over outputs), and stop on `held` when it is given.
 fn fit_outputs(
     p: &Problem,
     spec: &ModelSpec,
     train_rows: &[usize],
     seed: u64,
     importance: &mut Option<Vec<f64>>,
+    held: Option<&Held>,
 ) -> Result<Vec<FittedModel>> {
     let x = p.subset(&p.x_train, p.rows, train_rows);
     let k = p.features.len();
@@ -77,7 +90,23 @@ fn fit_outputs(
         let yy: Vec<f64> = train_rows.iter().map(|&i| y[i]).collect();
         out.push(match &spec.kind {
             ModelKind::Gbm(params) => {
-                let model = Gbm::fit(&x, n, k, &yy, p.is_classification(), params, seed)?;
+                let yv: Vec<f64> = held.map_or(vec![], |h| h.rows.iter().map(|&i| y[i]).collect());
+                let watch = held.map(|h| Watch {
+                    x: ColMajor {
+                        x: h.x,
+                        rows: h.rows.len(),
+                        cols: k,
+                    },
+                    y: &yv,
+                    patience: patience(params),
+                });
+                let data = ColMajor {
+                    x: &x,
+                    rows: n,
+                    cols: k,
+                };
+                let logistic = p.is_classification();
+                let model = Gbm::fit(data, &yy, logistic, params, seed, watch.as_ref())?;
                 let gain = model.importance();
                 let total = importance.get_or_insert_with(|| vec![0.0; k]);
                 total.iter_mut().zip(&gain).for_each(|(t, g)| *t += g);
@@ -117,44 +146,100 @@ fn capped(rows: Vec<usize>, max_rows: usize, seed: u64) -> Vec<usize> {
         .collect()
 }
 
-/// Cross-validates a model, each fold's model fitted on at most `max_rows` of its training rows
-/// (`usize::MAX` for all) and scored on every row of its held-out fold; `progress` hears each
-/// fold index.
+/// How a cross-validation is run, beyond its folds.
+#[derive(Clone, Debug)]
+pub struct CvPlan {
+    /// Most training rows per fold fit, drawn with the seed (`usize::MAX` for all): what the time
+    /// budget can pay for.
+    pub max_rows: usize,
+    /// Boosters stop on their held-out fold (see [`cross_validate`]); off, they grow all their
+    /// trees, as a fixed screening model must.
+    pub stop_early: bool,
+    /// A first-fold score this candidate must reach to go on (successive halving's cut, after one
+    /// fold): a search short of time stops a clearly worse candidate after a fifth of its cost.
+    pub bar: Option<f64>,
+}
+
+impl CvPlan {
+    /// Every row, boosters stopping early, no bar.
+    pub fn all_rows() -> Self {
+        Self {
+            max_rows: usize::MAX,
+            stop_early: true,
+            bar: None,
+        }
+    }
+}
+
+/// Cross-validates a model, each fold's model fitted on at most `how.max_rows` of its training
+/// rows and scored on every row of its held-out fold; `progress` hears each fold index.
+///
+/// A booster's `iterations` are its most trees: each fold's booster stops once its held-out fold
+/// stops improving, every fold is then scored with the mean of the folds' best tree counts, and
+/// the result's model carries that count for the refit. One count for all folds, not each fold's
+/// own best, so the out-of-fold score is not tuned row by row on the rows it scores.
+///
+/// Returns None when `how.bar` stopped the candidate after its first fold.
 pub fn cross_validate(
     p: &Problem,
     spec: &ModelSpec,
     fold: &[usize],
     seed: u64,
-    max_rows: usize,
+    how: &CvPlan,
     progress: &mut dyn FnMut(usize),
-) -> Result<CvResult> {
+) -> Result<Option<CvResult>> {
     let start = Instant::now();
+    let max_rows = how.max_rows;
     let k = fold.iter().max().map_or(1, |m| m + 1);
     let mut oof = vec![vec![0.0; p.rows]; p.y.len()];
     let mut fold_scores = Vec::new();
+    let boosted = matches!(spec.kind, ModelKind::Gbm(_));
+    let mut fitted = Vec::with_capacity(k);
     for f in 0..k {
         progress(f);
         let train_rows: Vec<usize> = (0..p.rows).filter(|&i| fold[i] != f).collect();
         let train_rows = capped(train_rows, max_rows, seed + f as u64);
         let val_rows: Vec<usize> = (0..p.rows).filter(|&i| fold[i] == f).collect();
         let xv = p.subset(&p.x_train, p.rows, &val_rows);
-        let models = fit_outputs(p, spec, &train_rows, seed + f as u64, &mut None)?;
-        let pred = predict_outputs(&models, p.task, &xv, val_rows.len())?;
+        let held = (boosted && how.stop_early).then_some(Held {
+            x: &xv,
+            rows: &val_rows,
+        });
+        let models = fit_outputs(
+            p,
+            spec,
+            &train_rows,
+            seed + f as u64,
+            &mut None,
+            held.as_ref(),
+        )?;
+        if let (0, Some(bar)) = (f, how.bar) {
+            let first = score(
+                p.metric,
+                &outputs_at(p, &val_rows),
+                &predict_outputs(&models, p.task, &xv, val_rows.len())?,
+            );
+            if better(p.metric, bar, first) {
+                return Ok(None);
+            }
+        }
+        fitted.push((val_rows, models));
+    }
+    let spec = &tree_count(spec, &mut fitted);
+    for (val_rows, models) in &fitted {
+        let xv = p.subset(&p.x_train, p.rows, val_rows);
+        let pred = predict_outputs(models, p.task, &xv, val_rows.len())?;
         for (o, col) in pred.iter().enumerate() {
             for (j, &i) in val_rows.iter().enumerate() {
                 oof[o][i] = col[j];
             }
         }
-        let yv: Vec<Vec<f64>> =
-            p.y.iter()
-                .map(|y| val_rows.iter().map(|&i| y[i]).collect())
-                .collect();
-        fold_scores.push(score(p.metric, &yv, &pred));
+        fold_scores.push(score(p.metric, &outputs_at(p, val_rows), &pred));
     }
     let mean = fold_scores.iter().sum::<f64>() / k as f64;
     let std = (fold_scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / k as f64).sqrt();
     let oof_score = score(p.metric, &p.y, &oof);
-    Ok(CvResult {
+    Ok(Some(CvResult {
         model: spec.clone(),
         fold_scores,
         mean,
@@ -162,7 +247,46 @@ pub fn cross_validate(
         oof_score,
         oof,
         seconds: start.elapsed().as_secs_f64(),
-    })
+    }))
+}
+
+/// The targets of these rows, one vector per output.
+fn outputs_at(p: &Problem, rows: &[usize]) -> Vec<Vec<f64>> {
+    p.y.iter()
+        .map(|y| rows.iter().map(|&i| y[i]).collect())
+        .collect()
+}
+
+/// The model with the tree count its folds agreed on (the mean of their best counts, rounded),
+/// with every fold's booster set to predict with that many trees; other models unchanged.
+fn tree_count(spec: &ModelSpec, fitted: &mut [(Vec<usize>, Vec<FittedModel>)]) -> ModelSpec {
+    let ModelKind::Gbm(params) = &spec.kind else {
+        return spec.clone();
+    };
+    let best: Vec<usize> = fitted
+        .iter()
+        .flat_map(|(_, m)| m)
+        .filter_map(|m| match m {
+            FittedModel::Gbm(g) => g.best_trees(),
+            _ => None,
+        })
+        .collect();
+    if best.is_empty() {
+        return spec.clone();
+    }
+    let n = (best.iter().sum::<usize>() as f64 / best.len() as f64).round() as usize;
+    for m in fitted.iter_mut().flat_map(|(_, m)| m) {
+        if let FittedModel::Gbm(g) = m {
+            g.use_trees(n);
+        }
+    }
+    ModelSpec {
+        name: spec.name.clone(),
+        kind: ModelKind::Gbm(GbmParams {
+            iterations: n.max(1),
+            ..params.clone()
+        }),
+    }
 }
 
 /// A refit on all of train: the models, and per-feature gain for boosters (normalised to sum to
@@ -178,7 +302,7 @@ pub struct Refit {
 pub fn refit(p: &Problem, spec: &ModelSpec, seed: u64, max_rows: usize) -> Result<Refit> {
     let all = capped((0..p.rows).collect(), max_rows, seed);
     let mut importance = None;
-    let models = fit_outputs(p, spec, &all, seed, &mut importance)?;
+    let models = fit_outputs(p, spec, &all, seed, &mut importance, None)?;
     if let Some(v) = importance.as_mut() {
         let s: f64 = v.iter().sum();
         if s > 0.0 {
@@ -256,5 +380,105 @@ pub fn greedy_blend(p: &Problem, results: &[CvResult], rounds: usize) -> Blend {
         weights: counts.iter().map(|&c| c as f64 / total as f64).collect(),
         score: current.map_or(f64::NAN, |c| c.1),
         head: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{Metric, Task};
+
+    /// 3,000 rows, one feature; the label is `x > 0.5` with every seventh label flipped.
+    fn noisy_step() -> Problem {
+        let n = 3000;
+        let x: Vec<f64> = (0..n).map(|i| ((i * 7919) % n) as f64 / n as f64).collect();
+        let y = (0..n)
+            .map(|i| f64::from(u8::from((x[i] > 0.5) != (i % 7 == 0))))
+            .collect();
+        Problem {
+            features: vec!["x".into()],
+            x_train: x,
+            rows: n,
+            x_test: vec![],
+            test_rows: 0,
+            y: vec![y],
+            classes: vec![],
+            task: Task::Binary,
+            metric: Metric::RocAuc,
+            log_target: false,
+            strata: None,
+        }
+    }
+
+    fn booster(iterations: usize) -> ModelSpec {
+        ModelSpec {
+            name: "gbm".into(),
+            kind: ModelKind::Gbm(GbmParams {
+                iterations,
+                learning_rate: 0.3,
+                max_depth: 6,
+                ..GbmParams::default()
+            }),
+        }
+    }
+
+    fn trees(r: &CvResult) -> usize {
+        match &r.model.kind {
+            ModelKind::Gbm(p) => p.iterations,
+            k => panic!("{k:?}"),
+        }
+    }
+
+    #[test]
+    fn boosters_stop_where_the_held_out_folds_stop_improving() {
+        let p = noisy_step();
+        let fold = fold_ids(&p, 5, 3);
+        let cv = |how: &CvPlan| {
+            cross_validate(&p, &booster(400), &fold, 3, how, &mut |_| {})
+                .unwrap()
+                .unwrap()
+        };
+        let stopped = cv(&CvPlan::all_rows());
+        let grown = cv(&CvPlan {
+            stop_early: false,
+            ..CvPlan::all_rows()
+        });
+        // One split at 0.5 is all there is to learn; deep trees after it fit the flipped labels.
+        let n = trees(&stopped);
+        assert!((1..100).contains(&n), "stopped at {n} of 400 trees");
+        assert_eq!(trees(&grown), 400, "without stopping, every tree is kept");
+        assert!(
+            stopped.oof_score > grown.oof_score,
+            "{} vs {}",
+            stopped.oof_score,
+            grown.oof_score
+        );
+        // The refit grows exactly the count the folds chose.
+        let refit = refit(&p, &stopped.model, 3, usize::MAX).unwrap();
+        assert_eq!(refit.models.len(), 1);
+    }
+
+    #[test]
+    fn a_first_fold_below_the_bar_stops_the_candidate() {
+        let p = noisy_step();
+        let fold = fold_ids(&p, 5, 3);
+        let with_bar = |bar| CvPlan {
+            bar: Some(bar),
+            ..CvPlan::all_rows()
+        };
+        let mut folds_fitted = 0;
+        let cut = cross_validate(&p, &booster(50), &fold, 3, &with_bar(0.99), &mut |_| {
+            folds_fitted += 1
+        })
+        .unwrap();
+        assert!(
+            cut.is_none(),
+            "AUC 0.99 is out of reach with a seventh of labels flipped"
+        );
+        assert_eq!(folds_fitted, 1, "stopped after its first fold");
+        let kept = cross_validate(&p, &booster(50), &fold, 3, &with_bar(0.8), &mut |_| {})
+            .unwrap()
+            .expect("the first fold's AUC is above 0.8");
+        assert_eq!(kept.fold_scores.len(), 5);
     }
 }

@@ -39,6 +39,28 @@ impl Default for GbmParams {
     }
 }
 
+/// A column-major matrix: `rows` x `cols` values, column after column, NaN for missing.
+#[derive(Clone, Copy)]
+pub struct ColMajor<'a> {
+    /// The values.
+    pub x: &'a [f64],
+    /// Rows.
+    pub rows: usize,
+    /// Columns.
+    pub cols: usize,
+}
+
+/// Held-out rows a booster scores after every tree, so that the number of trees comes from
+/// validation: training stops once `patience` trees in a row have not improved their loss.
+pub struct Watch<'a> {
+    /// The held-out matrix (as many columns as the fit's).
+    pub x: ColMajor<'a>,
+    /// Their targets.
+    pub y: &'a [f64],
+    /// Trees without improvement before training stops.
+    pub patience: usize,
+}
+
 /// A fitted booster.
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct Gbm {
@@ -48,22 +70,29 @@ pub struct Gbm {
 }
 
 impl Gbm {
-    /// Fits on a column-major matrix (`rows` x `cols`, NaN = missing); `logistic` for 0/1 targets.
+    /// Fits on `data`; `logistic` for 0/1 targets.
     pub fn fit(
-        x: &[f64],
-        rows: usize,
-        cols: usize,
+        data: ColMajor,
         y: &[f64],
         logistic: bool,
         p: &GbmParams,
         seed: u64,
+        watch: Option<&Watch>,
     ) -> Result<Self> {
+        let ColMajor { x, rows, cols } = data;
         if rows == 0 || cols == 0 {
             return Err(ToolkitError::data(
                 "cannot fit a model on an empty matrix (no rows or no features)",
             ));
         }
         let m = Matrix::new(x, rows, cols);
+        // forust draws floor(cols x fraction) columns per tree: none at all for a single feature
+        // at 0.8, so every tree would be a stump of the mean.
+        let colsample = if (cols as f64 * p.colsample).floor() < 1.0 {
+            1.0
+        } else {
+            p.colsample
+        };
         let objective = if logistic {
             ObjectiveType::LogLoss
         } else {
@@ -76,18 +105,35 @@ impl Gbm {
             .set_max_depth(p.max_depth)
             .set_l2(p.l2)
             .set_subsample(p.subsample)
-            .set_colsample_bytree(p.colsample)
+            .set_colsample_bytree(colsample)
             .set_min_leaf_weight(p.min_leaf_weight)
             .set_seed(seed)
-            .set_parallel(true);
+            .set_parallel(true)
+            .set_early_stopping_rounds(watch.map(|w| w.patience));
+        let weights = watch.map(|w| vec![1.0; w.x.rows]).unwrap_or_default();
+        let eval = watch.map(|w| vec![(Matrix::new(w.x.x, w.x.rows, cols), w.y, &weights[..])]);
         booster
-            .fit_unweighted(&m, y, None)
+            .fit_unweighted(&m, y, eval)
             .map_err(|e| ToolkitError::data(format!("gradient boosting failed: {e}")))?;
         Ok(Self {
             booster,
             cols,
             logistic,
         })
+    }
+
+    /// The number of trees that scored best on the watched rows (None without a watch).
+    pub fn best_trees(&self) -> Option<usize> {
+        self.booster.best_iteration.map(|i| i + 1)
+    }
+
+    /// Predicts with the first `n` trees (at most as many as were grown): how cross-validation
+    /// scores every fold at the one tree count it will refit with.
+    pub fn use_trees(&mut self, n: usize) {
+        let grown = self.booster.trees.len();
+        if grown > 0 {
+            self.booster.prediction_iteration = Some(n.clamp(1, grown));
+        }
     }
 
     /// Raw scores (log-odds for logistic; values for regression).
@@ -113,5 +159,26 @@ impl Gbm {
         (0..self.cols)
             .map(|j| f64::from(imp.get(&j).copied().unwrap_or(0.0)))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_single_feature_is_used_even_with_column_sampling() {
+        let x: Vec<f64> = (0..200).map(|i| f64::from(i) / 200.0).collect();
+        let y: Vec<f64> = x.iter().map(|&v| f64::from(u8::from(v > 0.5))).collect();
+        let p = GbmParams::default();
+        assert_eq!(p.colsample, 0.8, "the case: floor(1 x 0.8) = 0 columns");
+        let data = ColMajor {
+            x: &x,
+            rows: 200,
+            cols: 1,
+        };
+        let g = Gbm::fit(data, &y, true, &p, 1, None).unwrap();
+        let pred = g.predict(&[0.1, 0.9], 2);
+        assert!(pred[0] < 0.1 && pred[1] > 0.9, "{pred:?}");
     }
 }

@@ -58,6 +58,21 @@ fn large(work: usize) -> bool {
     work > 60_000
 }
 
+/// Fewest train rows at which cross-validation stops boosters on their held-out fold. Below it a
+/// fold of a few hundred rows picks tree counts by noise: on titanic (712 rows) early stopping
+/// kept 54 trees at a learning rate of 0.05 and out-of-fold accuracy fell from 0.8301 to 0.8216.
+pub const STOP_EARLY_ROWS: usize = 2_000;
+
+/// A booster's trees at a learning rate of 0.05: a fixed count on small data, else the most trees,
+/// early stopping on the held-out fold picking the count below it.
+fn most_trees(rows: usize, work: usize) -> usize {
+    if rows < STOP_EARLY_ROWS || large(work) {
+        300
+    } else {
+        600
+    }
+}
+
 fn log_uniform(rng: &mut Rng, lo: f64, hi: f64) -> f64 {
     (lo.ln() + rng.unit() * (hi.ln() - lo.ln())).exp()
 }
@@ -67,10 +82,12 @@ fn pick<T: Copy>(rng: &mut Rng, options: &[T]) -> T {
 }
 
 /// A family's default settings for data of this size.
-pub fn default_kind(family: Family, work: usize) -> ModelKind {
+pub fn default_kind(family: Family, rows: usize, outputs: usize) -> ModelKind {
+    let work = rows * outputs;
     match family {
+        // Most trees: cross-validation stops each booster on its held-out fold.
         Family::Gbm => ModelKind::Gbm(GbmParams {
-            iterations: if large(work) { 150 } else { 300 },
+            iterations: most_trees(rows, work),
             ..GbmParams::default()
         }),
         Family::Forest => ModelKind::Forest(if large(work) {
@@ -97,13 +114,14 @@ pub fn default_kind(family: Family, work: usize) -> ModelKind {
 
 /// One seeded draw from a family's space. Boosting rounds scale inversely with the learning rate so
 /// every draw does about the same amount of learning.
-pub fn draw(family: Family, work: usize, rng: &mut Rng) -> ModelKind {
+pub fn draw(family: Family, rows: usize, outputs: usize, rng: &mut Rng) -> ModelKind {
+    let work = rows * outputs;
     match family {
         Family::Gbm => {
-            let base = if large(work) { 150.0 } else { 300.0 };
+            let base = most_trees(rows, work) as f64;
             let learning_rate = log_uniform(rng, 0.02, 0.15);
             ModelKind::Gbm(GbmParams {
-                iterations: ((base * 0.05 / learning_rate).round() as usize).clamp(50, 1000),
+                iterations: ((base * 0.05 / learning_rate).round() as usize).clamp(50, 2000),
                 learning_rate: learning_rate as f32,
                 max_depth: 3 + rng.below(6),
                 l2: log_uniform(rng, 0.1, 10.0) as f32,
@@ -145,7 +163,6 @@ fn name(kind: &ModelKind) -> String {
 
 /// The candidates of a search plan, defaults first, draws seeded by `seed`.
 pub fn candidates(plan: &SearchPlan, rows: usize, outputs: usize, seed: u64) -> Vec<ModelSpec> {
-    let work = rows * outputs;
     let mut out = Vec::new();
     let push = |kind: ModelKind, out: &mut Vec<ModelSpec>| {
         let mut n = name(&kind);
@@ -157,12 +174,12 @@ pub fn candidates(plan: &SearchPlan, rows: usize, outputs: usize, seed: u64) -> 
     };
     let fits = |f: Family| f != Family::Knn || rows <= KNN_MAX_ROWS;
     for &f in plan.families.iter().filter(|&&f| fits(f)) {
-        push(default_kind(f, work), &mut out);
+        push(default_kind(f, rows, outputs), &mut out);
     }
     let mut rng = Rng::new(seed ^ 0x5EA2C4);
     for &(f, n) in plan.draws.iter().filter(|d| fits(d.0)) {
         for _ in 0..n {
-            let k = draw(f, work, &mut rng);
+            let k = draw(f, rows, outputs, &mut rng);
             push(k, &mut out);
         }
     }
@@ -198,15 +215,15 @@ mod tests {
         let plan = SearchPlan::default();
         let a = candidates(&plan, 1000, 1, 7);
         assert_eq!(a.len(), 3 + 6 + 2);
-        assert_eq!(a[0].kind, default_kind(Family::Gbm, 1000));
-        assert_eq!(a[1].kind, default_kind(Family::Linear, 1000));
-        assert_eq!(a[2].kind, default_kind(Family::Forest, 1000));
+        assert_eq!(a[0].kind, default_kind(Family::Gbm, 1000, 1));
+        assert_eq!(a[1].kind, default_kind(Family::Linear, 1000, 1));
+        assert_eq!(a[2].kind, default_kind(Family::Forest, 1000, 1));
         let extra = SearchPlan {
             families: vec![Family::ExtraTrees],
             draws: vec![(Family::ExtraTrees, 1)],
         };
         let e = candidates(&extra, 1000, 1, 7);
-        assert_eq!(e[0].kind, default_kind(Family::ExtraTrees, 1000));
+        assert_eq!(e[0].kind, default_kind(Family::ExtraTrees, 1000, 1));
         assert_eq!(e[0].name, "extra_d16_leaf2");
         assert!(
             matches!(&e[1].kind, ModelKind::Forest(p) if p.extra),
@@ -224,7 +241,7 @@ mod tests {
             };
             assert!((3..=8).contains(&p.max_depth));
             assert!((0.02..=0.15).contains(&p.learning_rate));
-            assert!((50..=1000).contains(&p.iterations));
+            assert!((50..=2000).contains(&p.iterations));
         }
         let names: std::collections::BTreeSet<&str> = a.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(names.len(), a.len(), "names are unique");

@@ -117,7 +117,13 @@ impl<'a> Search<'a> {
                 ..GbmParams::default()
             }),
         };
-        let r = cv::cross_validate(p, &spec, &fold, self.seed, usize::MAX, &mut |_| {})?;
+        // A fixed model: each candidate is scored with the same trees, not a count its folds pick.
+        let how = cv::CvPlan {
+            stop_early: false,
+            ..cv::CvPlan::all_rows()
+        };
+        let r = cv::cross_validate(p, &spec, &fold, self.seed, &how, &mut |_| {})?
+            .expect("no bar, so every fold is run");
         if !r.mean.is_finite() {
             return Err(ToolkitError::data(
                 "feature_search: the screening score is not finite",
