@@ -1,6 +1,6 @@
 """Writes a Playground-style competition with known labels for its test rows (seeded, stdlib only).
 
-    python3 bench/make_playground.py ROWS [OUT_DIR]
+    python3 bench/make_playground.py ROWS [OUT_DIR] [--noise=N]
 
 OUT_DIR (default bench/playground_<ROWS>) gets train.csv (ROWS rows), test.csv (ROWS * 0.4 rows),
 sample_submission.csv, overview.txt and test_labels.csv, the true targets of test, so a submission
@@ -10,16 +10,19 @@ can be scored without Kaggle. The generating process is known:
           + 0.3*(month in Nov, Dec) + channel effect - 1.0, target ~ Bernoulli(sigmoid(logit))
 
 with 8 informative numeric columns (x0..x7, 5% missing each; x5..x7 enter through x0..x4's noise
-only, weakly), 4 pure-noise columns, a signup time in ISO 8601 with `T` and `Z`, a 4,000-level
-region code (Zipf-like frequencies, a random effect per level) and a 5-level channel. Scored by AUC.
+only, weakly), 4 pure-noise columns (N with --noise=N: 38 makes a 50-column competition), a
+signup time in ISO 8601 with `T` and `Z`, a 4,000-level region code (Zipf-like frequencies, a random
+effect per level) and a 5-level channel. Scored by AUC.
 """
 import math
 import os
 import random
 import sys
 
-rows = int(sys.argv[1]) if len(sys.argv) > 1 else 250_000
-out = sys.argv[2] if len(sys.argv) > 2 else f"bench/playground_{rows}"
+positional = [a for a in sys.argv[1:] if not a.startswith("--")]
+noise_columns = int(next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--noise=")), 4))
+rows = int(positional[0]) if positional else 250_000
+out = positional[1] if len(positional) > 1 else f"bench/playground_{rows}"
 test_rows = int(rows * 0.4)
 rng = random.Random(2024)
 os.makedirs(out, exist_ok=True)
@@ -72,7 +75,7 @@ def iso(t):
 
 def row(i):
     x = [rng.gauss(0, 1) for _ in range(8)]
-    noise = [rng.gauss(0, 1) for _ in range(4)]
+    noise = [rng.gauss(0, 1) for _ in range(noise_columns)]
     r = region()
     ch = rng.choice(channels)
     t, month, weekday = iso(start + rng.randrange(span))
@@ -86,7 +89,7 @@ def row(i):
 
 
 header = ["id", "signup_time", "region_code", "channel"] + [f"x{k}" for k in range(8)] + [
-    f"noise{k}" for k in range(4)]
+    f"noise{k}" for k in range(noise_columns)]
 with open(f"{out}/train.csv", "w") as f:
     f.write(",".join(header + ["target"]) + "\n")
     for i in range(rows):
@@ -104,7 +107,7 @@ with open(f"{out}/test.csv", "w") as f, open(f"{out}/test_labels.csv", "w") as l
         sub.write(f"{i},0.5\n")
 with open(f"{out}/overview.txt", "w") as f:
     f.write("Playground-style synthetic churn (bench)\n\nPredict whether a customer converts from "
-            "their signup time, region, channel and twelve measurements.\n\nEvaluation\n\n"
+            f"their signup time, region, channel and {8 + noise_columns} measurements.\n\nEvaluation\n\n"
             "Submissions are evaluated on area under the ROC curve between the predicted "
             "probability and the observed target.\n")
 print(f"{out}: {rows} train rows, {test_rows} test rows")

@@ -378,7 +378,7 @@ fn a_person_carries_titanic_through_the_tui_with_edits_a_quit_and_a_resume() {
     let editor = out.join("edit-plan.sh");
     std::fs::write(
         &editor,
-        "#!/bin/sh\nsed -i 's/train rows: Cabin\\./train rows: none./' \"$1\"\n",
+        "#!/bin/sh\nsed -i 's/indicator: Cabin\\./indicator: none./' \"$1\"\n",
     )
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
@@ -423,12 +423,12 @@ fn a_person_carries_titanic_through_the_tui_with_edits_a_quit_and_a_resume() {
     assert!(
         std::fs::read_to_string(cleaning.join("plan_before_edit.md"))
             .unwrap()
-            .contains("train rows: Cabin.")
+            .contains("was-missing indicator: Cabin.")
     );
     assert!(
         std::fs::read_to_string(cleaning.join("plan.md"))
             .unwrap()
-            .contains("train rows: none.")
+            .contains("was-missing indicator: none.")
     );
     // The edited plan changed what ran: Cabin is no longer dropped.
     let prog = std::fs::read_to_string(cleaning.join("program.json")).unwrap();

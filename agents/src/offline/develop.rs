@@ -9,22 +9,20 @@ use super::*;
 
 fn cleaning_program(p: &Profile, plan: &str) -> Program {
     let mut c = cleaning(p);
-    let mut explicit_drop = false;
     if follows(plan, &CLEANING_LEADS) {
-        let too_missing = known(plan_list(plan, CLEANING_LEADS[0]), p);
-        explicit_drop = too_missing != c.too_missing;
-        c.too_missing = too_missing;
+        c.too_missing = known(plan_list(plan, CLEANING_LEADS[0]), p);
         c.free_text = known(plan_list(plan, CLEANING_LEADS[1]), p);
         c.booleans = known(plan_list(plan, CLEANING_LEADS[2]), p);
     }
     let mut steps = Vec::new();
-    if explicit_drop && !c.too_missing.is_empty() {
-        steps.push(Step::new("drop_columns", json!({"columns": c.too_missing})));
-    } else if !c.too_missing.is_empty() {
+    if !c.too_missing.is_empty() {
+        // Whether a value is missing is often information (titanic: no cabin on record), so each
+        // dropped column leaves its indicator; the fill only serves it, the column goes next.
         steps.push(Step::new(
-            "drop_missing_columns",
-            json!({"threshold": DROP_MISSING}),
+            "fill_missing",
+            json!({"columns": c.too_missing, "strategy": "auto", "indicator": true}),
         ));
+        steps.push(Step::new("drop_columns", json!({"columns": c.too_missing})));
     }
     if !c.free_text.is_empty() {
         steps.push(Step::new("drop_columns", json!({"columns": c.free_text})));
@@ -350,5 +348,47 @@ mod tests {
         let (plan, program) = program_for(Task::Multiclass);
         assert!(!plan.contains("Target-encode"), "{plan}");
         assert!(program.steps.iter().any(|s| s.tool == "ordinal_encode"));
+    }
+
+    #[test]
+    fn a_column_dropped_for_missing_values_leaves_its_indicator() {
+        // `cab` is known in 1 row of 5 (80% missing, above the 60% line).
+        let n = 50;
+        let cab = (0..n).map(|i| (i % 5 == 0).then_some("C85")).collect();
+        let train = df(vec![
+            ("id", C::F((0..n).map(|i| Some(i as f64)).collect())),
+            ("cab", C::S(cab)),
+            ("x", C::F((0..n).map(|i| Some(i as f64)).collect())),
+            ("y", C::F((0..n).map(|i| Some((i % 2) as f64)).collect())),
+        ]);
+        let test = df(vec![
+            ("id", C::F(vec![Some(1e6), Some(1e6 + 1.0)])),
+            ("cab", C::S(vec![Some("B5"), None])),
+            ("x", C::F(vec![Some(1.0), Some(2.0)])),
+        ]);
+        let ds = dataset(train, test, Task::Binary);
+        let profile = Profile::of(&ds).unwrap();
+        let plan = OfflinePolicy.plan(&cx(&ds, &profile, Phase::DataCleaning));
+        assert!(
+            plan.contains("each leaving a 0/1 was-missing indicator: cab."),
+            "{plan}"
+        );
+        let Work::Program { program } =
+            OfflinePolicy.develop(&cx(&ds, &profile, Phase::DataCleaning), &plan, &[])
+        else {
+            panic!("cleaning is a program")
+        };
+        let (out, _) = program.run(&ds, 1, &mut |_, _| {}).unwrap();
+        let names = autokaggle_toolkit::frame::names(&out.train);
+        assert!(!names.contains(&"cab".to_string()), "{names:?}");
+        let was = autokaggle_toolkit::testing::f(&out.train, "cab_was_missing");
+        assert_eq!(
+            &was[..5],
+            [Some(0.), Some(1.), Some(1.), Some(1.), Some(1.)]
+        );
+        assert_eq!(
+            autokaggle_toolkit::testing::f(&out.test, "cab_was_missing"),
+            [Some(0.), Some(1.)]
+        );
     }
 }

@@ -15,7 +15,7 @@ impl Planner for OfflinePolicy {
             Phase::DataCleaning => {
                 let c = cleaning(p);
                 format!(
-                    "1. Drop columns missing in more than {:.0}% of train rows: {}.\n2. Drop free-text columns with no structure: {}.\n3. Convert booleans to 0/1: {}.\n4. Impute the rest from train statistics (median for skewed numbers, mean otherwise, most frequent text){}: {}.",
+                    "1. Drop columns missing in more than {:.0}% of train rows, each leaving a 0/1 was-missing indicator: {}.\n2. Drop free-text columns with no structure: {}.\n3. Convert booleans to 0/1: {}.\n4. Impute the rest from train statistics (median for skewed numbers, mean otherwise, most frequent text){}: {}.",
                     DROP_MISSING * 100.0,
                     names(&c.too_missing),
                     names(&c.free_text),

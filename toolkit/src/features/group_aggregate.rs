@@ -27,7 +27,8 @@ pub enum Agg {
     Min,
     /// Maximum.
     Max,
-    /// Number of train rows in the group.
+    /// Number of other train rows in the group: a train row does not count itself, so a count
+    /// means the same on train and test (one passenger on a shared ticket sees 1 either way).
     Count,
 }
 
@@ -70,7 +71,8 @@ impl Tool for GroupAggregate {
     const CATEGORY: Category = Category::Features;
     const DOC: &'static str = "Adds `<column>_<agg>_by_<group_by>`: a statistic (mean, std, median, min, max, \
         count) of a numeric column within each group of another column, computed on train and mapped to train \
-        and test rows by group. Groups unseen in train get the statistic over all of train (count: 0). E.g. \
+        and test rows by group. Groups unseen in train get the statistic over all of train. `count` is the \
+        number of other train rows in the group (a train row does not count itself; unseen: 0). E.g. \
         mean Fare by Pclass.";
     type Params = GroupAggregateParams;
     type State = MapText;
@@ -100,7 +102,7 @@ impl Tool for GroupAggregate {
             .aggs
             .iter()
             .map(|&agg| {
-                let table = by
+                let table: HashMap<String, f64> = by
                     .iter()
                     .map(|(g, xs)| (g.clone(), stat(agg, &mut xs.clone())))
                     .collect();
@@ -115,12 +117,24 @@ impl Tool for GroupAggregate {
                     format!("{agg:?}").to_lowercase(),
                     p.group_by
                 );
+                // A train row is not among the others in its group: counted as a test row is.
+                let train_values = (agg == Agg::Count).then(|| {
+                    groups
+                        .iter()
+                        .zip(&values)
+                        .map(|(g, v)| {
+                            let own = f64::from(u8::from(v.is_some_and(f64::is_finite)));
+                            let n = g.as_ref().and_then(|g| table.get(g).copied());
+                            Some(n.map_or(0.0, |n: f64| n - own))
+                        })
+                        .collect()
+                });
                 TextMap {
                     input: p.group_by.clone(),
                     output: name,
                     table,
                     unseen: Some(overall),
-                    train_values: None,
+                    train_values,
                 }
             })
             .collect();

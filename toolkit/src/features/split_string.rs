@@ -176,6 +176,11 @@ mod tests {
             "unseen group gets the overall mean"
         );
         assert_eq!(f(&te, "x_count_by_g"), vec![Some(0.)]);
+        assert_eq!(
+            f(&tr, "x_count_by_g"),
+            vec![Some(1.), Some(1.), Some(0.)],
+            "a train row counts the other train rows in its group, as a test row would"
+        );
         let (tr, te) = run1(
             &ds,
             "pairwise",

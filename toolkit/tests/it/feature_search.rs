@@ -146,3 +146,73 @@ fn what_the_search_kept_is_saved_and_read_back_applying_the_same() {
     assert!(a.equals_missing(&b));
     assert!(autokaggle_toolkit::frame::names(&b).contains(&"Name_title".to_string()));
 }
+
+/// Surnames of families of 1 to 6 people ("Fam3, Mr. P9"); families of 4 or more are the positive
+/// class, and nothing but the family's size says so.
+fn families(n: usize) -> Dataset {
+    let mut rows: Vec<(usize, usize)> = Vec::new();
+    let mut family = 0;
+    while rows.len() < n {
+        let size = 1 + family % 6;
+        rows.extend((0..size).map(|_| (family, size)));
+        family += 1;
+    }
+    rows.truncate(n);
+    let leak = |s: String| Some(&*Box::leak(s.into_boxed_str()));
+    let train = df(vec![
+        ("id", C::F((0..n).map(|i| Some(i as f64)).collect())),
+        (
+            "Name",
+            C::S(
+                rows.iter()
+                    .enumerate()
+                    .map(|(i, (f, _))| leak(format!("Fam{f}, Mr. P{i}")))
+                    .collect(),
+            ),
+        ),
+        (
+            "noise",
+            C::F((0..n).map(|i| Some(((i * 7919) % 101) as f64)).collect()),
+        ),
+        (
+            "y",
+            C::F(
+                rows.iter()
+                    .map(|(_, s)| Some(f64::from(u8::from(*s >= 4))))
+                    .collect(),
+            ),
+        ),
+    ]);
+    let test = df(vec![
+        ("id", C::F(vec![Some(1e6), Some(1e6 + 1.0)])),
+        (
+            "Name",
+            C::S(vec![Some("Fam3, Mr. X"), Some("Newname, Mr. Y")]),
+        ),
+        ("noise", C::F(vec![Some(3.0), Some(4.0)])),
+    ]);
+    dataset(train, test, Task::Binary)
+}
+
+#[test]
+fn a_family_size_from_the_first_word_of_a_name_is_found_and_kept() {
+    let ds = families(400);
+    let (out, text) = search(&ds, r#"{"columns": ["Name"], "numeric": ["noise"]}"#);
+    assert!(text.contains("Name first-word group size: kept"), "{text}");
+    // Family 3 has 4 people in train: a test passenger of that name sees 4, a new name 0, and a
+    // train passenger of family 3 the 3 others.
+    assert_eq!(
+        f(&out.test, "noise_count_by_Name_head"),
+        vec![Some(4.0), Some(0.0)]
+    );
+    let names = s(&out.train, "Name");
+    let first = names
+        .iter()
+        .position(|n| n.as_deref().is_some_and(|n| n.starts_with("Fam3,")))
+        .unwrap();
+    assert_eq!(f(&out.train, "noise_count_by_Name_head")[first], Some(3.0));
+    assert!(
+        !autokaggle_toolkit::frame::names(&out.train).contains(&"Name_head".to_string()),
+        "the captured word is dropped once counted"
+    );
+}

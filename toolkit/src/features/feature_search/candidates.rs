@@ -110,6 +110,41 @@ pub(super) const PATTERNS: [(&str, &str); 3] = [
     ("prefix", r"^\s*([A-Za-z][A-Za-z0-9./]*)\s+\d"),
 ];
 
+/// The first word of a text ("Braund" of "Braund, Mr. Owen Harris", a ticket's prefix or number).
+const HEAD: &str = r"^\s*([^,\s]+)";
+
+/// How many other rows share a text's first word (a family name, a party on one ticket): a
+/// candidate when most values have one and at least a tenth of them are shared.
+fn head_group_size(t: &str, values: &[String], numeric: &str) -> Option<Candidate> {
+    let re = regex::Regex::new(HEAD).expect("the pattern compiles");
+    let heads: Vec<&str> = values
+        .iter()
+        .filter_map(|v| re.captures(v)?.get(1).map(|m| m.as_str()))
+        .collect();
+    let kinds: std::collections::HashSet<&str> = heads.iter().copied().collect();
+    if heads.len() * 2 < values.len() || kinds.len() * 10 > heads.len() * 9 || kinds.len() < 2 {
+        return None;
+    }
+    let head = format!("{t}_head");
+    Some(Candidate {
+        name: format!("{t} first-word group size"),
+        reason: None,
+        steps: vec![
+            // Every first word kept (min_count 1): lumping rare ones into `other` would make one
+            // large false group.
+            Step::new(
+                "regex_extract",
+                json!({"column": t, "pattern": HEAD, "name": head, "min_count": 1}),
+            ),
+            Step::new(
+                "group_aggregate",
+                json!({"group_by": head, "column": numeric, "aggs": ["count"]}),
+            ),
+            Step::new("drop_columns", json!({"columns": [head]})),
+        ],
+    })
+}
+
 /// The candidates for the sampled data.
 pub(super) fn generate(
     sample: &DataFrame,
@@ -149,6 +184,9 @@ pub(super) fn generate(
             });
         }
         if let Some(n) = &any_numeric {
+            if let Some(c) = head_group_size(t, &values, n) {
+                out.push(c);
+            }
             out.push(Candidate {
                 name: format!("{t} group size"),
                 reason: None,
@@ -174,4 +212,36 @@ pub(super) fn generate(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_first_word_group_size_needs_shared_first_words() {
+        let names = strings(&[
+            "Smith, Mr. A",
+            "Smith, Mrs. B",
+            "Jones, Mr. C",
+            "Jones, Dr. D",
+            "Li, Ms. E",
+        ]);
+        let c = head_group_size("Name", &names, "Age").expect("2 of 3 surnames are shared");
+        assert_eq!(c.name, "Name first-word group size");
+        let tools: Vec<&str> = c.steps.iter().map(|s| s.tool.as_str()).collect();
+        assert_eq!(tools, ["regex_extract", "group_aggregate", "drop_columns"]);
+        let re = regex::Regex::new(HEAD).unwrap();
+        assert_eq!(&re.captures("A/5 21171").unwrap()[1], "A/5");
+        assert_eq!(&re.captures("Braund, Mr. Owen").unwrap()[1], "Braund");
+        let unique = strings(&["a1 x", "b2 y", "c3 z", "d4 w"]);
+        assert!(
+            head_group_size("Ticket", &unique, "Age").is_none(),
+            "no word is shared"
+        );
+    }
 }

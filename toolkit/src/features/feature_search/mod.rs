@@ -171,7 +171,7 @@ impl Tool for FeatureSearch {
             base[0],
             search.metric
         )];
-        let mut kept: Vec<&Candidate> = Vec::new();
+        let mut passed: Vec<(&Candidate, f64)> = Vec::new();
         for c in &candidates {
             if start.elapsed().as_secs_f64() > p.max_seconds {
                 notes.push(format!("  {}: not tried (time limit)", c.label()));
@@ -214,13 +214,15 @@ impl Tool for FeatureSearch {
                 && (search.small || agreeing == gains.len())
                 && mean >= 1e-3 * base[0].abs()
             {
-                kept.push(c);
-                format!("kept (gains {}; mean {mean:+.5})", list.join(", "))
+                passed.push((c, mean));
+                format!("passed alone (gains {}; mean {mean:+.5})", list.join(", "))
             } else {
                 format!("dropped (gains {})", list.join(", "))
             };
             notes.push(format!("  {}: {verdict}", c.label()));
         }
+        let deadline = p.max_seconds - start.elapsed().as_secs_f64();
+        let kept = search.together(passed, &base, deadline, &mut notes)?;
         let steps: Vec<_> = kept.iter().flat_map(|c| c.steps.clone()).collect();
         let ds = dataset_of(cx.train.clone(), cx)?;
         let (fitted, program) = cx.programs.fit(&steps, &ds, cx.seed)?;
@@ -243,6 +245,20 @@ impl Tool for FeatureSearch {
     }
 }
 
+/// Whether a numeric column holds at most two distinct values.
+fn two_valued(x: &[Option<f64>]) -> bool {
+    let mut seen: Vec<u64> = Vec::with_capacity(3);
+    for v in x.iter().flatten() {
+        if !seen.contains(&v.to_bits()) {
+            seen.push(v.to_bits());
+            if seen.len() > 2 {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 /// Distinct non-missing values of a text column.
 fn distinct(df: &DataFrame, col: &str) -> Result<usize> {
     let v = frame::strs(df, col)?;
@@ -250,13 +266,19 @@ fn distinct(df: &DataFrame, col: &str) -> Result<usize> {
     Ok(set.len())
 }
 
-/// The numeric features most correlated with the target (absolute Pearson), best first.
+/// The numeric features most correlated with the target (absolute Pearson), best first. Columns of
+/// two values (0/1 indicators, one-hot columns) are left out: their ratios divide by zero and their
+/// products only mask the other column.
 fn top_numeric(cx: &FitCx, k: usize) -> Result<Vec<String>> {
     let y = cx.target()?;
     let y: Vec<Option<f64>> = y.into_iter().map(Some).collect();
     let mut scored: Vec<(String, f64)> = Vec::new();
     for c in cx.resolve(FeatureSearch::NAME, None, &NUMERIC[..1])? {
-        let r = crate::profile::pearson(&frame::f64s(cx.train, &c)?, &y).unwrap_or(0.0);
+        let x = frame::f64s(cx.train, &c)?;
+        if two_valued(&x) {
+            continue;
+        }
+        let r = crate::profile::pearson(&x, &y).unwrap_or(0.0);
         scored.push((c, r.abs()));
     }
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));

@@ -1,6 +1,7 @@
 //! How `feature_search` scores a candidate: the sampled train as a small modeling problem, cross-
 //! validated with a quick booster, with and without the candidate's steps.
 
+use super::candidates::Candidate;
 use crate::dataset::Dataset;
 use crate::error::{Result, ToolkitError};
 use crate::frame::{self, DataFrame, Kind};
@@ -99,6 +100,66 @@ impl<'a> Search<'a> {
             frame::put_f64(&mut ds.test, c, vec![Some(0.0)])?;
         }
         Problem::from_dataset(&ds)
+    }
+
+    /// Stage two: the candidates that passed alone, best first, each added to the ones kept before
+    /// it and kept only if it still gains over them by the same rule, so two captures of one
+    /// signal (a title and an initial) do not both stay for one gain. Candidates not reached
+    /// within `seconds` are dropped.
+    pub fn together<'c>(
+        &self,
+        mut passed: Vec<(&'c Candidate, f64)>,
+        base: &[f64],
+        seconds: f64,
+        notes: &mut Vec<String>,
+    ) -> Result<Vec<&'c Candidate>> {
+        let start = std::time::Instant::now();
+        passed.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut kept: Vec<&Candidate> = Vec::new();
+        let mut current = base.to_vec();
+        for (c, _) in passed {
+            if start.elapsed().as_secs_f64() > seconds {
+                notes.push(format!(
+                    "  {}: dropped (time limit before confirming)",
+                    c.label()
+                ));
+                continue;
+            }
+            let steps: Vec<Step> = kept
+                .iter()
+                .chain([&c])
+                .flat_map(|k| k.steps.clone())
+                .collect();
+            let problem = self.problem(&steps)?;
+            let scores = (0..current.len() as u64)
+                .map(|r| self.score(&problem, r))
+                .collect::<Result<Vec<f64>>>()?;
+            let gains: Vec<f64> = scores
+                .iter()
+                .zip(&current)
+                .map(|(s, b)| if self.higher { s - b } else { b - s })
+                .collect();
+            let mean = gains.iter().sum::<f64>() / gains.len() as f64;
+            let list: Vec<String> = gains.iter().map(|g| format!("{g:+.5}")).collect();
+            if (self.small || gains.iter().all(|g| *g > 0.0)) && mean >= 1e-3 * base[0].abs() {
+                notes.push(format!(
+                    "  {}: kept (gains beside the {} kept before it {})",
+                    c.label(),
+                    kept.len(),
+                    list.join(", ")
+                ));
+                kept.push(c);
+                current = scores;
+            } else {
+                notes.push(format!(
+                    "  {}: dropped beside the {} kept before it (gains {})",
+                    c.label(),
+                    kept.len(),
+                    list.join(", ")
+                ));
+            }
+        }
+        Ok(kept)
     }
 
     /// Mean CV score of a [`Self::problem`]; `round` picks other folds (the confirmation).
