@@ -66,6 +66,9 @@ struct Held<'a> {
     rows: &'a [usize],
 }
 
+/// Most held-out rows a booster watches for early stopping; every held-out row is still scored.
+const WATCH_ROWS: usize = 50_000;
+
 /// Trees without improvement on the held-out fold before a booster stops: a tenth of its most
 /// trees, and at least 20 so that a noisy small fold does not stop it at the first dip.
 fn patience(p: &GbmParams) -> usize {
@@ -201,9 +204,18 @@ pub fn cross_validate(
         let train_rows = capped(train_rows, max_rows, seed + f as u64);
         let val_rows: Vec<usize> = (0..p.rows).filter(|&i| fold[i] == f).collect();
         let xv = p.subset(&p.x_train, p.rows, &val_rows);
+        // Boosters score the watched rows after every tree: a seeded sample of the held-out fold
+        // at large sizes, where scoring all of it cost more than the fit (a 333,000-row fold
+        // watched by a fit on 110,000 rows took 2.2 times the fit alone).
+        let watched = capped(val_rows.clone(), WATCH_ROWS, seed + f as u64);
+        let xw = if watched.len() < val_rows.len() {
+            p.subset(&p.x_train, p.rows, &watched)
+        } else {
+            Vec::new()
+        };
         let held = (boosted && how.stop_early).then_some(Held {
-            x: &xv,
-            rows: &val_rows,
+            x: if xw.is_empty() { &xv } else { &xw },
+            rows: &watched,
         });
         let models = fit_outputs(
             p,
