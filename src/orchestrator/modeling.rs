@@ -246,7 +246,11 @@ fn search(
         let how = cv::CvPlan {
             max_rows,
             stop_early: p.rows >= search::STOP_EARLY_ROWS,
-            bar: bar(run, p, &results, candidates.len() - i).filter(|_| timed),
+            bar: if timed {
+                bar(run, p, &results, candidates.len() - i)
+            } else {
+                None
+            },
         };
         let started = Instant::now();
         let r = cv::cross_validate(p, c, fold, run.cfg.seed, &how, &mut |f| {
@@ -319,12 +323,13 @@ fn bar(run: &Run, p: &Problem, results: &[CvResult], left: usize) -> Option<f64>
     if per * left as f64 <= run.cfg.time_budget - run.compute_seconds() {
         return None;
     }
-    let up = if better(p.metric, 1.0, 0.0) {
-        1.0
+    let margin = 2.0 * best.std;
+    let first = best.fold_scores.first()?;
+    Some(if p.metric.higher_is_better() {
+        first - margin
     } else {
-        -1.0
-    };
-    Some(best.fold_scores.first()? - up * 2.0 * best.std)
+        first + margin
+    })
 }
 
 /// The run's time once this candidate's cross-validation, its refit and the refits of the models

@@ -177,10 +177,6 @@ impl Tool for FeatureSearch {
                 notes.push(format!("  {}: not tried (time limit)", c.label()));
                 continue;
             }
-            let gain = |s: f64, round: u64| {
-                let b = base[round as usize];
-                if search.higher { s - b } else { b - s }
-            };
             let problem = match search.problem(&c.steps) {
                 Ok(p) => p,
                 Err(e) => {
@@ -191,7 +187,7 @@ impl Tool for FeatureSearch {
             let mut gains = Vec::new();
             for r in 0..rounds {
                 match search.score(&problem, r) {
-                    Ok(s) => gains.push(gain(s, r)),
+                    Ok(s) => gains.push(search.gain(s, base[r as usize])),
                     Err(e) if r == 0 => {
                         notes.push(format!("  {}: failed ({e})", c.label()));
                         break;
@@ -205,19 +201,13 @@ impl Tool for FeatureSearch {
             if gains.is_empty() {
                 continue;
             }
-            let list: Vec<String> = gains.iter().map(|g| format!("{g:+.5}")).collect();
             let mean = gains.iter().sum::<f64>() / gains.len() as f64;
-            let agreeing = gains.iter().filter(|g| **g > 0.0).count();
-            // Kept when the gain is not noise-sized (at least 0.1% of the base on average) and, on
-            // a large sample, both rounds found it.
-            let verdict = if gains.len() == rounds as usize
-                && (search.small || agreeing == gains.len())
-                && mean >= 1e-3 * base[0].abs()
-            {
+            let list = listed(&gains);
+            let verdict = if gains.len() == rounds as usize && search.enough(&gains, base[0]) {
                 passed.push((c, mean));
-                format!("passed alone (gains {}; mean {mean:+.5})", list.join(", "))
+                format!("passed alone (gains {list}; mean {mean:+.5})")
             } else {
-                format!("dropped (gains {})", list.join(", "))
+                format!("dropped (gains {list})")
             };
             notes.push(format!("  {}: {verdict}", c.label()));
         }
@@ -243,6 +233,15 @@ impl Tool for FeatureSearch {
         state.fitted = Some(programs.load(&state.program)?);
         Ok(state)
     }
+}
+
+/// Gains as the log shows them: `+0.00392, -0.00009`.
+fn listed(gains: &[f64]) -> String {
+    gains
+        .iter()
+        .map(|g| format!("{g:+.5}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Whether a numeric column holds at most two distinct values.

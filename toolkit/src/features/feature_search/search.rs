@@ -102,6 +102,22 @@ impl<'a> Search<'a> {
         Problem::from_dataset(&ds)
     }
 
+    /// How much better `score` is than `before` (positive = better, whichever way the metric runs).
+    pub fn gain(&self, score: f64, before: f64) -> f64 {
+        if self.higher {
+            score - before
+        } else {
+            before - score
+        }
+    }
+
+    /// The rule both stages keep a candidate by: its mean gain is not noise-sized (at least 0.1% of
+    /// the base score) and, on a large sample, every round found it.
+    pub fn enough(&self, gains: &[f64], base: f64) -> bool {
+        let mean = gains.iter().sum::<f64>() / gains.len().max(1) as f64;
+        (self.small || gains.iter().all(|g| *g > 0.0)) && mean >= 1e-3 * base.abs()
+    }
+
     /// Stage two: the candidates that passed alone, best first, each added to the ones kept before
     /// it and kept only if it still gains over them by the same rule, so two captures of one
     /// signal (a title and an initial) do not both stay for one gain. Candidates not reached
@@ -137,25 +153,22 @@ impl<'a> Search<'a> {
             let gains: Vec<f64> = scores
                 .iter()
                 .zip(&current)
-                .map(|(s, b)| if self.higher { s - b } else { b - s })
+                .map(|(s, b)| self.gain(*s, *b))
                 .collect();
-            let mean = gains.iter().sum::<f64>() / gains.len() as f64;
-            let list: Vec<String> = gains.iter().map(|g| format!("{g:+.5}")).collect();
-            if (self.small || gains.iter().all(|g| *g > 0.0)) && mean >= 1e-3 * base[0].abs() {
+            let list = super::listed(&gains);
+            if self.enough(&gains, base[0]) {
                 notes.push(format!(
-                    "  {}: kept (gains beside the {} kept before it {})",
+                    "  {}: kept (gains beside the {} kept before it {list})",
                     c.label(),
                     kept.len(),
-                    list.join(", ")
                 ));
                 kept.push(c);
                 current = scores;
             } else {
                 notes.push(format!(
-                    "  {}: dropped beside the {} kept before it (gains {})",
+                    "  {}: dropped beside the {} kept before it (gains {list})",
                     c.label(),
                     kept.len(),
-                    list.join(", ")
                 ));
             }
         }
