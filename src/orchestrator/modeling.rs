@@ -9,6 +9,7 @@ use autokaggle_agents::roles::CvRow;
 use autokaggle_toolkit::Dataset;
 use autokaggle_toolkit::eda::Chart;
 use autokaggle_toolkit::frame::DataFrame;
+use autokaggle_toolkit::models::blend;
 use autokaggle_toolkit::models::cv::{self, CvResult, ModelKind, ModelSpec};
 use autokaggle_toolkit::models::fitted::{Ensemble, Member};
 use autokaggle_toolkit::models::gbm::GbmParams;
@@ -24,7 +25,7 @@ use crate::store::{BlendWeight, RunSummary};
 /// The modeling phase's products.
 pub(super) struct Modeled {
     pub results: Vec<CvResult>,
-    pub blend: cv::Blend,
+    pub blend: blend::Blend,
     pub baseline: f64,
     pub charts: Vec<Chart>,
     pub submission: DataFrame,
@@ -189,8 +190,8 @@ fn choose(
     p: &Problem,
     results: &[CvResult],
     fold: &[usize],
-) -> cv::Blend {
-    let blend = cv::greedy_blend(p, results, 20);
+) -> blend::Blend {
+    let blend = blend::greedy_blend(p, results, 20);
     let Some(stack) = stack::stack(p, results, fold) else {
         say(run, log, format!("  greedy blend: OOF {:.5}", blend.score));
         return blend;
@@ -369,7 +370,7 @@ fn refit_blend(
     run: &Run,
     p: &Problem,
     results: &[CvResult],
-    blend: &cv::Blend,
+    blend: &blend::Blend,
     max_rows: usize,
 ) -> Result<(Ensemble, Option<Vec<f64>>)> {
     let mut members = Vec::new();

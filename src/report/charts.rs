@@ -6,7 +6,8 @@ use std::path::Path;
 use anyhow::Result;
 use autokaggle_toolkit::Task;
 use autokaggle_toolkit::eda::{Chart, plot};
-use autokaggle_toolkit::models::cv::{self, Blend, CvResult};
+use autokaggle_toolkit::models::blend::Blend;
+use autokaggle_toolkit::models::cv::{self, CvResult};
 use autokaggle_toolkit::models::problem::Problem;
 
 fn chart(file: &str, title: &str, kind: &str, stats: String) -> Chart {

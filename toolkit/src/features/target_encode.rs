@@ -1,4 +1,4 @@
-//! `target_encode`: smoothed target means per category, out-of-fold on train.
+//! `target_encode`: smoothed target means per category, out-of-fold or ordered on train.
 
 use std::collections::HashMap;
 
@@ -30,6 +30,24 @@ pub struct TargetEncodeParams {
     /// Drop the text column after encoding (default true).
     #[serde(default = "yes")]
     pub drop_original: bool,
+    /// How train rows are kept from seeing their own target (default out-of-fold).
+    #[serde(default)]
+    pub scheme: Scheme,
+}
+
+/// How a train row's encoding avoids its own target.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Scheme {
+    /// The mean from the other folds. The offline policy's choice: on a 250,000-row playground
+    /// competition (a 4,000-level code, AUC) a booster's CV was 0.8246 with it and 0.8206 with
+    /// `ordered`, whose first rows of each category see few others.
+    #[default]
+    OutOfFold,
+    /// CatBoost's ordered target statistics: the mean over the rows before it in a seeded
+    /// permutation, so every row is encoded from rows it could have followed in time, and rare
+    /// categories are not pulled towards a fold's mean.
+    Ordered,
 }
 
 fn ten() -> f64 {
@@ -137,6 +155,58 @@ fn table(
     (t, prior)
 }
 
+/// Each train row's smoothed mean from the other folds; a category unseen there gets their prior.
+fn out_of_fold(
+    codes: &[Option<u32>],
+    levels: usize,
+    y: &[f64],
+    fold: &[usize],
+    p: &TargetEncodeParams,
+) -> Vec<Option<f64>> {
+    let n = codes.len();
+    let mut oof = vec![None; n];
+    for f in 0..p.folds.min(n.max(2)) {
+        let (t, pr) = table(codes, levels, y, |i| fold[i] != f, p.smoothing);
+        for i in (0..n).filter(|&i| fold[i] == f) {
+            oof[i] = Some(
+                codes[i]
+                    .map(|k| t[k as usize])
+                    .filter(|v| !v.is_nan())
+                    .unwrap_or(pr),
+            );
+        }
+    }
+    oof
+}
+
+/// Each train row's smoothed mean over the rows of its category before it in `order`:
+/// (sum + m*prior)/(count + m), the prior itself for the first of a category or a missing one.
+fn ordered(
+    codes: &[Option<u32>],
+    levels: usize,
+    y: &[f64],
+    order: &[usize],
+    prior: f64,
+    m: f64,
+) -> Vec<Option<f64>> {
+    let mut acc = vec![(0.0, 0.0); levels];
+    let mut out = vec![None; codes.len()];
+    for &i in order {
+        let Some(c) = codes[i] else {
+            out[i] = Some(prior);
+            continue;
+        };
+        let (sum, count) = &mut acc[c as usize];
+        let v = (*sum + m * prior) / (*count + m);
+        out[i] = Some(if v.is_nan() { prior } else { v });
+        if !y[i].is_nan() {
+            *sum += y[i];
+            *count += 1.0;
+        }
+    }
+    out
+}
+
 impl Tool for TargetEncode {
     const NAME: &'static str = "target_encode";
     const EXAMPLE: &'static str = r#"{"columns": ["cat"]}"#;
@@ -144,7 +214,8 @@ impl Tool for TargetEncode {
     const DOC: &'static str = "Replaces each text column with the smoothed mean of the target per category \
         ((sum + m*prior)/(count + m), m = `smoothing`), in a column `<col>_te` (one per class for multiclass, \
         one per target for multi-label). Train rows get out-of-fold values (the mean from the other folds) so \
-        the encoding does not leak their own target; test gets the table learned on all of train. Unseen \
+        the encoding does not leak their own target, or with `scheme` \"ordered\" the mean over the rows before \
+        them in a seeded permutation (CatBoost's ordered statistics); test gets the table learned on all of train. Unseen \
         categories and missing values get the prior.";
     type Params = TargetEncodeParams;
     type State = MapText;
@@ -159,24 +230,17 @@ impl Tool for TargetEncode {
         let targets = encoded_targets(cx)?;
         let n = cx.train.height();
         let fold = folds::assign(n, p.folds, cx.seed, None);
+        let mut order: Vec<usize> = (0..n).collect();
+        folds::Rng::new(cx.seed).shuffle(&mut order);
         let mut maps = Vec::new();
         for c in cx.resolve(Self::NAME, p.columns.as_ref(), TEXT)? {
             let (codes, levels) = codes(cx.train, &c)?;
             for (suffix, y) in &targets {
                 let (full, prior) = table(&codes, levels.len(), y, |_| true, p.smoothing);
-                let mut oof = vec![None; n];
-                for f in 0..p.folds.min(n.max(2)) {
-                    let (t, pr) = table(&codes, levels.len(), y, |i| fold[i] != f, p.smoothing);
-                    for i in (0..n).filter(|&i| fold[i] == f) {
-                        // A category unseen in the other folds (NaN in their table) gets their prior.
-                        oof[i] = Some(
-                            codes[i]
-                                .map(|k| t[k as usize])
-                                .filter(|v| !v.is_nan())
-                                .unwrap_or(pr),
-                        );
-                    }
-                }
+                let oof = match p.scheme {
+                    Scheme::OutOfFold => out_of_fold(&codes, levels.len(), y, &fold, p),
+                    Scheme::Ordered => ordered(&codes, levels.len(), y, &order, prior, p.smoothing),
+                };
                 // Only categories with a target somewhere in train enter the table.
                 let full: HashMap<String, f64> = levels
                     .iter()
@@ -227,5 +291,28 @@ mod tests {
         // Row 0 (x, y=1): other rows are y=0 (y), 1 (x), 0 (missing), 1 (x): prior 0.5, x: (2 + 0.5)/(2 + 1).
         assert!((v[0].unwrap() - 2.5 / 3.0).abs() < 1e-12, "{v:?}");
         assert!(!crate::frame::has(&tr, "cat"));
+    }
+
+    #[test]
+    fn ordered_statistics_use_only_the_rows_before_in_the_permutation() {
+        let ds = small();
+        let (tr, te) = run1(
+            &ds,
+            "target_encode",
+            json!({"columns": ["cat"], "smoothing": 1.0, "scheme": "ordered"}),
+        );
+        // Test is encoded as out-of-fold does: the full table.
+        let t = f(&te, "cat_te");
+        assert!((t[1].unwrap() - 0.3).abs() < 1e-12);
+        // The three `x` rows (all y = 1) see 0, 1 and 2 earlier x rows, in some order:
+        // (0 + 0.6)/1, (1 + 0.6)/2, (2 + 0.6)/3. The single `y` row and the missing one get the prior.
+        let v = f(&tr, "cat_te");
+        let mut xs: Vec<f64> = [0, 2, 4].iter().map(|&i| v[i].unwrap()).collect();
+        xs.sort_by(f64::total_cmp);
+        for (got, want) in xs.iter().zip([0.6, 0.8, 2.6 / 3.0]) {
+            assert!((got - want).abs() < 1e-12, "{xs:?}");
+        }
+        assert!((v[1].unwrap() - 0.6).abs() < 1e-12);
+        assert!((v[3].unwrap() - 0.6).abs() < 1e-12);
     }
 }

@@ -2,6 +2,7 @@
 //! and nearest neighbours, a seeded search space, K-fold CV with
 //! out-of-fold predictions, a greedy blend, and a submission in the sample's exact format.
 
+pub mod blend;
 pub mod cv;
 pub mod fitted;
 pub mod forest;

@@ -4,7 +4,8 @@
 //! meta-model fitted on the other folds' rows, so no row's label reaches its own prediction through
 //! the meta-model.
 
-use super::cv::{Blend, CvResult};
+use super::blend::Blend;
+use super::cv::CvResult;
 use super::fitted::{Head, input, output};
 use super::metrics::score;
 use super::problem::Problem;
