@@ -215,7 +215,7 @@ impl ReplyType for SearchReply {
     fn check(&self) -> Result<(), String> {
         if self.families.is_empty() {
             return Err(
-                "\"families\" is empty; name at least one of gbm, linear, forest, extra_trees, knn"
+                "\"families\" is empty; name at least one of gbm, gbm_bag, linear, forest, extra_trees, knn"
                     .into(),
             );
         }
@@ -312,7 +312,7 @@ mod tests {
         assert_eq!(s["properties"]["folds"]["enum"], json!(folds));
         assert_eq!(
             s["properties"]["families"]["items"]["enum"],
-            json!(["gbm", "forest", "extra_trees", "linear", "knn"])
+            json!(["gbm", "gbm_bag", "forest", "extra_trees", "linear", "knn"])
         );
         let r: SearchReply = parse(&json!({"families": ["gbm"]})).unwrap();
         assert_eq!((r.folds, r.draws.len()), (Bounded(5), 0));

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::fitted::{FittedModel, predict_outputs};
 pub use super::fitted::{blend_predictions, combine};
 use super::forest::{Forest, ForestParams};
-use super::gbm::{ColMajor, Gbm, GbmParams, Watch};
+use super::gbm::{BAG_SEED_STEP, ColMajor, Gbm, GbmParams, Watch};
 use super::knn::{Knn, KnnParams};
 use super::linear::{Linear, LinearParams};
 use super::metrics::{better, score};
@@ -107,11 +107,19 @@ fn fit_outputs(
                     cols: k,
                 };
                 let logistic = p.is_classification();
-                let model = Gbm::fit(data, &yy, logistic, params, seed, watch.as_ref())?;
-                let gain = model.importance();
-                let total = importance.get_or_insert_with(|| vec![0.0; k]);
-                total.iter_mut().zip(&gain).for_each(|(t, g)| *t += g);
-                FittedModel::Gbm(Box::new(model))
+                let mut bag = Vec::with_capacity(params.bags.max(1));
+                for b in 0..params.bags.max(1) as u64 {
+                    let s = seed + b * BAG_SEED_STEP;
+                    let model = Gbm::fit(data, &yy, logistic, params, s, watch.as_ref())?;
+                    let gain = model.importance();
+                    let total = importance.get_or_insert_with(|| vec![0.0; k]);
+                    total.iter_mut().zip(&gain).for_each(|(t, g)| *t += g);
+                    bag.push(model);
+                }
+                match bag.len() {
+                    1 => FittedModel::Gbm(Box::new(bag.remove(0))),
+                    _ => FittedModel::GbmBag(bag),
+                }
             }
             ModelKind::Forest(params) => {
                 FittedModel::Forest(Forest::fit(&x, n, k, &yy, params, seed)?)
@@ -273,21 +281,16 @@ fn tree_count(spec: &ModelSpec, fitted: &mut [(Vec<usize>, Vec<FittedModel>)]) -
         return spec.clone();
     };
     let best: Vec<usize> = fitted
-        .iter()
+        .iter_mut()
         .flat_map(|(_, m)| m)
-        .filter_map(|m| match m {
-            FittedModel::Gbm(g) => g.best_trees(),
-            _ => None,
-        })
+        .flat_map(|m| m.boosters().iter().filter_map(Gbm::best_trees))
         .collect();
     if best.is_empty() {
         return spec.clone();
     }
     let n = (best.iter().sum::<usize>() as f64 / best.len() as f64).round() as usize;
     for m in fitted.iter_mut().flat_map(|(_, m)| m) {
-        if let FittedModel::Gbm(g) = m {
-            g.use_trees(n);
-        }
+        m.boosters().iter_mut().for_each(|g| g.use_trees(n));
     }
     ModelSpec {
         name: spec.name.clone(),

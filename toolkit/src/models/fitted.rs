@@ -17,6 +17,8 @@ use crate::spec::{Metric, Task};
 pub enum FittedModel {
     /// Gradient-boosted trees.
     Gbm(Box<Gbm>),
+    /// Boosters with different seeds whose predictions are averaged.
+    GbmBag(Vec<Gbm>),
     /// A random forest.
     Forest(Forest),
     /// A logistic or ridge model with its scaler.
@@ -30,9 +32,29 @@ impl FittedModel {
     pub fn predict(&self, x: &[f64], rows: usize) -> Result<Vec<f64>> {
         match self {
             Self::Gbm(m) => Ok(m.predict(x, rows)),
+            Self::GbmBag(bag) => {
+                let mut mean = vec![0.0; rows];
+                for m in bag {
+                    mean.iter_mut()
+                        .zip(m.predict(x, rows))
+                        .for_each(|(a, v)| *a += v / bag.len() as f64);
+                }
+                Ok(mean)
+            }
             Self::Forest(m) => m.predict(x, rows),
             Self::Linear(m) => m.predict(x, rows),
             Self::Knn(m) => m.predict(x, rows),
+        }
+    }
+}
+
+impl FittedModel {
+    /// The boosters inside (none for other families): what early stopping sets a tree count on.
+    pub fn boosters(&mut self) -> &mut [Gbm] {
+        match self {
+            Self::Gbm(m) => std::slice::from_mut(&mut **m),
+            Self::GbmBag(bag) => bag,
+            _ => &mut [],
         }
     }
 }

@@ -23,7 +23,18 @@ pub struct GbmParams {
     pub colsample: f64,
     /// Minimum hessian weight in a leaf.
     pub min_leaf_weight: f32,
+    /// Boosters fitted with different seeds (their row and column samples differ) and averaged:
+    /// bagging lowers the variance one seed's samples leave.
+    #[serde(default = "one")]
+    pub bags: usize,
 }
+
+fn one() -> usize {
+    1
+}
+
+/// How far apart the seeds of a bag's boosters are.
+pub const BAG_SEED_STEP: u64 = 7919;
 
 impl Default for GbmParams {
     fn default() -> Self {
@@ -35,6 +46,7 @@ impl Default for GbmParams {
             subsample: 0.8,
             colsample: 0.8,
             min_leaf_weight: 1.0,
+            bags: 1,
         }
     }
 }
