@@ -1,6 +1,6 @@
 """Writes a Playground-style competition with known labels for its test rows (seeded, stdlib only).
 
-    python3 bench/make_playground.py ROWS [OUT_DIR] [--noise=N]
+    python3 bench/make_playground.py ROWS [OUT_DIR] [--noise=N] [--time-split]
 
 OUT_DIR (default bench/playground_<ROWS>) gets train.csv (ROWS rows), test.csv (ROWS * 0.4 rows),
 sample_submission.csv, overview.txt and test_labels.csv, the true targets of test, so a submission
@@ -13,6 +13,10 @@ with 8 informative numeric columns (x0..x7, 5% missing each; x5..x7 enter throug
 only, weakly), 4 pure-noise columns (N with --noise=N: 38 makes a 50-column competition), a
 signup time in ISO 8601 with `T` and `Z`, a 4,000-level region code (Zipf-like frequencies, a random
 effect per level) and a 5-level channel. Scored by AUC.
+
+With --time-split, test holds the latest signups (every test row is later than every train row)
+and x1's effect drifts with time, + 1.5 * (time as a share of the 4 years) * x1: shuffled folds
+then score a model on the same months it trained on, which test never is.
 """
 import math
 import os
@@ -20,6 +24,7 @@ import random
 import sys
 
 positional = [a for a in sys.argv[1:] if not a.startswith("--")]
+time_split = "--time-split" in sys.argv
 noise_columns = int(next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--noise=")), 4))
 rows = int(positional[0]) if positional else 250_000
 out = positional[1] if len(positional) > 1 else f"bench/playground_{rows}"
@@ -73,13 +78,15 @@ def iso(t):
     return f"{y:04d}-{m:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}Z", m, weekday
 
 
-def row(i):
+def row(i, when=None):
     x = [rng.gauss(0, 1) for _ in range(8)]
     noise = [rng.gauss(0, 1) for _ in range(noise_columns)]
     r = region()
     ch = rng.choice(channels)
-    t, month, weekday = iso(start + rng.randrange(span))
-    logit = (1.2 * x[0] - 0.8 * x[1] + 0.6 * x[2] * x[3] + 0.5 * math.sin(2 * math.pi * x[4])
+    when = start + rng.randrange(span) if when is None else when
+    t, month, weekday = iso(when)
+    drift = 1.5 * (when - start) / span * x[1] if time_split else 0.0
+    logit = drift + (1.2 * x[0] - 0.8 * x[1] + 0.6 * x[2] * x[3] + 0.5 * math.sin(2 * math.pi * x[4])
              + 0.1 * (x[5] + x[6] - x[7]) + region_effect[r] + 0.4 * (weekday >= 5)
              + 0.3 * (month in (11, 12)) + channel_effect[ch] - 1.0)
     y = int(rng.random() < 1 / (1 + math.exp(-logit)))
@@ -88,12 +95,20 @@ def row(i):
     return [str(i), t, f"R{r:04d}", ch] + cells, y
 
 
+# Under --time-split every row's time is drawn first and sorted: train takes the earliest.
+times = sorted(start + rng.randrange(span) for _ in range(rows + test_rows)) if time_split else None
+
+
+def at(i):
+    return times[i] if times else None
+
+
 header = ["id", "signup_time", "region_code", "channel"] + [f"x{k}" for k in range(8)] + [
     f"noise{k}" for k in range(noise_columns)]
 with open(f"{out}/train.csv", "w") as f:
     f.write(",".join(header + ["target"]) + "\n")
     for i in range(rows):
-        cells, y = row(i)
+        cells, y = row(i, at(i))
         f.write(",".join(cells + [str(y)]) + "\n")
 with open(f"{out}/test.csv", "w") as f, open(f"{out}/test_labels.csv", "w") as lab, open(
         f"{out}/sample_submission.csv", "w") as sub:
@@ -101,7 +116,7 @@ with open(f"{out}/test.csv", "w") as f, open(f"{out}/test_labels.csv", "w") as l
     lab.write("id,target\n")
     sub.write("id,target\n")
     for i in range(rows, rows + test_rows):
-        cells, y = row(i)
+        cells, y = row(i, at(i))
         f.write(",".join(cells) + "\n")
         lab.write(f"{i},{y}\n")
         sub.write(f"{i},0.5\n")

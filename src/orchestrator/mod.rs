@@ -32,6 +32,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use autokaggle_agents::Phase;
 use autokaggle_agents::phase::{PHASES, WorkKind};
+use autokaggle_toolkit::models::validation::{self, FoldKey};
 use autokaggle_toolkit::schema::{self, Column};
 use autokaggle_toolkit::spec::{self, Resolved};
 use autokaggle_toolkit::{Dataset, Profile};
@@ -83,6 +84,9 @@ struct Run<'a> {
     modeled: Option<Modeled>,
     /// Test's columns as read, before any program: what a saved model asks of new rows.
     input: Vec<Column>,
+    /// Each train row's time or group when test follows train in time or holds new groups:
+    /// what the model search's folds are drawn by.
+    fold_key: Option<FoldKey>,
 }
 
 impl Run<'_> {
@@ -170,6 +174,8 @@ fn run_from(
     start: Instant,
 ) -> Result<RunSummary> {
     let clock = Clock::since(start);
+    // On the data as read, before a program can drop the column that shows it.
+    let fold_key = validation::detect(&ds)?;
     let steer: Arc<dyn Steer> = match &roles.human {
         Some(h) => h.clone(),
         None => Arc::new(Headless::new(cfg.progress)),
@@ -203,6 +209,7 @@ fn run_from(
         interventions,
         modeled: None,
         input: schema::of(&ds.test)?,
+        fold_key,
     };
     let mut previous_report = String::new();
     // The modeling phase's profile, reused by the research report (modeling leaves the data as is).

@@ -96,7 +96,7 @@ pub(super) fn model(
             t.elapsed().as_secs_f64()
         ),
     );
-    let fold = cv::fold_ids(&p, folds, run.cfg.seed);
+    let fold = fold_ids(run, log, ds, &p, folds)?;
     let baseline = cv::baseline(&p);
     let replayed = run.cfg.replay.as_deref().map(replayed_models).transpose()?;
     let candidates: Vec<ModelSpec> = match &replayed {
@@ -210,6 +210,39 @@ fn choose(
     if stacked { stack } else { blend }
 }
 
+/// The folds: time-ordered or grouped when the data as read showed test differs from train that
+/// way (and this train's rows can be matched to it), shuffled and stratified otherwise.
+fn fold_ids(
+    run: &Run,
+    log: &mut Vec<String>,
+    ds: &Dataset,
+    p: &Problem,
+    folds: usize,
+) -> Result<Vec<usize>> {
+    if let Some(key) = &run.fold_key {
+        match key.assign(&ds.train, &ds.spec.id, folds, run.cfg.seed)? {
+            Some(fold) => {
+                say(
+                    run,
+                    log,
+                    format!("  folds: {} ({})", key.describe(), key.why),
+                );
+                return Ok(fold);
+            }
+            None => say(
+                run,
+                log,
+                format!(
+                    "  folds: shuffled, not {}: this train's rows could not be matched to the data as read ({})",
+                    key.describe(),
+                    key.why
+                ),
+            ),
+        }
+    }
+    Ok(cv::fold_ids(p, folds, run.cfg.seed))
+}
+
 /// A progress line that is also kept for `output.log`.
 fn say(run: &Run, log: &mut Vec<String>, line: String) {
     run.say(&line);
@@ -228,10 +261,7 @@ fn search(
 ) -> Result<Vec<CvResult>> {
     let mut results: Vec<CvResult> = Vec::new();
     let folds = fold.iter().max().map_or(2, |m| m + 1);
-    // A refit's time as a share of a cross-validation's: the refit fits once on all (capped) rows,
-    // each fold on (folds - 1) / folds of them.
-    let fold_rows = (p.rows * (folds - 1) / folds).min(max_rows).max(1);
-    let refit_share = p.rows.min(max_rows) as f64 / (folds * fold_rows) as f64;
+    let refit_share = refit_share(p, folds, max_rows);
     // A candidate the rest of the budget cannot pay for is passed over; a cheaper one after it
     // (another family) may still fit.
     let mut skipped: Vec<&str> = Vec::new();
@@ -307,6 +337,13 @@ fn search(
         );
     }
     Ok(results)
+}
+
+/// A refit's time as a share of a cross-validation's: the refit fits once on all (capped) rows,
+/// each fold on (folds - 1) / folds of them.
+fn refit_share(p: &Problem, folds: usize, max_rows: usize) -> f64 {
+    let fold_rows = (p.rows * (folds - 1) / folds).min(max_rows).max(1);
+    p.rows.min(max_rows) as f64 / (folds * fold_rows) as f64
 }
 
 /// The first-fold score a candidate must reach when the rest of the budget cannot pay for all

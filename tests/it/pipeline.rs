@@ -257,3 +257,62 @@ fn adapted_inputs_run_to_a_submission_with_the_note_in_the_report() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A competition whose test rows are all later than its train rows is cross-validated on
+/// time-ordered folds, and the model phase's log says why.
+#[test]
+fn a_test_set_later_than_train_gets_time_ordered_folds() {
+    let day = |d: u64| chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap() + chrono::Days::new(d);
+    let row = |i: u64| {
+        let x = (i * 37 % 101) as f64 / 101.0;
+        format!("{i},{},{x:.3},{}", day(i), u8::from(x > 0.5))
+    };
+    let dir = tmp("time_split");
+    std::fs::create_dir_all(&dir).unwrap();
+    let lines = |r: std::ops::Range<u64>, test: bool| -> String {
+        r.map(|i| {
+            let l = row(i);
+            if test {
+                l[..l.rfind(',').unwrap()].to_string()
+            } else {
+                l
+            }
+        })
+        .map(|l| l + "\n")
+        .collect()
+    };
+    std::fs::write(
+        dir.join("train.csv"),
+        format!("id,date,x,y\n{}", lines(0..300, false)),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("test.csv"),
+        format!("id,date,x\n{}", lines(300..360, true)),
+    )
+    .unwrap();
+    let sample: String = (300..360).map(|i| format!("{i},0\n")).collect();
+    std::fs::write(dir.join("sample_submission.csv"), format!("id,y\n{sample}")).unwrap();
+    let cfg = RunConfig::new(dir.clone(), dir.join("runs"), 1);
+    let s = pipeline::run(&cfg).unwrap();
+    assert!(
+        s.phases.iter().all(|p| p.passed == p.gates),
+        "{:?}",
+        s.phases
+    );
+    let log = std::fs::read_to_string(s.run_dir.join("6_model_building/output.log")).unwrap();
+    assert!(
+        log.contains(
+            "folds: time-ordered on `date` (test follows train in time on `date`: 100% of test rows are later than train's last)"
+        ),
+        "{log}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&s.submission)
+            .unwrap()
+            .lines()
+            .count(),
+        61
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -50,7 +50,7 @@ impl Planner for OfflinePolicy {
             Phase::ModelBuilding => {
                 let (folds, c) = candidates(p.rows, outputs(cx), cx.seed);
                 format!(
-                    "1. {folds}-fold {}CV scored with {:?}.\n2. Gradient-boosted trees, a linear model and a random forest at default settings, then seeded draws from their search spaces: {} candidates ({}), tried in order while the time budget allows.\n3. Blend on out-of-fold predictions (greedy), refit on all of train, predict test.\n4. Write the submission in the sample's exact format.",
+                    "1. {folds}-fold {}CV scored with {:?} (time-ordered folds when test follows train in time, grouped when test holds groups train lacks).\n2. Gradient-boosted trees, a linear model and a random forest at default settings, then seeded draws from their search spaces: {} candidates ({}), tried in order while the time budget allows.\n3. Blend on out-of-fold predictions (greedy), refit on all of train, predict test.\n4. Write the submission in the sample's exact format.",
                     if cx.ds.spec.task == autokaggle_toolkit::Task::Regression { "" } else { "stratified " },
                     cx.ds.spec.metric,
                     c.len(),

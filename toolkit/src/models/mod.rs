@@ -14,3 +14,4 @@ pub mod problem;
 pub mod search;
 pub mod stack;
 pub mod submission;
+pub mod validation;
