@@ -113,34 +113,61 @@ pub(super) const PATTERNS: [(&str, &str); 3] = [
 /// The first word of a text ("Braund" of "Braund, Mr. Owen Harris", a ticket's prefix or number).
 const HEAD: &str = r"^\s*([^,\s]+)";
 
-/// How many other rows share a text's first word (a family name, a party on one ticket): a
-/// candidate when most values have one and at least a tenth of them are shared.
-fn head_group_size(t: &str, values: &[String], numeric: &str) -> Option<Candidate> {
+/// Whether most values have a first word and at least a tenth of those are shared.
+fn heads_shared(values: &[String]) -> bool {
     let re = regex::Regex::new(HEAD).expect("the pattern compiles");
     let heads: Vec<&str> = values
         .iter()
         .filter_map(|v| re.captures(v)?.get(1).map(|m| m.as_str()))
         .collect();
     let kinds: std::collections::HashSet<&str> = heads.iter().copied().collect();
-    if heads.len() * 2 < values.len() || kinds.len() * 10 > heads.len() * 9 || kinds.len() < 2 {
+    heads.len() * 2 >= values.len() && kinds.len() * 10 <= heads.len() * 9 && kinds.len() >= 2
+}
+
+/// The steps that capture a text's first word into `<t>_head`, every word kept (min_count 1):
+/// lumping rare ones into `other` would make one large false group.
+fn head_capture(t: &str) -> (String, Step) {
+    let head = format!("{t}_head");
+    let step = Step::new(
+        "regex_extract",
+        json!({"column": t, "pattern": HEAD, "name": head, "min_count": 1}),
+    );
+    (head, step)
+}
+
+/// How many other rows share a text's first word (a family name, a party on one ticket).
+fn head_group_size(t: &str, values: &[String], numeric: &str) -> Option<Candidate> {
+    if !heads_shared(values) {
         return None;
     }
-    let head = format!("{t}_head");
+    let (head, capture) = head_capture(t);
     Some(Candidate {
         name: format!("{t} first-word group size"),
         reason: None,
         steps: vec![
-            // Every first word kept (min_count 1): lumping rare ones into `other` would make one
-            // large false group.
-            Step::new(
-                "regex_extract",
-                json!({"column": t, "pattern": HEAD, "name": head, "min_count": 1}),
-            ),
+            capture,
             Step::new(
                 "group_aggregate",
                 json!({"group_by": head, "column": numeric, "aggs": ["count"]}),
             ),
             Step::new("drop_columns", json!({"columns": [head]})),
+        ],
+    })
+}
+
+/// The target's mean among the other rows that share a text's first word (did the rest of a
+/// family, a ticket's party, survive): out of fold on train, as `target_encode` does.
+fn head_target_mean(t: &str, values: &[String]) -> Option<Candidate> {
+    if !heads_shared(values) {
+        return None;
+    }
+    let (head, capture) = head_capture(t);
+    Some(Candidate {
+        name: format!("{t} first-word target mean"),
+        reason: None,
+        steps: vec![
+            capture,
+            Step::new("target_encode", json!({"columns": [head]})),
         ],
     })
 }
@@ -182,6 +209,9 @@ pub(super) fn generate(
                     Step::new("ordinal_encode", json!({"columns": [name]})),
                 ],
             });
+        }
+        if let Some(c) = head_target_mean(t, &values) {
+            out.push(c);
         }
         if let Some(n) = &any_numeric {
             if let Some(c) = head_group_size(t, &values, n) {
@@ -243,5 +273,10 @@ mod tests {
             head_group_size("Ticket", &unique, "Age").is_none(),
             "no word is shared"
         );
+        assert!(head_target_mean("Ticket", &unique).is_none());
+        let mean = head_target_mean("Name", &names).expect("surnames are shared");
+        assert_eq!(mean.name, "Name first-word target mean");
+        assert_eq!(mean.steps[1].tool, "target_encode");
+        assert_eq!(mean.steps[1].args, json!({"columns": ["Name_head"]}));
     }
 }
