@@ -162,27 +162,12 @@ impl Fitted for Fitted_ {
                 }
                 continue;
             }
-            let mut flags = Vec::with_capacity(df.height());
-            match fill {
-                Fill::Num(x) => {
-                    flags = frame::fill_f64(&mut df, c, *x)?
-                        .into_iter()
-                        .map(Some)
-                        .collect();
-                }
-                Fill::Text(s) => {
-                    let v: Vec<Option<String>> = frame::strs(&df, c)?
-                        .into_iter()
-                        .map(|v| {
-                            flags.push(Some(if v.is_some() { 0.0 } else { 1.0 }));
-                            v.or_else(|| Some(s.clone()))
-                        })
-                        .collect();
-                    frame::put_str(&mut df, c, v)?;
-                }
-            }
+            let flags = match fill {
+                Fill::Num(x) => frame::fill_f64(&mut df, c, *x)?,
+                Fill::Text(s) => frame::fill_str(&mut df, c, s)?,
+            };
             if *indicator {
-                frame::put_f64(&mut df, &format!("{c}_was_missing"), flags)?;
+                frame::put_f64_full(&mut df, &format!("{c}_was_missing"), flags)?;
             }
         }
         Ok(df)

@@ -304,6 +304,21 @@ pub fn put_str(df: &mut DataFrame, name: &str, values: Vec<Option<String>>) -> R
     put(df, Series::new(name.into(), values))
 }
 
+/// Fills a text column's missing values with `value` through Polars' mask kernel (no string is
+/// copied out); returns 1.0 where a value was missing, 0.0 elsewhere.
+pub fn fill_str(df: &mut DataFrame, name: &str, value: &str) -> Result<Vec<f64>> {
+    let c = column(df, name)?.cast(&DataType::String)?;
+    let ca = c.str()?;
+    let missing = ca.is_null();
+    let mut flags = Vec::with_capacity(ca.len());
+    for arr in missing.downcast_iter() {
+        flags.extend(arr.values_iter().map(|m| if m { 1.0 } else { 0.0 }));
+    }
+    let filled = ca.set(&missing, Some(value))?;
+    put(df, filled.into_series())?;
+    Ok(flags)
+}
+
 /// Replaces or appends an integer column.
 pub fn put_i64(df: &mut DataFrame, name: &str, values: Vec<Option<i64>>) -> Result<()> {
     put(df, Series::new(name.into(), values))

@@ -210,9 +210,6 @@ pub(super) fn generate(
                 ],
             });
         }
-        if let Some(c) = head_target_mean(t, &values) {
-            out.push(c);
-        }
         if let Some(n) = &any_numeric {
             if let Some(c) = head_group_size(t, &values, n) {
                 out.push(c);
@@ -225,6 +222,11 @@ pub(super) fn generate(
                     json!({"group_by": t, "column": n, "aggs": ["count"]}),
                 )],
             });
+        }
+        // After the group sizes: on a tie the search keeps the candidate listed first, and a
+        // feature that reads no label is the safer of two that gain the same.
+        if let Some(c) = head_target_mean(t, &values) {
+            out.push(c);
         }
     }
     for (i, a) in numeric.iter().enumerate() {
