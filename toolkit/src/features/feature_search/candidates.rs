@@ -135,7 +135,10 @@ fn head_capture(t: &str) -> (String, Step) {
     (head, step)
 }
 
-/// How many other rows share a text's first word (a family name, a party on one ticket).
+/// How many other rows share a text's first word (a family name, a party on one ticket). Its
+/// sibling, the target's mean over those rows (out of fold), was measured as a candidate and left
+/// out: titanic kept it, and over six seeded splits mean holdout accuracy moved +0.0009 while
+/// seed 42's fell 0.8324 -> 0.8156, below a default LightGBM's 0.8268.
 fn head_group_size(t: &str, values: &[String], numeric: &str) -> Option<Candidate> {
     if !heads_shared(values) {
         return None;
@@ -151,23 +154,6 @@ fn head_group_size(t: &str, values: &[String], numeric: &str) -> Option<Candidat
                 json!({"group_by": head, "column": numeric, "aggs": ["count"]}),
             ),
             Step::new("drop_columns", json!({"columns": [head]})),
-        ],
-    })
-}
-
-/// The target's mean among the other rows that share a text's first word (did the rest of a
-/// family, a ticket's party, survive): out of fold on train, as `target_encode` does.
-fn head_target_mean(t: &str, values: &[String]) -> Option<Candidate> {
-    if !heads_shared(values) {
-        return None;
-    }
-    let (head, capture) = head_capture(t);
-    Some(Candidate {
-        name: format!("{t} first-word target mean"),
-        reason: None,
-        steps: vec![
-            capture,
-            Step::new("target_encode", json!({"columns": [head]})),
         ],
     })
 }
@@ -223,11 +209,6 @@ pub(super) fn generate(
                 )],
             });
         }
-        // After the group sizes: on a tie the search keeps the candidate listed first, and a
-        // feature that reads no label is the safer of two that gain the same.
-        if let Some(c) = head_target_mean(t, &values) {
-            out.push(c);
-        }
     }
     for (i, a) in numeric.iter().enumerate() {
         for b in &numeric[i + 1..] {
@@ -275,10 +256,5 @@ mod tests {
             head_group_size("Ticket", &unique, "Age").is_none(),
             "no word is shared"
         );
-        assert!(head_target_mean("Ticket", &unique).is_none());
-        let mean = head_target_mean("Name", &names).expect("surnames are shared");
-        assert_eq!(mean.name, "Name first-word target mean");
-        assert_eq!(mean.steps[1].tool, "target_encode");
-        assert_eq!(mean.steps[1].args, json!({"columns": ["Name_head"]}));
     }
 }
