@@ -311,7 +311,7 @@ mod tests {
         // The same 30 stores in test as in train: not new groups.
         let store = |s: usize| format!("store{s}");
         let train = frame_of(0, "store", (0..90).map(|i| store(i / 3)).collect());
-        let test = frame_of(90, "store", (0..20).map(|i| store(i)).collect());
+        let test = frame_of(90, "store", (0..20).map(store).collect());
         assert!(
             detect(&dataset(train, test, Task::Binary))
                 .unwrap()
