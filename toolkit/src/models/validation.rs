@@ -59,7 +59,7 @@ pub fn detect(ds: &Dataset) -> Result<Option<FoldKey>> {
         }
     }
     for c in &shared {
-        if let Some(why) = new_groups(&ds.train, &te, c)? {
+        if let Some(why) = new_groups(&ds.train, &tr, &te, c)? {
             return key(ds, Split::Group, c, why).map(Some);
         }
     }
@@ -119,9 +119,28 @@ fn groupable(df: &DataFrame, col: &str) -> Result<bool> {
 }
 
 /// Why test's groups on `col` are new, if they are: train's rows come in groups of two or more
-/// on average, and few test rows share a value with train.
-fn new_groups(train: &DataFrame, te: &DataFrame, col: &str) -> Result<Option<String>> {
+/// on average, and few test rows share a value with train. `tr` and `te` are samples; all of
+/// train's values are read only for a column whose test sample shares little with train's: with
+/// more of train, test can only share more.
+fn new_groups(
+    train: &DataFrame,
+    tr: &DataFrame,
+    te: &DataFrame,
+    col: &str,
+) -> Result<Option<String>> {
     if !groupable(train, col)? || !groupable(te, col)? {
+        return Ok(None);
+    }
+    let test = frame::strs(te, col)?;
+    let test: Vec<&str> = test.iter().flatten().map(String::as_str).collect();
+    if test.len() * 2 < te.height() {
+        return Ok(None);
+    }
+    let share = |seen: &HashSet<&str>| {
+        test.iter().filter(|v| seen.contains(*v)).count() as f64 / test.len() as f64
+    };
+    let sampled = frame::strs(tr, col)?;
+    if share(&sampled.iter().flatten().map(String::as_str).collect()) > SEEN_SHARE {
         return Ok(None);
     }
     let values = frame::strs(train, col)?;
@@ -131,12 +150,7 @@ fn new_groups(train: &DataFrame, te: &DataFrame, col: &str) -> Result<Option<Str
     if seen.len() < MIN_GROUPS || per_group < MIN_GROUP_ROWS {
         return Ok(None);
     }
-    let test = frame::strs(te, col)?;
-    let test: Vec<&str> = test.iter().flatten().map(String::as_str).collect();
-    if test.len() * 2 < te.height() {
-        return Ok(None);
-    }
-    let shared = test.iter().filter(|v| seen.contains(*v)).count() as f64 / test.len() as f64;
+    let shared = share(&seen);
     Ok((shared <= SEEN_SHARE).then(|| {
         format!(
             "test's groups on `{col}` are new: {:.0}% of test rows share a value with train, whose {} groups have {per_group:.1} rows on average",
