@@ -1,7 +1,5 @@
 //! `fill_missing`: imputes numeric and text columns with statistics learned on train.
 
-use std::collections::HashMap;
-
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -94,9 +92,12 @@ impl Tool for FillMissing {
                             .map(str::to_string)
                             .unwrap_or_else(|| val.to_string()),
                     ),
-                    _ => Fill::Text(frame::with_strs(cx.train, &c, |rows| {
-                        mode(rows.flatten()).unwrap_or("missing").to_string()
-                    })?),
+                    _ => Fill::Text(
+                        frame::value_counts(cx.train, &c)?
+                            .into_iter()
+                            .next()
+                            .map_or_else(|| "missing".to_string(), |(v, _)| v),
+                    ),
                 }
             } else {
                 let v = frame::finite_f64s(cx.train, &c)?;
@@ -114,10 +115,7 @@ impl Tool for FillMissing {
                     }
                     FillStrategy::Mean => (!v.is_empty()).then(|| Moments::of(&v).mean),
                     FillStrategy::Median => median(v),
-                    FillStrategy::Mode => {
-                        let s: Vec<String> = v.iter().map(|x| x.to_string()).collect();
-                        mode(s.iter().map(String::as_str)).and_then(|m| m.parse().ok())
-                    }
+                    FillStrategy::Mode => mode(v),
                     FillStrategy::Auto => (!v.is_empty()).then(|| {
                         let m = Moments::of(&v);
                         if m.skew.abs() > 1.0 {
@@ -136,15 +134,15 @@ impl Tool for FillMissing {
 }
 
 /// The most frequent value (ties broken by the smaller value, so the result is deterministic).
-pub fn mode<'a>(values: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for v in values {
-        *counts.entry(v).or_default() += 1;
+fn mode(mut xs: Vec<f64>) -> Option<f64> {
+    xs.sort_unstable_by(f64::total_cmp);
+    let mut best: Option<(f64, usize)> = None;
+    for run in xs.chunk_by(|a, b| a == b) {
+        if best.is_none_or(|(_, n)| run.len() > n) {
+            best = Some((run[0], run.len()));
+        }
     }
-    counts
-        .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
-        .map(|(k, _)| k)
+    best.map(|(x, _)| x)
 }
 
 impl Fitted for Fitted_ {
@@ -223,5 +221,50 @@ mod tests {
             run1_err(&ds, "fill_missing", json!({"strategy": "constant"}))
                 .contains("needs `value`")
         );
+    }
+
+    #[test]
+    fn mode_takes_the_most_frequent_value_and_the_smaller_on_a_tie() {
+        let train = df(vec![
+            ("id", C::F((1..=7).map(|i| Some(i as f64)).collect())),
+            (
+                "n",
+                C::F(vec![
+                    Some(9.),
+                    Some(10.),
+                    Some(9.),
+                    None,
+                    Some(10.),
+                    Some(2.),
+                    None,
+                ]),
+            ),
+            (
+                "t",
+                C::S(vec![
+                    Some("b"),
+                    Some("a"),
+                    Some("b"),
+                    None,
+                    Some("a"),
+                    Some("c"),
+                    Some("c"),
+                ]),
+            ),
+            ("y", C::F(vec![Some(0.); 7])),
+        ]);
+        let test = df(vec![
+            ("id", C::F(vec![Some(8.)])),
+            ("n", C::F(vec![None])),
+            ("t", C::S(vec![None])),
+        ]);
+        let ds = dataset(train, test, crate::spec::Task::Binary);
+        let (tr, te) = run1(&ds, "fill_missing", json!({"strategy": "mode"}));
+        // 9 and 10 appear twice each: 9 (as a number, not "10" < "9" as text).
+        assert_eq!(f(&tr, "n")[3], Some(9.));
+        assert_eq!(f(&te, "n"), vec![Some(9.)]);
+        // a, b and c appear twice each: a.
+        assert_eq!(s(&tr, "t")[3].as_deref(), Some("a"));
+        assert_eq!(s(&te, "t"), vec![Some("a".into())]);
     }
 }

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::one_hot::categories;
 use crate::error::Result;
+use crate::frame;
 use crate::tool::{Category, FitCx, MapText, TEXT, TextMap, Tool};
 
 /// Parameters of the table encoders.
@@ -40,8 +40,10 @@ impl Tool for OrdinalEncode {
             let values: Vec<String> = match p.order.as_ref().and_then(|o| o.get(&c)) {
                 Some(order) => order.clone(),
                 None => {
-                    let mut v: Vec<String> =
-                        categories(cx.train, &c)?.into_iter().map(|x| x.0).collect();
+                    let mut v: Vec<String> = frame::value_counts(cx.train, &c)?
+                        .into_iter()
+                        .map(|x| x.0)
+                        .collect();
                     v.sort();
                     v
                 }
@@ -83,7 +85,7 @@ impl Tool for FrequencyEncode {
         let n = cx.train.height().max(1) as f64;
         let mut maps = Vec::new();
         for c in cx.resolve(Self::NAME, p.columns.as_ref(), TEXT)? {
-            let table = categories(cx.train, &c)?
+            let table = frame::value_counts(cx.train, &c)?
                 .into_iter()
                 .map(|(v, k)| (v, k as f64 / n))
                 .collect();

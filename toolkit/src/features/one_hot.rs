@@ -1,7 +1,5 @@
 //! `one_hot`: 0/1 columns for the most frequent train categories; unknown categories get all zeros.
 
-use std::collections::HashMap;
-
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -42,17 +40,6 @@ pub struct Encoded {
     drop: bool,
 }
 
-/// Train categories of a column with counts, most frequent first (ties by value).
-pub fn categories(df: &DataFrame, col: &str) -> Result<Vec<(String, usize)>> {
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for s in frame::strs(df, col)?.into_iter().flatten() {
-        *counts.entry(s).or_default() += 1;
-    }
-    let mut v: Vec<(String, usize)> = counts.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    Ok(v)
-}
-
 impl Tool for OneHot {
     const NAME: &'static str = "one_hot";
     const EXAMPLE: &'static str = r#"{"columns": ["cat"]}"#;
@@ -73,7 +60,7 @@ impl Tool for OneHot {
             None => {
                 let mut v = Vec::new();
                 for c in cx.resolve(Self::NAME, None, &[Kind::Text])? {
-                    if categories(cx.train, &c)?.len() <= p.max_categories {
+                    if frame::value_counts(cx.train, &c)?.len() <= p.max_categories {
                         v.push(c);
                     }
                 }
@@ -82,7 +69,7 @@ impl Tool for OneHot {
         };
         let mut out = Vec::new();
         for c in cols {
-            let cats: Vec<(String, String)> = categories(cx.train, &c)?
+            let cats: Vec<(String, String)> = frame::value_counts(cx.train, &c)?
                 .into_iter()
                 .take(p.max_categories.max(1))
                 .map(|(v, _)| {

@@ -67,7 +67,7 @@ fn encoded_targets(cx: &FitCx) -> Result<Vec<(String, Vec<f64>)>> {
         Task::Multiclass => {
             let y = cx.target()?;
             let t = &cx.targets[0];
-            let labels = crate::features::one_hot::categories(cx.train, t)?;
+            let labels = frame::value_counts(cx.train, t)?;
             let mut names: Vec<String> = labels.into_iter().map(|l| l.0).collect();
             names.sort();
             names
@@ -103,7 +103,7 @@ fn encoded_targets(cx: &FitCx) -> Result<Vec<(String, Vec<f64>)>> {
 /// one pass, so the per-fold tables below are sums over arrays rather than lookups by string.
 fn codes(df: &frame::DataFrame, col: &str) -> Result<(Vec<Option<u32>>, Vec<String>)> {
     frame::with_strs(df, col, |rows| {
-        let mut index: HashMap<&str, u32> = HashMap::new();
+        let mut index: frame::PlHashMap<&str, u32> = frame::PlHashMap::default();
         let mut levels: Vec<&str> = Vec::new();
         let codes = rows
             .map(|s| {
@@ -156,6 +156,7 @@ fn table(
 }
 
 /// Each train row's smoothed mean from the other folds; a category unseen there gets their prior.
+/// One pass sums each fold's rows per category; a fold's table then adds up the other folds' sums.
 fn out_of_fold(
     codes: &[Option<u32>],
     levels: usize,
@@ -163,20 +164,55 @@ fn out_of_fold(
     fold: &[usize],
     p: &TargetEncodeParams,
 ) -> Vec<Option<f64>> {
-    let n = codes.len();
-    let mut oof = vec![None; n];
-    for f in 0..p.folds.min(n.max(2)) {
-        let (t, pr) = table(codes, levels, y, |i| fold[i] != f, p.smoothing);
-        for i in (0..n).filter(|&i| fold[i] == f) {
-            oof[i] = Some(
-                codes[i]
-                    .map(|k| t[k as usize])
-                    .filter(|v| !v.is_nan())
-                    .unwrap_or(pr),
-            );
+    let k = p.folds.min(codes.len().max(2));
+    let groups = fold.iter().max().map_or(0, |&f| f + 1).max(k);
+    // Per fold: (sum, count) per category, and over all its labelled rows.
+    let mut acc = vec![vec![(0.0, 0.0); levels]; groups];
+    let mut totals = vec![(0.0, 0.0); groups];
+    for ((c, &v), &f) in codes.iter().zip(y).zip(fold) {
+        if v.is_nan() {
+            continue;
+        }
+        totals[f].0 += v;
+        totals[f].1 += 1.0;
+        if let Some(c) = c {
+            let e = &mut acc[f][*c as usize];
+            e.0 += v;
+            e.1 += 1.0;
         }
     }
-    oof
+    let others = |f: usize, at: &dyn Fn(usize) -> (f64, f64)| {
+        (0..groups)
+            .filter(|&g| g != f)
+            .map(at)
+            .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1))
+    };
+    let m = p.smoothing;
+    let tables: Vec<(Vec<f64>, f64)> = (0..k)
+        .map(|f| {
+            let (s, n) = others(f, &|g| totals[g]);
+            let prior = if n > 0.0 { s / n } else { 0.0 };
+            let t = (0..levels)
+                .map(|l| match others(f, &|g| acc[g][l]) {
+                    (s, c) if c > 0.0 => (s + m * prior) / (c + m),
+                    _ => f64::NAN,
+                })
+                .collect();
+            (t, prior)
+        })
+        .collect();
+    codes
+        .iter()
+        .zip(fold)
+        .map(|(c, &f)| {
+            let (t, prior) = tables.get(f)?;
+            Some(
+                c.map(|k| t[k as usize])
+                    .filter(|v| !v.is_nan())
+                    .unwrap_or(*prior),
+            )
+        })
+        .collect()
 }
 
 /// Each train row's smoothed mean over the rows of its category before it in `order`:

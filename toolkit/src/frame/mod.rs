@@ -8,7 +8,7 @@ use polars::prelude::*;
 use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 
 pub use io::{parquet_shape, read_csv, read_csv_noted, read_parquet, write_csv, write_parquet};
-pub use polars::prelude::DataFrame;
+pub use polars::prelude::{DataFrame, PlHashMap};
 
 use crate::error::{Result, ToolkitError};
 
@@ -225,6 +225,24 @@ pub fn with_strs<T>(
     let c = column(df, name)?.cast(&DataType::String)?;
     let mut it = c.str()?.iter();
     Ok(f(&mut it))
+}
+
+/// Each distinct value of a column (as [`with_strs`] reads it) with its count, most frequent
+/// first and ties by value, so encoders and fills agree on an order. Counted by borrowed string in
+/// Polars' hash map: one allocation per distinct value, not per row.
+pub fn value_counts(df: &DataFrame, name: &str) -> Result<Vec<(String, usize)>> {
+    with_strs(df, name, |rows| {
+        let mut counts: PlHashMap<&str, usize> = PlHashMap::default();
+        for s in rows.flatten() {
+            *counts.entry(s).or_default() += 1;
+        }
+        let mut v: Vec<(String, usize)> = counts
+            .into_iter()
+            .map(|(k, n)| (k.to_string(), n))
+            .collect();
+        v.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v
+    })
 }
 
 /// Epoch milliseconds of a temporal column.
