@@ -25,8 +25,13 @@ fn main() {
     }
     let total = Instant::now();
     let mut t = Instant::now();
+    // Each lap also gives the peak so far, so a step that raises it shows where the memory goes.
     let mut lap = |name: &str| {
-        println!("{name:<22} {:>8.3} s", t.elapsed().as_secs_f64());
+        println!(
+            "{name:<22} {:>8.3} s   peak so far {:>5.0} MB",
+            t.elapsed().as_secs_f64(),
+            autokaggle_toolkit::memory::peak_mb()
+        );
         t = Instant::now();
     };
     let df = frame::read_csv(path).expect("read");
@@ -67,6 +72,15 @@ fn main() {
     for l in &logs {
         println!("{:<22} {:>8.3} s", l.tool, l.millis as f64 / 1000.0);
     }
+    println!(
+        "{:<22} {:>8} {:>4}   peak so far {:>5.0} MB",
+        "(the program)",
+        "",
+        "",
+        autokaggle_toolkit::memory::peak_mb()
+    );
+    // As pandas does, the pipeline keeps only its output from here on.
+    drop(ds);
     t = Instant::now();
     frame::write_parquet(&out.train, &path.with_file_name("out_rust.parquet")).expect("parquet");
     println!(

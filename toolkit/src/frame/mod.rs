@@ -459,6 +459,21 @@ pub fn same_column(a: &DataFrame, b: &DataFrame, name: &str) -> bool {
     }
 }
 
+/// Each column's name with the address of the buffer behind it: equal addresses are the same
+/// values, so a step's log can say which columns it rewrote without keeping the old ones.
+pub fn buffers(df: &DataFrame) -> Vec<(String, usize)> {
+    df.columns()
+        .iter()
+        .map(|c| {
+            let s = c.as_materialized_series();
+            (
+                c.name().to_string(),
+                Arc::as_ptr(&s.0) as *const () as usize,
+            )
+        })
+        .collect()
+}
+
 /// An empty frame with the given height, to add columns to.
 pub fn empty(height: usize) -> DataFrame {
     DataFrame::new(height, vec![]).expect("an empty frame is valid")

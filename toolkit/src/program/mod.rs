@@ -35,7 +35,7 @@ pub struct StepLog {
     pub added: Vec<String>,
     /// Columns the step removed.
     pub removed: Vec<String>,
-    /// Existing columns whose values or type changed (train).
+    /// Existing columns the step rewrote (train): new values or a new type.
     pub changed: Vec<String>,
     /// Train rows removed (only row-removing tools).
     pub train_rows_removed: usize,
@@ -195,6 +195,13 @@ impl Program {
         let mut train = ds.train.clone();
         let mut test = ds.test.clone();
         let mut logs = Vec::new();
+        let guarded: Vec<String> = ds
+            .spec
+            .targets
+            .iter()
+            .chain(std::iter::once(&ds.spec.id))
+            .cloned()
+            .collect();
         for (i, s) in self.steps.iter().enumerate() {
             progress(i, &s.tool);
             let start = Instant::now();
@@ -212,15 +219,26 @@ impl Program {
             let fitted = tool
                 .fit_json(&s.args, &cx)
                 .map_err(|e| step_err(i, &s.tool, e))?;
+            // The frames are moved into the step, so a column it replaces is freed as it goes
+            // rather than held until the step ends: what is kept of them is their shape.
+            let (train_before, test_before) =
+                (Before::of(&train, &guarded), Before::of(&test, &guarded));
             let new_train = fitted
-                .apply(train.clone(), Split::Train)
+                .apply(train, Split::Train)
                 .map_err(|e| step_err(i, &s.tool, e))?;
             let new_test = fitted
-                .apply(test.clone(), Split::Test)
+                .apply(test, Split::Test)
                 .map_err(|e| step_err(i, &s.tool, e))?;
-            check_invariants(ds, &train, &new_train, &test, &new_test, &s.tool)
-                .map_err(|e| step_err(i, &s.tool, e))?;
-            let mut log = diff(i + 1, &s.tool, &train, &new_train, start);
+            check_invariants(
+                ds,
+                &train_before,
+                &new_train,
+                &test_before,
+                &new_test,
+                &s.tool,
+            )
+            .map_err(|e| step_err(i, &s.tool, e))?;
+            let mut log = diff(i + 1, &s.tool, &train_before, &new_train, start);
             log.notes = fitted.notes();
             logs.push(log);
             kept.push(&s.tool, &s.args, fitted);
@@ -264,11 +282,38 @@ impl Programs for Runner {
 
 /// A tool never drops or changes the id or a target, never changes test's rows, and removes train rows
 /// only when it is a row-removing tool.
+/// What the checks after a step need of the frame before it: its columns (each with the buffer it
+/// held, so a column the step left alone is known without its values) and the id and targets
+/// themselves, which must come out unchanged.
+struct Before {
+    height: usize,
+    columns: Vec<(String, usize)>,
+    guarded: DataFrame,
+}
+
+impl Before {
+    fn of(df: &DataFrame, guarded: &[String]) -> Self {
+        let kept: Vec<String> = guarded
+            .iter()
+            .filter(|c| frame::has(df, c))
+            .cloned()
+            .collect();
+        Self {
+            height: df.height(),
+            columns: frame::buffers(df),
+            guarded: frame::select(df, &kept).unwrap_or_else(|_| frame::empty(df.height())),
+        }
+    }
+    fn has(&self, name: &str) -> bool {
+        self.columns.iter().any(|(c, _)| c == name)
+    }
+}
+
 fn check_invariants(
     ds: &Dataset,
-    train: &DataFrame,
+    train: &Before,
     new_train: &DataFrame,
-    test: &DataFrame,
+    test: &Before,
     new_test: &DataFrame,
     tool: &str,
 ) -> Result<()> {
@@ -277,18 +322,18 @@ fn check_invariants(
             "internal invariant broken by `{tool}`: {m}"
         )))
     };
-    if new_test.height() != test.height() {
+    if new_test.height() != test.height {
         return broke(format!(
             "test rows changed from {} to {}",
-            test.height(),
+            test.height,
             new_test.height()
         ));
     }
     let removes = registry::removes_rows(tool);
-    if new_train.height() != train.height() && !removes {
+    if new_train.height() != train.height && !removes {
         return broke(format!(
             "train rows changed from {} to {}",
-            train.height(),
+            train.height,
             new_train.height()
         ));
     }
@@ -296,12 +341,13 @@ fn check_invariants(
         return Err(ToolkitError::data("the step removed every train row"));
     }
     let id = &ds.spec.id;
-    if frame::has(test, id) && !frame::same_column(test, new_test, id) {
+    if test.has(id) && !frame::same_column(&test.guarded, new_test, id) {
         return broke("test's id column changed".into());
     }
     for c in ds.spec.targets.iter().chain(std::iter::once(id)) {
-        if frame::has(train, c)
-            && (!frame::has(new_train, c) || (!removes && !frame::same_column(train, new_train, c)))
+        if train.has(c)
+            && (!frame::has(new_train, c)
+                || (!removes && !frame::same_column(&train.guarded, new_train, c)))
         {
             return broke(format!("train's `{c}` changed or disappeared"));
         }
@@ -309,16 +355,27 @@ fn check_invariants(
     Ok(())
 }
 
-fn diff(step: usize, tool: &str, before: &DataFrame, after: &DataFrame, start: Instant) -> StepLog {
-    let b = frame::names(before);
-    let a = frame::names(after);
-    let added: Vec<String> = a.iter().filter(|c| !b.contains(c)).cloned().collect();
-    let removed: Vec<String> = b.iter().filter(|c| !a.contains(c)).cloned().collect();
-    let same_rows = before.height() == after.height();
-    let changed = if same_rows {
-        b.iter()
-            .filter(|c| a.contains(c) && !frame::same_column(before, after, c))
-            .cloned()
+/// The step's log: columns added and removed, and those it rewrote (a new buffer under an old
+/// name, which on the same rows means the step wrote the column).
+fn diff(step: usize, tool: &str, before: &Before, after: &DataFrame, start: Instant) -> StepLog {
+    let a = frame::buffers(after);
+    let added: Vec<String> = a
+        .iter()
+        .filter(|c| !before.has(&c.0))
+        .map(|c| c.0.clone())
+        .collect();
+    let removed: Vec<String> = before
+        .columns
+        .iter()
+        .filter(|(c, _)| !frame::has(after, c))
+        .map(|c| c.0.clone())
+        .collect();
+    let changed = if before.height == after.height() {
+        before
+            .columns
+            .iter()
+            .filter(|b| a.iter().any(|x| x.0 == b.0 && x.1 != b.1))
+            .map(|c| c.0.clone())
             .collect()
     } else {
         vec![]
@@ -329,7 +386,7 @@ fn diff(step: usize, tool: &str, before: &DataFrame, after: &DataFrame, start: I
         added,
         removed,
         changed,
-        train_rows_removed: before.height() - after.height().min(before.height()),
+        train_rows_removed: before.height - after.height().min(before.height),
         millis: start.elapsed().as_millis() as u64,
         notes: vec![],
     }
