@@ -100,7 +100,6 @@ impl Tool for FillMissing {
                     ),
                 }
             } else {
-                let v = frame::finite_f64s(cx.train, &c)?;
                 let value = match p.strategy {
                     FillStrategy::Constant => {
                         match p.value.as_ref().and_then(serde_json::Value::as_f64) {
@@ -113,23 +112,33 @@ impl Tool for FillMissing {
                             }
                         }
                     }
-                    FillStrategy::Mean => (!v.is_empty()).then(|| Moments::of(&v).mean),
-                    FillStrategy::Median => median(v),
-                    FillStrategy::Mode => mode(v),
-                    FillStrategy::Auto => (!v.is_empty()).then(|| {
-                        let m = Moments::of(&v);
-                        if m.skew.abs() > 1.0 {
-                            median(v).unwrap_or(m.mean)
-                        } else {
-                            m.mean
-                        }
-                    }),
+                    strategy => frame::with_finite_f64s(cx.train, &c, |v| number(strategy, v))?,
                 };
                 Fill::Num(value.unwrap_or(0.0))
             };
             fills.push((c, fill, p.indicator && had_missing));
         }
         Ok(Fitted_ { fills })
+    }
+}
+
+/// The fill for a numeric column with these finite train values (None when there are none).
+fn number(strategy: FillStrategy, v: &[f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    match strategy {
+        FillStrategy::Mean | FillStrategy::Constant => Some(Moments::of(v).mean),
+        FillStrategy::Median => median(v.to_vec()),
+        FillStrategy::Mode => mode(v.to_vec()),
+        FillStrategy::Auto => {
+            let m = Moments::of(v);
+            if m.skew.abs() > 1.0 {
+                median(v.to_vec())
+            } else {
+                Some(m.mean)
+            }
+        }
     }
 }
 

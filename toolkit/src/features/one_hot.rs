@@ -89,16 +89,17 @@ impl Tool for OneHot {
 impl Fitted for Encoded {
     fn apply(&self, mut df: DataFrame, _: Split) -> Result<DataFrame> {
         for (c, cats) in &self.cols {
-            // Each row's category, found once (a few categories: a scan beats hashing).
-            let which: Vec<Option<usize>> = frame::with_strs(&df, c, |rows| {
-                rows.map(|s| s.and_then(|s| cats.iter().position(|(v, _)| v == s)))
-                    .collect()
+            // One pass over the rows sets each row's 1.0 in zeroed columns (a few categories: a
+            // scan beats hashing).
+            let mut cols = vec![vec![0.0; df.height()]; cats.len()];
+            frame::with_strs(&df, c, |rows| {
+                for (i, s) in rows.enumerate() {
+                    if let Some(j) = s.and_then(|s| cats.iter().position(|(v, _)| v == s)) {
+                        cols[j][i] = 1.0;
+                    }
+                }
             })?;
-            for (j, (_, name)) in cats.iter().enumerate() {
-                let col: Vec<f64> = which
-                    .iter()
-                    .map(|w| if *w == Some(j) { 1.0 } else { 0.0 })
-                    .collect();
+            for ((_, name), col) in cats.iter().zip(cols) {
                 frame::put_f64_full(&mut df, name, col)?;
             }
         }

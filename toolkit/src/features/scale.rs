@@ -69,13 +69,13 @@ impl Tool for Scale {
     fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let mut maps = Vec::new();
         for c in cx.resolve(Self::NAME, p.columns.as_ref(), &[Kind::Numeric, Kind::Bool])? {
-            let xs = frame::finite_f64s(cx.train, &c)?;
-            let (center, spread) = if xs.is_empty() {
-                (0.0, 1.0)
-            } else {
+            let (center, spread) = frame::with_finite_f64s(cx.train, &c, |xs| {
+                if xs.is_empty() {
+                    return (0.0, 1.0);
+                }
                 match p.method {
                     ScaleMethod::Standard => {
-                        let m = Moments::of(&xs);
+                        let m = Moments::of(xs);
                         (m.mean, m.std)
                     }
                     ScaleMethod::MinMax => {
@@ -85,13 +85,13 @@ impl Tool for Scale {
                     }
                     // Only the quantiles need the values in order.
                     ScaleMethod::Robust => {
-                        let mut sorted = xs;
+                        let mut sorted = xs.to_vec();
                         sorted.sort_unstable_by(f64::total_cmp);
                         let q = |x| quantile(&sorted, x).unwrap_or(0.0);
                         (q(0.5), q(0.75) - q(0.25))
                     }
                 }
-            };
+            })?;
             let spread = if spread > 0.0 { spread } else { f64::INFINITY };
             maps.push((c.clone(), c, Affine { center, spread }));
         }
