@@ -316,10 +316,10 @@ pub fn with_finite_f64s<T>(df: &DataFrame, name: &str, f: impl FnOnce(&[f64]) ->
     let c = column(df, name)?;
     if let (DataType::Float64, 0) = (c.dtype(), c.null_count()) {
         let ca = c.f64()?;
-        if let Ok(xs) = ca.cont_slice() {
-            if xs.iter().all(|x| x.is_finite()) {
-                return Ok(f(xs));
-            }
+        if let Ok(xs) = ca.cont_slice()
+            && xs.iter().all(|x| x.is_finite())
+        {
+            return Ok(f(xs));
         }
     }
     Ok(f(&finite_f64s(df, name)?))
