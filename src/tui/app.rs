@@ -7,11 +7,10 @@ use std::path::PathBuf;
 use autokaggle_agents::phase::PHASES;
 use autokaggle_agents::roles::{CvRow, GateResult};
 use autokaggle_agents::{Phase, Review, Work};
-use autokaggle_toolkit::Program;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use serde_json::Value;
 
 use super::editor::{Edit, Editor};
+pub use super::steps::{Steps, StepsKey};
 use crate::steer::{Decision, Event, PhaseState, Stop};
 
 /// Log lines kept on screen.
@@ -43,70 +42,6 @@ pub enum Mode {
     Plan(Editor),
     /// Editing the program's steps (or the models' candidates).
     Steps(Steps),
-}
-
-/// The step editor: a list of JSON items (program steps or model candidates) and, while one is
-/// being changed or added, a text area over its JSON.
-#[derive(Debug)]
-pub struct Steps {
-    /// The items.
-    pub items: Vec<Value>,
-    /// Selected item.
-    pub sel: usize,
-    /// The item being edited (`None` in the list), and whether it is a new one.
-    pub editing: Option<(Editor, bool)>,
-    /// The models' folds, for the modeling phase.
-    pub folds: Option<usize>,
-    /// Why the last save was refused.
-    pub error: Option<String>,
-}
-
-impl Steps {
-    fn of(work: &Work) -> Option<Self> {
-        let (items, folds) = match work {
-            Work::Program { program } => (
-                program
-                    .steps
-                    .iter()
-                    .map(|s| serde_json::to_value(s).unwrap_or_default())
-                    .collect(),
-                None,
-            ),
-            Work::Models { folds, candidates } => (
-                candidates
-                    .iter()
-                    .map(|c| serde_json::to_value(c).unwrap_or_default())
-                    .collect(),
-                Some(*folds),
-            ),
-            Work::Analysis => return None,
-        };
-        Some(Self {
-            items,
-            sel: 0,
-            editing: None,
-            folds,
-            error: None,
-        })
-    }
-
-    /// The edited work, checked as far as the app can (tool names and argument schemas); the
-    /// pipeline checks it against the data before it runs.
-    pub fn work(&self) -> Result<Work, String> {
-        match self.folds {
-            None => {
-                let program: Program = serde_json::from_value(Value::Array(self.items.clone()))
-                    .map_err(|e| format!("not a program: {e}"))?;
-                program.check(None).map_err(|e| format!("{e:#}"))?;
-                Ok(Work::Program { program })
-            }
-            Some(folds) => {
-                let candidates = serde_json::from_value(Value::Array(self.items.clone()))
-                    .map_err(|e| format!("not a list of models: {e}"))?;
-                Ok(Work::Models { folds, candidates })
-            }
-        }
-    }
 }
 
 /// Everything on screen.
@@ -396,76 +331,15 @@ impl App {
         }
     }
 
-    fn steps_key(&mut self, mut st: Steps, k: KeyEvent) -> Action {
-        if let Some((mut ed, new)) = st.editing.take() {
-            match ed.key(k) {
-                Edit::Editing => st.editing = Some((ed, new)),
-                Edit::Cancel => {}
-                Edit::Save => match serde_json::from_str::<Value>(&ed.text()) {
-                    Ok(v) if v.is_object() => {
-                        if new {
-                            let at = (st.sel + 1).min(st.items.len());
-                            st.items.insert(at, v);
-                            st.sel = at;
-                        } else {
-                            st.items[st.sel] = v;
-                        }
-                        st.error = None;
-                    }
-                    Ok(_) => {
-                        st.error = Some("an item is a JSON object".into());
-                        st.editing = Some((ed, new));
-                    }
-                    Err(e) => {
-                        st.error = Some(format!("not JSON: {e}"));
-                        st.editing = Some((ed, new));
-                    }
-                },
+    fn steps_key(&mut self, st: Steps, k: KeyEvent) -> Action {
+        match st.key(k) {
+            StepsKey::Open(st) => {
+                self.mode = Mode::Steps(st);
+                Action::None
             }
-            self.mode = Mode::Steps(st);
-            return Action::None;
+            StepsKey::Closed => Action::None,
+            StepsKey::Save(w) => self.answer(Decision::EditProgram(w)),
         }
-        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-        let n = st.items.len();
-        match k.code {
-            KeyCode::Esc => return Action::None,
-            KeyCode::Char('s') if ctrl => match st.work() {
-                Ok(w) => return self.answer(Decision::EditProgram(w)),
-                Err(e) => st.error = Some(e),
-            },
-            KeyCode::Up | KeyCode::Char('k') => st.sel = st.sel.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => st.sel = (st.sel + 1).min(n.saturating_sub(1)),
-            KeyCode::Home | KeyCode::Char('g') => st.sel = 0,
-            KeyCode::End | KeyCode::Char('G') => st.sel = n.saturating_sub(1),
-            KeyCode::Char('K') if st.sel > 0 => {
-                st.items.swap(st.sel, st.sel - 1);
-                st.sel -= 1;
-            }
-            KeyCode::Char('J') if st.sel + 1 < n => {
-                st.items.swap(st.sel, st.sel + 1);
-                st.sel += 1;
-            }
-            KeyCode::Char('d') | KeyCode::Delete if n > 0 => {
-                st.items.remove(st.sel);
-                st.sel = st.sel.min(st.items.len().saturating_sub(1));
-            }
-            KeyCode::Enter | KeyCode::Char('e') if n > 0 => {
-                let text = serde_json::to_string_pretty(&st.items[st.sel]).unwrap_or_default();
-                st.editing = Some((Editor::new(&text, false), false));
-            }
-            KeyCode::Char('a') => {
-                let template = if st.folds.is_some() {
-                    st.items.get(st.sel).cloned().unwrap_or_default()
-                } else {
-                    serde_json::json!({"tool": "", "args": {}})
-                };
-                let text = serde_json::to_string_pretty(&template).unwrap_or_default();
-                st.editing = Some((Editor::new(&text, false), true));
-            }
-            _ => {}
-        }
-        self.mode = Mode::Steps(st);
-        Action::None
     }
 
     /// The key hints for the bottom line.

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod editor;
+pub mod steps;
 pub mod ui;
 
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
