@@ -128,6 +128,7 @@ fn number(strategy: FillStrategy, v: &[f64]) -> Option<f64> {
         return None;
     }
     match strategy {
+        // `constant` never comes here (its value is given); it shares the mean's arm to keep the match whole.
         FillStrategy::Mean | FillStrategy::Constant => Some(Moments::of(v).mean),
         FillStrategy::Median => median(v.to_vec()),
         FillStrategy::Mode => mode(v.to_vec()),

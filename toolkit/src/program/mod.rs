@@ -280,8 +280,6 @@ impl Programs for Runner {
     }
 }
 
-/// A tool never drops or changes the id or a target, never changes test's rows, and removes train rows
-/// only when it is a row-removing tool.
 /// What the checks after a step need of the frame before it: its columns (each with the buffer it
 /// held, so a column the step left alone is known without its values) and the id and targets
 /// themselves, which must come out unchanged.
@@ -309,6 +307,8 @@ impl Before {
     }
 }
 
+/// A tool never drops or changes the id or a target, never changes test's rows, and removes train rows
+/// only when it is a row-removing tool.
 fn check_invariants(
     ds: &Dataset,
     train: &Before,
