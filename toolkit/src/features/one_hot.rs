@@ -51,25 +51,28 @@ impl Tool for OneHot {
     type State = Encoded;
 
     fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
-        let cols = match &p.columns {
-            Some(_) => cx.resolve(
-                Self::NAME,
-                p.columns.as_ref(),
-                &[Kind::Text, Kind::Bool, Kind::Numeric],
-            )?,
+        // Each column with its train categories, counted once.
+        let mut counted = Vec::new();
+        match &p.columns {
+            Some(_) => {
+                let kinds = [Kind::Text, Kind::Bool, Kind::Numeric];
+                for c in cx.resolve(Self::NAME, p.columns.as_ref(), &kinds)? {
+                    let counts = frame::value_counts(cx.train, &c)?;
+                    counted.push((c, counts));
+                }
+            }
             None => {
-                let mut v = Vec::new();
                 for c in cx.resolve(Self::NAME, None, &[Kind::Text])? {
-                    if frame::value_counts(cx.train, &c)?.len() <= p.max_categories {
-                        v.push(c);
+                    let counts = frame::value_counts(cx.train, &c)?;
+                    if counts.len() <= p.max_categories {
+                        counted.push((c, counts));
                     }
                 }
-                v
             }
-        };
+        }
         let mut out = Vec::new();
-        for c in cols {
-            let cats: Vec<(String, String)> = frame::value_counts(cx.train, &c)?
+        for (c, counts) in counted {
+            let cats: Vec<(String, String)> = counts
                 .into_iter()
                 .take(p.max_categories.max(1))
                 .map(|(v, _)| {

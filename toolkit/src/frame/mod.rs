@@ -1,6 +1,7 @@
 //! The only folder that calls Polars' version-sensitive API: moving columns in and out of plain
-//! vectors here (float columns in `floats.rs`), reading and writing files in `io.rs`. Tools work on `Vec<Option<f64>>` /
-//! `Vec<Option<String>>` through these helpers, so a Polars upgrade touches this folder alone.
+//! vectors here (float columns in `floats.rs`), reading and writing files in `io.rs`. Tools work
+//! on `Vec<Option<f64>>` / `Vec<Option<String>>` through these helpers, so a Polars upgrade
+//! touches this folder alone.
 
 mod floats;
 mod io;

@@ -143,9 +143,9 @@ fn new_groups(
     if share(&sampled.iter().flatten().map(String::as_str).collect()) > SEEN_SHARE {
         return Ok(None);
     }
-    let values = frame::strs(train, col)?;
-    let seen: HashSet<&str> = values.iter().flatten().map(String::as_str).collect();
-    let present = values.iter().flatten().count();
+    let counts = frame::value_counts(train, col)?;
+    let seen: HashSet<&str> = counts.iter().map(|(v, _)| v.as_str()).collect();
+    let present: usize = counts.iter().map(|(_, n)| n).sum();
     let per_group = present as f64 / seen.len().max(1) as f64;
     if seen.len() < MIN_GROUPS || per_group < MIN_GROUP_ROWS {
         return Ok(None);

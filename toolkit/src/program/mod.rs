@@ -222,7 +222,7 @@ impl Program {
             // The frames are moved into the step, so a column it replaces is freed as it goes
             // rather than held until the step ends: what is kept of them is their shape.
             let (train_before, test_before) =
-                (Before::of(&train, &guarded), Before::of(&test, &guarded));
+                (Before::of(&train, &guarded)?, Before::of(&test, &guarded)?);
             let new_train = fitted
                 .apply(train, Split::Train)
                 .map_err(|e| step_err(i, &s.tool, e))?;
@@ -290,17 +290,17 @@ struct Before {
 }
 
 impl Before {
-    fn of(df: &DataFrame, guarded: &[String]) -> Self {
+    fn of(df: &DataFrame, guarded: &[String]) -> Result<Self> {
         let kept: Vec<String> = guarded
             .iter()
             .filter(|c| frame::has(df, c))
             .cloned()
             .collect();
-        Self {
+        Ok(Self {
             height: df.height(),
             columns: frame::buffers(df),
-            guarded: frame::select(df, &kept).unwrap_or_else(|_| frame::empty(df.height())),
-        }
+            guarded: frame::select(df, &kept)?,
+        })
     }
     fn has(&self, name: &str) -> bool {
         self.columns.iter().any(|(c, _)| c == name)
