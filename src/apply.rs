@@ -31,8 +31,9 @@ pub fn apply(
 ) -> Result<Applied> {
     let ds = Dataset::open(&locate(competition)?)?;
     program.validate(&ds, None, seed)?;
-    let (data, logs) = program.run(&ds, seed, progress)?;
     let out = out(&ds);
+    // Only the output is kept: the program frees each input column it replaces.
+    let (data, logs, _) = program.run_owned(ds, seed, progress)?;
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let (train, test) = (out.join("train.csv"), out.join("test.csv"));
     frame::write_csv(&data.train, &train)?;

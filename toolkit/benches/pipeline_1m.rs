@@ -68,7 +68,8 @@ fn main() {
     ]"#,
     )
     .expect("program");
-    let (out, logs) = program.run(&ds, 42, &mut |_, _| {}).expect("run");
+    // As pandas does, the pipeline keeps only its output: the program frees what it replaces.
+    let (out, logs, _) = program.run_owned(ds, 42, &mut |_, _| {}).expect("run");
     for l in &logs {
         println!("{:<22} {:>8.3} s", l.tool, l.millis as f64 / 1000.0);
     }
@@ -79,8 +80,6 @@ fn main() {
         "",
         autokaggle_toolkit::memory::peak_mb()
     );
-    // As pandas does, the pipeline keeps only its output from here on.
-    drop(ds);
     t = Instant::now();
     frame::write_parquet(&out.train, &path.with_file_name("out_rust.parquet")).expect("parquet");
     println!(

@@ -361,23 +361,28 @@ pub struct TextMap {
     pub table: HashMap<String, f64>,
     /// The value for unseen or missing inputs.
     pub unseen: Option<f64>,
-    /// Values to use on train instead of the table (out-of-fold target encoding). Not saved: a
-    /// saved state only ever meets new rows.
+    /// Values to use on train instead of the table (out-of-fold target encoding), none missing.
+    /// Not saved: a saved state only ever meets new rows.
     #[serde(skip)]
-    pub train_values: Option<Vec<Option<f64>>>,
+    pub train_values: Option<Vec<f64>>,
 }
 
 impl Fitted for MapText {
     fn apply(&self, mut df: DataFrame, split: Split) -> Result<DataFrame> {
         for m in &self.maps {
-            let v = match (&m.train_values, split) {
-                (Some(v), Split::Train) if v.len() == df.height() => v.clone(),
-                _ => frame::with_strs(&df, &m.input, |rows| {
-                    rows.map(|s| s.and_then(|s| m.table.get(s).copied()).or(m.unseen))
-                        .collect()
-                })?,
-            };
-            frame::put_f64(&mut df, &m.output, v)?;
+            match (&m.train_values, split) {
+                // The copy becomes the column's buffer as it is.
+                (Some(v), Split::Train) if v.len() == df.height() => {
+                    frame::put_f64_full(&mut df, &m.output, v.clone())?
+                }
+                _ => {
+                    let v: Vec<Option<f64>> = frame::with_strs(&df, &m.input, |rows| {
+                        rows.map(|s| s.and_then(|s| m.table.get(s).copied()).or(m.unseen))
+                            .collect()
+                    })?;
+                    frame::put_f64(&mut df, &m.output, v)?
+                }
+            }
         }
         if self.drop_inputs {
             let drop: Vec<String> = self

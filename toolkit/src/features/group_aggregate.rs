@@ -125,7 +125,7 @@ impl Tool for GroupAggregate {
                         .map(|(g, v)| {
                             let own = f64::from(u8::from(v.is_some_and(f64::is_finite)));
                             let n = g.as_ref().and_then(|g| table.get(g).copied());
-                            Some(n.map_or(0.0, |n: f64| n - own))
+                            n.map_or(0.0, |n: f64| n - own)
                         })
                         .collect()
                 });

@@ -163,7 +163,7 @@ fn out_of_fold(
     y: &[f64],
     fold: &[usize],
     p: &TargetEncodeParams,
-) -> Vec<Option<f64>> {
+) -> Vec<f64> {
     let k = p.folds.min(codes.len().max(2));
     let groups = fold.iter().max().map_or(0, |&f| f + 1).max(k);
     // Per fold: (sum, count) per category, and over all its labelled rows.
@@ -188,7 +188,7 @@ fn out_of_fold(
             .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1))
     };
     let m = p.smoothing;
-    let tables: Vec<(Vec<f64>, f64)> = (0..k)
+    let tables: Vec<(Vec<f64>, f64)> = (0..groups)
         .map(|f| {
             let (s, n) = others(f, &|g| totals[g]);
             let prior = if n > 0.0 { s / n } else { 0.0 };
@@ -205,12 +205,10 @@ fn out_of_fold(
         .iter()
         .zip(fold)
         .map(|(c, &f)| {
-            let (t, prior) = tables.get(f)?;
-            Some(
-                c.map(|k| t[k as usize])
-                    .filter(|v| !v.is_nan())
-                    .unwrap_or(*prior),
-            )
+            let (t, prior) = &tables[f];
+            c.map(|k| t[k as usize])
+                .filter(|v| !v.is_nan())
+                .unwrap_or(*prior)
         })
         .collect()
 }
@@ -224,17 +222,16 @@ fn ordered(
     order: &[usize],
     prior: f64,
     m: f64,
-) -> Vec<Option<f64>> {
+) -> Vec<f64> {
     let mut acc = vec![(0.0, 0.0); levels];
-    let mut out = vec![None; codes.len()];
+    let mut out = vec![prior; codes.len()];
     for &i in order {
         let Some(c) = codes[i] else {
-            out[i] = Some(prior);
             continue;
         };
         let (sum, count) = &mut acc[c as usize];
         let v = (*sum + m * prior) / (*count + m);
-        out[i] = Some(if v.is_nan() { prior } else { v });
+        out[i] = if v.is_nan() { prior } else { v };
         if !y[i].is_nan() {
             *sum += y[i];
             *count += 1.0;
@@ -265,17 +262,29 @@ impl Tool for TargetEncode {
         }
         let targets = encoded_targets(cx)?;
         let n = cx.train.height();
-        let fold = folds::assign(n, p.folds, cx.seed, None);
-        let mut order: Vec<usize> = (0..n).collect();
-        folds::Rng::new(cx.seed).shuffle(&mut order);
+        // Each scheme's row split, made once when first needed: at a million rows each is 8 MB
+        // and a shuffle.
+        let mut fold: Option<Vec<usize>> = None;
+        let mut order: Option<Vec<usize>> = None;
         let mut maps = Vec::new();
         for c in cx.resolve(Self::NAME, p.columns.as_ref(), TEXT)? {
             let (codes, levels) = codes(cx.train, &c)?;
             for (suffix, y) in &targets {
                 let (full, prior) = table(&codes, levels.len(), y, |_| true, p.smoothing);
                 let oof = match p.scheme {
-                    Scheme::OutOfFold => out_of_fold(&codes, levels.len(), y, &fold, p),
-                    Scheme::Ordered => ordered(&codes, levels.len(), y, &order, prior, p.smoothing),
+                    Scheme::OutOfFold => {
+                        let fold =
+                            fold.get_or_insert_with(|| folds::assign(n, p.folds, cx.seed, None));
+                        out_of_fold(&codes, levels.len(), y, fold, p)
+                    }
+                    Scheme::Ordered => {
+                        let order = order.get_or_insert_with(|| {
+                            let mut o: Vec<usize> = (0..n).collect();
+                            folds::Rng::new(cx.seed).shuffle(&mut o);
+                            o
+                        });
+                        ordered(&codes, levels.len(), y, order, prior, p.smoothing)
+                    }
                 };
                 // Only categories with a target somewhere in train enter the table.
                 let full: HashMap<String, f64> = levels

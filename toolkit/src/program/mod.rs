@@ -10,6 +10,7 @@ use crate::dataset::Dataset;
 use crate::error::{Result, ToolkitError};
 use crate::frame::{self, DataFrame};
 use crate::registry;
+use crate::spec::CompetitionSpec;
 use crate::tool::{Category, FitCx, Fitted, Programs, Split};
 
 mod fitted;
@@ -191,15 +192,32 @@ impl Program {
         seed: u64,
         progress: &mut dyn FnMut(usize, &str),
     ) -> Result<(Dataset, Vec<StepLog>, FittedProgram)> {
+        // Frames clone by reference: the input's columns stay alive in `ds`.
+        self.run_owned(ds.clone(), seed, progress)
+    }
+
+    /// [`Self::run_fitted`] on data the caller gives up: a column a step replaces is freed as it
+    /// goes, so the peak is about one copy of the data, not input and output side by side. For
+    /// callers that keep only the output; a phase keeps its input for the developer's next try.
+    pub fn run_owned(
+        &self,
+        ds: Dataset,
+        seed: u64,
+        progress: &mut dyn FnMut(usize, &str),
+    ) -> Result<(Dataset, Vec<StepLog>, FittedProgram)> {
+        let Dataset {
+            mut train,
+            mut test,
+            sample,
+            spec,
+            notes,
+        } = ds;
         let mut kept = FittedProgram::default();
-        let mut train = ds.train.clone();
-        let mut test = ds.test.clone();
         let mut logs = Vec::new();
-        let guarded: Vec<String> = ds
-            .spec
+        let guarded: Vec<String> = spec
             .targets
             .iter()
-            .chain(std::iter::once(&ds.spec.id))
+            .chain(std::iter::once(&spec.id))
             .cloned()
             .collect();
         for (i, s) in self.steps.iter().enumerate() {
@@ -210,9 +228,9 @@ impl Program {
             })?;
             let cx = FitCx {
                 train: &train,
-                id: &ds.spec.id,
-                targets: &ds.spec.targets,
-                task: ds.spec.task,
+                id: &spec.id,
+                targets: &spec.targets,
+                task: spec.task,
                 seed,
                 programs: &Runner,
             };
@@ -230,7 +248,7 @@ impl Program {
                 .apply(test, Split::Test)
                 .map_err(|e| step_err(i, &s.tool, e))?;
             check_invariants(
-                ds,
+                &spec,
                 &train_before,
                 &new_train,
                 &test_before,
@@ -248,9 +266,9 @@ impl Program {
         let out = Dataset {
             train,
             test,
-            sample: ds.sample.clone(),
-            spec: ds.spec.clone(),
-            notes: ds.notes.clone(),
+            sample,
+            spec,
+            notes,
         };
         Ok((out, logs, kept))
     }
@@ -310,7 +328,7 @@ impl Before {
 /// A tool never drops or changes the id or a target, never changes test's rows, and removes train rows
 /// only when it is a row-removing tool.
 fn check_invariants(
-    ds: &Dataset,
+    spec: &CompetitionSpec,
     train: &Before,
     new_train: &DataFrame,
     test: &Before,
@@ -340,11 +358,11 @@ fn check_invariants(
     if new_train.height() == 0 {
         return Err(ToolkitError::data("the step removed every train row"));
     }
-    let id = &ds.spec.id;
+    let id = &spec.id;
     if test.has(id) && !frame::same_column(&test.guarded, new_test, id) {
         return broke("test's id column changed".into());
     }
-    for c in ds.spec.targets.iter().chain(std::iter::once(id)) {
+    for c in spec.targets.iter().chain(std::iter::once(id)) {
         if train.has(c)
             && (!frame::has(new_train, c)
                 || (!removes && !frame::same_column(&train.guarded, new_train, c)))

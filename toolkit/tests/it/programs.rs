@@ -198,3 +198,36 @@ fn validation_names_the_step_and_the_fix() {
         .to_string();
     assert!(err.contains("not allowed in this phase"), "{err}");
 }
+
+#[test]
+fn a_program_given_its_data_gives_what_a_borrowing_run_gives() {
+    let ds = generic_ds(200, 40);
+    let p = Program::from_json(
+        r#"[
+        {"tool": "fill_missing", "args": {"strategy": "auto"}},
+        {"tool": "one_hot", "args": {"columns": ["cat"]}},
+        {"tool": "target_encode", "args": {"columns": ["cab"], "folds": 5}},
+        {"tool": "group_aggregate", "args": {"group_by": "day", "column": "n1", "aggs": ["count", "mean"]}},
+        {"tool": "scale", "args": {"method": "standard"}}
+    ]"#,
+    )
+    .unwrap();
+    let (borrowed, logs, _) = p.run_fitted(&ds, 5, &mut |_, _| {}).unwrap();
+    let mut heard = Vec::new();
+    let (owned, owned_logs, fitted) = p
+        .run_owned(ds.clone(), 5, &mut |i, t| heard.push((i, t.to_string())))
+        .unwrap();
+    assert!(owned.train.equals_missing(&borrowed.train));
+    assert!(owned.test.equals_missing(&borrowed.test));
+    assert_eq!(heard.len(), 5);
+    assert_eq!(heard[2], (2, "target_encode".to_string()));
+    let changed = |l: &[autokaggle_toolkit::program::StepLog]| {
+        l.iter().map(|s| s.changed.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(changed(&owned_logs), changed(&logs));
+    // Train's encodings are out of fold, so they differ from what the fitted state gives new rows:
+    // applying the fitted program to test again reproduces the run's test exactly.
+    let again = fitted.apply(ds.test.clone()).unwrap();
+    assert!(again.equals_missing(&owned.test));
+    assert!(frame::has(&owned.train, "cab_te") && !frame::has(&owned.train, "cab"));
+}
