@@ -119,8 +119,8 @@ impl ReadingReply {
 pub struct Draw {
     /// The family.
     pub family: Family,
-    /// How many draws.
-    pub count: Bounded<0, 8>,
+    /// How many draws: up to as many as the offline policy's own booster draws (20).
+    pub count: Bounded<0, 20>,
 }
 
 /// CV folds a run may use ([`cv::FOLDS`]).
