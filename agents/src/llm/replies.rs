@@ -5,7 +5,7 @@
 use std::ops::RangeInclusive;
 
 use autokaggle_toolkit::models::cv;
-use autokaggle_toolkit::models::search::Family;
+use autokaggle_toolkit::models::search::{self, Family};
 use autokaggle_toolkit::spec::Correction;
 use schemars::{JsonSchema, Schema, SchemaGenerator, generate::SchemaSettings};
 use serde::de::{DeserializeOwned, Error as _};
@@ -119,8 +119,8 @@ impl ReadingReply {
 pub struct Draw {
     /// The family.
     pub family: Family,
-    /// How many draws: up to as many as the offline policy's own booster draws (20).
-    pub count: Bounded<0, 20>,
+    /// How many draws: up to as many as the offline policy's own booster draws.
+    pub count: Bounded<0, { search::BOOSTER_DRAWS as u64 }>,
 }
 
 /// CV folds a run may use ([`cv::FOLDS`]).

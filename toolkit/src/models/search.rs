@@ -32,6 +32,10 @@ pub enum Family {
 /// Boosters a [`Family::GbmBag`] candidate averages.
 pub const BAGS: usize = 3;
 
+/// Seeded booster draws in the default search: also the most draws of one family a developer
+/// may ask for, so an LLM can ask for what the offline policy searches.
+pub const BOOSTER_DRAWS: usize = 20;
+
 /// Most train rows a search tries k-nearest neighbours on: it compares every row with every other,
 /// so 30,000 rows cost about a second a fold and a million would cost an hour.
 pub const KNN_MAX_ROWS: usize = 30_000;
@@ -62,7 +66,7 @@ impl Default for SearchPlan {
             // spaceship_titanic holdout +0.0035, +0.0006, -0.0012 (seeds 42, 1, 2); house_prices
             // holdout RMSE +0.0013, -0.0006, 0; the other three unchanged.
             families: vec![Family::Gbm, Family::Linear, Family::Forest],
-            draws: vec![(Family::Gbm, 20), (Family::Linear, 2)],
+            draws: vec![(Family::Gbm, BOOSTER_DRAWS), (Family::Linear, 2)],
         }
     }
 }
