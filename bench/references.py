@@ -55,7 +55,7 @@ def features(pd, df, spec):
 
 def target(train, spec, t):
     y = train[t]
-    if spec["metric"] == "rmse_of_logs":
+    if spec["metric"] in ("rmse_of_logs", "rmsle"):
         return y.map(math.log1p)
     return y
 
@@ -93,7 +93,7 @@ def predict(model, name, test_x, spec):
         return proba[:, -1]
     pred = model.predict(test_x)
     pred = pred.to_numpy() if hasattr(pred, "to_numpy") else pred
-    if spec["metric"] == "rmse_of_logs":
+    if spec["metric"] in ("rmse_of_logs", "rmsle"):
         return [math.expm1(v) for v in pred]
     return pred
 

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
-use autokaggle_toolkit::models::metrics;
+use autokaggle_toolkit::MetricId;
 use autokaggle_toolkit::models::problem::sort_labels;
-use autokaggle_toolkit::spec::{self, CompetitionSpec, Metric, Submission, Task};
+use autokaggle_toolkit::models::submission::Format;
+use autokaggle_toolkit::spec::{self, CompetitionSpec};
 use autokaggle_toolkit::{Dataset, folds, frame};
 use serde::{Deserialize, Serialize};
 
@@ -88,7 +89,7 @@ pub fn bench_one(dir: &Path, holdout: f64, seed: u64, out: &Path, budget: f64) -
     let holdout_score = score_submission(s, &full.train, &truth, &sub)?;
     Ok(BenchRow {
         competition: s.name.clone(),
-        metric: format!("{:?}", s.metric),
+        metric: s.metric.to_string(),
         cv: summary.blend_score,
         holdout: holdout_score,
         seconds: summary.seconds,
@@ -120,7 +121,7 @@ fn write_split(
 
 /// Scores a submission file for a split written by a bench run (its holdout.csv) with the
 /// competition's metric: how a reference model's predictions are put beside ours.
-pub fn score_split(competition: &Path, split: &Path, submission: &Path) -> Result<(Metric, f64)> {
+pub fn score_split(competition: &Path, split: &Path, submission: &Path) -> Result<(MetricId, f64)> {
     let r = spec::resolve(competition)?;
     let s = &r.spec;
     let train = frame::read_csv(&split.join("train.csv"))?;
@@ -141,105 +142,16 @@ pub fn score_split(competition: &Path, split: &Path, submission: &Path) -> Resul
 }
 
 /// Scores a submission against the labelled rows it predicts (same order) with the competition's
-/// metric, through the same [`metrics::score`] the model search uses: labels and probabilities
-/// become one vector per output, as [`Problem`](autokaggle_toolkit::models::problem::Problem)
-/// encodes them (classes in train's sorted order).
+/// metric: the submission's codec reads it back into the model's space (its own header standing in
+/// for the sample's), and the metric scores it as the model search does.
 pub fn score_submission(
     spec: &CompetitionSpec,
     train: &frame::DataFrame,
     truth: &frame::DataFrame,
     sub: &frame::DataFrame,
 ) -> Result<f64> {
-    let (y, p) = match spec.submission {
-        Submission::Labels => {
-            let t = &spec.targets[0];
-            let lower = |v: Vec<Option<String>>| -> Vec<String> {
-                v.into_iter()
-                    .map(|l| l.unwrap_or_default().to_lowercase())
-                    .collect()
-            };
-            let mut classes = lower(frame::strs(train, t)?);
-            sort_labels(&mut classes);
-            classes.dedup();
-            let (truth, pred) = (lower(frame::strs(truth, t)?), lower(frame::strs(sub, t)?));
-            (one_hot(&truth, &classes), one_hot(&pred, &classes))
-        }
-        Submission::Probabilities => {
-            let columns: Vec<String> = frame::names(sub)
-                .into_iter()
-                .filter(|c| *c != spec.id)
-                .collect();
-            let y = if spec.task == Task::Multiclass {
-                // One column per class, named by the class.
-                let truth = frame::strs(truth, &spec.targets[0])?;
-                columns
-                    .iter()
-                    .map(|c| {
-                        truth
-                            .iter()
-                            .map(|l| f64::from(u8::from(l.as_deref() == Some(c.as_str()))))
-                            .collect()
-                    })
-                    .collect()
-            } else {
-                columns
-                    .iter()
-                    .map(|c| indicator(train, truth, c))
-                    .collect::<Result<Vec<_>>>()?
-            };
-            let p = columns
-                .iter()
-                .map(|c| {
-                    Ok(frame::f64s(sub, c)?
-                        .into_iter()
-                        .map(|v| v.unwrap_or(0.0))
-                        .collect())
-                })
-                .collect::<Result<Vec<Vec<f64>>>>()?;
-            (y, p)
-        }
-        Submission::Values => {
-            let log = spec.metric == Metric::RmseOfLogs;
-            let f = |v: Option<f64>| v.map_or(0.0, |x| if log { x.ln_1p() } else { x });
-            let t = &spec.targets[0];
-            let y: Vec<f64> = frame::f64s(truth, t)?.into_iter().map(f).collect();
-            let p: Vec<f64> = frame::f64s(sub, t)?.into_iter().map(f).collect();
-            (vec![y], vec![p])
-        }
-    };
-    Ok(metrics::score(spec.metric, &y, &p))
-}
-
-/// Labels as model outputs: one 0/1 vector (the second class) for two classes, else one per class.
-fn one_hot(labels: &[String], classes: &[String]) -> Vec<Vec<f64>> {
-    let is = |k: usize| -> Vec<f64> {
-        labels
-            .iter()
-            .map(|l| f64::from(u8::from(classes.get(k) == Some(l))))
-            .collect()
-    };
-    if classes.len() <= 2 {
-        vec![is(1)]
-    } else {
-        (0..classes.len()).map(is).collect()
-    }
-}
-
-/// A binary target as 0/1: numbers above 0.5, or text equal to train's second sorted label.
-fn indicator(train: &frame::DataFrame, truth: &frame::DataFrame, t: &str) -> Result<Vec<f64>> {
-    if let Ok(v) = frame::f64s(truth, t) {
-        return Ok(v
-            .into_iter()
-            .map(|v| f64::from(u8::from(v.unwrap_or(0.0) > 0.5)))
-            .collect());
-    }
-    let mut classes: Vec<String> = frame::strs(train, t)?.into_iter().flatten().collect();
-    sort_labels(&mut classes);
-    classes.dedup();
-    Ok(frame::strs(truth, t)?
-        .iter()
-        .map(|l| f64::from(u8::from(l.as_ref() == classes.get(1))))
-        .collect())
+    let format = Format::from_parts(spec, train, sub)?;
+    Ok(spec.metric.score(&format.truth(truth)?, &format.read(sub)?))
 }
 
 /// Runs every competition under `root` that has data, each in a child process; returns the rows.
@@ -314,12 +226,13 @@ pub fn table(rows: &[BenchRow], holdout: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use autokaggle_toolkit::spec::{CompetitionSpec, Files, Metric, Submission, Task};
+    use autokaggle_toolkit::MetricId;
+    use autokaggle_toolkit::spec::{CompetitionSpec, Files, Submission, Task};
 
     use super::score_submission;
     use crate::gates::testing::frame;
 
-    fn spec(task: Task, metric: Metric, submission: Submission) -> CompetitionSpec {
+    fn spec(task: Task, metric: MetricId, submission: Submission) -> CompetitionSpec {
         CompetitionSpec {
             name: "t".into(),
             data: None,
@@ -340,10 +253,10 @@ mod tests {
         let labels = |m| spec(Task::Binary, m, Submission::Labels);
         // 2 of 4 right; F1 of `yes`: tp 2, fp 1, fn 1.
         assert_eq!(
-            score_submission(&labels(Metric::Accuracy), &train, &truth, &sub).unwrap(),
+            score_submission(&labels(MetricId::must("accuracy")), &train, &truth, &sub).unwrap(),
             0.5
         );
-        let f1 = score_submission(&labels(Metric::F1), &train, &truth, &sub).unwrap();
+        let f1 = score_submission(&labels(MetricId::must("f1")), &train, &truth, &sub).unwrap();
         assert!((f1 - 2.0 / 3.0).abs() < 1e-12, "{f1}");
 
         let truth01 = frame("id,y\n1,1\n2,0\n3,1\n4,0\n");
@@ -351,10 +264,11 @@ mod tests {
         let p = |m| spec(Task::Binary, m, Submission::Probabilities);
         let train01 = frame("id,y\n1,0\n2,1\n");
         assert_eq!(
-            score_submission(&p(Metric::RocAuc), &train01, &truth01, &probs).unwrap(),
+            score_submission(&p(MetricId::must("roc_auc")), &train01, &truth01, &probs).unwrap(),
             1.0
         );
-        let ll = score_submission(&p(Metric::LogLoss), &train01, &truth01, &probs).unwrap();
+        let ll =
+            score_submission(&p(MetricId::must("log_loss")), &train01, &truth01, &probs).unwrap();
         let want = -(0.8f64.ln() + 0.6f64.ln() + 0.6f64.ln() + 0.8f64.ln()) / 4.0;
         assert!((ll - want).abs() < 1e-12, "log loss {ll}, want {want}");
 
@@ -362,14 +276,14 @@ mod tests {
         let vp = frame("id,y\n1,1\n2,2\n3,5\n");
         let v = |m| spec(Task::Regression, m, Submission::Values);
         assert_eq!(
-            score_submission(&v(Metric::Mae), &vt, &vt, &vp).unwrap(),
+            score_submission(&v(MetricId::must("mae")), &vt, &vt, &vp).unwrap(),
             2.0 / 3.0
         );
         assert_eq!(
-            score_submission(&v(Metric::R2), &vt, &vt, &vp).unwrap(),
+            score_submission(&v(MetricId::must("r2")), &vt, &vt, &vp).unwrap(),
             1.0 - 4.0 / 2.0
         );
-        let rmse = score_submission(&v(Metric::Rmse), &vt, &vt, &vp).unwrap();
+        let rmse = score_submission(&v(MetricId::must("rmse")), &vt, &vt, &vp).unwrap();
         assert!((rmse - (4.0f64 / 3.0).sqrt()).abs() < 1e-12);
     }
 
@@ -378,10 +292,18 @@ mod tests {
         let train = frame("id,y\n1,a\n2,b\n3,c\n");
         let truth = frame("id,y\n1,a\n2,b\n3,c\n");
         let sub = frame("id,y\n1,a\n2,c\n3,c\n");
-        let s = spec(Task::Multiclass, Metric::Accuracy, Submission::Labels);
+        let s = spec(
+            Task::Multiclass,
+            MetricId::must("accuracy"),
+            Submission::Labels,
+        );
         assert!((score_submission(&s, &train, &truth, &sub).unwrap() - 2.0 / 3.0).abs() < 1e-12);
         let probs = frame("id,a,b,c\n1,0.5,0.25,0.25\n2,0.25,0.5,0.25\n3,0.25,0.25,0.5\n");
-        let s = spec(Task::Multiclass, Metric::LogLoss, Submission::Probabilities);
+        let s = spec(
+            Task::Multiclass,
+            MetricId::must("log_loss"),
+            Submission::Probabilities,
+        );
         let ll = score_submission(&s, &train, &truth, &probs).unwrap();
         assert!((ll - 2f64.ln()).abs() < 1e-12, "{ll}");
     }

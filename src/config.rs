@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow, bail};
 use autokaggle_agents::llm::{LlmConfig, Session, probe};
+use autokaggle_toolkit::MetricId;
 
 use crate::roles::Roles;
 use crate::store::SpecRecord;
@@ -40,6 +41,8 @@ pub struct RunConfig {
     /// Why an LLM the user asked for is not used (`--llm-fallback offline` after a failed check);
     /// said at the top of the report.
     pub llm_unused: Option<String>,
+    /// The metric the user chose (`--metric`); a resumed run keeps the one it ran with.
+    pub metric: Option<MetricId>,
 }
 
 impl RunConfig {
@@ -56,6 +59,7 @@ impl RunConfig {
             instructions: vec![],
             resume: None,
             llm_unused: None,
+            metric: None,
         }
     }
 }
@@ -111,6 +115,8 @@ pub struct Setup {
     pub time_budget: f64,
     /// Seed.
     pub seed: u64,
+    /// The metric the user chose (`--metric`), over the overview's and the toml's.
+    pub metric: Option<MetricId>,
     /// Continue this run directory.
     pub resume: Option<PathBuf>,
     /// The LLM choices.
@@ -128,6 +134,7 @@ pub fn configure(s: Setup) -> Result<(RunConfig, Roles)> {
             progress: true,
             instructions: rec.instructions,
             resume: Some(dir.clone()),
+            metric: Some(rec.spec.metric),
             ..RunConfig::new(rec.competition, s.out, rec.seed.unwrap_or(s.seed))
         };
         return live_roles(cfg, llm, s.llm.fallback_offline);
@@ -147,6 +154,7 @@ pub fn configure(s: Setup) -> Result<(RunConfig, Roles)> {
             progress: true,
             replay: Some(dir.clone()),
             instructions: rec.instructions,
+            metric: s.metric.or(Some(rec.spec.metric)),
             ..RunConfig::new(competition, s.out, rec.seed.unwrap_or(s.seed))
         };
         // The record holds every call the run made; with none, the run was offline.
@@ -162,6 +170,7 @@ pub fn configure(s: Setup) -> Result<(RunConfig, Roles)> {
         time_budget: s.time_budget,
         progress: true,
         instructions: s.llm.instructions.clone(),
+        metric: s.metric,
         ..RunConfig::new(competition, s.out, s.seed)
     };
     live_roles(cfg, llm, s.llm.fallback_offline)

@@ -4,24 +4,71 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::Result;
+use autokaggle_toolkit::metrics::METRICS;
 use autokaggle_toolkit::spec::{self, Resolved};
-use autokaggle_toolkit::{Dataset, Profile};
+use autokaggle_toolkit::{Dataset, MetricId, Profile};
 
 /// Prints the spec with reasons, any disagreement between the toml and the files, and the profile.
-pub fn inspect(dir: &Path, profile: bool) -> Result<()> {
-    print!("{}", describe(dir, profile)?);
+pub fn inspect(dir: &Path, profile: bool, metric: Option<MetricId>) -> Result<()> {
+    print!("{}", describe_with(dir, profile, metric)?);
     Ok(())
+}
+
+/// The registry's metrics, one line each, as `autokaggle metrics` prints them.
+pub fn metrics_table() -> String {
+    let mut out = format!(
+        "{:<24} {:<7} {:<32} {:<14} fitted\n",
+        "metric", "better", "tasks", "submission"
+    );
+    for m in METRICS {
+        let tasks: Vec<String> = m
+            .tasks()
+            .iter()
+            .map(|t| format!("{t:?}").to_lowercase())
+            .collect();
+        let fitting = if m.fitting().log_target {
+            "on log1p(y)"
+        } else {
+            "as is"
+        };
+        let _ = writeln!(
+            out,
+            "{:<24} {:<7} {:<32} {:<14} {fitting}",
+            m.name(),
+            if m.higher_is_better() {
+                "higher"
+            } else {
+                "lower"
+            },
+            tasks.join(", "),
+            format!("{:?}", m.submission()).to_lowercase(),
+        );
+    }
+    let _ = write!(
+        out,
+        "\n{} metrics; choose one with `--metric NAME`",
+        METRICS.len()
+    );
+    out
 }
 
 /// What `inspect` prints, as text (the MCP server's `inspect` returns it).
 pub fn describe(dir: &Path, profile: bool) -> Result<String> {
+    describe_with(dir, profile, None)
+}
+
+/// [`describe`] with the metric the user chose.
+pub fn describe_with(dir: &Path, profile: bool, metric: Option<MetricId>) -> Result<String> {
     let mut out = String::new();
-    let r = spec::resolve(dir)?;
+    let r = spec::resolve_with(dir, metric)?;
     spec_lines(&r, &mut out);
     let has_data = r.path(&r.spec.files.train).exists() && r.path(&r.spec.files.test).exists();
     if dir.join("competition.toml").exists() && r.path(&r.spec.files.sample_submission).exists() {
-        let inferred = spec::infer(&r.data_dir)?;
-        let diffs = differences(&r, &inferred);
+        let inferred = spec::infer(&r.data_dir, None);
+        let diffs = match &inferred {
+            Ok(inferred) => differences(&r, inferred),
+            Err(e) => vec![format!("inferring from the files fails: {e}")],
+        };
         if diffs.is_empty() {
             out.push_str("\ninferred from the files: agrees with competition.toml\n");
         } else {
@@ -82,7 +129,7 @@ pub fn differences(a: &Resolved, b: &Resolved) -> Vec<String> {
         out.push(format!("task: {:?} vs {:?}", x.task, y.task));
     }
     if x.metric != y.metric {
-        out.push(format!("metric: {:?} vs {:?}", x.metric, y.metric));
+        out.push(format!("metric: {} vs {}", x.metric, y.metric));
     }
     if x.submission != y.submission {
         out.push(format!(

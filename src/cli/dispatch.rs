@@ -13,8 +13,14 @@ use crate::orchestrator;
 /// Runs a parsed command.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Inspect { dir, no_profile } => {
-            crate::inspect::inspect(&locate(&dir)?, !no_profile)
+        Command::Inspect {
+            dir,
+            no_profile,
+            metric,
+        } => crate::inspect::inspect(&locate(&dir)?, !no_profile, metric),
+        Command::Metrics => {
+            println!("{}", crate::inspect::metrics_table());
+            Ok(())
         }
         Command::Tools { json } => {
             if json {
@@ -90,6 +96,7 @@ pub fn run(cli: Cli) -> Result<()> {
             out,
             time_budget,
             seed,
+            metric,
             llm,
         } => {
             let (cfg, roles) = configure(Setup {
@@ -97,6 +104,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 out,
                 time_budget,
                 seed,
+                metric,
                 resume: None,
                 llm: llm.into(),
             })?;
@@ -115,6 +123,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 out,
                 time_budget: a.time_budget,
                 seed: a.seed,
+                metric: a.metric,
                 resume: a.resume,
                 llm: a.llm.into(),
             })?;
@@ -126,6 +135,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 out: parent(&run_dir),
                 time_budget: DEFAULT_TIME_BUDGET,
                 seed: DEFAULT_SEED,
+                metric: None,
                 resume: Some(run_dir),
                 llm: llm.into(),
             })?;
@@ -186,7 +196,7 @@ pub fn run(cli: Cli) -> Result<()> {
             submission,
         } => {
             let (metric, score) = crate::bench::score_split(&competition, &split, &submission)?;
-            println!("{metric:?} {score:.6}");
+            println!("{metric} {score:.6}");
             Ok(())
         }
         Command::Gates => {

@@ -7,7 +7,14 @@ use clap::{Parser, Subcommand};
 mod dispatch;
 pub use dispatch::run;
 
+use autokaggle_toolkit::MetricId;
+
 use crate::config::{DEFAULT_SEED, DEFAULT_TIME_BUDGET, LlmChoice};
+
+/// A `--metric` value: a registry name, or the list of names.
+fn parse_metric(s: &str) -> Result<MetricId, String> {
+    MetricId::named(s).ok_or_else(|| format!("unknown metric `{s}`; one of: {}", MetricId::names()))
+}
 
 /// Carries a tabular Kaggle competition, phase by phase, to a valid submission and a report.
 #[derive(Debug, Parser)]
@@ -30,7 +37,13 @@ pub enum Command {
         /// Skip the data profile.
         #[arg(long)]
         no_profile: bool,
+        /// The competition's metric, over the overview's and competition.toml's (e.g. `mcc`,
+        /// `map_at_3`, `rmsle`; `autokaggle metrics` lists them).
+        #[arg(long, value_parser = parse_metric)]
+        metric: Option<MetricId>,
     },
+    /// List the metrics: name, direction, the tasks each scores, its submission and how it is fitted.
+    Metrics,
     /// List the toolkit's tools.
     Tools {
         /// Print every tool's name, phase, description and JSON schema as JSON.
@@ -51,6 +64,10 @@ pub enum Command {
         /// Seed for folds and models (with --replay, the recorded one).
         #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
+        /// The competition's metric, over the overview's and competition.toml's (e.g. `mcc`,
+        /// `map_at_3`, `rmsle`; `autokaggle metrics` lists them).
+        #[arg(long, value_parser = parse_metric)]
+        metric: Option<MetricId>,
         #[command(flatten)]
         llm: LlmArgs,
     },
@@ -215,6 +232,9 @@ pub struct TuiArgs {
     /// Approve every stop without waiting (toggle with `c` in the app).
     #[arg(long)]
     pub auto: bool,
+    /// The competition's metric, over the overview's and competition.toml's.
+    #[arg(long, value_parser = parse_metric)]
+    pub metric: Option<MetricId>,
     #[command(flatten)]
     pub llm: LlmArgs,
 }

@@ -106,7 +106,26 @@ pub const GATES: &[&Gate] = &[
     &submission::COMPLETE,
     &submission::LABELS,
     &submission::PROBABILITIES,
+    &submission::RANKED,
 ];
+
+/// The first format gate `sub` fails for `ds` (its name and message), or None when the file is
+/// what the sample asks for: checked before `submission.csv` is written, whatever the attempts did.
+pub fn invalid_submission(ds: &Dataset, sub: &DataFrame) -> Option<(&'static str, String)> {
+    let cx = GateCx {
+        phase: Phase::ModelBuilding,
+        before: ds,
+        after: ds,
+        logs: &[],
+        files: None,
+        submission: Some(sub),
+        cv: None,
+        default_gbm: None,
+    };
+    submission::FORMAT
+        .iter()
+        .find_map(|g| (g.check)(&cx).err().map(|m| (g.name, m)))
+}
 
 /// Runs the gates of a phase.
 pub fn check(cx: &GateCx) -> Vec<GateResult> {

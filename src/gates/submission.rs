@@ -57,6 +57,25 @@ pub const PROBABILITIES: Gate = Gate {
     check: probabilities,
 };
 
+/// Ranked labels as MAP@k scores them.
+pub const RANKED: Gate = Gate {
+    name: "ranked_labels_valid",
+    family: GateFamily::Submission,
+    doc: "each row holds the metric's k distinct labels from train, space-separated (MAP@k)",
+    check: ranked,
+};
+
+/// The gates that judge the submission file itself: what the run checks once more before it
+/// writes `submission.csv`.
+pub const FORMAT: &[&Gate] = &[
+    &COLUMNS,
+    &IDS_IN_ORDER,
+    &COMPLETE,
+    &LABELS,
+    &PROBABILITIES,
+    &RANKED,
+];
+
 fn cv_beats_baseline(cx: &GateCx) -> Checked {
     let Some((best, base, higher)) = cx.cv else {
         return Err("no CV score was computed".into());
@@ -162,6 +181,55 @@ fn labels(cx: &GateCx) -> Checked {
     }
     Ok(Verdict::Pass(format!(
         "labels within train's {} values",
+        vocab.len()
+    )))
+}
+
+fn ranked(cx: &GateCx) -> Checked {
+    let ds = cx.after;
+    if ds.spec.submission != Submission::RankedLabels {
+        return Ok(Verdict::NotApplicable(
+            "not a ranked-label submission".into(),
+        ));
+    }
+    let k = ds.spec.metric.get().top_k();
+    let s = submission(cx)?;
+    let t = &ds.spec.targets[0];
+    let vocab: HashSet<String> = frame::strs(&ds.train, t)
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .map(|v| v.to_lowercase())
+        .collect();
+    let want = k.min(vocab.len());
+    for (row, cell) in frame::strs(s, t)
+        .map_err(|e| e.to_string())?
+        .iter()
+        .enumerate()
+    {
+        let words: Vec<String> = cell
+            .as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
+        let distinct: HashSet<&String> = words.iter().collect();
+        if words.len() != want || distinct.len() != want {
+            return Err(format!(
+                "row {row}: `{}` holds {} label(s); {} scores {want} distinct labels, space-separated",
+                cell.as_deref().unwrap_or(""),
+                words.len(),
+                ds.spec.metric
+            ));
+        }
+        if let Some(bad) = words.iter().find(|w| !vocab.contains(*w)) {
+            return Err(format!(
+                "row {row}: label `{bad}` is not one of train's labels"
+            ));
+        }
+    }
+    Ok(Verdict::Pass(format!(
+        "{want} distinct labels of train's {} a row",
         vocab.len()
     )))
 }
@@ -349,5 +417,37 @@ mod tests {
                 "not a probability submission".into()
             ))
         );
+    }
+
+    #[test]
+    fn ranked_labels_hold_k_distinct_labels_of_train() {
+        let mut ds = dataset(Submission::Labels);
+        ds.spec.metric = autokaggle_toolkit::MetricId::must("map_at_3");
+        ds.spec.submission = Submission::RankedLabels;
+        // Two classes in train: MAP@3 can only rank two.
+        let good = csv("id,y\n100,0 1\n101,1 0\n102,0 1\n103,1 0\n");
+        assert_eq!(
+            with(ranked, &ds, Some(&good), None),
+            Ok(Verdict::Pass("2 distinct labels of train's 2 a row".into()))
+        );
+        let short = csv("id,y\n100,0\n101,1 0\n102,0 1\n103,1 0\n");
+        assert_eq!(
+            with(ranked, &ds, Some(&short), None),
+            Err(
+                "row 0: `0` holds 1 label(s); map_at_3 scores 2 distinct labels, space-separated"
+                    .into()
+            )
+        );
+        let twice = csv("id,y\n100,1 1\n101,1 0\n102,0 1\n103,1 0\n");
+        assert!(with(ranked, &ds, Some(&twice), None).is_err());
+        let stranger = csv("id,y\n100,0 7\n101,1 0\n102,0 1\n103,1 0\n");
+        assert_eq!(
+            with(ranked, &ds, Some(&stranger), None),
+            Err("row 0: label `7` is not one of train's labels".into())
+        );
+        assert!(matches!(
+            with(ranked, &dataset(Submission::Labels), Some(&good), None),
+            Ok(Verdict::NotApplicable(_))
+        ));
     }
 }

@@ -1,8 +1,9 @@
 //! A small competition for gate and orchestrator tests: 12 train rows (id, a numeric, c text, y
 //! binary), 4 test rows, and a sample submission.
 
+use autokaggle_toolkit::MetricId;
 use autokaggle_toolkit::frame::{self, DataFrame};
-use autokaggle_toolkit::spec::{CompetitionSpec, Files, Metric, Submission, Task};
+use autokaggle_toolkit::spec::{CompetitionSpec, Files, Submission, Task};
 use autokaggle_toolkit::{Dataset, StepLog};
 
 use super::{Checked, GateCx};
@@ -43,9 +44,9 @@ pub(crate) fn dataset(submission: Submission) -> Dataset {
         targets: vec!["y".into()],
         task: Task::Binary,
         metric: if submission == Submission::Labels {
-            Metric::Accuracy
+            MetricId::must("accuracy")
         } else {
-            Metric::RocAuc
+            MetricId::must("roc_auc")
         },
         submission,
         files: Files::default(),

@@ -5,10 +5,10 @@ use std::io::Read;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
+use autokaggle_toolkit::MetricId;
 use autokaggle_toolkit::models::submission;
 use autokaggle_toolkit::saved;
 use autokaggle_toolkit::schema::Column;
-use autokaggle_toolkit::spec::Metric;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -31,7 +31,7 @@ pub struct Manifest {
     /// The competition's name.
     pub competition: String,
     /// The metric the blend was chosen for.
-    pub metric: Metric,
+    pub metric: MetricId,
     /// The blend's out-of-fold score.
     pub cv_score: f64,
     /// The columns new rows must have, with the dtypes test had when read.

@@ -4,11 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use autokaggle_toolkit::MetricId;
 use autokaggle_toolkit::models::fitted::Ensemble;
 use autokaggle_toolkit::models::submission;
 use autokaggle_toolkit::saved;
 use autokaggle_toolkit::schema::Column;
-use autokaggle_toolkit::spec::Metric;
 
 use super::ENSEMBLE;
 use super::manifest::{Manifest, MemberInfo, sha256_file};
@@ -28,7 +28,7 @@ pub struct Saving<'a> {
     /// The submission's format.
     pub format: &'a submission::Format,
     /// The metric.
-    pub metric: Metric,
+    pub metric: MetricId,
     /// The blend's out-of-fold score.
     pub cv_score: f64,
     /// The training file.

@@ -53,7 +53,7 @@ pub(super) fn check(
             "id" => base.spec.id.clone(),
             "targets" => base.spec.targets.join(","),
             "task" => format!("{:?}", base.spec.task),
-            "metric" => format!("{:?}", base.spec.metric),
+            "metric" => base.spec.metric.to_string(),
             _ => "?".into(),
         };
         text.push_str(&format!(
@@ -93,8 +93,7 @@ fn unsupported_metric(c: &spec::Correction, overview: &str) -> Option<String> {
     if c.field != "metric" {
         return None;
     }
-    let m: spec::Metric =
-        serde_json::from_value(serde_json::Value::String(c.value.clone())).ok()?;
+    let m = spec::MetricId::named(&c.value)?;
     (!spec::metric_named(overview, m)).then(|| {
         format!(
             "not applied: the overview never names {m:?}; a metric is only corrected to one the overview states"
@@ -105,6 +104,7 @@ fn unsupported_metric(c: &spec::Correction, overview: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use autokaggle_toolkit::MetricId;
 
     #[test]
     fn a_metric_correction_needs_the_overview_to_name_the_metric() {
@@ -116,7 +116,7 @@ mod tests {
         let titanic = "Your score is the percentage of passengers you correctly predict. This is known as accuracy.";
         assert_eq!(
             unsupported_metric(&c("roc_auc"), titanic).unwrap(),
-            "not applied: the overview never names RocAuc; a metric is only corrected to one the overview states"
+            "not applied: the overview never names roc_auc; a metric is only corrected to one the overview states"
         );
         assert_eq!(unsupported_metric(&c("accuracy"), titanic), None);
         let auc = "Submissions are evaluated on area under the ROC curve.";
@@ -124,10 +124,13 @@ mod tests {
         // Not a metric field, or not a metric name (spec::corrected says why): not this check's.
         assert_eq!(unsupported_metric(&c("nonsense"), titanic), None);
         // Short names only as whole words: "because" holds no "auc", "sauce" no "auc" either.
-        assert!(!spec::metric_named("sauce because", spec::Metric::RocAuc));
+        assert!(!spec::metric_named(
+            "sauce because",
+            MetricId::must("roc_auc")
+        ));
         assert!(spec::metric_named(
             "scored by RMSLE of log prices",
-            spec::Metric::RmseOfLogs
+            MetricId::must("rmsle")
         ));
     }
 }

@@ -27,6 +27,15 @@ pub(super) fn finish(
         .as_ref()
         .context("the modeling phase produced no submission")?;
     let sub_path = run.dir.path.join("submission.csv");
+    // A run never ends well with a file Kaggle would reject: after every attempt and the fallback,
+    // the format gates judge it once more, and a failing one stops the run with its message.
+    if let Some((gate, why)) = crate::gates::invalid_submission(ds, &m.submission) {
+        let _ = std::fs::remove_file(&sub_path);
+        anyhow::bail!(
+            "no valid submission: gate `{gate}` failed after every attempt and the fallback: {why}; submission.csv was not written ({})",
+            run.dir.path.display()
+        );
+    }
     frame::write_csv(&m.submission, &sub_path)?;
     // The submission is safe; a model that cannot be saved is said, not fatal.
     let model = match save_model(&run, ds, m, &phases) {
@@ -47,7 +56,7 @@ pub(super) fn finish(
         blend: m.weights(),
         stacked: m.blend.head.is_some(),
         baseline: m.baseline,
-        metric: format!("{:?}", ds.spec.metric),
+        metric: ds.spec.metric.to_string(),
         phases,
         seconds: run.clock.seconds(),
         time_budget: Some(run.cfg.time_budget),
@@ -84,6 +93,11 @@ pub(super) fn finish(
         final_report = format!("# Research report\n\n{research}\n\n{final_report}");
     }
     final_report.push_str(&format!("\n# Result\n\n{results}\n"));
+    if let Some(why) =
+        super::metric_reason(run.resolved).filter(|w| w.starts_with("no metric named"))
+    {
+        final_report = format!("> **Metric: {}.** {why}.\n\n{final_report}", ds.spec.metric);
+    }
     if let Some(why) = &run.cfg.llm_unused {
         final_report = format!(
             "> **No LLM was used.** {why}. Every role ran the offline policy, as `--llm-fallback offline` asked.\n\n{final_report}"

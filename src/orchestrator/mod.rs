@@ -144,13 +144,22 @@ pub fn run_with(cfg: &RunConfig, roles: &Roles) -> Result<RunSummary> {
     let start = Instant::now();
     // Refused before reading when the machine lacks the memory, rather than killed halfway.
     autokaggle_toolkit::memory::check_fits(&cfg.competition)?;
-    let mut resolved = spec::resolve(&cfg.competition)?;
+    let mut resolved = spec::resolve_with(&cfg.competition, cfg.metric)?;
     let ds = Dataset::load(&resolved)?;
     // The frames inference read are in `ds` now; the run keeps no second copy.
     resolved.read = None;
     let overview =
         std::fs::read_to_string(resolved.path(&resolved.spec.files.overview)).unwrap_or_default();
     run_from(cfg, &resolved, ds, &overview, roles, start)
+}
+
+/// Why the run's metric is the one it is, as resolving the spec found it.
+pub(crate) fn metric_reason(resolved: &Resolved) -> Option<&str> {
+    resolved
+        .reasons
+        .iter()
+        .find(|r| r.field == "metric")
+        .map(|r| r.why.as_str())
 }
 
 /// Runs every phase on a loaded dataset.
@@ -180,6 +189,10 @@ fn run_from(
         Some(h) => h.clone(),
         None => Arc::new(Headless::new(cfg.progress)),
     };
+    // The first line says what the run optimises, and why: a default is never silent.
+    if let Some(why) = metric_reason(resolved) {
+        steer.event(Event::Log(format!("metric: {} ({why})", ds.spec.metric)));
+    }
     let (dir, back) = resume::open(cfg, resolved, &mut ds)?;
     steer.event(Event::Log(format!("run directory: {}", dir.path.display())));
     steer.event(Event::RunDir(dir.path.clone()));

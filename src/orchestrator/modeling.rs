@@ -9,11 +9,11 @@ use autokaggle_agents::roles::CvRow;
 use autokaggle_toolkit::Dataset;
 use autokaggle_toolkit::eda::Chart;
 use autokaggle_toolkit::frame::DataFrame;
+use autokaggle_toolkit::metrics::better;
 use autokaggle_toolkit::models::blend;
 use autokaggle_toolkit::models::cv::{self, CvResult, ModelKind, ModelSpec};
 use autokaggle_toolkit::models::fitted::{Ensemble, Member};
 use autokaggle_toolkit::models::gbm::GbmParams;
-use autokaggle_toolkit::models::metrics::better;
 use autokaggle_toolkit::models::problem::Problem;
 use autokaggle_toolkit::models::search;
 use autokaggle_toolkit::models::stack;
@@ -142,7 +142,7 @@ pub(super) fn model(
     );
     let t = Instant::now();
     let pred = ensemble.predict(&p.x_test, p.test_rows)?;
-    let format = submission::Format::of(ds, &p)?;
+    let format = submission::Format::of(ds)?;
     let submission = submission::build(ds, &format, &pred)?;
     say(
         run,

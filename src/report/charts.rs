@@ -29,7 +29,7 @@ pub fn model_charts(
 ) -> Result<Vec<Chart>> {
     std::fs::create_dir_all(dir)?;
     let mut out = Vec::new();
-    let metric = format!("{:?}", p.metric);
+    let metric = p.metric.to_string();
 
     // CV per model, best first.
     let mut order: Vec<&CvResult> = results.iter().collect();

@@ -133,7 +133,7 @@ pub fn build(run_dir: &Path) -> Result<PathBuf> {
     let interventions = crate::steer::recorded(run_dir).unwrap_or_default();
     let ctx = json!({
         "spec": {"name": s.name, "task": format!("{:?}", s.task),
-                 "metric": format!("{:?}", s.metric), "id": s.id, "targets": s.targets},
+                 "metric": s.metric.to_string(), "id": s.id, "targets": s.targets},
         "higher_is_better": s.metric.higher_is_better(),
         "blend_score": round(summary.blend_score, 5),
         "baseline": round(summary.baseline, 5),

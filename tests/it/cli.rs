@@ -112,7 +112,7 @@ fn inspect_infers_a_folder_without_toml_and_errors_clearly() {
     let text = stdout(&bin().arg("inspect").arg(&dir).output().unwrap());
     assert!(text.contains("PassengerId") && text.contains("first column of sample_submission.csv"));
     assert!(text.contains("Transported") && text.contains("train columns absent from test"));
-    assert!(text.contains("Accuracy") && text.contains("8693 train rows, 4277 test rows"));
+    assert!(text.contains("accuracy") && text.contains("8693 train rows, 4277 test rows"));
     let out = bin()
         .args(["inspect", "/nonexistent/comp"])
         .output()

@@ -5,6 +5,7 @@ mod http;
 mod kaggle;
 mod llm;
 mod mcp;
+mod metrics;
 mod pipeline;
 mod predict;
 mod proposals;

@@ -47,7 +47,7 @@ fn every_run_has_a_self_contained_html_report_with_its_charts() {
     assert!(!kinds("4_in_depth_eda").contains(&"missing".to_string()));
     let model = charts_of(&s.run_dir, "6_model_building");
     let titles: Vec<&str> = model.iter().map(|c| c["title"].as_str().unwrap()).collect();
-    assert_eq!(titles[0], "CV Accuracy per model");
+    assert_eq!(titles[0], "CV accuracy per model");
     assert!(titles.iter().any(|t| t.starts_with("Feature importance")));
     assert!(
         titles

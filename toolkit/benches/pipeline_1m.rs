@@ -6,7 +6,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use autokaggle_toolkit::spec::{CompetitionSpec, Files, Metric, Submission, Task};
+use autokaggle_toolkit::MetricId;
+use autokaggle_toolkit::spec::{CompetitionSpec, Files, Submission, Task};
 use autokaggle_toolkit::{Dataset, Profile, Program, frame};
 
 fn main() {
@@ -42,7 +43,7 @@ fn main() {
         id: "id".into(),
         targets: vec!["target".into()],
         task: Task::Binary,
-        metric: Metric::RocAuc,
+        metric: MetricId::must("roc_auc"),
         submission: Submission::Probabilities,
         files: Files::default(),
     };

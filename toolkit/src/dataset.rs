@@ -168,6 +168,9 @@ impl Dataset {
                 *k &= v.is_some();
             }
         }
+        if spec.task == Task::Regression {
+            check_domain(&train, &spec, train_path)?;
+        }
         let dropped = keep.iter().filter(|k| !**k).count();
         if dropped > 0 {
             train = frame::filter_rows(&train, &keep)?;
@@ -196,4 +199,32 @@ impl Dataset {
     pub fn is_protected(&self, col: &str) -> bool {
         col == self.spec.id || self.spec.targets.iter().any(|t| t == col)
     }
+}
+
+/// Refuses targets the metric cannot score (RMSLE at -1 or below, MAPE at 0), naming the rows:
+/// before phase 1, not as a failed fit four attempts later.
+fn check_domain(train: &DataFrame, spec: &CompetitionSpec, path: &Path) -> Result<()> {
+    let metric = spec.metric.get();
+    for t in &spec.targets {
+        let mut bad = Vec::new();
+        let mut why = "";
+        for (i, v) in frame::f64s(train, t)?.into_iter().enumerate() {
+            if let Some(w) = v.and_then(|v| metric.outside_domain(v)) {
+                bad.push(i + 1);
+                why = w;
+            }
+        }
+        if !bad.is_empty() {
+            let first: Vec<String> = bad.iter().take(5).map(ToString::to_string).collect();
+            return Err(ToolkitError::TargetDomain {
+                file: path.to_path_buf(),
+                column: t.clone(),
+                metric: metric.name().into(),
+                why: why.into(),
+                rows: bad.len(),
+                first: first.join(", "),
+            });
+        }
+    }
+    Ok(())
 }

@@ -41,6 +41,38 @@ pub enum ToolkitError {
         /// The underlying error.
         inner: Box<ToolkitError>,
     },
+    /// The overview names a metric the registry lacks, or one that cannot score the task: the run
+    /// stops before phase 1 rather than optimise something else.
+    #[error(
+        "the overview's evaluation sentence \"{sentence}\": {why}. Name the metric with `--metric NAME` (or `metric` in competition.toml), one of: {known}"
+    )]
+    UnknownMetric {
+        /// The sentence, as the overview words it (lowercased).
+        sentence: String,
+        /// What is wrong with it.
+        why: String,
+        /// Every metric name `--metric` takes.
+        known: String,
+    },
+    /// Target values the metric cannot score (RMSLE at -1 or below, MAPE at 0).
+    #[error(
+        "{}: column `{column}`: {rows} row(s) the metric {metric} cannot score ({why}), first at data row(s) {first}; drop those rows or choose another metric with `--metric NAME`",
+        file.display()
+    )]
+    TargetDomain {
+        /// The train file.
+        file: PathBuf,
+        /// The target column.
+        column: String,
+        /// The metric.
+        metric: String,
+        /// Why those values cannot be scored.
+        why: String,
+        /// How many rows.
+        rows: usize,
+        /// The first few, 1-based data rows (the header is not counted).
+        first: String,
+    },
     /// A data problem found while running (e.g. a frame that is empty or a model that cannot fit).
     #[error("{0}")]
     Data(String),

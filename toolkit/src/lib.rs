@@ -31,6 +31,7 @@ pub mod features;
 pub mod folds;
 pub mod frame;
 pub mod memory;
+pub mod metrics;
 pub mod models;
 pub mod profile;
 pub mod program;
@@ -46,6 +47,7 @@ pub mod tool;
 
 pub use dataset::Dataset;
 pub use error::{Result, ToolkitError};
+pub use metrics::MetricId;
 pub use profile::Profile;
 pub use program::{FittedProgram, Program, Step, StepLog};
-pub use spec::{CompetitionSpec, Metric, Task};
+pub use spec::{CompetitionSpec, Task};

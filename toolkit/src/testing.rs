@@ -2,7 +2,8 @@
 //! carries its tests) and the integration tests use the same helpers. Not part of the stable API.
 
 use crate::frame::{self, DataFrame};
-use crate::spec::{CompetitionSpec, Files, Metric, Submission, Task};
+use crate::metrics::MetricId;
+use crate::spec::{CompetitionSpec, Files, Submission, Task};
 use crate::{Dataset, Program, Step};
 
 /// A column for building test frames.
@@ -52,7 +53,7 @@ pub fn dataset(train: DataFrame, test: DataFrame, task: Task) -> Dataset {
         id: "id".into(),
         targets: vec!["y".into()],
         task,
-        metric: Metric::Accuracy,
+        metric: MetricId::must("accuracy"),
         submission: Submission::Labels,
         files: Files::default(),
     };

@@ -135,7 +135,7 @@ impl LlmAgent {
         let s = &cx.ds.spec;
         json!({
             "spec": {
-                "name": s.name, "task": format!("{:?}", s.task), "metric": format!("{:?}", s.metric),
+                "name": s.name, "task": format!("{:?}", s.task), "metric": s.metric.to_string(),
                 "id": s.id, "targets": s.targets,
             },
             "higher_is_better": s.metric.higher_is_better(),

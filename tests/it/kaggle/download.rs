@@ -68,7 +68,7 @@ fn download_survives_dropped_connections_and_unpacks_verified_files() {
     // The metric is read from the overview the listing supplied.
     let spec = text(&inspect);
     assert!(
-        spec.contains("Accuracy") && spec.contains("named in the overview"),
+        spec.contains("accuracy") && spec.contains("named in the overview"),
         "{spec}"
     );
     // A second download into the same folder needs --force.

@@ -172,20 +172,20 @@ fn reader_corrections_are_checked_against_the_files_and_applied_or_rejected() {
         "{plan}"
     );
     assert!(
-        plan.contains("task: Binary -> regression (R2): metric Accuracy cannot score"),
+        plan.contains("task: Binary -> regression (R2): metric accuracy cannot score"),
         "{plan}"
     );
     assert!(
         plan.contains(
-            "metric: Accuracy -> roc_auc (R4): not applied: the overview never names RocAuc"
+            "metric: accuracy -> roc_auc (R4): not applied: the overview never names roc_auc"
         ),
         "{plan}"
     );
     assert!(
-        plan.contains("metric: Accuracy -> f1 (R3): applied"),
+        plan.contains("metric: accuracy -> f1 (R3): applied"),
         "{plan}"
     );
-    assert_eq!(s.metric, "F1", "later phases use the corrected metric");
+    assert_eq!(s.metric, "f1", "later phases use the corrected metric");
     std::fs::remove_dir_all(&out).unwrap();
 }
 

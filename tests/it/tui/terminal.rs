@@ -190,7 +190,7 @@ fn a_person_carries_titanic_through_the_tui_with_edits_a_quit_and_a_resume() {
     t.keys("Enter");
     t.wait("Model building and prediction: ran");
     t.keys("Enter");
-    t.wait("done: blend Accuracy");
+    t.wait("done: blend accuracy");
     t.keys("q");
     t.wait("EXITED 0");
     drop(t);

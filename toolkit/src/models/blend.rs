@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::cv::CvResult;
 use super::fitted::Head;
-use super::metrics::{better, score};
 use super::problem::Problem;
+use crate::metrics::{better, score};
 
 /// How the candidates are combined, and the combination's out-of-fold score: a greedy blend
 /// (weights summing to 1, no head) or a stack (a meta-model's weights and its head).

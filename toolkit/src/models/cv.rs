@@ -10,10 +10,10 @@ use super::forest::{Forest, ForestParams};
 use super::gbm::{BAG_SEED_STEP, ColMajor, Gbm, GbmParams, Watch};
 use super::knn::{Knn, KnnParams};
 use super::linear::{Linear, LinearParams};
-use super::metrics::{better, score};
 use super::problem::Problem;
 use crate::error::Result;
 use crate::folds;
+use crate::metrics::{better, score};
 
 /// A model family with its settings.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -340,7 +340,8 @@ pub fn baseline(p: &Problem) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::{Metric, Task};
+    use crate::metrics::MetricId;
+    use crate::spec::Task;
 
     /// 3,000 rows, one feature; the label is `x > 0.5` with every seventh label flipped.
     fn noisy_step() -> Problem {
@@ -358,7 +359,7 @@ mod tests {
             y: vec![y],
             classes: vec![],
             task: Task::Binary,
-            metric: Metric::RocAuc,
+            metric: MetricId::must("roc_auc"),
             log_target: false,
             strata: None,
         }

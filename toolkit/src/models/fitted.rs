@@ -9,7 +9,8 @@ use super::gbm::Gbm;
 use super::knn::Knn;
 use super::linear::Linear;
 use crate::error::{Result, ToolkitError};
-use crate::spec::{Metric, Task};
+use crate::metrics::MetricId;
+use crate::spec::Task;
 
 /// One output's fitted model (probability of a class or label, or a value).
 #[derive(Serialize, Deserialize)]
@@ -105,7 +106,7 @@ pub struct Ensemble {
     /// The task.
     pub task: Task,
     /// The metric the blend was chosen for.
-    pub metric: Metric,
+    pub metric: MetricId,
     /// Whether outputs are log1p of the target.
     pub log_target: bool,
     /// Class labels as train spells them (see `Problem::classes`).

@@ -9,7 +9,7 @@ pub mod forest;
 pub mod gbm;
 pub mod knn;
 pub mod linear;
-pub mod metrics;
+
 pub mod problem;
 pub mod search;
 pub mod stack;

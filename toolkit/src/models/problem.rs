@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 use crate::dataset::Dataset;
 use crate::error::{Result, ToolkitError};
 use crate::frame::{self, Kind};
-use crate::spec::{Metric, Task};
+use crate::metrics::MetricId;
+use crate::spec::Task;
 
 /// Everything a model needs, converted once.
 pub struct Problem {
@@ -27,7 +28,7 @@ pub struct Problem {
     /// The task.
     pub task: Task,
     /// The metric.
-    pub metric: Metric,
+    pub metric: MetricId,
     /// Whether outputs are log1p of the target (RMSE of logs).
     pub log_target: bool,
     /// Class index of each row for stratified folds (None for regression).
@@ -110,10 +111,7 @@ impl Problem {
             }
             Task::Regression => {
                 let v = frame::f64s(&ds.train, &spec.targets[0])?;
-                log_target = spec.metric == Metric::RmseOfLogs;
-                if log_target && v.iter().flatten().any(|x| *x <= -1.0) {
-                    return Err(ToolkitError::data("RMSE of logs needs a target above -1"));
-                }
+                log_target = spec.metric.fitting().log_target;
                 let y = v
                     .into_iter()
                     .map(|x| x.map_or(f64::NAN, |x| if log_target { x.ln_1p() } else { x }))

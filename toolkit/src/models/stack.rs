@@ -7,8 +7,8 @@
 use super::blend::Blend;
 use super::cv::CvResult;
 use super::fitted::{Head, input, output};
-use super::metrics::score;
 use super::problem::Problem;
+use crate::metrics::score;
 use crate::spec::Task;
 
 /// L2 penalty on the meta-model's weights (not the intercept): the candidates' predictions are
@@ -125,9 +125,9 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::MetricId;
     use crate::models::cv::ModelSpec;
     use crate::models::linear::LinearParams;
-    use crate::spec::Metric;
 
     fn result(name: &str, oof: Vec<f64>) -> CvResult {
         CvResult {
@@ -144,7 +144,7 @@ mod tests {
         }
     }
 
-    fn problem(y: Vec<f64>, task: Task, metric: Metric) -> Problem {
+    fn problem(y: Vec<f64>, task: Task, metric: MetricId) -> Problem {
         Problem {
             features: vec![],
             x_train: vec![],
@@ -166,7 +166,7 @@ mod tests {
         let a: Vec<f64> = (0..400).map(|i| ((i * 37) % 101) as f64 / 10.0).collect();
         let b: Vec<f64> = (0..400).map(|i| ((i * 53) % 89) as f64 / 10.0).collect();
         let y: Vec<f64> = a.iter().zip(&b).map(|(a, b)| 2.0 * a - b + 0.5).collect();
-        let p = problem(y, Task::Regression, Metric::Rmse);
+        let p = problem(y, Task::Regression, MetricId::must("rmse"));
         let fold: Vec<usize> = (0..400).map(|i| i % 5).collect();
         let s = stack(&p, &[result("a", a), result("b", b)], &fold).unwrap();
         let head = s.head.unwrap();
@@ -196,9 +196,15 @@ mod tests {
         let sig = |z: f64| 1.0 / (1.0 + (-3.0 * z).exp());
         let pu: Vec<f64> = u.iter().map(|&z| sig(z)).collect();
         let pv: Vec<f64> = v.iter().map(|&z| sig(z)).collect();
-        let p = problem(y.clone(), Task::Binary, Metric::RocAuc);
+        let p = problem(y.clone(), Task::Binary, MetricId::must("roc_auc"));
         let fold: Vec<usize> = (0..n).map(|i| i % 5).collect();
-        let alone = |q: &[f64]| score(Metric::RocAuc, std::slice::from_ref(&y), &[q.to_vec()]);
+        let alone = |q: &[f64]| {
+            score(
+                MetricId::must("roc_auc"),
+                std::slice::from_ref(&y),
+                &[q.to_vec()],
+            )
+        };
         let s = stack(
             &p,
             &[result("u", pu.clone()), result("v", pv.clone())],
@@ -211,7 +217,7 @@ mod tests {
         assert!(s.score > 0.97, "{}", s.score);
         // One model, several outputs or multiclass: no stack.
         assert!(stack(&p, &[result("u", pu)], &fold).is_none());
-        let mut multi = problem(vec![0.0; n], Task::Multiclass, Metric::Accuracy);
+        let mut multi = problem(vec![0.0; n], Task::Multiclass, MetricId::must("accuracy"));
         multi.y.push(vec![1.0; n]);
         assert!(stack(&multi, &[result("u", u), result("v", v)], &fold).is_none());
     }

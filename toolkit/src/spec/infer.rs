@@ -8,8 +8,9 @@ use std::path::Path;
 use super::*;
 use crate::frame::{self, DataFrame, Kind};
 
-/// Infers a spec from `train.csv`, `test.csv`, `sample_submission.csv` and `overview.txt` in `dir`.
-pub fn infer(dir: &Path) -> Result<Resolved> {
+/// Infers a spec from `train.csv`, `test.csv`, `sample_submission.csv` and `overview.txt` in `dir`;
+/// `metric`, when given (`--metric`), is taken instead of the overview's.
+pub fn infer(dir: &Path, metric: Option<MetricId>) -> Result<Resolved> {
     let files = Files::default();
     let sample_path = dir.join(&files.sample_submission);
     let (sample, sample_notes) = frame::read_csv_noted(&sample_path)?;
@@ -89,17 +90,24 @@ pub fn infer(dir: &Path) -> Result<Resolved> {
         why: task.1,
     });
     let overview = std::fs::read_to_string(dir.join(&files.overview)).unwrap_or_default();
-    let (metric, why) = infer_metric(&overview, task.0);
+    let (metric, why) = match metric {
+        Some(m) if !m.scores(task.0) => return Err(cannot_score(m, task.0)),
+        Some(m) => (m, "from --metric".to_string()),
+        None => {
+            let r = crate::metrics::recognise(&overview, task.0)?;
+            (r.metric, r.why)
+        }
+    };
     reasons.push(Reason {
         field: "metric",
-        value: format!("{metric:?}"),
+        value: metric.to_string(),
         why,
     });
     let submission = metric.submission();
     reasons.push(Reason {
         field: "submission",
         value: format!("{submission:?}"),
-        why: format!("what {metric:?} scores"),
+        why: format!("what {metric} scores"),
     });
     let name = dir
         .file_name()
@@ -227,87 +235,15 @@ fn task_from_sample(sample: &DataFrame, targets: &[String]) -> Result<(Task, Str
     })
 }
 
-/// The metric from the overview's evaluation sentence, else the default for the task.
-pub fn infer_metric(overview: &str, task: Task) -> (Metric, String) {
-    let lower = overview.to_lowercase();
-    // Prefer the sentence that says how submissions are evaluated; fall back to the whole text.
-    let sentence = lower
-        .find("evaluated")
-        .map(|i| {
-            // A sentence ends at ". " or a line break (URLs inside it hold bare dots).
-            let rest = &lower[i..];
-            let end = [rest.find(". "), rest.find('\n')]
-                .into_iter()
-                .flatten()
-                .min()
-                .map_or(lower.len(), |e| i + e);
-            &lower[i..end]
-        })
-        .unwrap_or("");
-    for (text, place) in [
-        (sentence, "the overview's evaluation sentence"),
-        (lower.as_str(), "the overview"),
-    ] {
-        let has = |k: &str| text.contains(k);
-        let rmse = has("root-mean-squared") || has("root mean squared") || has("rmse");
-        let found = if rmse && has("logarithm") {
-            Some(Metric::RmseOfLogs)
-        } else if has("area under") || has("roc curve") || has("auc") {
-            Some(if task == Task::MultiLabel {
-                Metric::MeanColumnwiseRocAuc
-            } else {
-                Metric::RocAuc
-            })
-        } else if rmse {
-            Some(Metric::Rmse)
-        } else if has("log loss") || has("logarithmic loss") || has("logloss") {
-            Some(Metric::LogLoss)
-        } else if has("mean absolute error") {
-            Some(Metric::Mae)
-        } else if has("f1") {
-            Some(Metric::F1)
-        } else if has("accuracy") {
-            Some(Metric::Accuracy)
-        } else {
-            None
-        };
-        if let Some(m) = found {
-            return (m, format!("named in {place}"));
-        }
-    }
-    let m = match task {
-        Task::Binary | Task::Multiclass => Metric::Accuracy,
-        Task::Regression => Metric::Rmse,
-        Task::MultiLabel => Metric::MeanColumnwiseRocAuc,
-    };
-    (
-        m,
-        format!("no metric named in the overview: the default for a {task:?} task"),
-    )
-}
-
-/// Whether the overview names `metric` (its usual names, whole words for the short ones). The reader
-/// may only correct a metric to one the overview states: a metric cannot be checked against the files,
-/// and a small model parrots the example it was shown.
-pub fn metric_named(overview: &str, metric: Metric) -> bool {
-    let lower = overview.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let word = |w: &str| words.contains(&w);
-    let has = |k: &str| lower.contains(k);
-    let rmse = word("rmse") || has("root mean squared") || has("root-mean-squared");
-    match metric {
-        Metric::RocAuc | Metric::MeanColumnwiseRocAuc => {
-            has("area under") || has("roc curve") || word("auc") || word("roc")
-        }
-        Metric::RmseOfLogs => (rmse || word("rmsle")) && has("log"),
-        Metric::Rmse => rmse,
-        Metric::LogLoss => has("log loss") || has("logarithmic loss") || word("logloss"),
-        Metric::Mae => has("mean absolute error") || word("mae"),
-        Metric::F1 => word("f1") || has("f-score") || has("f1-score"),
-        Metric::Accuracy => has("accuracy"),
-        Metric::R2 => word("r2") || has("r-squared") || has("coefficient of determination"),
-    }
+/// The error for a `--metric` that cannot score the task.
+pub(super) fn cannot_score(m: MetricId, task: Task) -> ToolkitError {
+    ToolkitError::data(format!(
+        "--metric {m} cannot score a {task:?} task; choose one of: {}",
+        crate::metrics::METRICS
+            .iter()
+            .filter(|x| x.tasks().contains(&task))
+            .map(|x| x.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }

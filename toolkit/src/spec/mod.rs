@@ -9,7 +9,8 @@ use crate::error::{Result, ToolkitError};
 
 mod infer;
 
-pub use infer::{infer, infer_metric, infer_task, metric_named};
+pub use crate::metrics::{MetricId, metric_named};
+pub use infer::{infer, infer_task};
 
 /// The learning task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -25,48 +26,6 @@ pub enum Task {
     MultiLabel,
 }
 
-/// The competition's metric.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    /// Fraction of labels right.
-    Accuracy,
-    /// Area under the ROC curve of a probability.
-    RocAuc,
-    /// ROC AUC averaged over several binary targets.
-    MeanColumnwiseRocAuc,
-    /// Multi-class logarithmic loss.
-    LogLoss,
-    /// F1 of the positive class.
-    F1,
-    /// Root mean squared error.
-    Rmse,
-    /// Root mean squared error between the logarithms (house prices).
-    RmseOfLogs,
-    /// Mean absolute error.
-    Mae,
-    /// Coefficient of determination.
-    R2,
-}
-
-impl Metric {
-    /// Whether a larger score is better.
-    pub fn higher_is_better(self) -> bool {
-        matches!(
-            self,
-            Self::Accuracy | Self::RocAuc | Self::MeanColumnwiseRocAuc | Self::F1 | Self::R2
-        )
-    }
-    /// What the submission must hold for this metric.
-    pub fn submission(self) -> Submission {
-        match self {
-            Self::Accuracy | Self::F1 => Submission::Labels,
-            Self::RocAuc | Self::MeanColumnwiseRocAuc | Self::LogLoss => Submission::Probabilities,
-            Self::Rmse | Self::RmseOfLogs | Self::Mae | Self::R2 => Submission::Values,
-        }
-    }
-}
-
 /// What each submission cell holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -77,6 +36,8 @@ pub enum Submission {
     Probabilities,
     /// Real-valued predictions.
     Values,
+    /// The metric's k most probable labels, space-separated, most probable first (MAP@k).
+    RankedLabels,
 }
 
 /// File names inside the data folder.
@@ -119,8 +80,8 @@ pub struct CompetitionSpec {
     pub targets: Vec<String>,
     /// The learning task.
     pub task: Task,
-    /// The scoring metric.
-    pub metric: Metric,
+    /// The scoring metric (a name in `metrics::METRICS`).
+    pub metric: MetricId,
     /// What the submission holds.
     pub submission: Submission,
     /// File names.
@@ -151,14 +112,8 @@ pub struct Correction {
 }
 
 /// Whether a metric can score a task's predictions.
-pub fn compatible(task: Task, metric: Metric) -> bool {
-    use Metric::*;
-    match task {
-        Task::Regression => matches!(metric, Rmse | RmseOfLogs | Mae | R2),
-        Task::Binary => matches!(metric, Accuracy | RocAuc | LogLoss | F1),
-        Task::Multiclass => matches!(metric, Accuracy | LogLoss | F1),
-        Task::MultiLabel => matches!(metric, MeanColumnwiseRocAuc | LogLoss),
-    }
+pub fn compatible(task: Task, metric: MetricId) -> bool {
+    metric.scores(task)
 }
 
 /// The spec with one field changed, or why the change cannot stand on its own (the caller still
@@ -183,7 +138,8 @@ pub fn corrected(spec: &CompetitionSpec, c: &Correction) -> Result<CompetitionSp
             s.task = serde_json::from_value(name).map_err(|_| format!("unknown task `{v}`"))?
         }
         "metric" => {
-            s.metric = serde_json::from_value(name).map_err(|_| format!("unknown metric `{v}`"))?;
+            s.metric = MetricId::named(v)
+                .ok_or_else(|| format!("unknown metric `{v}` (known: {})", MetricId::names()))?;
             s.submission = s.metric.submission();
         }
         f => {
@@ -230,12 +186,28 @@ impl Resolved {
 
 /// Reads `DIR/competition.toml` if present, else infers the spec from the files in `DIR`.
 pub fn resolve(dir: &Path) -> Result<Resolved> {
+    resolve_with(dir, None)
+}
+
+/// [`resolve`] with the metric chosen by the user (`--metric`), which overrides the toml's and
+/// the overview's.
+pub fn resolve_with(dir: &Path, metric: Option<MetricId>) -> Result<Resolved> {
     let toml_path = dir.join("competition.toml");
     if toml_path.exists() {
         let text = std::fs::read_to_string(&toml_path)?;
         let spec: CompetitionSpec = toml::from_str(&text).map_err(|e| {
             ToolkitError::file(&toml_path, format!("invalid competition spec: {e}"))
         })?;
+        let mut spec = spec;
+        let mut metric_why = format!("from {}", toml_path.display());
+        if let Some(m) = metric {
+            if !m.scores(spec.task) {
+                return Err(infer::cannot_score(m, spec.task));
+            }
+            spec.metric = m;
+            spec.submission = m.submission();
+            metric_why = "from --metric".into();
+        }
         let data_dir = match &spec.data {
             Some(d) => dir.join(d),
             None => dir.to_path_buf(),
@@ -249,7 +221,11 @@ pub fn resolve(dir: &Path) -> Result<Resolved> {
             from("id", spec.id.clone()),
             from("targets", spec.targets.join(", ")),
             from("task", format!("{:?}", spec.task)),
-            from("metric", format!("{:?}", spec.metric)),
+            Reason {
+                field: "metric",
+                value: spec.metric.to_string(),
+                why: metric_why,
+            },
             from("submission", format!("{:?}", spec.submission)),
         ];
         Ok(Resolved {
@@ -259,7 +235,7 @@ pub fn resolve(dir: &Path) -> Result<Resolved> {
             read: None,
         })
     } else {
-        infer(dir)
+        infer(dir, metric)
     }
 }
 
@@ -288,7 +264,7 @@ mod tests {
         let s = fix("metric", "ROC_AUC").unwrap();
         assert_eq!(
             (s.metric, s.submission),
-            (Metric::RocAuc, Metric::RocAuc.submission())
+            (MetricId::must("roc_auc"), Submission::Probabilities)
         );
         assert_eq!(fix("targets", "a, b").unwrap().targets, vec!["a", "b"]);
         assert!(
@@ -296,7 +272,11 @@ mod tests {
                 .unwrap_err()
                 .contains("cannot score")
         );
-        assert!(fix("metric", "auc").unwrap_err().contains("unknown metric"));
+        assert!(
+            fix("metric", "brier")
+                .unwrap_err()
+                .contains("unknown metric")
+        );
         assert!(fix("metric", "accuracy").unwrap_err().contains("already"));
         assert!(
             fix("files", "x")

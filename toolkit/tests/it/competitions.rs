@@ -39,7 +39,7 @@ fn inferred_specs_equal_the_tomls() {
     for name in &names {
         let Some(data) = shared(name) else { continue };
         let toml = spec::resolve(&root().join("competitions").join(name)).unwrap();
-        let inferred = spec::infer(&data).unwrap();
+        let inferred = spec::infer(&data, None).unwrap();
         let (a, b) = (&toml.spec, &inferred.spec);
         if !data.join(&a.files.train).exists() {
             // Data not shipped: the sample submission alone gives id, target and metric.

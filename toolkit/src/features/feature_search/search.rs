@@ -5,10 +5,11 @@ use super::candidates::Candidate;
 use crate::dataset::Dataset;
 use crate::error::{Result, ToolkitError};
 use crate::frame::{self, DataFrame, Kind};
+use crate::metrics::MetricId;
 use crate::models::cv::{self, ModelKind, ModelSpec};
 use crate::models::gbm::GbmParams;
 use crate::models::problem::Problem;
-use crate::spec::{CompetitionSpec, Metric, Submission, Task};
+use crate::spec::{CompetitionSpec, Submission, Task};
 use crate::step::Step;
 use crate::tool::{FitCx, Programs};
 
@@ -43,19 +44,19 @@ pub(super) fn dataset_of(train: DataFrame, cx: &FitCx) -> Result<Dataset> {
 }
 
 /// The metric candidates are judged by: smooth ones, which move with small gains.
-fn screening_metric(task: Task) -> Metric {
+fn screening_metric(task: Task) -> MetricId {
     match task {
-        Task::Binary => Metric::RocAuc,
-        Task::MultiLabel => Metric::MeanColumnwiseRocAuc,
-        Task::Multiclass => Metric::LogLoss,
-        Task::Regression => Metric::Rmse,
+        Task::Binary => MetricId::must("roc_auc"),
+        Task::MultiLabel => MetricId::must("mean_columnwise_roc_auc"),
+        Task::Multiclass => MetricId::must("log_loss"),
+        Task::Regression => MetricId::must("rmse"),
     }
 }
 
 /// The sampled data as a modeling problem, and a quick booster to score candidates with.
 pub(super) struct Search<'a> {
     ds: Dataset,
-    pub metric: Metric,
+    pub metric: MetricId,
     pub higher: bool,
     seed: u64,
     programs: &'a dyn Programs,
