@@ -159,12 +159,7 @@ fn labels(cx: &GateCx) -> Checked {
     }
     let s = submission(cx)?;
     let t = &ds.spec.targets[0];
-    let vocab: HashSet<String> = frame::strs(&ds.train, t)
-        .unwrap_or_default()
-        .into_iter()
-        .flatten()
-        .map(|v| v.to_lowercase())
-        .collect();
+    let vocab = vocabulary(&ds.train, t);
     let got = frame::strs(s, t).map_err(|e| e.to_string())?;
     if let Some(bad) = got
         .iter()
@@ -185,6 +180,16 @@ fn labels(cx: &GateCx) -> Checked {
     )))
 }
 
+/// Train's labels of `t`, lowercased: what a submitted label is checked against.
+fn vocabulary(train: &DataFrame, t: &str) -> HashSet<String> {
+    frame::strs(train, t)
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .map(|v| v.to_lowercase())
+        .collect()
+}
+
 fn ranked(cx: &GateCx) -> Checked {
     let ds = cx.after;
     if ds.spec.submission != Submission::RankedLabels {
@@ -195,12 +200,7 @@ fn ranked(cx: &GateCx) -> Checked {
     let k = ds.spec.metric.get().top_k();
     let s = submission(cx)?;
     let t = &ds.spec.targets[0];
-    let vocab: HashSet<String> = frame::strs(&ds.train, t)
-        .unwrap_or_default()
-        .into_iter()
-        .flatten()
-        .map(|v| v.to_lowercase())
-        .collect();
+    let vocab = vocabulary(&ds.train, t);
     let want = k.min(vocab.len());
     for (row, cell) in frame::strs(s, t)
         .map_err(|e| e.to_string())?
