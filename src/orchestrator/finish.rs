@@ -53,6 +53,7 @@ pub(super) fn finish(
         submission: sub_path,
         cv: m.cv_rows(),
         blend_score: m.blend.score,
+        cv_nested: m.nested,
         blend: m.weights(),
         stacked: m.blend.head.is_some(),
         baseline: m.baseline,
@@ -195,13 +196,18 @@ pub fn table(s: &RunSummary) -> String {
         .filter(|w| w.weight != 0.0)
         .map(|w| format!("{} {:.2}", w.model, w.weight))
         .collect();
+    let kind = if s.stacked { "stack" } else { "blend" };
     t.push_str(&format!(
-        "| {} ({}) | {:.5} (out-of-fold) |\n| trivial baseline | {:.5} |\n",
-        if s.stacked { "stack" } else { "blend" },
+        "| {kind} ({}) | {:.5} (out-of-fold, the score it was chosen on) |\n",
         weights.join(", "),
         s.blend_score,
-        s.baseline
     ));
+    if let Some(n) = s.cv_nested {
+        t.push_str(&format!(
+            "| {kind}, chosen inside the folds | {n:.5} (out-of-fold on rows the choice did not see: the estimate to expect) |\n"
+        ));
+    }
+    t.push_str(&format!("| trivial baseline | {:.5} |\n", s.baseline));
     if let Some(l) = &s.llm {
         t.push_str(&format!("\n{}", l.total.line()));
         if let Some(why) = &l.stopped {

@@ -26,6 +26,9 @@ use crate::store::{BlendWeight, RunSummary};
 pub(super) struct Modeled {
     pub results: Vec<CvResult>,
     pub blend: blend::Blend,
+    /// The out-of-fold score of choosing the ensemble inside the folds (`blend.score` is the score
+    /// it was chosen on, optimistic by the choosing); None when it would have cost too long.
+    pub nested: Option<f64>,
     pub baseline: f64,
     pub charts: Vec<Chart>,
     pub submission: DataFrame,
@@ -119,7 +122,7 @@ pub(super) fn model(
         None => usize::MAX,
     };
     let results = search(run, log, &p, &fold, &candidates, max_rows, timed)?;
-    let blend = choose(run, log, &p, &results, &fold);
+    let (blend, nested) = choose(run, log, &p, &results, &fold);
     say(
         run,
         log,
@@ -173,6 +176,7 @@ pub(super) fn model(
     Ok(Modeled {
         results,
         blend,
+        nested,
         baseline,
         submission,
         charts,
@@ -183,31 +187,73 @@ pub(super) fn model(
 }
 
 /// The greedy blend or the stack, whichever scores better out of fold (a tie keeps the blend, which
-/// refits fewer models); both scores are said.
+/// refits fewer models); both scores are said, and the nested estimate of choosing this way.
 fn choose(
     run: &Run,
     log: &mut Vec<String>,
     p: &Problem,
     results: &[CvResult],
     fold: &[usize],
-) -> blend::Blend {
-    let blend = blend::greedy_blend(p, results, 20);
-    let Some(stack) = stack::stack(p, results, fold) else {
-        say(run, log, format!("  greedy blend: OOF {:.5}", blend.score));
-        return blend;
-    };
-    let stacked = better(p.metric, stack.score, blend.score);
+) -> (blend::Blend, Option<f64>) {
+    let t = Instant::now();
+    let (chosen, greedy, stack) = pick(p, results, fold);
+    let took = t.elapsed().as_secs_f64();
     say(
         run,
         log,
-        format!(
-            "  greedy blend: OOF {:.5}; stack (linear meta-model, nested on the folds): OOF {:.5}; using the {}",
-            blend.score,
-            stack.score,
-            if stacked { "stack" } else { "blend" }
-        ),
+        match stack {
+            None => format!("  greedy blend: OOF {greedy:.5}"),
+            Some(stack) => format!(
+                "  greedy blend: OOF {greedy:.5}; stack (linear meta-model, nested on the folds): OOF {stack:.5}; using the {}",
+                if chosen.head.is_some() {
+                    "stack"
+                } else {
+                    "blend"
+                }
+            ),
+        },
     );
-    if stacked { stack } else { blend }
+    // Choosing again inside each fold costs about `folds` times the choice: skipped when that is
+    // more than a few seconds (large data, where the choosing's optimism is small anyway).
+    let folds = fold.iter().max().map_or(1, |m| m + 1);
+    let nested = (took * folds as f64 <= NESTED_SECONDS)
+        .then(|| blend::nested_score(p, results, fold, &|p, r, f| pick(p, r, f).0));
+    say(
+        run,
+        log,
+        match nested {
+            Some(n) => format!(
+                "  nested estimate (the {} chosen inside the folds, on rows it did not see): OOF {n:.5}",
+                if chosen.head.is_some() {
+                    "stack"
+                } else {
+                    "blend"
+                }
+            ),
+            None => format!(
+                "  nested estimate skipped: choosing took {took:.1}s, {folds} more would pass {NESTED_SECONDS}s"
+            ),
+        },
+    );
+    (chosen, nested)
+}
+
+/// Longest a nested estimate of the ensemble's choice may take, in seconds.
+const NESTED_SECONDS: f64 = 5.0;
+
+/// The chosen ensemble, the greedy blend's score and the stack's (when one applies).
+fn pick(p: &Problem, results: &[CvResult], fold: &[usize]) -> (blend::Blend, f64, Option<f64>) {
+    let blend = blend::greedy_blend(p, results, 20);
+    let greedy = blend.score;
+    let Some(stack) = stack::stack(p, results, fold) else {
+        return (blend, greedy, None);
+    };
+    let score = stack.score;
+    if better(p.metric, stack.score, blend.score) {
+        (stack, greedy, Some(score))
+    } else {
+        (blend, greedy, Some(score))
+    }
 }
 
 /// The folds: time-ordered or grouped when the data as read showed test differs from train that

@@ -136,6 +136,7 @@ pub fn build(run_dir: &Path) -> Result<PathBuf> {
                  "metric": s.metric.to_string(), "id": s.id, "targets": s.targets},
         "higher_is_better": s.metric.higher_is_better(),
         "blend_score": round(summary.blend_score, 5),
+        "cv_nested": summary.cv_nested.map(|v| round(v, 5)),
         "baseline": round(summary.baseline, 5),
         "seconds": round(summary.seconds, 1),
         "cv": cv,

@@ -96,8 +96,12 @@ pub struct RunSummary {
     pub phases: Vec<PhaseSummary>,
     /// Every cross-validated model, in the order tried.
     pub cv: Vec<CvRow>,
-    /// The blend's out-of-fold score.
+    /// The blend's out-of-fold score: the score it was chosen on, so optimistic by the choosing.
     pub blend_score: f64,
+    /// The out-of-fold score of choosing the ensemble inside the folds: an estimate that has not
+    /// seen the rows it scores (None when it would have cost too long, or for older runs).
+    #[serde(default)]
+    pub cv_nested: Option<f64>,
     /// The blend's weights, one per model of `cv`.
     pub blend: Vec<BlendWeight>,
     /// Whether the models were stacked (the weights are a meta-model's) rather than blended.

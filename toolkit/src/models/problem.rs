@@ -35,6 +35,14 @@ pub struct Problem {
     pub strata: Option<Vec<i64>>,
 }
 
+/// The entries `rows` of each column.
+pub fn take_rows(columns: &[Vec<f64>], rows: &[usize]) -> Vec<Vec<f64>> {
+    columns
+        .iter()
+        .map(|c| rows.iter().map(|&i| c[i]).collect())
+        .collect()
+}
+
 /// Sorts labels numerically when they all parse as numbers, else as text.
 pub fn sort_labels(labels: &mut [String]) {
     if labels.iter().all(|l| l.parse::<f64>().is_ok()) {
@@ -49,6 +57,27 @@ pub fn sort_labels(labels: &mut [String]) {
 }
 
 impl Problem {
+    /// The targets of `rows` only, without the matrices: what choosing an ensemble on part of the
+    /// out-of-fold predictions needs.
+    pub fn targets_of(&self, rows: &[usize]) -> Self {
+        Self {
+            features: self.features.clone(),
+            x_train: vec![],
+            rows: rows.len(),
+            x_test: vec![],
+            test_rows: 0,
+            y: take_rows(&self.y, rows),
+            classes: self.classes.clone(),
+            task: self.task,
+            metric: self.metric,
+            log_target: self.log_target,
+            strata: self
+                .strata
+                .as_ref()
+                .map(|s| rows.iter().map(|&i| s[i]).collect()),
+        }
+    }
+
     /// Builds the matrices; every feature must be numeric by now (the feature gates see to it).
     pub fn from_dataset(ds: &Dataset) -> Result<Self> {
         let features = ds.features();
