@@ -162,6 +162,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Bench {
             competitions,
+            suite,
+            seeds,
+            label,
             holdout,
             seed,
             out,
@@ -171,8 +174,19 @@ pub fn run(cli: Cli) -> Result<()> {
             if !(0.05..=0.5).contains(&holdout) {
                 bail!("--holdout {holdout} is outside 0.05..=0.5");
             }
-            let rows = crate::bench::bench_all(&competitions, holdout, seed, &out, time_budget)?;
-            let t = crate::bench::table(&rows, holdout);
+            let t = if let Some(suite) = suite {
+                let out = out.unwrap_or_else(|| PathBuf::from("runs/suite"));
+                let roots = [competitions, suite];
+                let entries = crate::bench::suite::plan(&roots, seeds, seed, &out)?;
+                let records =
+                    crate::bench::suite::run(&entries, &label, holdout, &out, time_budget)?;
+                crate::bench::report_table(&entries, &records, &label)
+            } else {
+                let out = out.unwrap_or_else(|| PathBuf::from("runs/bench"));
+                let rows =
+                    crate::bench::bench_all(&competitions, holdout, seed, &out, time_budget)?;
+                crate::bench::table(&rows, holdout)
+            };
             println!("{t}");
             if let Some(p) = table {
                 std::fs::write(&p, &t).with_context(|| format!("writing {}", p.display()))?;
@@ -195,8 +209,8 @@ pub fn run(cli: Cli) -> Result<()> {
             split,
             submission,
         } => {
-            let (metric, score) = crate::bench::score_split(&competition, &split, &submission)?;
-            println!("{metric} {score:.6}");
+            let (metric, s) = crate::bench::score_split(&competition, &split, &submission)?;
+            println!("{metric} {:.6} {:.6}", s.score, s.normalized);
             Ok(())
         }
         Command::Gates => {

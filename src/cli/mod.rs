@@ -96,20 +96,31 @@ pub enum Command {
         #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
     },
-    /// Hold out part of train for every competition with data, run, and score the holdout.
+    /// Hold out part of train for every competition with data, run, and score the holdout; with
+    /// `--suite`, over the suite's competitions too, on several seeded splits each (docs/bench.md).
     Bench {
         /// Folder of competitions (each with a competition.toml or raw files).
         #[arg(long, default_value = "competitions")]
         competitions: PathBuf,
+        /// The suite's folder (bench/make_suite.py builds it): run it and `--competitions` on
+        /// `--seeds` splits each, resumably, into `--out` (default runs/suite).
+        #[arg(long)]
+        suite: Option<PathBuf>,
+        /// Seeded splits per competition in a suite sweep (one for the largest and time-ordered).
+        #[arg(long, default_value_t = 3)]
+        seeds: usize,
+        /// The name a suite sweep records our runs under (compare two versions in one table).
+        #[arg(long, default_value = "autokaggle")]
+        label: String,
         /// Fraction of train held out as labelled test.
         #[arg(long, default_value_t = 0.2)]
         holdout: f64,
         /// Seed.
         #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
-        /// Where run directories go.
-        #[arg(long, default_value = "runs/bench")]
-        out: PathBuf,
+        /// Where run directories go (default runs/bench, or runs/suite with `--suite`).
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Write the markdown table here too.
         #[arg(long)]
         table: Option<PathBuf>,
@@ -249,7 +260,7 @@ pub struct LlmArgs {
     /// One role's LLM, e.g. `developer=openai:gpt-4o` or `reviewer=offline` (repeatable).
     #[arg(long = "llm-role", value_name = "ROLE=LLM")]
     pub llm_role: Vec<String>,
-    /// A TOML file with `llm`, `[roles]`, `[budget]`, `[client]` and `[prices]` (see README).
+    /// A TOML file with `llm`, `[roles]`, `[budget]`, `[client]` and `[prices]` (see docs/llm.md).
     #[arg(long)]
     pub llm_config: Option<PathBuf>,
     /// At most this many LLM calls (then the offline policy answers).

@@ -1,0 +1,229 @@
+//! `bench --suite`: every competition with data, on several seeded splits each, resumable. Each run
+//! appends one line to `<out>/results.jsonl`, the same file bench/references.py appends its
+//! reference models' lines to, so a sweep killed half-way goes on where it stopped and the table
+//! pairs every model on identical splits.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use super::{Holdout, run_child};
+
+/// Competitions with more train rows than this get one split: they hold enough rows for one
+/// estimate and take most of a sweep's time.
+pub const LARGE_ROWS: usize = 100_000;
+
+/// One run's result: ours or a reference model's on one competition and seed.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Record {
+    /// Competition name.
+    pub competition: String,
+    /// The split's seed.
+    pub seed: u64,
+    /// Who predicted: `autokaggle` (or the sweep's `--label`), `lightgbm`, `hgb`, `catboost`, ...
+    pub model: String,
+    /// Metric name.
+    pub metric: String,
+    /// Holdout score in the metric's units (None when the run failed).
+    pub score: Option<f64>,
+    /// Holdout score normalized (constant prediction 0, perfect 1); 0 when the run failed.
+    pub normalized: f64,
+    /// The run's own CV estimate, in the metric's units and normalized by the holdout's scale.
+    #[serde(default)]
+    pub cv: Option<f64>,
+    #[serde(default)]
+    pub cv_normalized: Option<f64>,
+    /// The run's nested CV estimate (the ensemble chosen inside the folds), likewise.
+    #[serde(default)]
+    pub cv_nested: Option<f64>,
+    #[serde(default)]
+    pub cv_nested_normalized: Option<f64>,
+    /// Wall seconds.
+    pub seconds: f64,
+    /// Rows trained on.
+    #[serde(default)]
+    pub train_rows: Option<usize>,
+    /// Why the run failed.
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// A competition of the sweep and the seeds it runs on.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Entry {
+    /// Competition name (its folder's name).
+    pub name: String,
+    /// Its folder.
+    pub dir: PathBuf,
+    /// The splits' seeds.
+    pub seeds: Vec<u64>,
+}
+
+/// The sweep's plan: each competition folder with data under `roots`, on `seeds` seeds from
+/// `seed` (one for a time-ordered split or a competition over [`LARGE_ROWS`] rows). Written to
+/// `<out>/suite.json` for the references script.
+pub fn plan(roots: &[PathBuf], seeds: usize, seed: u64, out: &Path) -> Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    for root in roots {
+        for dir in super::competitions_with_data(root)? {
+            let r = autokaggle_toolkit::spec::resolve(&dir)?;
+            let rows = line_count(&r.path(&r.spec.files.train))?.saturating_sub(1);
+            let n = if !Holdout::of(&dir)?.seeded() || rows > LARGE_ROWS {
+                1
+            } else {
+                seeds.max(1)
+            };
+            entries.push(Entry {
+                name: r.spec.name.clone(),
+                dir,
+                seeds: (0..n as u64).map(|i| seed + i).collect(),
+            });
+        }
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let file = out.join("suite.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&entries)?)
+        .with_context(|| format!("writing {}", file.display()))?;
+    Ok(entries)
+}
+
+fn line_count(file: &Path) -> Result<usize> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    Ok(bytecount(&bytes))
+}
+
+fn bytecount(bytes: &[u8]) -> usize {
+    let n = bytes.iter().filter(|&&b| b == b'\n').count();
+    n + usize::from(bytes.last().is_some_and(|&b| b != b'\n'))
+}
+
+/// The records in `<out>/results.jsonl` (none when it does not exist yet).
+pub fn records(out: &Path) -> Result<Vec<Record>> {
+    let file = out.join("results.jsonl");
+    if !file.exists() {
+        return Ok(vec![]);
+    }
+    let text =
+        std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l)
+                .with_context(|| format!("{} line {}: not a result record", file.display(), i + 1))
+        })
+        .collect()
+}
+
+fn append(out: &Path, r: &Record) -> Result<()> {
+    let file = out.join("results.jsonl");
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&file)
+        .with_context(|| format!("opening {}", file.display()))?;
+    writeln!(f, "{}", serde_json::to_string(r)?)?;
+    f.sync_all()?;
+    Ok(())
+}
+
+/// Runs every planned (competition, seed) that `<out>/results.jsonl` has no `label` line for, one
+/// progress line each, appending as it goes; returns all records.
+pub fn run(
+    entries: &[Entry],
+    label: &str,
+    holdout: f64,
+    out: &Path,
+    budget: f64,
+) -> Result<Vec<Record>> {
+    let done = records(out)?;
+    let todo: Vec<(&Entry, u64)> = entries
+        .iter()
+        .flat_map(|e| e.seeds.iter().map(move |&s| (e, s)))
+        .filter(|(e, s)| {
+            !done
+                .iter()
+                .any(|r| r.model == label && r.competition == e.name && r.seed == *s)
+        })
+        .collect();
+    let total: usize = entries.iter().map(|e| e.seeds.len()).sum();
+    eprintln!(
+        "suite: {} competitions, {total} runs, {} done, {} to go, {budget} s budget each",
+        entries.len(),
+        total - todo.len(),
+        todo.len()
+    );
+    for (i, (e, seed)) in todo.iter().enumerate() {
+        let start = std::time::Instant::now();
+        let split_root = out.join(format!("seed-{seed}"));
+        let record = match run_child(&e.dir, holdout, *seed, &split_root, budget) {
+            Ok(row) => {
+                let scored = row.scored.context("bench-one gave no normalized score")?;
+                Record {
+                    competition: e.name.clone(),
+                    seed: *seed,
+                    model: label.to_string(),
+                    metric: row.metric,
+                    score: Some(row.holdout),
+                    normalized: scored.normalized,
+                    cv: Some(row.cv),
+                    cv_normalized: Some(scored.normalize(row.cv)),
+                    cv_nested: row.cv_nested,
+                    cv_nested_normalized: row.cv_nested.map(|v| scored.normalize(v)),
+                    seconds: row.seconds,
+                    train_rows: Some(row.train_rows),
+                    error: None,
+                }
+            }
+            Err(err) => Record {
+                competition: e.name.clone(),
+                seed: *seed,
+                model: label.to_string(),
+                metric: String::new(),
+                score: None,
+                normalized: 0.0,
+                cv: None,
+                cv_normalized: None,
+                cv_nested: None,
+                cv_nested_normalized: None,
+                seconds: start.elapsed().as_secs_f64(),
+                train_rows: None,
+                error: Some(format!("{err:#}")),
+            },
+        };
+        eprintln!("[{}/{}] {}", i + 1, todo.len(), progress(&record));
+        append(out, &record)?;
+    }
+    records(out)
+}
+
+fn progress(r: &Record) -> String {
+    match (&r.error, r.score) {
+        (Some(e), _) => format!(
+            "{} seed {}: FAILED in {:.1} s: {e}",
+            r.competition, r.seed, r.seconds
+        ),
+        (None, Some(score)) => format!(
+            "{} seed {}: {} {score:.4} (normalized {:.4}), cv {:.4}, {:.1} s",
+            r.competition,
+            r.seed,
+            r.metric,
+            r.normalized,
+            r.cv.unwrap_or(f64::NAN),
+            r.seconds
+        ),
+        (None, None) => format!("{} seed {}: no score", r.competition, r.seed),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_lines_with_or_without_a_final_newline() {
+        assert_eq!(super::bytecount(b"id,y\n1,2\n"), 2);
+        assert_eq!(super::bytecount(b"id,y\n1,2"), 2);
+        assert_eq!(super::bytecount(b""), 0);
+    }
+}
