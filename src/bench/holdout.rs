@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use autokaggle_toolkit::models::problem::sort_labels;
+use autokaggle_toolkit::models::submission::classes_of;
+use autokaggle_toolkit::models::validation::group_codes;
 use autokaggle_toolkit::spec::{CompetitionSpec, Task};
 use autokaggle_toolkit::{folds, frame};
 use serde::Deserialize;
@@ -77,14 +78,16 @@ impl Holdout {
         let fold = match self {
             Self::Random => folds::assign(n, k, seed, Some(&strata(train, spec)?)),
             Self::Time(c) => {
-                let ranks = codes(train, c, true)?;
+                let ranks = text_ranks(train, c)?;
                 // The last block in time is held out: fold k-1 becomes 0.
                 folds::assign_ordered(&ranks, k, seed)
                     .into_iter()
                     .map(|f| (f + 1) % k)
                     .collect()
             }
-            Self::Group(c) => folds::assign_grouped(&codes(train, c, false)?, k, seed),
+            Self::Group(c) => {
+                folds::assign_grouped(&group_codes(train, c).with_context(|| missing(c))?, k, seed)
+            }
         };
         Ok(fold.into_iter().map(|f| f == 0).collect())
     }
@@ -95,11 +98,10 @@ fn strata(train: &frame::DataFrame, spec: &CompetitionSpec) -> Result<Vec<i64>> 
     if spec.task == Task::Regression {
         return Ok(vec![0; train.height()]);
     }
-    let v = frame::strs(train, &spec.targets[0])?;
-    let mut labels: Vec<String> = v.iter().flatten().cloned().collect();
-    sort_labels(&mut labels);
-    labels.dedup();
-    Ok(v.iter()
+    let t = &spec.targets[0];
+    let labels = classes_of(train, t)?;
+    Ok(frame::strs(train, t)?
+        .iter()
         .map(|l| {
             l.as_ref()
                 .and_then(|l| labels.iter().position(|x| x == l))
@@ -108,26 +110,23 @@ fn strata(train: &frame::DataFrame, spec: &CompetitionSpec) -> Result<Vec<i64>> 
         .collect())
 }
 
-/// A code per row for a column's text: its rank in sorted order (`ordered`) or in first-seen order.
-fn codes(train: &frame::DataFrame, column: &str, ordered: bool) -> Result<Vec<Option<i64>>> {
-    let v = frame::strs(train, column)
-        .with_context(|| format!("bench.toml names column `{column}`, which train lacks"))?;
-    let mut distinct: Vec<&String> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for s in v.iter().flatten() {
-        if seen.insert(s) {
-            distinct.push(s);
-        }
-    }
-    if ordered {
-        distinct.sort();
-    }
-    let index: std::collections::HashMap<&String, i64> = distinct
-        .into_iter()
-        .enumerate()
-        .map(|(i, s)| (s, i as i64))
-        .collect();
-    Ok(v.iter().map(|s| s.as_ref().map(|s| index[s])).collect())
+/// Each row's rank among the column's distinct texts in sorted order (ISO dates sort in time).
+fn text_ranks(train: &frame::DataFrame, column: &str) -> Result<Vec<Option<i64>>> {
+    let v = frame::strs(train, column).with_context(|| missing(column))?;
+    let mut distinct: Vec<&String> = v.iter().flatten().collect();
+    distinct.sort();
+    distinct.dedup();
+    Ok(v.iter()
+        .map(|s| {
+            s.as_ref()
+                .and_then(|s| distinct.binary_search(&s).ok())
+                .map(|i| i as i64)
+        })
+        .collect())
+}
+
+fn missing(column: &str) -> String {
+    format!("bench.toml names column `{column}`, which train lacks")
 }
 
 #[cfg(test)]

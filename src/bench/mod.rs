@@ -121,24 +121,24 @@ fn write_split(
     Ok(())
 }
 
-/// The competition folders under `root` that have a train.csv, sorted by path.
-pub fn competitions_with_data(root: &Path) -> Result<Vec<PathBuf>> {
+/// The competition folders under `root` that have a train.csv, sorted by path, with their specs.
+pub fn competitions_with_data(root: &Path) -> Result<Vec<(PathBuf, spec::Resolved)>> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
         .with_context(|| format!("reading {}", root.display()))?
         .flatten()
         .map(|e| e.path())
-        .filter(|d| !d.extension().is_some_and(|e| e == "partial"))
+        .filter(|d| d.extension().is_none_or(|e| e != "partial"))
         .collect();
     dirs.sort();
     Ok(dirs
         .into_iter()
-        .filter(|d| match spec::resolve(d) {
-            Ok(r) if r.path(&r.spec.files.train).exists() => true,
+        .filter_map(|d| match spec::resolve(&d) {
+            Ok(r) if r.path(&r.spec.files.train).exists() => Some((d, r)),
             Ok(r) => {
                 eprintln!("{}: no train.csv, skipped", r.spec.name);
-                false
+                None
             }
-            Err(_) => false,
+            Err(_) => None,
         })
         .collect())
 }
@@ -181,7 +181,7 @@ pub fn bench_all(
     budget: f64,
 ) -> Result<Vec<BenchRow>> {
     let mut rows = Vec::new();
-    for d in competitions_with_data(root)? {
+    for (d, _) in competitions_with_data(root)? {
         eprintln!("{} ...", d.display());
         let row = run_child(&d, holdout, seed, out, budget)?;
         eprintln!(

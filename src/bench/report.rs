@@ -81,17 +81,23 @@ pub fn table(entries: &[Entry], records: &[Record], ours: &str) -> String {
             })
             .collect()
     };
-    let (m, _) = mean_se(&means(ours));
-    let _ = writeln!(t, "| {ours} | {} | {m:.4} | | |", means(ours).len());
+    let ours_means = means(ours);
+    let _ = writeln!(
+        t,
+        "| {ours} | {} | {:.4} | | |",
+        ours_means.len(),
+        mean_se(&ours_means).0
+    );
     for other in &models {
         let d: Vec<f64> = paired(records, ours, other).into_values().collect();
         let (dm, dse) = mean_se(&d);
         let wins = d.iter().filter(|&&x| x >= -1e-9).count();
-        let (om, _) = mean_se(&means(other));
+        let theirs = means(other);
         let _ = writeln!(
             t,
-            "| {other} | {} | {om:.4} | {dm:+.4} ± {dse:.4} | {wins} of {} |",
-            means(other).len(),
+            "| {other} | {} | {:.4} | {dm:+.4} ± {dse:.4} | {wins} of {} |",
+            theirs.len(),
+            mean_se(&theirs).0,
             d.len()
         );
     }

@@ -67,8 +67,7 @@ pub struct Entry {
 pub fn plan(roots: &[PathBuf], seeds: usize, seed: u64, out: &Path) -> Result<Vec<Entry>> {
     let mut entries = Vec::new();
     for root in roots {
-        for dir in super::competitions_with_data(root)? {
-            let r = autokaggle_toolkit::spec::resolve(&dir)?;
+        for (dir, r) in super::competitions_with_data(root)? {
             let rows = line_count(&r.path(&r.spec.files.train))?.saturating_sub(1);
             let n = if !Holdout::of(&dir)?.seeded() || rows > LARGE_ROWS {
                 1

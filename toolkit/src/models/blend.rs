@@ -66,16 +66,14 @@ pub fn greedy_blend(p: &Problem, results: &[CvResult], rounds: usize) -> Blend {
     }
 }
 
+/// How an ensemble is chosen from candidates' out-of-fold predictions and their folds.
+pub type Choose = dyn Fn(&Problem, &[CvResult], &[usize]) -> Blend;
+
 /// The out-of-fold score of how the ensemble is chosen, not of the ensemble chosen: each fold's rows
 /// are predicted by the ensemble `choose` picks from the other folds' out-of-fold predictions alone
 /// (selection nested in the folds). The score a blend was chosen on is optimistic by the choosing,
 /// most on small data with many candidates; this estimate has not seen the rows it scores.
-pub fn nested_score(
-    p: &Problem,
-    results: &[CvResult],
-    fold: &[usize],
-    choose: &dyn Fn(&Problem, &[CvResult], &[usize]) -> Blend,
-) -> f64 {
+pub fn nested_score(p: &Problem, results: &[CvResult], fold: &[usize], choose: &Choose) -> f64 {
     let k = fold.iter().max().map_or(0, |m| m + 1);
     let mut oof = vec![vec![f64::NAN; p.rows]; p.y.len()];
     for f in 0..k {
@@ -117,40 +115,15 @@ mod tests {
     use super::{greedy_blend, nested_score};
     use crate::metrics::MetricId;
     use crate::models::cv::CvResult;
-    use crate::models::cv::{ModelKind, ModelSpec};
-    use crate::models::linear::LinearParams;
     use crate::models::problem::Problem;
     use crate::spec::Task;
 
     fn problem(y: Vec<f64>) -> Problem {
-        Problem {
-            features: vec![],
-            x_train: vec![],
-            rows: y.len(),
-            x_test: vec![],
-            test_rows: 0,
-            y: vec![y],
-            classes: vec!["0".into(), "1".into()],
-            task: Task::Binary,
-            metric: MetricId::must("accuracy"),
-            log_target: false,
-            strata: None,
-        }
+        Problem::of_targets(y, Task::Binary, MetricId::must("accuracy"))
     }
 
     fn result(oof: Vec<f64>) -> CvResult {
-        CvResult {
-            model: ModelSpec {
-                name: "m".into(),
-                kind: ModelKind::Linear(LinearParams::default()),
-            },
-            fold_scores: vec![],
-            mean: 0.0,
-            std: 0.0,
-            oof_score: 0.0,
-            oof: vec![oof],
-            seconds: 0.0,
-        }
+        CvResult::of_oof("m", oof)
     }
 
     #[test]

@@ -338,6 +338,26 @@ pub fn baseline(p: &Problem) -> f64 {
 }
 
 #[cfg(test)]
+impl CvResult {
+    /// A linear model's result holding only out-of-fold predictions `oof` (one output), for tests
+    /// of blending and stacking.
+    pub(crate) fn of_oof(name: &str, oof: Vec<f64>) -> Self {
+        Self {
+            model: ModelSpec {
+                name: name.into(),
+                kind: ModelKind::Linear(LinearParams::default()),
+            },
+            fold_scores: vec![],
+            mean: 0.0,
+            std: 0.0,
+            oof_score: 0.0,
+            oof: vec![oof],
+            seconds: 0.0,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::metrics::MetricId;

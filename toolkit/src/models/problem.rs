@@ -178,3 +178,23 @@ impl Problem {
         out
     }
 }
+
+#[cfg(test)]
+impl Problem {
+    /// A problem of one target and no matrices, for tests of what works on out-of-fold predictions.
+    pub(crate) fn of_targets(y: Vec<f64>, task: Task, metric: MetricId) -> Self {
+        Self {
+            features: vec![],
+            x_train: vec![],
+            rows: y.len(),
+            x_test: vec![],
+            test_rows: 0,
+            y: vec![y],
+            classes: vec![],
+            task,
+            metric,
+            log_target: false,
+            strata: None,
+        }
+    }
+}

@@ -126,38 +126,13 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
 mod tests {
     use super::*;
     use crate::metrics::MetricId;
-    use crate::models::cv::ModelSpec;
-    use crate::models::linear::LinearParams;
 
     fn result(name: &str, oof: Vec<f64>) -> CvResult {
-        CvResult {
-            model: ModelSpec {
-                name: name.into(),
-                kind: crate::models::cv::ModelKind::Linear(LinearParams::default()),
-            },
-            fold_scores: vec![],
-            mean: 0.0,
-            std: 0.0,
-            oof_score: 0.0,
-            oof: vec![oof],
-            seconds: 0.0,
-        }
+        CvResult::of_oof(name, oof)
     }
 
     fn problem(y: Vec<f64>, task: Task, metric: MetricId) -> Problem {
-        Problem {
-            features: vec![],
-            x_train: vec![],
-            rows: y.len(),
-            x_test: vec![],
-            test_rows: 0,
-            y: vec![y],
-            classes: vec![],
-            task,
-            metric,
-            log_target: false,
-            strata: None,
-        }
+        Problem::of_targets(y, task, metric)
     }
 
     #[test]

@@ -160,6 +160,21 @@ fn new_groups(
     }))
 }
 
+/// A code per row for its value of `col`, numbered in order of first appearance (None stays None):
+/// the group key that grouped folds deal out.
+pub fn group_codes(df: &DataFrame, col: &str) -> Result<Vec<Option<i64>>> {
+    let mut code: HashMap<String, i64> = HashMap::new();
+    Ok(frame::strs(df, col)?
+        .into_iter()
+        .map(|v| {
+            v.map(|v| {
+                let next = code.len() as i64;
+                *code.entry(v).or_insert(next)
+            })
+        })
+        .collect())
+}
+
 /// Keys every train row of `ds` by its time or group on `col`.
 fn key(ds: &Dataset, split: Split, col: &str, why: String) -> Result<FoldKey> {
     let keys = match split {
@@ -167,18 +182,7 @@ fn key(ds: &Dataset, split: Split, col: &str, why: String) -> Result<FoldKey> {
             let fmt = date_format(&ds.train, col)?.unwrap_or(None);
             times(&ds.train, col, fmt)?
         }
-        Split::Group => {
-            let mut code: HashMap<String, i64> = HashMap::new();
-            frame::strs(&ds.train, col)?
-                .into_iter()
-                .map(|v| {
-                    v.map(|v| {
-                        let next = code.len() as i64;
-                        *code.entry(v).or_insert(next)
-                    })
-                })
-                .collect()
-        }
+        Split::Group => group_codes(&ds.train, col)?,
     };
     Ok(FoldKey {
         split,
