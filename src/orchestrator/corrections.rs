@@ -46,6 +46,10 @@ pub(super) fn check(
                     s,
                     [&paths[0], &paths[1], &paths[2]],
                 )
+                .map(|d| Dataset {
+                    validation: base.validation.clone(),
+                    ..d
+                })
                 .map_err(|e| format!("rejected by the files: {e}"))
             })
         };

@@ -86,7 +86,7 @@ struct Run<'a> {
     input: Vec<Column>,
     /// Each train row's time or group when test follows train in time or holds new groups:
     /// what the model search's folds are drawn by.
-    fold_key: Option<FoldKey>,
+    fold_key: Option<Arc<FoldKey>>,
 }
 
 impl Run<'_> {
@@ -184,7 +184,8 @@ fn run_from(
 ) -> Result<RunSummary> {
     let clock = Clock::since(start);
     // On the data as read, before a program can drop the column that shows it.
-    let fold_key = validation::detect(&ds)?;
+    ds.validation = validation::detect(&ds)?.map(Arc::new);
+    let fold_key = ds.validation.clone();
     let steer: Arc<dyn Steer> = match &roles.human {
         Some(h) => h.clone(),
         None => Arc::new(Headless::new(cfg.progress)),

@@ -56,6 +56,7 @@ fn main() {
         sample,
         spec,
         notes: vec![],
+        validation: None,
     };
     let profile = Profile::of(&ds).expect("profile");
     std::hint::black_box(&profile);

@@ -2,8 +2,10 @@
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::error::{Result, ToolkitError};
+use crate::folds::FoldKey;
 use crate::frame::{self, DataFrame};
 use crate::spec::{self, CompetitionSpec, Resolved, Task};
 
@@ -20,6 +22,9 @@ pub struct Dataset {
     pub spec: CompetitionSpec,
     /// Things fixed on load that the report should mention (e.g. rows without a target dropped).
     pub notes: Vec<String>,
+    /// The time or grouping test differs from train by, found on the data as read (None when
+    /// shuffled folds fit): what the models' CV and every tool that fits out of fold deal folds by.
+    pub validation: Option<Arc<FoldKey>>,
 }
 
 pub use crate::rows::{MIN_TRAIN_ROWS, check_train_rows};
@@ -184,6 +189,7 @@ impl Dataset {
             sample,
             spec,
             notes,
+            validation: None,
         })
     }
 

@@ -64,6 +64,7 @@ pub fn dataset(train: DataFrame, test: DataFrame, task: Task) -> Dataset {
         sample,
         spec,
         notes: vec![],
+        validation: None,
     }
 }
 

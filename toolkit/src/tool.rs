@@ -3,6 +3,7 @@
 //! registry and the program runner.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -10,6 +11,7 @@ use serde_json::Value;
 
 use crate::dataset::Dataset;
 use crate::error::{Result, ToolkitError};
+use crate::folds::FoldKey;
 use crate::frame::{self, DataFrame, Kind};
 use crate::spec::Task;
 use crate::step::Step;
@@ -48,6 +50,9 @@ pub struct FitCx<'a> {
     pub seed: u64,
     /// The program runner, for tools that compose other tools.
     pub programs: &'a dyn Programs,
+    /// The time or grouping the run's folds follow ([`Dataset::validation`]): a tool that fits out
+    /// of fold deals its folds the same way, or its train values leak what test cannot have.
+    pub validation: Option<&'a Arc<FoldKey>>,
 }
 
 /// The program runner as a tool that composes other tools (`feature_search`) sees it: passed in, so

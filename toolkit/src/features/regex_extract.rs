@@ -174,6 +174,7 @@ mod tests {
             task: Task::Binary,
             seed: 1,
             programs: &crate::tool::NoPrograms,
+            validation: None,
         };
         RegexExtract.fit_json(&args, &cx)
     }

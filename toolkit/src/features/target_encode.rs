@@ -248,7 +248,9 @@ impl Tool for TargetEncode {
         ((sum + m*prior)/(count + m), m = `smoothing`), in a column `<col>_te` (one per class for multiclass, \
         one per target for multi-label). Train rows get out-of-fold values (the mean from the other folds) so \
         the encoding does not leak their own target, or with `scheme` \"ordered\" the mean over the rows before \
-        them in a seeded permutation (CatBoost's ordered statistics); test gets the table learned on all of train. Unseen \
+        them in a seeded permutation (CatBoost's ordered statistics). When test differs from train by time or by \
+        groups, train's folds follow the run's (time-ordered or grouped) in either scheme. Test gets the table \
+        learned on all of train. Unseen \
         categories and missing values get the prior.";
     type Params = TargetEncodeParams;
     type State = MapText;
@@ -266,18 +268,26 @@ impl Tool for TargetEncode {
         // and a shuffle.
         let mut fold: Option<Vec<usize>> = None;
         let mut order: Option<Vec<usize>> = None;
+        // When test differs from train by time or by groups, folds are dealt that way, as the
+        // models' are: with shuffled folds a row's category mean holds its own group's other rows
+        // (the same customer in other years), which test's new groups cannot have.
+        let run_folds = match cx.validation {
+            Some(key) => key.assign(cx.train, cx.id, p.folds, cx.seed)?,
+            None => None,
+        };
         let mut maps = Vec::new();
         for c in cx.resolve(Self::NAME, p.columns.as_ref(), TEXT)? {
             let (codes, levels) = codes(cx.train, &c)?;
             for (suffix, y) in &targets {
                 let (full, prior) = table(&codes, levels.len(), y, |_| true, p.smoothing);
-                let oof = match p.scheme {
-                    Scheme::OutOfFold => {
+                let oof = match (&run_folds, p.scheme) {
+                    (Some(fold), _) => out_of_fold(&codes, levels.len(), y, fold, p),
+                    (None, Scheme::OutOfFold) => {
                         let fold =
                             fold.get_or_insert_with(|| folds::assign(n, p.folds, cx.seed, None));
                         out_of_fold(&codes, levels.len(), y, fold, p)
                     }
-                    Scheme::Ordered => {
+                    (None, Scheme::Ordered) => {
                         let order = order.get_or_insert_with(|| {
                             let mut o: Vec<usize> = (0..n).collect();
                             folds::Rng::new(cx.seed).shuffle(&mut o);
@@ -359,5 +369,38 @@ mod tests {
         }
         assert!((v[1].unwrap() - 0.6).abs() < 1e-12);
         assert!((v[3].unwrap() - 0.6).abs() < 1e-12);
+    }
+
+    #[test]
+    fn grouped_runs_encode_train_from_other_groups_only() {
+        use std::sync::Arc;
+
+        use crate::folds::{FoldKey, Split};
+        // Test holds new groups, and each group here is one category: a train row's encoding
+        // must not come from its own group's other rows, which test's rows never have.
+        let mut ds = small();
+        let keys = vec![Some(0), Some(1), Some(0), Some(2), Some(0)];
+        let key = FoldKey::new(
+            Split::Group,
+            "cat",
+            "new groups".into(),
+            keys,
+            &ds.train,
+            "id",
+        );
+        ds.validation = Some(Arc::new(key.unwrap()));
+        let (tr, te) = run1(
+            &ds,
+            "target_encode",
+            json!({"columns": ["cat"], "smoothing": 1.0, "folds": 5}),
+        );
+        // The x rows (y = 1) share a fold: their other folds hold rows 1 and 3 (y = 0), no x,
+        // so each gets that prior, 0, where shuffled folds gave (2 + 0.5)/3.
+        let v = f(&tr, "cat_te");
+        for i in [0, 2, 4] {
+            assert!(v[i].unwrap().abs() < 1e-12, "{v:?}");
+        }
+        // Test still reads the table learned on all of train.
+        assert!((f(&te, "cat_te")[1].unwrap() - 0.3).abs() < 1e-12);
     }
 }

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use crate::clean::parse_datetime::{detect_format, parse_ms};
 use crate::dataset::Dataset;
 use crate::error::Result;
-use crate::folds;
+pub use crate::folds::{FoldKey, Split};
 use crate::frame::{self, DataFrame, Kind};
 
 /// Rows of train and of test that detection looks at.
@@ -21,28 +21,6 @@ const SEEN_SHARE: f64 = 0.1;
 /// Fewest groups, and fewest rows per group on average, for a column to be a grouping.
 const MIN_GROUPS: usize = 20;
 const MIN_GROUP_ROWS: f64 = 2.0;
-
-/// How folds are drawn when they are not shuffled.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Split {
-    /// Contiguous blocks in time order ([`folds::assign_ordered`]).
-    Time,
-    /// Whole groups per fold ([`folds::assign_grouped`]).
-    Group,
-}
-
-/// Each train row's time or group, from the data as read.
-pub struct FoldKey {
-    /// Time-ordered or grouped.
-    pub split: Split,
-    /// The column the keys come from.
-    pub column: String,
-    /// What was seen, in a sentence for the log.
-    pub why: String,
-    keys: Vec<Option<i64>>,
-    /// Each raw train row by its id, when ids are unique.
-    rows_by_id: Option<HashMap<String, usize>>,
-}
 
 /// The time or grouping test differs from train by, if any (time first). Columns are the
 /// non-id, non-target ones of train and test.
@@ -184,66 +162,7 @@ fn key(ds: &Dataset, split: Split, col: &str, why: String) -> Result<FoldKey> {
         }
         Split::Group => group_codes(&ds.train, col)?,
     };
-    Ok(FoldKey {
-        split,
-        column: col.to_string(),
-        why,
-        keys,
-        rows_by_id: rows_by_id(&ds.train, &ds.spec.id)?,
-    })
-}
-
-/// Each row by its id, when train has unique ids.
-fn rows_by_id(train: &DataFrame, id: &str) -> Result<Option<HashMap<String, usize>>> {
-    if !frame::has(train, id) {
-        return Ok(None);
-    }
-    let ids = frame::strs(train, id)?;
-    let map: HashMap<String, usize> = ids
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, v)| v.map(|v| (v, i)))
-        .collect();
-    Ok((map.len() == train.height()).then_some(map))
-}
-
-impl FoldKey {
-    /// The fold of each row of `train`, a later phase's train: its rows are matched to the data as
-    /// read by id (or by position when no row was dropped). None when they cannot be matched.
-    pub fn assign(
-        &self,
-        train: &DataFrame,
-        id: &str,
-        k: usize,
-        seed: u64,
-    ) -> Result<Option<Vec<usize>>> {
-        let keys: Vec<Option<i64>> = match &self.rows_by_id {
-            Some(rows) if frame::has(train, id) => {
-                let mut out = Vec::with_capacity(train.height());
-                for v in frame::strs(train, id)? {
-                    match v.and_then(|v| rows.get(&v)) {
-                        Some(&i) => out.push(self.keys[i]),
-                        None => return Ok(None),
-                    }
-                }
-                out
-            }
-            _ if train.height() == self.keys.len() => self.keys.clone(),
-            _ => return Ok(None),
-        };
-        Ok(Some(match self.split {
-            Split::Time => folds::assign_ordered(&keys, k, seed),
-            Split::Group => folds::assign_grouped(&keys, k, seed),
-        }))
-    }
-
-    /// How the folds are drawn, for the log: "time-ordered on `date`".
-    pub fn describe(&self) -> String {
-        match self.split {
-            Split::Time => format!("time-ordered on `{}`", self.column),
-            Split::Group => format!("grouped on `{}`", self.column),
-        }
-    }
+    FoldKey::new(split, col, why, keys, &ds.train, &ds.spec.id)
 }
 
 #[cfg(test)]

@@ -165,6 +165,7 @@ impl Program {
             sample: frame::head(&ds.sample, 0),
             spec: ds.spec.clone(),
             notes: vec![],
+            validation: ds.validation.clone(),
         };
         self.run(&sample, seed, &mut |_, _| {}).map(|_| ())
     }
@@ -211,6 +212,7 @@ impl Program {
             sample,
             spec,
             notes,
+            validation,
         } = ds;
         let mut kept = FittedProgram::default();
         let mut logs = Vec::new();
@@ -233,6 +235,7 @@ impl Program {
                 task: spec.task,
                 seed,
                 programs: &Runner,
+                validation: validation.as_ref(),
             };
             let fitted = tool
                 .fit_json(&s.args, &cx)
@@ -269,6 +272,7 @@ impl Program {
             sample,
             spec,
             notes,
+            validation,
         };
         Ok((out, logs, kept))
     }

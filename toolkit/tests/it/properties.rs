@@ -56,7 +56,7 @@ proptest! {
     fn a_fitted_tool_applied_twice_gives_the_same_frame(n in 20usize..60, seed in 0u64..1000, pick in 0usize..27) {
         let ds = shuffled_ds(n, 10, seed);
         let t = TOOLS[pick % TOOLS.len()];
-        let cx = FitCx { train: &ds.train, id: "id", targets: &ds.spec.targets, task: Task::Binary, seed, programs: &autokaggle_toolkit::program::Runner };
+        let cx = FitCx { train: &ds.train, id: "id", targets: &ds.spec.targets, task: Task::Binary, seed, programs: &autokaggle_toolkit::program::Runner, validation: None };
         let fitted = t.fit_json(&example(t.name()), &cx).unwrap();
         let once = fitted.apply(ds.test.clone(), Split::Test).unwrap();
         let twice = fitted.apply(ds.test.clone(), Split::Test).unwrap();

@@ -40,6 +40,7 @@ pub(super) fn dataset_of(train: DataFrame, cx: &FitCx) -> Result<Dataset> {
             files: Default::default(),
         },
         notes: vec![],
+        validation: cx.validation.cloned(),
     })
 }
 

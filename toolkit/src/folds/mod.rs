@@ -1,4 +1,9 @@
-//! Seeded fold assignment (stratified when labels are given), shared by target encoding and CV.
+//! Seeded fold assignment (stratified when labels are given, grouped or time-ordered when test
+//! differs from train that way), shared by target encoding and CV.
+
+mod key;
+
+pub use key::{FoldKey, Split};
 
 /// A small deterministic generator (SplitMix64): reproducible folds without a heavy dependency.
 #[derive(Clone, Debug)]
