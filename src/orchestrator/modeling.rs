@@ -10,14 +10,13 @@ use autokaggle_toolkit::Dataset;
 use autokaggle_toolkit::eda::Chart;
 use autokaggle_toolkit::frame::DataFrame;
 use autokaggle_toolkit::metrics::better;
-use autokaggle_toolkit::models::blend;
 use autokaggle_toolkit::models::cv::{self, CvResult, ModelKind, ModelSpec};
 use autokaggle_toolkit::models::fitted::{Ensemble, Member};
 use autokaggle_toolkit::models::gbm::GbmParams;
 use autokaggle_toolkit::models::problem::Problem;
 use autokaggle_toolkit::models::search;
-use autokaggle_toolkit::models::stack;
 use autokaggle_toolkit::models::submission;
+use autokaggle_toolkit::models::{blend, choice};
 
 use super::{Run, budget};
 use crate::store::{BlendWeight, RunSummary};
@@ -186,8 +185,8 @@ pub(super) fn model(
     })
 }
 
-/// The greedy blend or the stack, whichever scores better out of fold (a tie keeps the blend, which
-/// refits fewer models); both scores are said, and the nested estimate of choosing this way.
+/// The ensemble [`choice::choose`] picks; what it was chosen over, its decision rule and the nested
+/// estimate of choosing this way are said.
 fn choose(
     run: &Run,
     log: &mut Vec<String>,
@@ -196,65 +195,66 @@ fn choose(
     fold: &[usize],
 ) -> (blend::Blend, Option<f64>) {
     let t = Instant::now();
-    let (chosen, greedy, stack) = pick(p, results, fold);
+    let c = choice::choose(p, results, fold);
     let took = t.elapsed().as_secs_f64();
+    let kind = if c.ensemble.head.is_some() {
+        "stack"
+    } else {
+        "blend"
+    };
+    let on = if c.by == p.metric {
+        String::new()
+    } else {
+        format!(" ({} chosen on {}, smooth)", kind, c.by)
+    };
     say(
         run,
         log,
-        match stack {
-            None => format!("  greedy blend: OOF {greedy:.5}"),
+        match c.stack {
+            None => format!("  greedy blend: OOF {:.5}{on}", c.greedy),
             Some(stack) => format!(
-                "  greedy blend: OOF {greedy:.5}; stack (linear meta-model, nested on the folds): OOF {stack:.5}; using the {}",
-                if chosen.head.is_some() {
-                    "stack"
-                } else {
-                    "blend"
-                }
+                "  greedy blend: OOF {:.5}; stack (linear meta-model, nested on the folds): OOF {stack:.5}; using the {kind}{on}",
+                c.greedy
             ),
         },
     );
+    if c.by != p.metric {
+        say(
+            run,
+            log,
+            format!(
+                "  labels for {}: {}; OOF {:.5}",
+                p.metric,
+                c.ensemble.decision.describe(),
+                c.ensemble.score
+            ),
+        );
+    }
     // Choosing again inside each fold costs about `folds` times the choice: skipped when that is
     // more than a few seconds (large data, where the choosing's optimism is small anyway).
     let folds = fold.iter().max().map_or(1, |m| m + 1);
-    let nested = (took * folds as f64 <= NESTED_SECONDS)
-        .then(|| blend::nested_score(p, results, fold, &|p, r, f| pick(p, r, f).0));
+    let nested = (took * folds as f64 <= NESTED_SECONDS).then(|| {
+        blend::nested_score(p, results, fold, &|p, r, f| {
+            choice::choose(p, r, f).ensemble
+        })
+    });
     say(
         run,
         log,
         match nested {
             Some(n) => format!(
-                "  nested estimate (the {} chosen inside the folds, on rows it did not see): OOF {n:.5}",
-                if chosen.head.is_some() {
-                    "stack"
-                } else {
-                    "blend"
-                }
+                "  nested estimate (the {kind} and its labels chosen inside the folds, on rows it did not see): OOF {n:.5}"
             ),
             None => format!(
                 "  nested estimate skipped: choosing took {took:.1}s, {folds} more would pass {NESTED_SECONDS}s"
             ),
         },
     );
-    (chosen, nested)
+    (c.ensemble, nested)
 }
 
 /// Longest a nested estimate of the ensemble's choice may take, in seconds.
 const NESTED_SECONDS: f64 = 5.0;
-
-/// The chosen ensemble, the greedy blend's score and the stack's (when one applies).
-fn pick(p: &Problem, results: &[CvResult], fold: &[usize]) -> (blend::Blend, f64, Option<f64>) {
-    let blend = blend::greedy_blend(p, results, 20);
-    let greedy = blend.score;
-    let Some(stack) = stack::stack(p, results, fold) else {
-        return (blend, greedy, None);
-    };
-    let score = stack.score;
-    if better(p.metric, stack.score, blend.score) {
-        (stack, greedy, Some(score))
-    } else {
-        (blend, greedy, Some(score))
-    }
-}
 
 /// The folds: time-ordered or grouped when the data as read showed test differs from train that
 /// way (and this train's rows can be matched to it), shuffled and stratified otherwise.
@@ -483,6 +483,7 @@ fn refit_blend(
         classes: p.classes.clone(),
         members,
         head: blend.head.clone(),
+        decision: blend.decision.clone(),
     };
     Ok((ensemble, importance))
 }

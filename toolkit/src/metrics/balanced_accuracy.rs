@@ -1,6 +1,6 @@
 //! Balanced accuracy: the mean recall over the classes, so a rare class counts as much as a common one.
 
-use super::{Metric, classes};
+use super::{Decide, Fitting, Metric, classes};
 use crate::spec::{Submission, Task};
 
 /// Mean per-class recall.
@@ -18,6 +18,12 @@ impl Metric for BalancedAccuracy {
     }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Binary, Task::Multiclass]
+    }
+    fn fitting(&self) -> Fitting {
+        Fitting {
+            decide: Decide::Threshold,
+            ..Fitting::default()
+        }
     }
     fn submission(&self) -> Submission {
         Submission::Labels

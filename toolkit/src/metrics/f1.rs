@@ -1,6 +1,6 @@
 //! F1: of the positive class (binary), or over the classes, macro- or micro-averaged.
 
-use super::{Metric, classes};
+use super::{Decide, Fitting, Metric, classes};
 use crate::spec::{Submission, Task};
 
 /// F1 from counts; 0 when nothing is right.
@@ -37,6 +37,12 @@ impl Metric for F1 {
     }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Binary]
+    }
+    fn fitting(&self) -> Fitting {
+        Fitting {
+            decide: Decide::Threshold,
+            ..Fitting::default()
+        }
     }
     fn submission(&self) -> Submission {
         Submission::Labels
@@ -75,6 +81,12 @@ impl Metric for F1Macro {
     }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Binary, Task::Multiclass]
+    }
+    fn fitting(&self) -> Fitting {
+        Fitting {
+            decide: Decide::Threshold,
+            ..Fitting::default()
+        }
     }
     fn submission(&self) -> Submission {
         Submission::Labels

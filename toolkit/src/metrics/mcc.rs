@@ -1,6 +1,6 @@
 //! Matthews correlation coefficient, binary and multiclass (Gorodkin's R_K, as scikit-learn).
 
-use super::{Metric, classes};
+use super::{Decide, Fitting, Metric, classes};
 use crate::spec::{Submission, Task};
 
 /// The correlation between true and predicted labels.
@@ -26,6 +26,12 @@ impl Metric for Mcc {
     }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Binary, Task::Multiclass]
+    }
+    fn fitting(&self) -> Fitting {
+        Fitting {
+            decide: Decide::Threshold,
+            ..Fitting::default()
+        }
     }
     fn submission(&self) -> Submission {
         Submission::Labels

@@ -74,6 +74,21 @@ pub trait Metric: Sync {
 pub struct Fitting {
     /// Fit and score on `log1p` of the target; predictions go back through `exp_m1` (RMSLE).
     pub log_target: bool,
+    /// How probabilities become the labels it scores.
+    pub decide: Decide,
+}
+
+/// How probabilities become labels, decided out of fold (`models::decision`). Argmax is right for
+/// accuracy; a metric that weighs classes or errors differently needs its own cut.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Decide {
+    /// The most probable class.
+    #[default]
+    Argmax,
+    /// A tuned threshold (binary) or per-class weights (multiclass): MCC, F1, balanced accuracy.
+    Threshold,
+    /// Classes as ordered levels, cut on the expected level at tuned points: kappa.
+    Ordinal,
 }
 
 /// Every metric, by name. One line per metric.

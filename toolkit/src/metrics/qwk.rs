@@ -2,7 +2,7 @@
 //! times a miss by one. Classes are ordered as the problem sorts them (numerically when they are
 //! numbers).
 
-use super::{Metric, classes};
+use super::{Decide, Fitting, Metric, classes};
 use crate::spec::{Submission, Task};
 
 /// Cohen's kappa with quadratic weights.
@@ -30,6 +30,12 @@ impl Metric for Qwk {
     }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Multiclass, Task::Binary]
+    }
+    fn fitting(&self) -> Fitting {
+        Fitting {
+            decide: Decide::Ordinal,
+            ..Fitting::default()
+        }
     }
     fn submission(&self) -> Submission {
         Submission::Labels

@@ -41,7 +41,10 @@ impl Metric for Rmsle {
         Submission::Values
     }
     fn fitting(&self) -> Fitting {
-        Fitting { log_target: true }
+        Fitting {
+            log_target: true,
+            ..Fitting::default()
+        }
     }
     fn outside_domain(&self, y: f64) -> Option<&'static str> {
         (y <= -1.0).then_some("log1p is undefined at -1 and below")

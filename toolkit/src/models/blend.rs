@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::cv::CvResult;
+use super::decision::Decision;
 use super::fitted::{Head, combine};
 use super::problem::{Problem, take_rows};
 use crate::metrics::{better, score};
@@ -19,6 +20,9 @@ pub struct Blend {
     /// A stack's intercept and link; None for a greedy blend.
     #[serde(default)]
     pub head: Option<Head>,
+    /// How its probabilities become labels (Argmax unless the metric asks for a tuned rule).
+    #[serde(default)]
+    pub decision: Decision,
 }
 
 /// Greedy forward selection with replacement (Caruana et al.): add the model that most improves the
@@ -63,6 +67,7 @@ pub fn greedy_blend(p: &Problem, results: &[CvResult], rounds: usize) -> Blend {
         weights: counts.iter().map(|&c| c as f64 / total as f64).collect(),
         score: current.map_or(f64::NAN, |c| c.1),
         head: None,
+        decision: Decision::Argmax,
     }
 }
 
@@ -71,7 +76,7 @@ pub type Choose = dyn Fn(&Problem, &[CvResult], &[usize]) -> Blend;
 
 /// The out-of-fold score of how the ensemble is chosen, not of the ensemble chosen: each fold's rows
 /// are predicted by the ensemble `choose` picks from the other folds' out-of-fold predictions alone
-/// (selection nested in the folds). The score a blend was chosen on is optimistic by the choosing,
+/// (selection nested in the folds), and labelled by the rule tuned there. The score a blend was chosen on is optimistic by the choosing,
 /// most on small data with many candidates; this estimate has not seen the rows it scores.
 pub fn nested_score(p: &Problem, results: &[CvResult], fold: &[usize], choose: &Choose) -> f64 {
     let k = fold.iter().max().map_or(0, |m| m + 1);
@@ -100,7 +105,9 @@ pub fn nested_score(p: &Problem, results: &[CvResult], fold: &[usize], choose: &
             .collect();
         let chosen = choose(&p.targets_of(&inner), &part, &inner_fold);
         let preds: Vec<Vec<Vec<f64>>> = results.iter().map(|r| take_rows(&r.oof, &outer)).collect();
-        let out = combine(&preds, &chosen.weights, chosen.head.as_ref());
+        let out = chosen
+            .decision
+            .apply(&combine(&preds, &chosen.weights, chosen.head.as_ref()));
         for (o, col) in out.iter().enumerate() {
             for (j, &i) in outer.iter().enumerate() {
                 oof[o][i] = col[j];

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::decision::Decision;
 use super::forest::Forest;
 use super::gbm::Gbm;
 use super::knn::Knn;
@@ -117,11 +118,15 @@ pub struct Ensemble {
     /// before stacking reads as one).
     #[serde(default)]
     pub head: Option<Head>,
+    /// How the blend's probabilities become labels, tuned out of fold (Argmax for a model saved
+    /// before rules were tuned).
+    #[serde(default)]
+    pub decision: Decision,
 }
 
 impl Ensemble {
-    /// The blended predictions (one vector per output, in the model's space) for a column-major
-    /// matrix of `rows` rows whose columns are [`Self::features`].
+    /// The blended predictions (one vector per output, in the model's space, after the decision
+    /// rule) for a column-major matrix of `rows` rows whose columns are [`Self::features`].
     pub fn predict(&self, x: &[f64], rows: usize) -> Result<Vec<Vec<f64>>> {
         if x.len() != rows * self.features.len() {
             return Err(ToolkitError::data(format!(
@@ -141,7 +146,9 @@ impl Ensemble {
             .map(|m| predict_outputs(&m.outputs, self.task, x, rows))
             .collect::<Result<Vec<_>>>()?;
         let weights: Vec<f64> = self.members.iter().map(|m| m.weight).collect();
-        Ok(combine(&preds, &weights, self.head.as_ref()))
+        Ok(self
+            .decision
+            .apply(&combine(&preds, &weights, self.head.as_ref())))
     }
 }
 

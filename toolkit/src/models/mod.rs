@@ -3,7 +3,9 @@
 //! out-of-fold predictions, a greedy blend, and a submission in the sample's exact format.
 
 pub mod blend;
+pub mod choice;
 pub mod cv;
+pub mod decision;
 pub mod fitted;
 pub mod forest;
 pub mod gbm;

@@ -60,6 +60,16 @@ impl Problem {
     /// The targets of `rows` only, without the matrices: what choosing an ensemble on part of the
     /// out-of-fold predictions needs.
     pub fn targets_of(&self, rows: &[usize]) -> Self {
+        self.part(rows, self.metric)
+    }
+
+    /// All targets without the matrices, scored by `metric`: what choosing an ensemble on another
+    /// metric than the competition's needs.
+    pub fn scored_by(&self, metric: MetricId) -> Self {
+        self.part(&(0..self.rows).collect::<Vec<_>>(), metric)
+    }
+
+    fn part(&self, rows: &[usize], metric: MetricId) -> Self {
         Self {
             features: self.features.clone(),
             x_train: vec![],
@@ -69,7 +79,7 @@ impl Problem {
             y: take_rows(&self.y, rows),
             classes: self.classes.clone(),
             task: self.task,
-            metric: self.metric,
+            metric,
             log_target: self.log_target,
             strata: self
                 .strata

@@ -6,6 +6,7 @@
 
 use super::blend::Blend;
 use super::cv::CvResult;
+use super::decision::Decision;
 use super::fitted::{Head, input, output};
 use super::problem::Problem;
 use crate::metrics::score;
@@ -48,6 +49,7 @@ pub fn stack(p: &Problem, results: &[CvResult], fold: &[usize]) -> Option<Blend>
             intercept,
             logistic,
         }),
+        decision: Decision::Argmax,
     })
 }
 
