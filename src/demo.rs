@@ -58,14 +58,16 @@ pub fn build_competition(dir: &Path, seed: u64) -> Result<Vec<&'static str>> {
         sample.push_str(&format!("{},benign\n", i + 1));
         truth.push(LABELS[d.target[i] as usize]);
     }
-    std::fs::write(dir.join("train.csv"), train)?;
-    std::fs::write(dir.join("test.csv"), test)?;
-    std::fs::write(dir.join("sample_submission.csv"), sample)?;
-    std::fs::write(
-        dir.join("overview.txt"),
+    let write = crate::store::write_atomic;
+    write(&dir.join("train.csv"), train.as_bytes())?;
+    write(&dir.join("test.csv"), test.as_bytes())?;
+    write(&dir.join("sample_submission.csv"), sample.as_bytes())?;
+    write(
+        &dir.join("overview.txt"),
         "Breast cancer diagnosis (demo)\n\nPredict whether a breast mass is malignant or benign from 30 measurements of \
          its cell nuclei (Wisconsin Diagnostic Breast Cancer data, shipped with the smartcore crate). Some measurements \
-         are missing.\n\nEvaluation\n\nSubmissions are evaluated on accuracy, the fraction of diagnoses predicted correctly.\n",
+         are missing.\n\nEvaluation\n\nSubmissions are evaluated on accuracy, the fraction of diagnoses predicted correctly.\n"
+            .as_bytes(),
     )?;
     Ok(truth)
 }

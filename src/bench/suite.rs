@@ -81,10 +81,10 @@ pub fn plan(roots: &[PathBuf], seeds: usize, seed: u64, out: &Path) -> Result<Ve
             });
         }
     }
-    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let file = out.join("suite.json");
-    std::fs::write(&file, serde_json::to_string_pretty(&entries)?)
-        .with_context(|| format!("writing {}", file.display()))?;
+    crate::store::write_atomic(
+        &out.join("suite.json"),
+        serde_json::to_string_pretty(&entries)?.as_bytes(),
+    )?;
     Ok(entries)
 }
 

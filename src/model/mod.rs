@@ -27,7 +27,7 @@ mod save;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use autokaggle_toolkit::frame::{self, DataFrame};
 use autokaggle_toolkit::models::fitted::Ensemble;
 use autokaggle_toolkit::{FittedProgram, saved, schema};
@@ -147,11 +147,7 @@ impl Model {
         let (out, more) = self.predict_noted(&rows, input, &mut stage)?;
         stage("writing");
         notes.extend(more);
-        let mut tmp = output.as_os_str().to_owned();
-        tmp.push(".tmp");
-        let tmp = PathBuf::from(tmp);
-        frame::write_csv(&out, &tmp)?;
-        std::fs::rename(&tmp, output).with_context(|| format!("writing {}", output.display()))?;
+        frame::write_csv(&out, output)?;
         Ok(Predicted {
             rows: out.height(),
             notes,

@@ -160,8 +160,6 @@ pub fn build(run_dir: &Path) -> Result<PathBuf> {
         .render(minijinja::Value::from(minijinja::value::Serde(&ctx)))
         .context("rendering report.html")?;
     let path = run_dir.join("report.html");
-    let tmp = run_dir.join("report.html.tmp");
-    std::fs::write(&tmp, html).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
+    crate::store::write_atomic(&path, html.as_bytes())?;
     Ok(path)
 }

@@ -22,6 +22,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod atomic;
 pub mod clean;
 pub mod dataset;
 pub mod eda;

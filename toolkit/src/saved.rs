@@ -2,7 +2,7 @@
 //! hold) inside an envelope that names what it is, the format, and the version that wrote it. A
 //! file of another format is refused with a message that says what to do, never misread.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -74,17 +74,9 @@ pub fn from_bytes<T: DeserializeOwned>(kind: &str, bytes: &[u8], path: &Path) ->
     Ok(b.body)
 }
 
-/// Writes `bytes` to `path` through a temporary file and a rename, so a crash leaves the old file
-/// or the new one, never half of one.
+/// Writes `bytes` to `path` so a crash leaves the old file or the new one (see [`crate::atomic`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| ToolkitError::file(parent, e.to_string()))?;
-    }
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).map_err(|e| ToolkitError::file(&tmp, e.to_string()))?;
-    std::fs::rename(&tmp, path).map_err(|e| ToolkitError::file(path, e.to_string()))
+    crate::atomic::write(path, bytes)
 }
 
 /// Saves `body` to `path` as a file of `kind`.

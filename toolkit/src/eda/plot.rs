@@ -55,7 +55,7 @@ fn png(
         draw(&root)?;
         root.present().map_err(err)?;
     }
-    std::fs::rename(&tmp, path).map_err(|e| ToolkitError::file(path, format!("cannot write: {e}")))
+    crate::atomic::commit(&tmp, path)
 }
 
 /// A categorical axis of exactly `n` segments (plotters' `a..b` segmented range has b - a + 1).

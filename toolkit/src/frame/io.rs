@@ -2,8 +2,7 @@
 //! CSV and Parquet written atomically (a temporary file, then a rename), so a crash leaves no half file.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use polars::prelude::*;
 
@@ -150,34 +149,10 @@ fn header_repeats(header: &str, separator: u8) -> bool {
     cols.iter().enumerate().any(|(i, c)| cols[..i].contains(c))
 }
 
-fn atomic_write(path: &Path, write: impl FnOnce(&mut BufWriter<File>) -> Result<()>) -> Result<()> {
-    let tmp: PathBuf = {
-        let mut name = path.file_name().unwrap_or_default().to_os_string();
-        name.push(".tmp");
-        path.with_file_name(name)
-    };
-    let file =
-        File::create(&tmp).map_err(|e| ToolkitError::file(&tmp, format!("cannot create: {e}")))?;
-    let mut buf = BufWriter::new(file);
-    let res = write(&mut buf).and_then(|()| {
-        buf.flush()?;
-        buf.get_ref().sync_all()?;
-        Ok(())
-    });
-    match res {
-        Ok(()) => std::fs::rename(&tmp, path)
-            .map_err(|e| ToolkitError::file(path, format!("cannot rename: {e}"))),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
-}
-
 /// Writes a CSV atomically (temporary file, then rename), so a crash never leaves half a file.
 pub fn write_csv(df: &DataFrame, path: &Path) -> Result<()> {
     let mut df = df.clone();
-    atomic_write(path, |w| {
+    crate::atomic::write_with(path, |w| {
         Ok(CsvWriter::new(w).include_header(true).finish(&mut df)?)
     })
 }
@@ -186,7 +161,7 @@ pub fn write_csv(df: &DataFrame, path: &Path) -> Result<()> {
 /// on resume, so writing speed counts more than size.
 pub fn write_parquet(df: &DataFrame, path: &Path) -> Result<()> {
     let mut df = df.clone();
-    atomic_write(path, |w| {
+    crate::atomic::write_with(path, |w| {
         ParquetWriter::new(w)
             .with_compression(ParquetCompression::Lz4Raw)
             .finish(&mut df)?;
