@@ -7,7 +7,12 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = autokaggle::cli::Cli::parse();
     match autokaggle::cli::run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(out) => {
+            if !out.is_empty() {
+                println!("{out}");
+            }
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE

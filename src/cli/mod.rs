@@ -4,7 +4,12 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod dispatch;
+mod kaggle;
+mod listing;
+mod model;
+mod running;
 pub use dispatch::run;
 
 use autokaggle_toolkit::MetricId;
@@ -98,36 +103,7 @@ pub enum Command {
     },
     /// Hold out part of train for every competition with data, run, and score the holdout; with
     /// `--suite`, over the suite's competitions too, on several seeded splits each (docs/bench.md).
-    Bench {
-        /// Folder of competitions (each with a competition.toml or raw files).
-        #[arg(long, default_value = "competitions")]
-        competitions: PathBuf,
-        /// The suite's folder (bench/make_suite.py builds it): run it and `--competitions` on
-        /// `--seeds` splits each, resumably, into `--out` (default runs/suite).
-        #[arg(long)]
-        suite: Option<PathBuf>,
-        /// Seeded splits per competition in a suite sweep (one for the largest and time-ordered).
-        #[arg(long, default_value_t = 3)]
-        seeds: usize,
-        /// The name a suite sweep records our runs under (compare two versions in one table).
-        #[arg(long, default_value = "autokaggle")]
-        label: String,
-        /// Fraction of train held out as labelled test.
-        #[arg(long, default_value_t = 0.2)]
-        holdout: f64,
-        /// Seed.
-        #[arg(long, default_value_t = DEFAULT_SEED)]
-        seed: u64,
-        /// Where run directories go (default runs/bench, or runs/suite with `--suite`).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Write the markdown table here too.
-        #[arg(long)]
-        table: Option<PathBuf>,
-        /// Seconds per run.
-        #[arg(long, default_value_t = DEFAULT_TIME_BUDGET)]
-        time_budget: f64,
-    },
+    Bench(BenchArgs),
     /// One bench run, in this process, printed as JSON (used by `bench`).
     #[command(hide = true)]
     BenchOne {
@@ -248,6 +224,39 @@ pub struct TuiArgs {
     pub metric: Option<MetricId>,
     #[command(flatten)]
     pub llm: LlmArgs,
+}
+
+/// The options of `bench`.
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    /// Folder of competitions (each with a competition.toml or raw files).
+    #[arg(long, default_value = "competitions")]
+    pub competitions: PathBuf,
+    /// The suite's folder (bench/make_suite.py builds it): run it and `--competitions` on
+    /// `--seeds` splits each, resumably, into `--out` (default runs/suite).
+    #[arg(long)]
+    pub suite: Option<PathBuf>,
+    /// Seeded splits per competition in a suite sweep (one for the largest and time-ordered).
+    #[arg(long, default_value_t = 3)]
+    pub seeds: usize,
+    /// The name a suite sweep records our runs under (compare two versions in one table).
+    #[arg(long, default_value = "autokaggle")]
+    pub label: String,
+    /// Fraction of train held out as labelled test.
+    #[arg(long, default_value_t = 0.2)]
+    pub holdout: f64,
+    /// Seed.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Where run directories go (default runs/bench, or runs/suite with `--suite`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Write the markdown table here too.
+    #[arg(long)]
+    pub table: Option<PathBuf>,
+    /// Seconds per run.
+    #[arg(long, default_value_t = DEFAULT_TIME_BUDGET)]
+    pub time_budget: f64,
 }
 
 /// The LLM options of `run` and `tui`.

@@ -1,0 +1,50 @@
+//! The commands that list what the registries hold: metrics, tools and gates.
+
+use anyhow::Result;
+
+use autokaggle_toolkit::registry;
+
+/// `metrics`: the registry's table.
+pub fn metrics() -> String {
+    crate::inspect::metrics_table()
+}
+
+/// `tools`: a line per tool, or every tool's spec and schema as JSON.
+pub fn tools(json: bool) -> Result<String> {
+    if json {
+        let specs: Vec<_> = registry::TOOLS.iter().map(|t| t.spec()).collect();
+        return Ok(serde_json::to_string_pretty(&specs)?);
+    }
+    let mut lines: Vec<String> = registry::TOOLS
+        .iter()
+        .map(|t| {
+            let s = t.spec();
+            let first = s.description.split(". ").next().unwrap_or("");
+            let category = format!("{:?}", s.category).to_lowercase();
+            format!("{:<22} {category:<9} {first}", s.name)
+        })
+        .collect();
+    lines.push(format!(
+        "\n{} tools; `autokaggle tools --json` prints their argument schemas",
+        registry::TOOLS.len()
+    ));
+    Ok(lines.join("\n"))
+}
+
+/// `gates`: each gate, what it checks and the phases it judges.
+pub fn gates() -> String {
+    crate::gates::GATES
+        .iter()
+        .map(|g| {
+            let phases: Vec<&str> = g.phases().iter().map(|p| p.slug()).collect();
+            format!(
+                "{:<28} {}\n{:<28} phases: {}",
+                g.name,
+                g.doc,
+                "",
+                phases.join(", ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
