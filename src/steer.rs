@@ -110,6 +110,26 @@ pub struct Stopped {
     pub run_dir: PathBuf,
 }
 
+/// What a person did at a stop, as interventions.json records it (`approve`, `edit_plan`, ...).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Went on as planned.
+    Approve,
+    /// Replaced the plan.
+    EditPlan,
+    /// Replaced the program.
+    EditProgram,
+    /// Gave an instruction, in force from then on.
+    Instruct,
+    /// Had the phase done again.
+    Redo,
+    /// Skipped an EDA phase.
+    Skip,
+    /// Stopped the run to resume later.
+    Quit,
+}
+
 /// One recorded intervention.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Intervention {
@@ -119,8 +139,8 @@ pub struct Intervention {
     pub phase: Phase,
     /// The stop.
     pub stop: Stop,
-    /// approve, edit_plan, edit_program, instruct, redo, skip, quit.
-    pub action: String,
+    /// What the person did.
+    pub action: Action,
     /// The new plan, the new program (JSON), the instruction; empty otherwise.
     pub detail: String,
 }
@@ -129,21 +149,22 @@ impl Intervention {
     /// Records a decision (now) for `phase` at `stop`.
     pub fn of(phase: Phase, stop: Stop, d: &Decision) -> Self {
         let (action, detail) = match d {
-            Decision::Approve => ("approve", String::new()),
-            Decision::EditPlan(p) => ("edit_plan", p.clone()),
-            Decision::EditProgram(w) => {
-                ("edit_program", serde_json::to_string(w).unwrap_or_default())
-            }
-            Decision::Instruct(s) => ("instruct", s.clone()),
-            Decision::Redo => ("redo", String::new()),
-            Decision::Skip => ("skip", String::new()),
-            Decision::Quit => ("quit", String::new()),
+            Decision::Approve => (Action::Approve, String::new()),
+            Decision::EditPlan(p) => (Action::EditPlan, p.clone()),
+            Decision::EditProgram(w) => (
+                Action::EditProgram,
+                serde_json::to_string(w).unwrap_or_default(),
+            ),
+            Decision::Instruct(s) => (Action::Instruct, s.clone()),
+            Decision::Redo => (Action::Redo, String::new()),
+            Decision::Skip => (Action::Skip, String::new()),
+            Decision::Quit => (Action::Quit, String::new()),
         };
         Self {
             at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             phase,
             stop,
-            action: action.into(),
+            action,
             detail,
         }
     }

@@ -202,7 +202,7 @@ fn run_from(
     instructions.extend(
         interventions
             .iter()
-            .filter(|i| i.action == "instruct")
+            .filter(|i| i.action == crate::steer::Action::Instruct)
             .map(|i| i.detail.clone()),
     );
     for (pi, phase) in PHASES.iter().enumerate() {

@@ -308,7 +308,7 @@ impl App {
                 }
             }
             (KeyCode::Char('s'), Stop::Plan) => {
-                if matches!(phase, Phase::PreliminaryEda | Phase::InDepthEda) {
+                if phase.spec().skippable {
                     self.answer(Decision::Skip)
                 } else {
                     self.message = Some("only the EDA phases can be skipped".into());

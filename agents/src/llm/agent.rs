@@ -26,6 +26,20 @@ use crate::roles::{
 /// Turns allowed to fix an unusable reply within one call's conversation.
 const FIX_TURNS: usize = 1;
 
+/// Why a role has no usable LLM reply.
+enum NoReply {
+    /// The role has no LLM: the offline policy is its brain, not a fallback, and nothing is noted.
+    Offline,
+    /// The LLM gave nothing usable, for this reason.
+    Unusable(String),
+}
+
+impl From<String> for NoReply {
+    fn from(why: String) -> Self {
+        Self::Unusable(why)
+    }
+}
+
 /// The five roles over one LLM session.
 pub struct LlmAgent {
     session: Arc<Session>,
@@ -168,9 +182,9 @@ impl LlmAgent {
         shape: &str,
         schema: Value,
         check: impl Fn(&Value) -> Result<T, String>,
-    ) -> Result<T, String> {
+    ) -> Result<T, NoReply> {
         if self.session.endpoint(role).is_none() {
-            return Err("offline by configuration".into());
+            return Err(NoReply::Offline);
         }
         let mut ctx = self.context(cx);
         if let (Some(o), Value::Object(e)) = (ctx.as_object_mut(), extra) {
@@ -216,7 +230,7 @@ impl LlmAgent {
                         "That reply could not be used: {e}. Reply again with only the JSON object, shaped like {shape}"
                     )));
                 }
-                Err(e) => return Err(e),
+                Err(e) => return Err(NoReply::Unusable(e)),
             }
         }
     }
@@ -225,11 +239,13 @@ impl LlmAgent {
         &self,
         role: &str,
         cx: &PhaseCx,
-        r: Result<T, String>,
+        r: Result<T, NoReply>,
         offline: impl FnOnce() -> T,
     ) -> T {
-        r.unwrap_or_else(|why| {
-            if why != "offline by configuration" && self.session.fell_back(role, &why) {
+        r.unwrap_or_else(|no| {
+            if let NoReply::Unusable(why) = no
+                && self.session.fell_back(role, &why)
+            {
                 self.session.note(format!(
                     "{role} ({}): no usable LLM reply ({why}); the offline policy answered (later fallbacks of this role are counted in the summary)",
                     cx.phase.slug()

@@ -345,7 +345,17 @@ fn the_pipeline_skips_instructs_and_validates_a_persons_program_before_running_i
     .unwrap();
     assert_eq!(ran, good);
     let recorded = autokaggle::steer::recorded(run).unwrap();
-    let acts: Vec<&str> = recorded.iter().map(|i| i.action.as_str()).collect();
+    // As interventions.json spells them.
+    let acts: Vec<String> = recorded
+        .iter()
+        .map(|i| {
+            serde_json::to_value(i.action)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
     assert_eq!(
         acts,
         [
