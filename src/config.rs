@@ -145,7 +145,7 @@ pub fn configure(s: Setup) -> Result<(RunConfig, Roles)> {
             Some(c) => locate(&c)?,
             None if rec.competition.as_os_str().is_empty() => bail!(
                 "{}: no recorded competition; pass --competition",
-                dir.join("spec.json").display()
+                crate::store::RunLayout::new(dir).spec().display()
             ),
             None => rec.competition,
         };
@@ -158,7 +158,7 @@ pub fn configure(s: Setup) -> Result<(RunConfig, Roles)> {
             ..RunConfig::new(competition, s.out, rec.seed.unwrap_or(s.seed))
         };
         // The record holds every call the run made; with none, the run was offline.
-        let roles = if dir.join("llm.jsonl").exists() {
+        let roles = if crate::store::RunLayout::new(dir).llm_log().exists() {
             Roles::llm(Arc::new(Session::replay(dir, llm).map_err(|e| anyhow!(e))?))
         } else {
             Roles::default()

@@ -172,7 +172,7 @@ impl Intervention {
 
 /// The interventions recorded in a run directory (none if there is no file).
 pub fn recorded(run_dir: &Path) -> Result<Vec<Intervention>> {
-    let p = run_dir.join("interventions.json");
+    let p = crate::store::RunLayout::new(run_dir).interventions();
     if !p.exists() {
         return Ok(vec![]);
     }

@@ -56,7 +56,9 @@ pub fn demo(out: &Path, seed: u64) -> Result<String> {
         orchestrator::table(&summary),
         dir.display(),
         summary.submission.display(),
-        summary.run_dir.join("report.md").display()
+        crate::store::RunLayout::new(&summary.run_dir)
+            .report()
+            .display()
     ))
 }
 
@@ -70,7 +72,9 @@ fn finished(summary: &RunSummary) -> String {
     format!(
         "{}\nreport: {}",
         orchestrator::table(summary),
-        summary.run_dir.join("report.md").display()
+        crate::store::RunLayout::new(&summary.run_dir)
+            .report()
+            .display()
     )
 }
 

@@ -136,7 +136,7 @@ pub fn submit_run(
     message: &str,
 ) -> Result<Submitted> {
     let dir = crate::store::RunDir::open(run_dir)?;
-    let file = run_dir.join("submission.csv");
+    let file = dir.layout().submission();
     if !file.exists() {
         bail!(
             "{}: no submission.csv; the run has not finished (`autokaggle resume {}` finishes it)",
@@ -164,7 +164,7 @@ pub fn submit_run(
         message: message.to_string(),
         answer,
     };
-    let log = run_dir.join("submissions.json");
+    let log = dir.layout().submissions();
     let mut all: Vec<serde_json::Value> = if log.exists() {
         serde_json::from_value(crate::store::read_json(&log, "unreadable")?)
             .context("submissions.json: not a list")?
@@ -172,6 +172,6 @@ pub fn submit_run(
         vec![]
     };
     all.push(serde_json::to_value(&record)?);
-    dir.write_json("submissions.json", &all)?;
+    dir.write_json(&dir.layout().submissions(), &all)?;
     Ok(record)
 }

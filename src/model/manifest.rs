@@ -2,7 +2,7 @@
 //! JSON so a person (or a coding agent) can read what a model expects without loading it.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use autokaggle_toolkit::MetricId;
@@ -53,9 +53,14 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// Where a model folder keeps its manifest; its presence marks a saved model.
+    pub fn path(model_dir: &Path) -> PathBuf {
+        model_dir.join("manifest.json")
+    }
+
     /// Reads `dir/manifest.json`, refusing another format with what to do.
     pub fn read(dir: &Path) -> Result<Self> {
-        let path = dir.join("manifest.json");
+        let path = Self::path(dir);
         let text = std::fs::read_to_string(&path).with_context(|| {
             format!(
                 "{}: no saved model here (runs save one under <run>/model/ since version 0.1)",

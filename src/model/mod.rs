@@ -60,8 +60,9 @@ pub struct Predicted {
 impl Model {
     /// Loads the model of a run directory (or of its `model/` folder).
     pub fn load(dir: &Path) -> Result<Self> {
-        let dir = if dir.join("model").join("manifest.json").exists() {
-            dir.join("model")
+        let model = crate::store::RunLayout::new(dir).model();
+        let dir = if Manifest::path(&model).exists() {
+            model
         } else {
             dir.to_path_buf()
         };

@@ -38,7 +38,7 @@ pub struct Saving<'a> {
 /// Saves the model under `dir` (the run's `model/` folder) and returns its manifest.
 pub fn save(dir: &Path, s: &Saving) -> Result<Manifest> {
     // A manifest from an earlier save goes first: until the new one is written, there is no model.
-    let manifest_path = dir.join("manifest.json");
+    let manifest_path = Manifest::path(dir);
     if manifest_path.exists() {
         std::fs::remove_file(&manifest_path)?;
     }

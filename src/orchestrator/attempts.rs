@@ -45,7 +45,7 @@ pub(super) fn attempt(
     plan: &str,
     mut forced: Option<Work>,
 ) -> Result<Attempted> {
-    let (phase, pdir) = (cx.phase, cx.phase.dir_name());
+    let (phase, pdir) = (cx.phase, run.dir.phase(cx.phase));
     let mut feedback: Vec<String> = Vec::new();
     let mut log = String::new();
     for attempt in 1.. {
@@ -56,7 +56,7 @@ pub(super) fn attempt(
             Some(w) => w,
             None => run.roles.developer.develop(cx, plan, &feedback),
         };
-        run.dir.write_json(&format!("{pdir}/program.json"), &work)?;
+        run.dir.write_json(&pdir.program(), &work)?;
         run.tell(Event::Program(work.clone()));
         let e = match execute(run, phase, cx.ds, &work) {
             Ok(e) => e,
@@ -132,7 +132,7 @@ fn judge(run: &Run, phase: Phase, before: &Dataset, work: &Work, e: &Executed) -
 /// Runs one attempt's work: nothing for analysis, a validated program (its train/test written as
 /// Parquet), or the model search.
 fn execute(run: &Run, phase: Phase, ds: &Dataset, work: &Work) -> Result<Executed> {
-    let pdir = phase.dir_name();
+    let pdir = run.dir.phase(phase);
     match work {
         Work::Analysis => Ok(Executed {
             out: ds.clone(),
@@ -156,7 +156,7 @@ fn execute(run: &Run, phase: Phase, ds: &Dataset, work: &Work) -> Result<Execute
             })
         }
         Work::Models { folds, candidates } => {
-            let charts = run.dir.path.join(&pdir).join("charts");
+            let charts = pdir.charts_dir();
             let m = modeling::model(run, ds, *folds, candidates, &charts)?;
             Ok(Executed {
                 out: ds.clone(),

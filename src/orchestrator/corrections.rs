@@ -80,8 +80,10 @@ pub(super) fn check(
 
 /// Records the corrected spec in `spec.json` (so a resume uses it) and says what changed.
 pub(super) fn record(run: &Run, c: &Dataset) -> Result<()> {
-    run.dir
-        .write_json("spec.json", &spec_record(run.cfg, run.resolved, c))?;
+    run.dir.write_json(
+        &run.dir.layout().spec(),
+        &spec_record(run.cfg, run.resolved, c),
+    )?;
     run.say(&format!(
         "  spec corrected by the reader: id {}, targets {}, task {:?}, metric {:?}",
         c.spec.id,

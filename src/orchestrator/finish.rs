@@ -26,7 +26,7 @@ pub(super) fn finish(
         .modeled
         .as_ref()
         .context("the modeling phase produced no submission")?;
-    let sub_path = run.dir.path.join("submission.csv");
+    let sub_path = run.dir.layout().submission();
     // A run never ends well with a file Kaggle would reject: after every attempt and the fallback,
     // the format gates judge it once more, and a failing one stops the run with its message.
     if let Some((gate, why)) = crate::gates::invalid_submission(ds, &m.submission) {
@@ -67,10 +67,8 @@ pub(super) fn finish(
     };
     let mut final_report = String::new();
     for p in PHASES {
-        final_report.push_str(
-            &std::fs::read_to_string(run.dir.path.join(format!("{}/report.md", p.dir_name())))
-                .unwrap_or_default(),
-        );
+        final_report
+            .push_str(&std::fs::read_to_string(run.dir.phase(p).report()).unwrap_or_default());
         final_report.push('\n');
     }
     let results = table(&summary);
@@ -90,7 +88,7 @@ pub(super) fn finish(
         .summarizer
         .research_report(&cx, &final_report, &results)
     {
-        run.dir.write("research.md", &research)?;
+        run.dir.write(&run.dir.layout().research(), &research)?;
         final_report = format!("# Research report\n\n{research}\n\n{final_report}");
     }
     final_report.push_str(&format!("\n# Result\n\n{results}\n"));
@@ -104,13 +102,13 @@ pub(super) fn finish(
             "> **No LLM was used.** {why}. Every role ran the offline policy, as `--llm-fallback offline` asked.\n\n{final_report}"
         );
     }
-    run.dir.write("report.md", &final_report)?;
+    run.dir.write(&run.dir.layout().report(), &final_report)?;
     // Usage is read after the research report, the run's last LLM call.
     let summary = RunSummary {
         llm: run.roles.llm.as_ref().map(|s| s.ledger()),
         ..summary
     };
-    run.dir.write_json("summary.json", &summary)?;
+    run.dir.write_json(&run.dir.layout().summary(), &summary)?;
     // The submission is already safe on disk; a report that fails to build is said, not fatal.
     match crate::report::html::build(&run.dir.path) {
         Ok(p) => run.say(&format!("report: {}", p.display())),
@@ -138,7 +136,7 @@ fn save_model(run: &Run, ds: &Dataset, m: &Modeled, phases: &[PhaseSummary]) -> 
     }
     let features = ds.features();
     let test_features = frame::select(&ds.test, &features)?;
-    let dir = run.dir.path.join("model");
+    let dir = run.dir.layout().model();
     crate::model::save(
         &dir,
         &crate::model::Saving {

@@ -93,12 +93,11 @@ impl Run<'_> {
     /// Where a phase that rewrites the data keeps its train and test (written by the attempts,
     /// judged by the gates, read back on resume).
     fn frame_files(&self, phase: Phase) -> (PathBuf, PathBuf) {
-        let pdir = self.dir.path.join(phase.dir_name());
-        (pdir.join("train.parquet"), pdir.join("test.parquet"))
+        self.dir.phase(phase).data()
     }
     /// Where a phase that rewrites the data keeps its fitted program, for the saved model.
     fn fitted_file(&self, phase: Phase) -> PathBuf {
-        self.dir.path.join(phase.dir_name()).join("fitted.program")
+        self.dir.phase(phase).fitted()
     }
     /// Seconds of compute so far: the run's time less the time spent waiting on the LLM, which has
     /// a budget of its own (`[budget] seconds`) and is never charged to the model search.

@@ -492,7 +492,7 @@ fn refit_blend(
 /// the same ones whatever this machine's speed.
 fn replayed_models(run_dir: &Path) -> Result<Vec<String>> {
     let s: RunSummary = crate::store::read_json(
-        &run_dir.join("summary.json"),
+        &crate::store::RunLayout::new(run_dir).summary(),
         "the recorded run has no summary",
     )?;
     Ok(s.cv.into_iter().map(|r| r.model).collect())

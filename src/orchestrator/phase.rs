@@ -125,8 +125,7 @@ fn write_plan(run: &Run, cx: &PhaseCx, corrected: &mut Option<Dataset>) -> Resul
         }
         *corrected = applied;
     }
-    run.dir
-        .write(&format!("{}/plan.md", cx.phase.dir_name()), &plan)?;
+    run.dir.write(&run.dir.phase(cx.phase).plan(), &plan)?;
     run.tell(Event::Plan(plan.clone()));
     Ok(plan)
 }
@@ -145,8 +144,7 @@ fn skipped(
     if fitted.exists() {
         std::fs::remove_file(&fitted)?;
     }
-    run.dir
-        .write(&format!("{}/report.md", phase.dir_name()), &report)?;
+    run.dir.write(&run.dir.phase(phase).report(), &report)?;
     Ok(PhaseDone {
         next: ds.clone(),
         summary: PhaseSummary {
@@ -167,7 +165,7 @@ fn skipped(
 /// Review, report, charts: the phase's evidence judged and written to its folder.
 fn judge(run: &Run, cx: &PhaseCx, plan: &str, done: &Attempted) -> Result<(Review, String)> {
     let phase = cx.phase;
-    let pdir = phase.dir_name();
+    let pdir = run.dir.phase(phase);
     let modeled = run
         .modeled
         .as_ref()
@@ -190,8 +188,7 @@ fn judge(run: &Run, cx: &PhaseCx, plan: &str, done: &Attempted) -> Result<(Revie
     let mut log = done.log.clone();
     let charts = charts(run, cx, &mut log);
     if !charts.is_empty() {
-        run.dir
-            .write_json(&format!("{pdir}/charts.json"), &charts)?;
+        run.dir.write_json(&pdir.charts(), &charts)?;
         report.push_str("\n## Charts\n");
         for c in &charts {
             report.push_str(&format!(
@@ -202,21 +199,18 @@ fn judge(run: &Run, cx: &PhaseCx, plan: &str, done: &Attempted) -> Result<(Revie
     }
     if phase.spec().data_charts {
         report.push_str(&format!("\n## Data profile\n\n```\n{}```\n", cx.profile));
-        run.dir
-            .write(&format!("{pdir}/profile.txt"), &cx.profile.to_string())?;
+        run.dir.write(&pdir.profile(), &cx.profile.to_string())?;
     }
-    run.dir
-        .write_json(&format!("{pdir}/gates.json"), &done.gates)?;
-    run.dir
-        .write_json(&format!("{pdir}/review.json"), &review)?;
+    run.dir.write_json(&pdir.gates(), &done.gates)?;
+    run.dir.write_json(&pdir.review(), &review)?;
     if let Some(session) = &run.roles.llm {
         for n in session.take_notes() {
             run.say(&format!("  {n}"));
             log.push_str(&format!("llm: {n}\n"));
         }
     }
-    run.dir.write(&format!("{pdir}/output.log"), &log)?;
-    run.dir.write(&format!("{pdir}/report.md"), &report)?;
+    run.dir.write(&pdir.log(), &log)?;
+    run.dir.write(&pdir.report(), &report)?;
     if let Some(session) = &run.roles.llm {
         let l = session.ledger();
         run.tell(Event::Usage(
@@ -234,7 +228,7 @@ fn charts(run: &Run, cx: &PhaseCx, log: &mut String) -> Vec<Chart> {
     let spec = cx.phase.spec();
     if spec.data_charts {
         let t = Instant::now();
-        let dir = run.dir.path.join(cx.phase.dir_name()).join("charts");
+        let dir = run.dir.phase(cx.phase).charts_dir();
         let c = autokaggle_toolkit::eda::charts(cx.ds, &dir).unwrap_or_else(|e| {
             log.push_str(&format!("charts skipped: {e}\n"));
             vec![]
@@ -276,9 +270,8 @@ fn redo_after(
         "  review scored {}/5 with suggestions: redoing the phase once with them",
         review.min_score()
     ));
-    let pdir = phase.dir_name();
-    run.dir.write(&format!("{pdir}/plan_round1.md"), plan)?;
-    run.dir
-        .write_json(&format!("{pdir}/review_round1.json"), review)?;
+    let pdir = run.dir.phase(phase);
+    run.dir.write(&pdir.plan_round1(), plan)?;
+    run.dir.write_json(&pdir.review_round1(), review)?;
     Ok(Some(review.suggestions.clone()))
 }

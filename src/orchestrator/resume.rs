@@ -56,7 +56,7 @@ pub(super) fn open(
 ) -> Result<(RunDir, Back)> {
     let Some(path) = &cfg.resume else {
         let dir = RunDir::create(&cfg.out, &ds.spec.name)?;
-        dir.write_json("spec.json", &spec_record(cfg, resolved, ds))?;
+        dir.write_json(&dir.layout().spec(), &spec_record(cfg, resolved, ds))?;
         return Ok((dir, Back::default()));
     };
     let dir = RunDir::open(path)?;
@@ -67,8 +67,8 @@ pub(super) fn open(
         }
         _ => {}
     }
-    let mut state: RunState = if dir.path.join("state.json").exists() {
-        dir.read("state.json")?
+    let mut state: RunState = if dir.layout().state().exists() {
+        dir.read(&dir.layout().state())?
     } else {
         RunState::default()
     };
@@ -88,9 +88,9 @@ pub(super) fn read_back(run: &Run, phase: Phase, ds: &mut Dataset) -> Result<Str
         phase.counter(),
         phase.title()
     ));
-    let p = run.dir.path.join(phase.dir_name());
-    let report = std::fs::read_to_string(p.join("report.md"))
-        .with_context(|| format!("resuming: {}", p.join("report.md").display()))?;
+    let p = run.dir.phase(phase).report();
+    let report =
+        std::fs::read_to_string(&p).with_context(|| format!("resuming: {}", p.display()))?;
     if phase.spec().work == WorkKind::Program {
         let (train, test) = run.frame_files(phase);
         ds.train = frame::read_parquet(&train)?;
@@ -105,6 +105,6 @@ pub(super) fn save_state(dir: &RunDir, summaries: &[PhaseSummary]) -> Result<()>
         finished: summaries.iter().map(|s| s.phase).collect(),
         phases: summaries.to_vec(),
     };
-    dir.write_json("state.json", &state)?;
+    dir.write_json(&dir.layout().state(), &state)?;
     Ok(())
 }

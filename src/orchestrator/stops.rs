@@ -43,14 +43,13 @@ pub(super) fn at_plan(run: &mut Run, phase: Phase, plan: &mut String) -> Result<
         ),
         _ => None,
     };
-    let pdir = phase.dir_name();
+    let pdir = run.dir.phase(phase);
     let next = match ask(run, phase, Stop::Plan, refuse)? {
         Decision::Approve => AtPlan::Go,
         Decision::EditPlan(p) => {
-            run.dir
-                .write(&format!("{pdir}/plan_before_edit.md"), plan)?;
+            run.dir.write(&pdir.plan_before_edit(), plan)?;
             *plan = p;
-            run.dir.write(&format!("{pdir}/plan.md"), plan)?;
+            run.dir.write(&pdir.plan(), plan)?;
             run.tell(Event::Plan(plan.clone()));
             AtPlan::Go
         }
@@ -122,7 +121,7 @@ fn ask(
             None => {
                 run.interventions.push(Intervention::of(phase, stop, &d));
                 run.dir
-                    .write_json("interventions.json", &run.interventions)?;
+                    .write_json(&run.dir.layout().interventions(), &run.interventions)?;
                 return Ok(d);
             }
         }

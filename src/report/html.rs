@@ -12,7 +12,7 @@ use base64::Engine;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use serde_json::{Value, json};
 
-use crate::store::{RunSummary, SpecRecord};
+use crate::store::{PhaseDir, RunLayout, RunSummary, SpecRecord};
 
 /// Markdown to HTML; images that name a file beside the markdown are embedded as data URIs.
 pub fn markdown(md: &str, base: &Path) -> String {
@@ -54,18 +54,19 @@ fn round(x: f64, digits: i32) -> String {
 }
 
 /// The phase's gate results (none if the phase did not run to its gates).
-fn gates_of(pdir: &Path) -> Vec<GateResult> {
-    crate::store::read_json(&pdir.join("gates.json"), "no gates").unwrap_or_default()
+fn gates_of(pdir: &PhaseDir) -> Vec<GateResult> {
+    crate::store::read_json(&pdir.gates(), "no gates").unwrap_or_default()
 }
 
 /// Builds `report.html` in `run_dir` and returns its path.
 pub fn build(run_dir: &Path) -> Result<PathBuf> {
+    let layout = RunLayout::new(run_dir);
     let rec: SpecRecord = crate::store::read_json(
-        &run_dir.join("spec.json"),
+        &layout.spec(),
         "cannot read (is this a finished run directory?)",
     )?;
     let summary: RunSummary = crate::store::read_json(
-        &run_dir.join("summary.json"),
+        &layout.summary(),
         "cannot read (is this a finished run directory?)",
     )?;
     let s = &rec.spec;
@@ -86,7 +87,7 @@ pub fn build(run_dir: &Path) -> Result<PathBuf> {
     let (mut passed_all, mut total_all) = (0, 0);
     let mut submission_gates = vec![];
     for p in PHASES {
-        let pdir = run_dir.join(p.dir_name());
+        let pdir = layout.phase(p);
         let row = summary.phases.iter().find(|r| r.phase == p);
         let gates = gates_of(&pdir);
         let (passed, applicable) = gate_counts(&gates);
@@ -95,7 +96,7 @@ pub fn build(run_dir: &Path) -> Result<PathBuf> {
         if p.spec().work == WorkKind::Models {
             submission_gates = gates.clone();
         }
-        let program: Vec<Value> = crate::store::read_json::<Work>(&pdir.join("program.json"), "")
+        let program: Vec<Value> = crate::store::read_json::<Work>(&pdir.program(), "")
             .ok()
             .and_then(|w| match w {
                 Work::Program { program } => Some(program.steps),
@@ -105,16 +106,16 @@ pub fn build(run_dir: &Path) -> Result<PathBuf> {
             .into_iter()
             .map(|s| json!({"tool": s.tool, "args": s.args.to_string()}))
             .collect();
-        let report = std::fs::read_to_string(pdir.join("report.md")).unwrap_or_default();
+        let report = std::fs::read_to_string(pdir.report()).unwrap_or_default();
         phases.push(json!({
             "slug": p.slug(), "title": p.title(),
             "seconds": row.map_or("n/a".into(), |r| round(r.seconds, 2)),
             "attempts": row.map(|r| r.attempts), "fallback": row.is_some_and(|r| r.fallback),
             "passed": passed, "applicable": applicable,
-            "gates": gates, "program": program, "report_html": markdown(&report, &pdir),
+            "gates": gates, "program": program, "report_html": markdown(&report, pdir.path()),
         }));
     }
-    let sub_path = run_dir.join("submission.csv");
+    let sub_path = layout.submission();
     let sub = std::fs::read_to_string(&sub_path).unwrap_or_default();
     let llm = summary.llm.as_ref().map(|l| {
         let roles: Vec<Value> = l
@@ -127,7 +128,7 @@ pub fn build(run_dir: &Path) -> Result<PathBuf> {
             .collect();
         json!({"line": l.total.line(), "stopped": l.stopped, "roles": roles})
     });
-    let research_html = std::fs::read_to_string(run_dir.join("research.md"))
+    let research_html = std::fs::read_to_string(layout.research())
         .ok()
         .map(|md| markdown(&md, run_dir));
     let interventions = crate::steer::recorded(run_dir).unwrap_or_default();
@@ -143,7 +144,7 @@ pub fn build(run_dir: &Path) -> Result<PathBuf> {
         "gates_passed": passed_all,
         "gates_total": total_all,
         "phases": phases,
-        "submission": "submission.csv",
+        "submission": sub_path.file_name().map(|n| n.to_string_lossy().into_owned()),
         "submission_rows": sub.lines().count().saturating_sub(1),
         "submission_columns": sub.lines().next().unwrap_or(""),
         "submission_gates": submission_gates,
@@ -159,7 +160,7 @@ pub fn build(run_dir: &Path) -> Result<PathBuf> {
         .get_template("report.html")?
         .render(minijinja::Value::from(minijinja::value::Serde(&ctx)))
         .context("rendering report.html")?;
-    let path = run_dir.join("report.html");
+    let path = layout.report_html();
     crate::store::write_atomic(&path, html.as_bytes())?;
     Ok(path)
 }

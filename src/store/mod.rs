@@ -2,6 +2,7 @@
 //! never leaves a truncated file behind, and every JSON file read back into the same typed record
 //! ([`records`]) that wrote it: resume, replay, the report and the TUI share one set of types.
 
+pub mod layout;
 pub mod records;
 
 use std::path::{Path, PathBuf};
@@ -10,6 +11,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub use layout::{PhaseDir, RunLayout};
 pub use records::{BlendWeight, PhaseSummary, RunState, RunSummary, SpecRecord};
 
 /// The marker a run cancelled by an MCP client leaves in its directory, until it is resumed.
@@ -56,7 +58,7 @@ impl RunDir {
 
     /// Opens an existing run directory to resume it, removing temporary files a kill left behind.
     pub fn open(path: &Path) -> Result<Self> {
-        if !path.join("spec.json").exists() {
+        if !RunLayout::new(path).spec().exists() {
             anyhow::bail!(
                 "{}: not a run directory (no spec.json); pass the folder a run printed",
                 path.display()
@@ -83,24 +85,30 @@ impl RunDir {
         })
     }
 
-    /// Writes text atomically at a path relative to the run directory.
-    pub fn write(&self, rel: &str, text: &str) -> Result<PathBuf> {
-        let p = self.path.join(rel);
-        write_atomic(&p, text.as_bytes())?;
-        Ok(p)
+    /// Where each of its files is.
+    pub fn layout(&self) -> RunLayout {
+        RunLayout::new(&self.path)
+    }
+
+    /// One phase's folder.
+    pub fn phase(&self, phase: autokaggle_agents::Phase) -> PhaseDir {
+        self.layout().phase(phase)
+    }
+
+    /// Writes text atomically at `path` (one of [`Self::layout`]'s).
+    pub fn write(&self, path: &Path, text: &str) -> Result<PathBuf> {
+        write_atomic(path, text.as_bytes())?;
+        Ok(path.to_path_buf())
     }
 
     /// Reads a JSON file of this run directory into its record.
-    pub fn read<T: DeserializeOwned>(&self, rel: &str) -> Result<T> {
-        read_json(
-            &self.path.join(rel),
-            "cannot read (is this a run directory?)",
-        )
+    pub fn read<T: DeserializeOwned>(&self, path: &Path) -> Result<T> {
+        read_json(path, "cannot read (is this a run directory?)")
     }
 
     /// Writes pretty JSON atomically.
-    pub fn write_json<T: Serialize>(&self, rel: &str, v: &T) -> Result<PathBuf> {
-        self.write(rel, &serde_json::to_string_pretty(v)?)
+    pub fn write_json<T: Serialize>(&self, path: &Path, v: &T) -> Result<PathBuf> {
+        self.write(path, &serde_json::to_string_pretty(v)?)
     }
 }
 

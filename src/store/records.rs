@@ -41,7 +41,7 @@ impl SpecRecord {
     /// Reads a run directory's `spec.json`.
     pub fn read(run_dir: &Path) -> Result<Self> {
         super::read_json(
-            &run_dir.join("spec.json"),
+            &super::RunLayout::new(run_dir).spec(),
             "not a run directory (no spec.json); pass the folder a run printed",
         )
     }

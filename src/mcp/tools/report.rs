@@ -28,15 +28,15 @@ impl McpTool for Report {
         submission.csv.";
     type Args = Args;
     fn call(&self, a: Args, _: &Cx) -> Result<String> {
+        let layout = crate::store::RunLayout::new(&a.run_dir);
         let s: RunSummary = read_json(
-            &a.run_dir.join("summary.json"),
+            &layout.summary(),
             "no summary: the run has not finished (call `status`)",
         )?;
         let mut out = crate::orchestrator::table(&s);
-        for f in ["report.html", "report.md"] {
-            let p = a.run_dir.join(f);
-            if p.exists() {
-                out.push_str(&format!("{f}: {}\n", p.display()));
+        for p in [layout.report_html(), layout.report()] {
+            if let (true, Some(f)) = (p.exists(), p.file_name()) {
+                out.push_str(&format!("{}: {}\n", f.to_string_lossy(), p.display()));
             }
         }
         if let Some(m) = &s.model {

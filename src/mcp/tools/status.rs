@@ -30,11 +30,12 @@ impl McpTool for Status {
     type Args = Args;
     fn call(&self, a: Args, _: &Cx) -> Result<String> {
         let d = &a.run_dir;
-        if !d.join("spec.json").exists() {
+        let layout = crate::store::RunLayout::new(d);
+        if !layout.spec().exists() {
             bail!("{}: not a run directory (no spec.json)", d.display());
         }
-        let state: Option<RunState> = read_json(&d.join("state.json"), "state").ok();
-        let summary: Option<RunSummary> = read_json(&d.join("summary.json"), "summary").ok();
+        let state: Option<RunState> = read_json(&layout.state(), "state").ok();
+        let summary: Option<RunSummary> = read_json(&layout.summary(), "summary").ok();
         let phases: Vec<_> = state
             .iter()
             .flat_map(|s| &s.phases)
@@ -54,8 +55,8 @@ impl McpTool for Status {
             "run_dir": d,
             "state": state,
             "phases_finished": phases,
-            "submission": d.join("submission.csv").exists().then(|| d.join("submission.csv")),
-            "model": d.join("model/manifest.json").exists().then(|| d.join("model")),
+            "submission": Some(layout.submission()).filter(|p| p.exists()),
+            "model": Some(layout.model()).filter(|p| crate::model::Manifest::path(p).exists()),
             "cv_score": summary.as_ref().map(|s| s.blend_score),
             "metric": summary.as_ref().map(|s| s.metric.clone()),
         });
