@@ -47,22 +47,32 @@ def decide(rule, p):
     return np.argmax(p, axis=1)
 
 
+def coordinate_search(metric, y, p, kind, x, candidates):
+    """Each coordinate of `x` in turn tries its candidates (given the others' current values) and
+    keeps each one that raises the best score so far, for PASSES passes."""
+    best = score(metric, y, decide((kind, x), p))
+    for _ in range(PASSES):
+        for j in range(len(x)):
+            for c in candidates(x, j):
+                trial = x.copy()
+                trial[j] = c
+                s = score(metric, y, decide((kind, trial), p))
+                if s > best:
+                    best, x = s, trial
+    return x
+
+
 def tune(metric, y, p, k):
     """The rule that scores best on out-of-fold predictions `p` of class indices `y`."""
     if metric == "qwk":
-        cuts = np.arange(k - 1) + 0.5
         grid = np.linspace(-0.5, k - 0.5, 4 * k + 1)
-        best = score(metric, y, decide(("cuts", cuts), p))
-        for _ in range(PASSES):
-            for j in range(k - 1):
-                lo = cuts[j - 1] if j else -np.inf
-                hi = cuts[j + 1] if j + 1 < k - 1 else np.inf
-                for c in grid[(grid > lo) & (grid < hi)]:
-                    trial = cuts.copy()
-                    trial[j] = c
-                    s = score(metric, y, decide(("cuts", trial), p))
-                    if s > best:
-                        best, cuts = s, trial
+
+        def between(cuts, j):
+            lo = cuts[j - 1] if j else -np.inf
+            hi = cuts[j + 1] if j + 1 < k - 1 else np.inf
+            return grid[(grid > lo) & (grid < hi)]
+
+        cuts = coordinate_search(metric, y, p, "cuts", np.arange(k - 1) + 0.5, between)
         return ("cuts", cuts)
     plain = score(metric, y, decide(("argmax", None), p))
     if k == 2:
@@ -70,15 +80,7 @@ def tune(metric, y, p, k):
         scores = [score(metric, y, decide(("threshold", t), p)) for t in ts]
         i = int(np.argmax(scores))
         return ("threshold", ts[i]) if scores[i] > plain else ("argmax", None)
-    w, best = np.ones(k), plain
-    for _ in range(PASSES):
-        for j in range(k):
-            for v in WEIGHTS:
-                trial = w.copy()
-                trial[j] = v
-                s = score(metric, y, decide(("weights", trial), p))
-                if s > best:
-                    best, w = s, trial
+    w = coordinate_search(metric, y, p, "weights", np.ones(k), lambda w, j: WEIGHTS)
     return ("weights", w)
 
 

@@ -9,7 +9,7 @@ use crate::config::{DEFAULT_SEED, DEFAULT_TIME_BUDGET, Setup, configure};
 use crate::orchestrator;
 use crate::store::RunSummary;
 
-/// `run` and `resume`: every phase, headless, from `setup`; the summary table and the report's path.
+/// `run` and `resume`: every phase, headless; the summary table and where the report is.
 pub fn run(setup: Setup) -> Result<String> {
     let (cfg, roles) = configure(setup)?;
     let summary = orchestrator::run_with(&cfg, &roles)?;

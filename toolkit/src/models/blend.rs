@@ -76,8 +76,9 @@ pub type Choose = dyn Fn(&Problem, &[CvResult], &[usize]) -> Blend;
 
 /// The out-of-fold score of how the ensemble is chosen, not of the ensemble chosen: each fold's rows
 /// are predicted by the ensemble `choose` picks from the other folds' out-of-fold predictions alone
-/// (selection nested in the folds), and labelled by the rule tuned there. The score a blend was chosen on is optimistic by the choosing,
-/// most on small data with many candidates; this estimate has not seen the rows it scores.
+/// (selection nested in the folds), and labelled by the rule tuned there. The score a blend was
+/// chosen on is optimistic by the choosing, most on small data with many candidates; this estimate
+/// has not seen the rows it scores.
 pub fn nested_score(p: &Problem, results: &[CvResult], fold: &[usize], choose: &Choose) -> f64 {
     let k = fold.iter().max().map_or(0, |m| m + 1);
     let mut oof = vec![vec![f64::NAN; p.rows]; p.y.len()];

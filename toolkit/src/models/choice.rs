@@ -45,7 +45,7 @@ pub fn choose(p: &Problem, results: &[CvResult], fold: &[usize]) -> Choice {
         _ => blend,
     };
     if by != p.metric {
-        let oofs: Vec<Vec<Vec<f64>>> = results.iter().map(|r| r.oof.clone()).collect();
+        let oofs: Vec<&[Vec<f64>]> = results.iter().map(|r| r.oof.as_slice()).collect();
         let oof = combine(&oofs, &ensemble.weights, ensemble.head.as_ref());
         ensemble.decision = Decision::tune(p.metric, &p.y, &oof);
         ensemble.score = p.metric.score(&p.y, &ensemble.decision.apply(&oof));

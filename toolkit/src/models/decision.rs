@@ -165,26 +165,12 @@ fn weights(metric: MetricId, y: &[Vec<f64>], p: &[Vec<f64>]) -> Decision {
     const GRID: [f64; 13] = [
         0.25, 0.35, 0.5, 0.6, 0.7, 0.85, 1.0, 1.2, 1.4, 1.7, 2.0, 2.8, 4.0,
     ];
-    let mut w = vec![1.0; p.len()];
-    let mut best = metric.score(y, p);
-    for _ in 0..PASSES {
-        let before = best;
-        for k in 0..w.len() {
-            for g in GRID {
-                let old = w[k];
-                w[k] = g;
-                let s = metric.score(y, &Decision::Weights(w.clone()).apply(p));
-                if metric.better(s, best) {
-                    best = s;
-                } else {
-                    w[k] = old;
-                }
-            }
-        }
-        if !metric.better(best, before) {
-            break;
-        }
-    }
+    let w = coordinate_search(
+        metric,
+        vec![1.0; p.len()],
+        |_, _| GRID.to_vec(),
+        |w| metric.score(y, &Decision::Weights(w.to_vec()).apply(p)),
+    );
     Decision::Weights(w)
 }
 
@@ -192,24 +178,44 @@ fn weights(metric: MetricId, y: &[Vec<f64>], p: &[Vec<f64>]) -> Decision {
 fn cuts(metric: MetricId, y: &[Vec<f64>], p: &[Vec<f64>]) -> Decision {
     const STEPS: usize = 24;
     let levels = if p.len() == 1 { 2 } else { p.len() };
-    let mut c: Vec<f64> = (0..levels - 1)
+    let start: Vec<f64> = (0..levels - 1)
         .map(|j| if p.len() == 1 { 0.5 } else { j as f64 + 0.5 })
         .collect();
     let top = (levels - 1) as f64;
-    let mut best = metric.score(y, &Decision::Cuts(c.clone()).apply(p));
+    let between = |c: &[f64], j: usize| {
+        let lo = if j == 0 { 0.0 } else { c[j - 1] };
+        let hi = if j + 1 == c.len() { top } else { c[j + 1] };
+        (1..STEPS)
+            .map(|s| lo + (hi - lo) * s as f64 / STEPS as f64)
+            .collect()
+    };
+    let c = coordinate_search(metric, start, between, |c| {
+        metric.score(y, &Decision::Cuts(c.to_vec()).apply(p))
+    });
+    Decision::Cuts(c)
+}
+
+/// Coordinate search from `x`: each coordinate in turn tries its `candidates` (given the others'
+/// current values) and keeps each one that raises the best score so far; at most [`PASSES`] passes,
+/// stopping after a pass that gains nothing.
+fn coordinate_search(
+    metric: MetricId,
+    mut x: Vec<f64>,
+    candidates: impl Fn(&[f64], usize) -> Vec<f64>,
+    score: impl Fn(&[f64]) -> f64,
+) -> Vec<f64> {
+    let mut best = score(&x);
     for _ in 0..PASSES {
         let before = best;
-        for j in 0..c.len() {
-            let lo = if j == 0 { 0.0 } else { c[j - 1] };
-            let hi = if j + 1 == c.len() { top } else { c[j + 1] };
-            for s in 1..STEPS {
-                let old = c[j];
-                c[j] = lo + (hi - lo) * s as f64 / STEPS as f64;
-                let v = metric.score(y, &Decision::Cuts(c.clone()).apply(p));
-                if metric.better(v, best) {
-                    best = v;
+        for j in 0..x.len() {
+            for v in candidates(&x, j) {
+                let old = x[j];
+                x[j] = v;
+                let s = score(&x);
+                if metric.better(s, best) {
+                    best = s;
                 } else {
-                    c[j] = old;
+                    x[j] = old;
                 }
             }
         }
@@ -217,7 +223,7 @@ fn cuts(metric: MetricId, y: &[Vec<f64>], p: &[Vec<f64>]) -> Decision {
             break;
         }
     }
-    Decision::Cuts(c)
+    x
 }
 
 #[cfg(test)]

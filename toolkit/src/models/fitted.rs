@@ -185,17 +185,23 @@ pub fn output(z: f64, logistic: bool) -> f64 {
 }
 
 /// The members' predictions combined: a weighted average, or through a stack's head (one output).
-pub fn combine(preds: &[Vec<Vec<f64>>], weights: &[f64], head: Option<&Head>) -> Vec<Vec<f64>> {
+/// Each member's predictions are borrowed (`&[Vec<f64>]` or an owned matrix), so out-of-fold
+/// predictions are combined without copying them.
+pub fn combine<P: AsRef<[Vec<f64>]>>(
+    preds: &[P],
+    weights: &[f64],
+    head: Option<&Head>,
+) -> Vec<Vec<f64>> {
     let Some(h) = head else {
         return blend_predictions(preds, weights);
     };
-    let rows = preds[0][0].len();
+    let rows = preds[0].as_ref()[0].len();
     let out = (0..rows)
         .map(|i| {
             let z = preds
                 .iter()
                 .zip(weights)
-                .map(|(p, w)| w * input(p[0][i], h.logistic))
+                .map(|(p, w)| w * input(p.as_ref()[0][i], h.logistic))
                 .sum::<f64>();
             output(h.intercept + z, h.logistic)
         })
@@ -204,13 +210,14 @@ pub fn combine(preds: &[Vec<Vec<f64>>], weights: &[f64], head: Option<&Head>) ->
 }
 
 /// Weighted average of prediction matrices.
-pub fn blend_predictions(preds: &[Vec<Vec<f64>>], weights: &[f64]) -> Vec<Vec<f64>> {
-    let mut out = vec![vec![0.0; preds[0][0].len()]; preds[0].len()];
+pub fn blend_predictions<P: AsRef<[Vec<f64>]>>(preds: &[P], weights: &[f64]) -> Vec<Vec<f64>> {
+    let first = preds[0].as_ref();
+    let mut out = vec![vec![0.0; first[0].len()]; first.len()];
     for (p, &w) in preds.iter().zip(weights) {
         if w == 0.0 {
             continue;
         }
-        for (o, col) in p.iter().enumerate() {
+        for (o, col) in p.as_ref().iter().enumerate() {
             for (i, v) in col.iter().enumerate() {
                 out[o][i] += w * v;
             }
