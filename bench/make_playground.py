@@ -1,6 +1,6 @@
 """Writes a Playground-style competition with known labels for its test rows (seeded, stdlib only).
 
-    python3 bench/make_playground.py ROWS [OUT_DIR] [--noise=N] [--time-split]
+    python3 bench/make_playground.py ROWS [OUT_DIR] [--noise=N] [--time-split] [--classes=K]
 
 OUT_DIR (default bench/playground_<ROWS>) gets train.csv (ROWS rows), test.csv (ROWS * 0.4 rows),
 sample_submission.csv, overview.txt and test_labels.csv, the true targets of test, so a submission
@@ -17,6 +17,10 @@ effect per level) and a 5-level channel. Scored by AUC.
 With --time-split, test holds the latest signups (every test row is later than every train row)
 and x1's effect drifts with time, + 1.5 * (time as a share of the 4 years) * x1: shuffled folds
 then score a model on the same months it trained on, which test never is.
+
+With --classes=K the target is one of K ordered labels (class_00 ...): the logit plus logistic
+noise, cut at K - 1 evenly spaced points between -4 and 2.5; scored by accuracy. A speed and scale
+case for many classes (16 at 250,000 rows is the budget test of docs/bench.md), not a quality one.
 """
 import math
 import os
@@ -26,6 +30,7 @@ import sys
 positional = [a for a in sys.argv[1:] if not a.startswith("--")]
 time_split = "--time-split" in sys.argv
 noise_columns = int(next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--noise=")), 4))
+classes = int(next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--classes=")), 2))
 rows = int(positional[0]) if positional else 250_000
 out = positional[1] if len(positional) > 1 else f"bench/playground_{rows}"
 test_rows = int(rows * 0.4)
@@ -89,7 +94,12 @@ def row(i, when=None):
     logit = drift + (1.2 * x[0] - 0.8 * x[1] + 0.6 * x[2] * x[3] + 0.5 * math.sin(2 * math.pi * x[4])
              + 0.1 * (x[5] + x[6] - x[7]) + region_effect[r] + 0.4 * (weekday >= 5)
              + 0.3 * (month in (11, 12)) + channel_effect[ch] - 1.0)
-    y = int(rng.random() < 1 / (1 + math.exp(-logit)))
+    u = min(max(rng.random(), 1e-12), 1 - 1e-12)
+    if classes > 2:
+        z = logit + math.log(u / (1 - u))
+        y = "class_%02d" % sum(z > -4 + 6.5 * (j + 1) / classes for j in range(classes - 1))
+    else:
+        y = int(u < 1 / (1 + math.exp(-logit)))
     cells = ["" if rng.random() < 0.05 else f"{v:.4f}" for v in x]
     cells += [f"{v:.4f}" for v in noise]
     return [str(i), t, f"R{r:04d}", ch] + cells, y
@@ -119,10 +129,12 @@ with open(f"{out}/test.csv", "w") as f, open(f"{out}/test_labels.csv", "w") as l
         cells, y = row(i, at(i))
         f.write(",".join(cells) + "\n")
         lab.write(f"{i},{y}\n")
-        sub.write(f"{i},0.5\n")
+        sub.write(f"{i},class_00\n" if classes > 2 else f"{i},0.5\n")
 with open(f"{out}/overview.txt", "w") as f:
     f.write("Playground-style synthetic churn (bench)\n\nPredict whether a customer converts from "
             f"their signup time, region, channel and {8 + noise_columns} measurements.\n\nEvaluation\n\n"
-            "Submissions are evaluated on area under the ROC curve between the predicted "
-            "probability and the observed target.\n")
+            + ("Submissions are evaluated on accuracy, the share of rows whose predicted class is "
+               "the observed one.\n" if classes > 2 else
+               "Submissions are evaluated on area under the ROC curve between the predicted "
+               "probability and the observed target.\n"))
 print(f"{out}: {rows} train rows, {test_rows} test rows")

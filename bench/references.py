@@ -31,8 +31,6 @@ import sys
 import time
 import tomllib
 
-import tuned
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 BASE = ["lightgbm==4.7.0", "catboost==1.2.10", "scikit-learn==1.9.1", "pandas", "pyarrow",
@@ -151,6 +149,7 @@ def predict(pd, model, name, test_x, spec, target, sample):
 
 def run(name, comp, split, seconds):
     import pandas as pd
+    import tuned  # numpy: only inside the venv, which the system Python may not have
     spec = tomllib.load(open(os.path.join(comp, "competition.toml"), "rb"))
     train = pd.read_csv(os.path.join(split, "train.csv"))
     test = pd.read_csv(os.path.join(split, "test.csv"))

@@ -328,6 +328,7 @@ fn search(
             } else {
                 None
             },
+            deadline: timed.then(|| deadline(run, refit_share)),
         };
         let started = Instant::now();
         let r = cv::cross_validate(p, c, fold, run.cfg.seed, &how, &mut |f| {
@@ -383,6 +384,15 @@ fn search(
         );
     }
     Ok(results)
+}
+
+/// When a candidate's boosters stop growing trees: once the budget left, less what its refit will
+/// take, is spent (at least a couple of seconds, so that a late candidate is not a stump).
+fn deadline(run: &Run, refit_share: f64) -> Instant {
+    const LEAST: f64 = 2.0;
+    let left = run.cfg.time_budget - run.compute_seconds();
+    let cv = (left / (1.0 + refit_share)).max(LEAST);
+    Instant::now() + std::time::Duration::from_secs_f64(cv)
 }
 
 /// A refit's time as a share of a cross-validation's: the refit fits once on all (capped) rows,

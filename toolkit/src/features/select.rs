@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::error::{Result, ToolkitError};
 use crate::frame::{self, Kind};
-use crate::models::gbm::{ColMajor, Gbm, GbmParams};
+use crate::models::gbm::{ColMajor, Gbm, GbmParams, Loss};
 use crate::profile::{Moments, pearson};
 use crate::spec::Task;
 use crate::tool::{Category, DropColumns, FitCx, NUMERIC, Tool};
@@ -171,7 +171,11 @@ impl Tool for SelectImportance {
         let rows: Vec<usize> = (0..y.len()).filter(|&i| !y[i].is_nan()).collect();
         let x = frame::matrix_col_major(&frame::take_rows(cx.train, &rows)?, &cols)?;
         let y: Vec<f64> = rows.iter().map(|&i| y[i]).collect();
-        let logistic = cx.task == Task::Binary;
+        let loss = if cx.task == Task::Binary {
+            Loss::Logistic
+        } else {
+            Loss::Squared
+        };
         let params = GbmParams {
             iterations: 100,
             max_depth: 4,
@@ -183,7 +187,7 @@ impl Tool for SelectImportance {
             rows: rows.len(),
             cols: cols.len(),
         };
-        let model = Gbm::fit(data, &y, logistic, &params, cx.seed, None)?;
+        let model = Gbm::fit(data, &y, loss, &params, cx.seed, None, None)?;
         let imp = model.importance();
         let mut order: Vec<usize> = (0..cols.len()).collect();
         order.sort_by(|&a, &b| imp[b].total_cmp(&imp[a]).then(a.cmp(&b)));

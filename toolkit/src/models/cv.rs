@@ -7,19 +7,20 @@ use serde::{Deserialize, Serialize};
 use super::fitted::{FittedModel, predict_outputs};
 pub use super::fitted::{blend_predictions, combine};
 use super::forest::{Forest, ForestParams};
-use super::gbm::{BAG_SEED_STEP, ColMajor, Gbm, GbmParams, Watch};
+use super::gbm::{BAG_SEED_STEP, ColMajor, Gbm, GbmParams, Loss, Watch};
 use super::knn::{Knn, KnnParams};
 use super::linear::{Linear, LinearParams};
 use super::problem::Problem;
 use crate::error::Result;
 use crate::folds;
 use crate::metrics::{better, score};
+use crate::spec::Task;
 
 /// A model family with its settings.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "snake_case", tag = "family")]
 pub enum ModelKind {
-    /// Gradient-boosted trees (forust).
+    /// Gradient-boosted trees (hessboost).
     Gbm(GbmParams),
     /// Random forest (smartcore).
     Forest(ForestParams),
@@ -73,8 +74,9 @@ fn patience(p: &GbmParams) -> usize {
     (p.iterations / 10).max(20)
 }
 
-/// Fits one model per output on `train_rows`. Boosters add their gain per feature to
-/// `importance` (summed over outputs), and stop on `held` when it is given.
+/// Fits the models of `spec` on `train_rows`: one per output, or one softmax booster for all the
+/// classes of a multiclass target. Boosters add their gain per feature to `importance` (summed
+/// over models), stop on `held` when it is given, and stop growing at `deadline`.
 fn fit_outputs(
     p: &Problem,
     spec: &ModelSpec,
@@ -82,45 +84,62 @@ fn fit_outputs(
     seed: u64,
     importance: &mut Option<Vec<f64>>,
     held: Option<&Held>,
+    deadline: Option<Instant>,
 ) -> Result<Vec<FittedModel>> {
     let x = p.subset(&p.x_train, p.rows, train_rows);
     let k = p.features.len();
     let n = train_rows.len();
+    if let ModelKind::Gbm(params) = &spec.kind {
+        let data = ColMajor {
+            x: &x,
+            rows: n,
+            cols: k,
+        };
+        let boost = |y: &[f64], loss: Loss, importance: &mut Option<Vec<f64>>| {
+            let at = |rows: &[usize]| rows.iter().map(|&i| y[i]).collect::<Vec<_>>();
+            let yv = held.map_or(vec![], |h| at(h.rows));
+            let watch = held.map(|h| Watch {
+                x: ColMajor {
+                    x: h.x,
+                    rows: h.rows.len(),
+                    cols: k,
+                },
+                y: &yv,
+                patience: patience(params),
+            });
+            let yy = at(train_rows);
+            let mut bag = Vec::with_capacity(params.bags.max(1));
+            for b in 0..params.bags.max(1) as u64 {
+                let s = seed + b * BAG_SEED_STEP;
+                let model = Gbm::fit(data, &yy, loss, params, s, watch.as_ref(), deadline)?;
+                let gain = model.importance();
+                let total = importance.get_or_insert_with(|| vec![0.0; k]);
+                total.iter_mut().zip(&gain).for_each(|(t, g)| *t += g);
+                bag.push(model);
+            }
+            Ok::<_, crate::error::ToolkitError>(match bag.len() {
+                1 => FittedModel::Gbm(Box::new(bag.remove(0))),
+                _ => FittedModel::GbmBag(bag),
+            })
+        };
+        if p.task == Task::Multiclass && p.y.len() > 2 {
+            return Ok(vec![boost(
+                &class_index(&p.y),
+                Loss::Softmax(p.y.len()),
+                importance,
+            )?]);
+        }
+        let loss = if p.is_classification() {
+            Loss::Logistic
+        } else {
+            Loss::Squared
+        };
+        return p.y.iter().map(|y| boost(y, loss, importance)).collect();
+    }
     let mut out = Vec::with_capacity(p.y.len());
     for y in &p.y {
         let yy: Vec<f64> = train_rows.iter().map(|&i| y[i]).collect();
         out.push(match &spec.kind {
-            ModelKind::Gbm(params) => {
-                let yv: Vec<f64> = held.map_or(vec![], |h| h.rows.iter().map(|&i| y[i]).collect());
-                let watch = held.map(|h| Watch {
-                    x: ColMajor {
-                        x: h.x,
-                        rows: h.rows.len(),
-                        cols: k,
-                    },
-                    y: &yv,
-                    patience: patience(params),
-                });
-                let data = ColMajor {
-                    x: &x,
-                    rows: n,
-                    cols: k,
-                };
-                let logistic = p.is_classification();
-                let mut bag = Vec::with_capacity(params.bags.max(1));
-                for b in 0..params.bags.max(1) as u64 {
-                    let s = seed + b * BAG_SEED_STEP;
-                    let model = Gbm::fit(data, &yy, logistic, params, s, watch.as_ref())?;
-                    let gain = model.importance();
-                    let total = importance.get_or_insert_with(|| vec![0.0; k]);
-                    total.iter_mut().zip(&gain).for_each(|(t, g)| *t += g);
-                    bag.push(model);
-                }
-                match bag.len() {
-                    1 => FittedModel::Gbm(Box::new(bag.remove(0))),
-                    _ => FittedModel::GbmBag(bag),
-                }
-            }
             ModelKind::Forest(params) => {
                 FittedModel::Forest(Forest::fit(&x, n, k, &yy, params, seed)?)
             }
@@ -128,9 +147,17 @@ fn fit_outputs(
                 FittedModel::Linear(Linear::fit(&x, n, k, &yy, p.is_classification(), params)?)
             }
             ModelKind::Knn(params) => FittedModel::Knn(Knn::fit(&x, n, k, &yy, params)?),
+            ModelKind::Gbm(_) => unreachable!("boosters are fitted above"),
         });
     }
     Ok(out)
+}
+
+/// The class of each row from one-hot outputs (the first class for a row with none).
+fn class_index(y: &[Vec<f64>]) -> Vec<f64> {
+    (0..y[0].len())
+        .map(|i| y.iter().position(|c| c[i] > 0.5).unwrap_or(0) as f64)
+        .collect()
 }
 
 /// The numbers of CV folds a run may use: below 2 there is no held-out fold, above 10 each fold's
@@ -167,6 +194,9 @@ pub struct CvPlan {
     /// A first-fold score this candidate must reach to go on (successive halving's cut, after one
     /// fold): a search short of time stops a clearly worse candidate after a fifth of its cost.
     pub bar: Option<f64>,
+    /// When boosters stop growing trees whatever their folds say: the budget's end, so that a
+    /// candidate whose forecast fell short keeps the trees it grew instead of overrunning.
+    pub deadline: Option<Instant>,
 }
 
 impl CvPlan {
@@ -176,6 +206,7 @@ impl CvPlan {
             max_rows: usize::MAX,
             stop_early: true,
             bar: None,
+            deadline: None,
         }
     }
 }
@@ -228,6 +259,7 @@ pub fn cross_validate(
             seed + f as u64,
             &mut None,
             held.as_ref(),
+            how.deadline,
         )?;
         if let (0, Some(bar)) = (f, how.bar) {
             let xv = p.subset(&p.x_train, p.rows, &val_rows);
@@ -314,7 +346,7 @@ pub struct Refit {
 pub fn refit(p: &Problem, spec: &ModelSpec, seed: u64, max_rows: usize) -> Result<Refit> {
     let all = capped((0..p.rows).collect(), max_rows, seed);
     let mut importance = None;
-    let models = fit_outputs(p, spec, &all, seed, &mut importance, None)?;
+    let models = fit_outputs(p, spec, &all, seed, &mut importance, None, None)?;
     if let Some(v) = importance.as_mut() {
         let s: f64 = v.iter().sum();
         if s > 0.0 {

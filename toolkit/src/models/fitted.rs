@@ -30,22 +30,27 @@ pub enum FittedModel {
 }
 
 impl FittedModel {
-    /// Predictions for a column-major matrix of `rows` rows.
-    pub fn predict(&self, x: &[f64], rows: usize) -> Result<Vec<f64>> {
+    /// Predictions for a column-major matrix of `rows` rows, one vector per output: one for most
+    /// models, one per class for a softmax booster.
+    pub fn predict(&self, x: &[f64], rows: usize) -> Result<Vec<Vec<f64>>> {
         match self {
-            Self::Gbm(m) => Ok(m.predict(x, rows)),
+            Self::Gbm(m) => m.predict(x, rows),
             Self::GbmBag(bag) => {
-                let mut mean = vec![0.0; rows];
+                let mut mean: Option<Vec<Vec<f64>>> = None;
                 for m in bag {
-                    mean.iter_mut()
-                        .zip(m.predict(x, rows))
-                        .for_each(|(a, v)| *a += v / bag.len() as f64);
+                    let p = m.predict(x, rows)?;
+                    let acc = mean.get_or_insert_with(|| vec![vec![0.0; rows]; p.len()]);
+                    for (a, col) in acc.iter_mut().zip(p) {
+                        a.iter_mut()
+                            .zip(col)
+                            .for_each(|(a, v)| *a += v / bag.len() as f64);
+                    }
                 }
-                Ok(mean)
+                Ok(mean.unwrap_or_default())
             }
-            Self::Forest(m) => m.predict(x, rows),
-            Self::Linear(m) => m.predict(x, rows),
-            Self::Knn(m) => m.predict(x, rows),
+            Self::Forest(m) => Ok(vec![m.predict(x, rows)?]),
+            Self::Linear(m) => Ok(vec![m.predict(x, rows)?]),
+            Self::Knn(m) => Ok(vec![m.predict(x, rows)?]),
         }
     }
 }
@@ -61,18 +66,19 @@ impl FittedModel {
     }
 }
 
-/// Every output's predictions; multiclass one-vs-rest probabilities are made to sum to 1 per row.
+/// Every output's predictions: each model's outputs in order (a softmax booster gives all the
+/// classes at once); one-vs-rest probabilities are made to sum to 1 per row.
 pub fn predict_outputs(
     models: &[FittedModel],
     task: Task,
     x: &[f64],
     rows: usize,
 ) -> Result<Vec<Vec<f64>>> {
-    let mut out = models
-        .iter()
-        .map(|m| m.predict(x, rows))
-        .collect::<Result<Vec<_>>>()?;
-    if task == Task::Multiclass && out.len() > 2 {
+    let mut out = Vec::new();
+    for m in models {
+        out.extend(m.predict(x, rows)?);
+    }
+    if task == Task::Multiclass && models.len() > 2 {
         normalise_rows(&mut out);
     }
     Ok(out)
