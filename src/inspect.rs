@@ -26,10 +26,10 @@ pub fn metrics_table() -> String {
             .iter()
             .map(|t| format!("{t:?}").to_lowercase())
             .collect();
-        let fitting = if m.fitting().log_target {
-            "on log1p(y)"
-        } else {
-            "as is"
+        let fitting = match m.fitting() {
+            f if f.log_target => "on log1p(y)",
+            f if f.absolute_error => "absolute error",
+            _ => "as is",
         };
         let _ = writeln!(
             out,

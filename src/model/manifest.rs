@@ -131,7 +131,7 @@ mod tests {
         let e = Manifest::read(&dir).unwrap_err().to_string();
         assert!(
             e.ends_with(&format!(
-                "manifest.json: saved by autokaggle 9.9.9 in format 99; this is autokaggle {}, which reads format 1: run the competition again to save the model in this format",
+                "manifest.json: saved by autokaggle 9.9.9 in format 99; this is autokaggle {}, which reads format 2: run the competition again to save the model in this format",
                 env!("CARGO_PKG_VERSION")
             )),
             "{e}"

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, ToolkitError};
 
-/// The format this version writes and reads. Bump it when a saved type changes shape.
-pub const FORMAT: u32 = 1;
+/// The format this version writes and reads. Bump it when a saved type changes shape: 2 when
+/// boosters moved from forust to hessboost.
+pub const FORMAT: u32 = 2;
 
 /// This crate's version, recorded in every saved file.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -114,7 +115,7 @@ mod tests {
         assert_eq!(
             e.to_string(),
             format!(
-                "n.bin: was saved by version 0.0.1 in format 0; this is version {VERSION}, which reads format 1: run the competition again to save it in this format"
+                "n.bin: was saved by version 0.0.1 in format 0; this is version {VERSION}, which reads format 2: run the competition again to save it in this format"
             )
         );
         let e = from_bytes::<Vec<f64>>("numbers", b"not msgpack", Path::new("n.bin"));

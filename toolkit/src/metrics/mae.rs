@@ -1,6 +1,6 @@
 //! Mean absolute error.
 
-use super::Metric;
+use super::{Fitting, Metric};
 use crate::spec::{Submission, Task};
 
 /// Mean absolute error (over every target when there are several).
@@ -24,6 +24,12 @@ impl Metric for Mae {
     }
     fn submission(&self) -> Submission {
         Submission::Values
+    }
+    fn fitting(&self) -> Fitting {
+        Fitting {
+            absolute_error: true,
+            ..Fitting::default()
+        }
     }
     fn score(&self, y: &[Vec<f64>], p: &[Vec<f64>]) -> f64 {
         let mean = |a: &Vec<f64>, b: &Vec<f64>| {

@@ -1,6 +1,6 @@
 //! Median absolute error: the error half the rows stay within, untouched by a few wild misses.
 
-use super::Metric;
+use super::{Fitting, Metric};
 use crate::spec::{Submission, Task};
 
 /// Median of |y - p|.
@@ -24,6 +24,12 @@ impl Metric for MedianAe {
     }
     fn submission(&self) -> Submission {
         Submission::Values
+    }
+    fn fitting(&self) -> Fitting {
+        Fitting {
+            absolute_error: true,
+            ..Fitting::default()
+        }
     }
     fn score(&self, y: &[Vec<f64>], p: &[Vec<f64>]) -> f64 {
         let mut e: Vec<f64> = y[0].iter().zip(&p[0]).map(|(a, b)| (a - b).abs()).collect();

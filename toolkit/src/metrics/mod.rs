@@ -76,6 +76,9 @@ pub struct Fitting {
     pub log_target: bool,
     /// How probabilities become the labels it scores.
     pub decide: Decide,
+    /// Boosters minimise absolute error, each leaf the median of its residuals: MAE and median
+    /// absolute error reward the conditional median, which squared error misses on skewed targets.
+    pub absolute_error: bool,
 }
 
 /// How probabilities become labels, decided out of fold (`models::decision`). Argmax is right for

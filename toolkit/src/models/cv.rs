@@ -131,6 +131,8 @@ fn fit_outputs(
         }
         let loss = if p.is_classification() {
             Loss::Logistic
+        } else if p.metric.fitting().absolute_error {
+            Loss::Absolute
         } else {
             Loss::Squared
         };

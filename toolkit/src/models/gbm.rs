@@ -6,6 +6,7 @@ use std::num::NonZeroUsize;
 use std::ops::ControlFlow;
 use std::time::Instant;
 
+use hessboost::config::LeafEstimation;
 use hessboost::objective::Multiclass;
 use hessboost::prelude::{DMatrix, ImportanceType, Objective, TrainingParams, TreeMethod};
 use hessboost::training::Trainer;
@@ -65,6 +66,8 @@ pub enum Loss {
     Logistic,
     /// Squared error: one value.
     Squared,
+    /// Absolute error, each leaf the median of its rows' residuals: one value.
+    Absolute,
     /// Softmax over this many classes (targets are class indices): one probability per class.
     Softmax(usize),
 }
@@ -146,10 +149,16 @@ impl Gbm {
         let objective = match loss {
             Loss::Logistic => Objective::BinaryLogistic(Default::default()),
             Loss::Squared => Objective::SquaredError(Default::default()),
+            Loss::Absolute => Objective::AbsoluteError,
             Loss::Softmax(k) => Objective::Softprob(Multiclass::new(k).map_err(engine)?),
+        };
+        let leaves = match loss {
+            Loss::Absolute => LeafEstimation::Exact,
+            _ => LeafEstimation::Newton,
         };
         let params = TrainingParams::builder()
             .objective(objective)
+            .leaf_estimation(leaves)
             .tree_method(TreeMethod::Hist)
             .eta(f64::from(p.learning_rate))
             .max_depth(p.max_depth.max(1))
@@ -295,5 +304,35 @@ mod tests {
         let p = GbmParams::default();
         let g = Gbm::fit(data, &y, Loss::Squared, &p, 1, None, Some(Instant::now())).unwrap();
         assert_eq!(g.booster.num_boost_rounds(), 1, "of {}", p.iterations);
+    }
+
+    #[test]
+    fn absolute_error_fits_the_median_where_squared_error_fits_the_mean() {
+        // Two groups; in each, 70% of targets sit at the group's level and 30% far above it.
+        // The median is the level, the mean is pulled up; MAE rewards the median.
+        let n = 2000;
+        let x: Vec<f64> = (0..n).map(|i| f64::from(u8::from(i % 2 == 0))).collect();
+        let y: Vec<f64> = (0..n)
+            .map(|i| 10.0 * x[i] + if i % 10 < 3 { 50.0 } else { 0.0 })
+            .collect();
+        let data = ColMajor {
+            x: &x,
+            rows: n,
+            cols: 1,
+        };
+        let p = GbmParams {
+            learning_rate: 0.3,
+            subsample: 1.0,
+            ..GbmParams::default()
+        };
+        let mae = |loss| {
+            let g = Gbm::fit(data, &y, loss, &p, 1, None, None).unwrap();
+            let pred = g.predict(&x, n).unwrap().remove(0);
+            pred.iter().zip(&y).map(|(a, b)| (a - b).abs()).sum::<f64>() / n as f64
+        };
+        let (l1, l2) = (mae(Loss::Absolute), mae(Loss::Squared));
+        // The median predicts 0 and 10: MAE 0.3 x 50 = 15. The mean (15 and 25) gives 21.
+        assert!((l1 - 15.0).abs() < 0.5, "absolute error: MAE {l1}");
+        assert!(l2 > 20.0, "squared error: MAE {l2}");
     }
 }
