@@ -8,15 +8,13 @@
 //! | developer -> run -> gates, retried, then the safe fallback | `attempts.rs` |
 //! | the person's two stops per phase | `stops.rs` |
 //! | reading finished phases back | `resume.rs` |
-//! | the model search under the time budget | `modeling.rs` |
-//! | how many rows the budget lets a fit use | `budget.rs` |
+//! | the modeling phase: folds, the toolkit's search on this run's clock, submission, charts | `modeling.rs` |
 //! | the submission, the reports, the summary | `finish.rs` |
 //! | the reader's spec corrections, checked against the files | `corrections.rs` |
 //!
 //! Everything a run tells the outside goes through a [`Steer`]: the TUI, or [`Headless`] progress.
 
 mod attempts;
-mod budget;
 mod corrections;
 mod finish;
 mod modeling;

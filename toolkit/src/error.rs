@@ -5,6 +5,9 @@ use std::path::PathBuf;
 /// Everything that can go wrong in the toolkit. Messages name the file, column, tool or step.
 #[derive(Debug, thiserror::Error)]
 pub enum ToolkitError {
+    /// Whoever watches a long computation (the model search) asked it to stop.
+    #[error("cancelled")]
+    Cancelled,
     /// A file could not be read or is not what it should be.
     #[error("{}: {message}", file.display())]
     File {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use autokaggle_toolkit::Program;
 use autokaggle_toolkit::models::cv;
-use autokaggle_toolkit::models::search::{self, SearchPlan};
+use autokaggle_toolkit::models::search::{self, Family, SearchPlan};
 use autokaggle_toolkit::registry;
 use minijinja::Environment;
 use serde_json::{Value, json};
@@ -158,6 +158,10 @@ impl LlmAgent {
             "phases": PHASES.len(),
             "folds_min": cv::FOLDS.start(),
             "folds_max": cv::FOLDS.end(),
+            "families": Family::ALL
+                .iter()
+                .map(|f| json!({"name": f.name(), "note": f.note()}))
+                .collect::<Vec<_>>(),
             "phase_title": cx.phase.title(),
             "phase_slug": cx.phase.slug(),
             "phase_goal": cx.phase.goal(),

@@ -214,10 +214,11 @@ impl ReplyType for ReadingReply {
 impl ReplyType for SearchReply {
     fn check(&self) -> Result<(), String> {
         if self.families.is_empty() {
-            return Err(
-                "\"families\" is empty; name at least one of gbm, gbm_bag, linear, forest, extra_trees, knn"
-                    .into(),
-            );
+            let names: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
+            return Err(format!(
+                "\"families\" is empty; name at least one of {}",
+                names.join(", ")
+            ));
         }
         Ok(())
     }
@@ -310,10 +311,18 @@ mod tests {
         let s = schema::<SearchReply>();
         let folds: Vec<u64> = cv::FOLDS.map(|f| f as u64).collect();
         assert_eq!(s["properties"]["folds"]["enum"], json!(folds));
-        assert_eq!(
-            s["properties"]["families"]["items"]["enum"],
-            json!(["gbm", "gbm_bag", "forest", "extra_trees", "linear", "knn"])
-        );
+        // The schema's names (serde's, from the enum) are the ones prompts and errors list.
+        let mut listed: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
+        let mut named: Vec<&str> = s["properties"]["families"]["items"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        listed.sort_unstable();
+        named.sort_unstable();
+        assert_eq!(listed, named);
+        assert_eq!(named.len(), 6);
         let r: SearchReply = parse(&json!({"families": ["gbm"]})).unwrap();
         assert_eq!((r.folds, r.draws.len()), (Bounded(5), 0));
         let e = parse::<SearchReply>(&json!({"folds": 11, "families": ["gbm"]})).unwrap_err();

@@ -1,21 +1,21 @@
-//! The model search space: each family's default settings, and seeded draws around them. A search
+//! The search space: each family's default settings, and seeded draws around them. A search
 //! is a list of candidates (defaults first, then draws) that the caller cross-validates in order
 //! until its time budget runs out, so the cheapest, most reliable settings are always tried.
 
 use serde::{Deserialize, Serialize};
 
-use super::cv::{ModelKind, ModelSpec};
-use super::forest::ForestParams;
-use super::gbm::GbmParams;
-use super::knn::KnnParams;
-use super::linear::LinearParams;
 use crate::folds::Rng;
+use crate::models::cv::{ModelKind, ModelSpec};
+use crate::models::forest::ForestParams;
+use crate::models::gbm::GbmParams;
+use crate::models::knn::KnnParams;
+use crate::models::linear::LinearParams;
 
 /// A model family the search can draw from.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Family {
-    /// Gradient-boosted trees (forust).
+    /// Gradient-boosted trees (hessboost).
     Gbm,
     /// Gradient-boosted trees with [`BAGS`] seeds averaged: lower variance at three times the cost.
     GbmBag,
@@ -27,6 +27,39 @@ pub enum Family {
     Linear,
     /// k-nearest neighbours on standardised features; tried on small data only (see [`KNN_MAX_ROWS`]).
     Knn,
+}
+
+impl Family {
+    /// Every family, in the order prompts and errors list them: what an LLM may name.
+    pub const ALL: &[Family] = &[
+        Family::Gbm,
+        Family::GbmBag,
+        Family::Linear,
+        Family::Forest,
+        Family::ExtraTrees,
+        Family::Knn,
+    ];
+
+    /// The name a search plan spells it with.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Gbm => "gbm",
+            Self::GbmBag => "gbm_bag",
+            Self::Forest => "forest",
+            Self::ExtraTrees => "extra_trees",
+            Self::Linear => "linear",
+            Self::Knn => "knn",
+        }
+    }
+
+    /// What a developer choosing families should know about it beyond its name ("" for nothing).
+    pub fn note(self) -> String {
+        match self {
+            Self::GbmBag => format!("a booster averaged over {BAGS} seeds, {BAGS} times the cost"),
+            Self::Knn => format!("skipped above {KNN_MAX_ROWS} train rows"),
+            _ => String::new(),
+        }
+    }
 }
 
 /// Boosters a [`Family::GbmBag`] candidate averages.

@@ -6,12 +6,10 @@
 
 use std::time::Instant;
 
-use anyhow::Result;
-use autokaggle_toolkit::models::cv::{self, ModelKind, ModelSpec};
-use autokaggle_toolkit::models::gbm::GbmParams;
-use autokaggle_toolkit::models::problem::Problem;
-
-use super::Run;
+use crate::error::Result;
+use crate::models::cv::{self, ModelKind, ModelSpec};
+use crate::models::gbm::GbmParams;
+use crate::models::problem::Problem;
 
 /// Below this many train rows every fit uses all of them: the first candidate costs seconds.
 const PROBE_FROM: usize = 100_000;
@@ -31,8 +29,39 @@ const MIN_ROWS: usize = 50_000;
 /// covers the forecast's shortfall at large sizes, predicting, the blend, the charts and the reports.
 const SHARE: f64 = 0.7;
 
+/// The budget a search spends: its seconds in all, and those already spent when it began (the
+/// run's earlier phases) plus the time since.
+#[derive(Clone, Copy, Debug)]
+pub struct Clock {
+    /// Seconds the whole run may spend.
+    pub budget: f64,
+    /// Seconds spent before the search began.
+    pub spent_before: f64,
+    /// When the search began.
+    pub started: Instant,
+}
+
+impl Clock {
+    /// A clock for a search starting now, `spent_before` of `budget` seconds already gone.
+    pub fn new(budget: f64, spent_before: f64) -> Self {
+        Self {
+            budget,
+            spent_before,
+            started: Instant::now(),
+        }
+    }
+    /// Seconds spent so far, the run's earlier phases included.
+    pub fn spent(&self) -> f64 {
+        self.spent_before + self.started.elapsed().as_secs_f64()
+    }
+    /// Seconds left (negative once overspent).
+    pub fn left(&self) -> f64 {
+        self.budget - self.spent()
+    }
+}
+
 /// What the budget allows.
-pub(super) struct FitRows {
+pub struct FitRows {
     /// Most rows a fit uses (`usize::MAX`: all).
     pub max_rows: usize,
     /// The line the log and report carry, if the cap was measured.
@@ -49,7 +78,7 @@ impl Cost {
     /// [`PROBE_ROUNDS`] of its rounds and its cost is scaled to all of them (a round costs about
     /// the same at every stage): a 16-class softmax booster's 300 rounds on 100,000 rows took
     /// 16.8 s of a 50 s budget only to be timed.
-    fn probe(run: &Run, p: &Problem, spec: &ModelSpec, n: usize) -> Result<Self> {
+    fn probe(p: &Problem, spec: &ModelSpec, n: usize, seed: u64) -> Result<Self> {
         let (timed, scale) = match &spec.kind {
             ModelKind::Gbm(g) if g.iterations > PROBE_ROUNDS => {
                 let short = ModelSpec {
@@ -64,7 +93,7 @@ impl Cost {
             _ => (spec.clone(), 1.0),
         };
         let t = Instant::now();
-        cv::refit(p, &timed, run.cfg.seed, n)?;
+        cv::refit(p, &timed, seed, n)?;
         Ok(Self {
             per_row: t.elapsed().as_secs_f64() * scale / n.min(p.rows).max(1) as f64,
         })
@@ -78,15 +107,21 @@ impl Cost {
 }
 
 /// The cap on fit rows for this search, measured on its first candidate when train is large.
-pub(super) fn fit_rows(run: &Run, p: &Problem, first: &ModelSpec, folds: usize) -> Result<FitRows> {
+pub fn fit_rows(
+    clock: &Clock,
+    p: &Problem,
+    first: &ModelSpec,
+    folds: usize,
+    seed: u64,
+) -> Result<FitRows> {
     if p.rows < PROBE_FROM {
         return Ok(FitRows {
             max_rows: usize::MAX,
             note: None,
         });
     }
-    let cost = Cost::probe(run, p, first, PROBE_ROWS)?;
-    let left = run.cfg.time_budget - run.compute_seconds();
+    let cost = Cost::probe(p, first, PROBE_ROWS, seed)?;
+    let left = clock.left();
     let max_rows = cap(p.rows, folds, &cost, left * SHARE);
     let note = format!(
         "budget: a fit of {PROBE_ROWS} rows would take {:.1}s; with {:.0}s left, {}",
@@ -106,8 +141,8 @@ pub(super) fn fit_rows(run: &Run, p: &Problem, first: &ModelSpec, folds: usize) 
 
 /// Seconds a candidate's cross-validation and refit will take, measured by a fit on a sample when
 /// train is large (a family's first candidate has no time of its own to go by); None on small data.
-pub(super) fn estimate(
-    run: &Run,
+pub fn estimate(
+    seed: u64,
     p: &Problem,
     spec: &ModelSpec,
     folds: usize,
@@ -117,7 +152,7 @@ pub(super) fn estimate(
         return Ok(None);
     }
     Ok(Some(
-        Cost::probe(run, p, spec, PROBE_NEW_ROWS)?.search(p.rows, folds, max_rows),
+        Cost::probe(p, spec, PROBE_NEW_ROWS, seed)?.search(p.rows, folds, max_rows),
     ))
 }
 

@@ -1,0 +1,486 @@
+//! The budgeted search: candidates cross-validated in order while the budget allows, the ensemble
+//! chosen on their out-of-fold predictions, and its members refitted on all of train. It reports
+//! progress as [`Event`]s and polls a cancel flag; the caller maps events to its own progress and
+//! takes the result as a value.
+
+use std::time::{Duration, Instant};
+
+use super::STOP_EARLY_ROWS;
+use super::budget::{self, Clock};
+use crate::error::{Result, ToolkitError};
+use crate::metrics::better;
+use crate::models::cv::{self, CvResult, ModelKind, ModelSpec};
+use crate::models::fitted::{Ensemble, Member};
+use crate::models::problem::Problem;
+use crate::models::{blend, choice};
+
+/// What a search says as it goes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// A line that stays (and goes to the phase's log).
+    Log(String),
+    /// A line the next one replaces.
+    Progress(String),
+}
+
+/// How a search runs beyond its candidates.
+pub struct Search<'a> {
+    /// The budget; None for a replay, which tries every candidate with no deadline, so that it
+    /// fits what the recorded run fitted whatever this machine's speed.
+    pub clock: Option<Clock>,
+    /// The run's seed.
+    pub seed: u64,
+    /// True once whoever watches wants the search stopped: it ends with [`ToolkitError::Cancelled`].
+    pub cancelled: &'a dyn Fn() -> bool,
+    /// Hears each event.
+    pub events: &'a dyn Fn(Event),
+}
+
+impl Search<'_> {
+    fn log(&self, log: &mut Vec<String>, line: String) {
+        log.push(line.trim().to_string());
+        (self.events)(Event::Log(line));
+    }
+}
+
+/// What a search found.
+pub struct Outcome {
+    /// Every cross-validated candidate, in the order tried.
+    pub results: Vec<CvResult>,
+    /// The chosen ensemble's weights, head and decision rule, with the score it was chosen on.
+    pub blend: blend::Blend,
+    /// The out-of-fold score of choosing the ensemble inside the folds; None when it would have
+    /// taken too long.
+    pub nested: Option<f64>,
+    /// Most rows a fit used (`usize::MAX`: all).
+    pub max_rows: usize,
+    /// The ensemble refitted on all of train (or `max_rows` of it).
+    pub ensemble: Ensemble,
+    /// The ensemble's feature importance (each booster's gain weighted by its blend weight).
+    pub importance: Option<Vec<f64>>,
+    /// The lines said, for the phase's log.
+    pub log: Vec<String>,
+}
+
+/// Longest a nested estimate of the ensemble's choice may take, in seconds.
+const NESTED_SECONDS: f64 = 5.0;
+
+/// Cross-validates `candidates` on `fold` within the budget, chooses the ensemble and refits it.
+pub fn run(p: &Problem, fold: &[usize], candidates: &[ModelSpec], s: &Search) -> Result<Outcome> {
+    let log = &mut Vec::new();
+    let folds = fold.iter().max().map_or(2, |m| m + 1);
+    let max_rows = match (candidates.first(), &s.clock) {
+        (Some(first), Some(clock)) => {
+            let fit = budget::fit_rows(clock, p, first, folds, s.seed)?;
+            if let Some(n) = fit.note {
+                s.log(log, format!("  {n}"));
+            }
+            fit.max_rows
+        }
+        _ => usize::MAX,
+    };
+    let results = cross_validate_all(p, fold, candidates, max_rows, s, log)?;
+    if results.is_empty() {
+        return Err(ToolkitError::data(
+            "no candidate model could be cross-validated within the time budget",
+        ));
+    }
+    let (blend, nested) = choose(p, &results, fold, s, log);
+    s.log(
+        log,
+        format!(
+            "  OOF {:.5} (baseline {:.5}); refitting on {}",
+            blend.score,
+            cv::baseline(p),
+            if max_rows < p.rows {
+                format!("{max_rows} of {} train rows", p.rows)
+            } else {
+                "all of train".to_string()
+            }
+        ),
+    );
+    let t = Instant::now();
+    let (ensemble, importance) = refit(p, &results, &blend, max_rows, s.seed)?;
+    s.log(log, format!("  refit in {:.1}s", t.elapsed().as_secs_f64()));
+    Ok(Outcome {
+        results,
+        blend,
+        nested,
+        max_rows,
+        ensemble,
+        importance,
+        log: std::mem::take(log),
+    })
+}
+
+/// Cross-validates candidates in order while the budget allows (all of them without a clock).
+fn cross_validate_all(
+    p: &Problem,
+    fold: &[usize],
+    candidates: &[ModelSpec],
+    max_rows: usize,
+    s: &Search,
+    log: &mut Vec<String>,
+) -> Result<Vec<CvResult>> {
+    let mut results: Vec<CvResult> = Vec::new();
+    let folds = fold.iter().max().map_or(2, |m| m + 1);
+    let refit_share = refit_share(p, folds, max_rows);
+    // A candidate the rest of the budget cannot pay for is passed over; a cheaper one after it
+    // (another family) may still fit.
+    let mut skipped: Vec<&str> = Vec::new();
+    for (i, c) in candidates.iter().enumerate() {
+        if (s.cancelled)() {
+            return Err(ToolkitError::Cancelled);
+        }
+        if let Some(clock) = &s.clock
+            && !results.is_empty()
+            && projected(
+                clock,
+                p,
+                &results,
+                c,
+                (folds, max_rows),
+                refit_share,
+                s.seed,
+            )? > clock.budget
+        {
+            skipped.push(&c.name);
+            continue;
+        }
+        let how = cv::CvPlan {
+            max_rows,
+            stop_early: p.rows >= STOP_EARLY_ROWS,
+            bar: s
+                .clock
+                .as_ref()
+                .and_then(|clock| bar(clock, p, &results, candidates.len() - i)),
+            deadline: s.clock.as_ref().map(|clock| deadline(clock, refit_share)),
+        };
+        let started = Instant::now();
+        let r = cv::cross_validate(p, c, fold, s.seed, &how, &mut |f| {
+            (s.events)(Event::Progress(format!(
+                "  candidate {}/{}: {} fold {}/{folds}",
+                i + 1,
+                candidates.len(),
+                c.name,
+                f + 1
+            )));
+        })?;
+        let Some(r) = r else {
+            s.log(
+                log,
+                format!(
+                    "  {}: first fold below {:.5} (the best's first fold less twice its spread): stopped ({:.1}s)",
+                    c.name,
+                    how.bar.unwrap_or(f64::NAN),
+                    started.elapsed().as_secs_f64()
+                ),
+            );
+            continue;
+        };
+        let trees = match (&c.kind, &r.model.kind) {
+            (ModelKind::Gbm(most), ModelKind::Gbm(chosen)) if how.stop_early => {
+                format!(
+                    ", {} of at most {} trees",
+                    chosen.iterations, most.iterations
+                )
+            }
+            _ => String::new(),
+        };
+        s.log(
+            log,
+            format!(
+                "  {}: CV {:.5} ± {:.5} ({:.1}s{trees})",
+                c.name, r.mean, r.std, r.seconds
+            ),
+        );
+        results.push(r);
+    }
+    if !skipped.is_empty() {
+        s.log(
+            log,
+            format!(
+                "  time budget: skipped {} candidate(s): {}",
+                skipped.len(),
+                skipped.join(", ")
+            ),
+        );
+    }
+    Ok(results)
+}
+
+/// When a candidate's boosters stop growing trees: once the budget left, less what its refit will
+/// take, is spent (at least a couple of seconds, so that a late candidate is not a stump).
+fn deadline(clock: &Clock, refit_share: f64) -> Instant {
+    const LEAST: f64 = 2.0;
+    let cv = (clock.left() / (1.0 + refit_share)).max(LEAST);
+    Instant::now() + Duration::from_secs_f64(cv)
+}
+
+/// A refit's time as a share of a cross-validation's: the refit fits once on all (capped) rows,
+/// each fold on (folds - 1) / folds of them.
+fn refit_share(p: &Problem, folds: usize, max_rows: usize) -> f64 {
+    let fold_rows = (p.rows * (folds - 1) / folds).min(max_rows).max(1);
+    p.rows.min(max_rows) as f64 / (folds * fold_rows) as f64
+}
+
+/// The first-fold score a candidate must reach when the rest of the budget cannot pay for all
+/// `left` candidates at the mean cost so far: the best candidate's first fold less twice the
+/// spread of its folds. Cheap small-data searches keep every candidate for the blend.
+fn bar(clock: &Clock, p: &Problem, results: &[CvResult], left: usize) -> Option<f64> {
+    let best = results.iter().reduce(|a, b| {
+        if better(p.metric, b.mean, a.mean) {
+            b
+        } else {
+            a
+        }
+    })?;
+    let per = results.iter().map(|r| r.seconds).sum::<f64>() / results.len() as f64;
+    if per * left as f64 <= clock.left() {
+        return None;
+    }
+    let margin = 2.0 * best.std;
+    let first = best.fold_scores.first()?;
+    Some(if p.metric.higher_is_better() {
+        first - margin
+    } else {
+        first + margin
+    })
+}
+
+/// The run's time once this candidate's cross-validation, its refit and the refits of the models
+/// before it are done (a refit costing `refit_share` of a cross-validation). Its time is guessed
+/// from the same family's last candidate; for a new family, measured by two small fits on large
+/// data, else the slowest so far.
+fn projected(
+    clock: &Clock,
+    p: &Problem,
+    results: &[CvResult],
+    c: &ModelSpec,
+    (folds, max_rows): (usize, usize),
+    refit_share: f64,
+    seed: u64,
+) -> Result<f64> {
+    let refits: f64 = results.iter().map(|r| r.seconds).sum::<f64>() * refit_share;
+    let same = results
+        .iter()
+        .rev()
+        .find(|r| std::mem::discriminant(&r.model.kind) == std::mem::discriminant(&c.kind));
+    let search = match same {
+        Some(r) => r.seconds * (1.0 + refit_share),
+        // With a tenth of the budget or less left after the refits, a new family is not worth
+        // even the timed fit that would forecast it.
+        None if clock.spent() + refits > 0.9 * clock.budget => return Ok(f64::INFINITY),
+        None => match budget::estimate(seed, p, c, folds, max_rows)? {
+            Some(s) => s,
+            None => results.iter().map(|r| r.seconds).fold(0.0, f64::max) * (1.0 + refit_share),
+        },
+    };
+    Ok(clock.spent() + search * 1.1 + refits)
+}
+
+/// The ensemble [`choice::choose`] picks; what it was chosen over, its decision rule and the nested
+/// estimate of choosing this way are said.
+fn choose(
+    p: &Problem,
+    results: &[CvResult],
+    fold: &[usize],
+    s: &Search,
+    log: &mut Vec<String>,
+) -> (blend::Blend, Option<f64>) {
+    let t = Instant::now();
+    let c = choice::choose(p, results, fold);
+    let took = t.elapsed().as_secs_f64();
+    let kind = if c.ensemble.head.is_some() {
+        "stack"
+    } else {
+        "blend"
+    };
+    let on = if c.by == p.metric {
+        String::new()
+    } else {
+        format!(" ({} chosen on {}, smooth)", kind, c.by)
+    };
+    s.log(
+        log,
+        match c.stack {
+            None => format!("  greedy blend: OOF {:.5}{on}", c.greedy),
+            Some(stack) => format!(
+                "  greedy blend: OOF {:.5}; stack (linear meta-model, nested on the folds): OOF {stack:.5}; using the {kind}{on}",
+                c.greedy
+            ),
+        },
+    );
+    if c.by != p.metric {
+        s.log(
+            log,
+            format!(
+                "  labels for {}: {}; OOF {:.5}",
+                p.metric,
+                c.ensemble.decision.describe(),
+                c.ensemble.score
+            ),
+        );
+    }
+    // Choosing again inside each fold costs about `folds` times the choice: skipped when that is
+    // more than a few seconds (large data, where the choosing's optimism is small anyway).
+    let folds = fold.iter().max().map_or(1, |m| m + 1);
+    let nested = (took * folds as f64 <= NESTED_SECONDS).then(|| {
+        blend::nested_score(p, results, fold, &|p, r, f| {
+            choice::choose(p, r, f).ensemble
+        })
+    });
+    s.log(
+        log,
+        match nested {
+            Some(n) => format!(
+                "  nested estimate (the {kind} and its labels chosen inside the folds, on rows it did not see): OOF {n:.5}"
+            ),
+            None => format!(
+                "  nested estimate skipped: choosing took {took:.1}s, {folds} more would pass {NESTED_SECONDS}s"
+            ),
+        },
+    );
+    (c.ensemble, nested)
+}
+
+/// Refits the models the blend kept on all of train; returns them as the ensemble, and the blend's
+/// feature importance (each booster's gain weighted by its blend weight).
+fn refit(
+    p: &Problem,
+    results: &[CvResult],
+    blend: &blend::Blend,
+    max_rows: usize,
+    seed: u64,
+) -> Result<(Ensemble, Option<Vec<f64>>)> {
+    let mut members = Vec::new();
+    let mut importance: Option<Vec<f64>> = None;
+    for (r, w) in results.iter().zip(&blend.weights) {
+        if *w != 0.0 {
+            let refit = cv::refit(p, &r.model, seed, max_rows)?;
+            if let Some(imp) = refit.importance {
+                let total = importance.get_or_insert_with(|| vec![0.0; imp.len()]);
+                total
+                    .iter_mut()
+                    .zip(&imp)
+                    .for_each(|(t, g)| *t += w.abs() * g);
+            }
+            members.push(Member {
+                name: r.model.name.clone(),
+                weight: *w,
+                outputs: refit.models,
+            });
+        }
+    }
+    let ensemble = Ensemble {
+        features: p.features.clone(),
+        task: p.task,
+        metric: p.metric,
+        log_target: p.log_target,
+        classes: p.classes.clone(),
+        members,
+        head: blend.head.clone(),
+        decision: blend.decision.clone(),
+    };
+    Ok((ensemble, importance))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+    use crate::metrics::MetricId;
+    use crate::models::search::{SearchPlan, candidates};
+    use crate::spec::Task;
+
+    /// 600 rows, two features; the label is `x0 + x1 > 1`.
+    fn problem() -> Problem {
+        let n = 600;
+        let x0: Vec<f64> = (0..n).map(|i| ((i * 7919) % n) as f64 / n as f64).collect();
+        let x1: Vec<f64> = (0..n)
+            .map(|i| ((i * 104_729) % n) as f64 / n as f64)
+            .collect();
+        let y = (0..n)
+            .map(|i| f64::from(u8::from(x0[i] + x1[i] > 1.0)))
+            .collect();
+        Problem {
+            features: vec!["x0".into(), "x1".into()],
+            x_train: [x0.clone(), x1.clone()].concat(),
+            rows: n,
+            x_test: [x0, x1].concat(),
+            test_rows: n,
+            y: vec![y],
+            classes: vec!["0".into(), "1".into()],
+            task: Task::Binary,
+            metric: MetricId::must("accuracy"),
+            log_target: false,
+            strata: None,
+        }
+    }
+
+    #[test]
+    fn a_search_reports_events_and_returns_a_refitted_ensemble_that_predicts() {
+        let p = problem();
+        let fold = cv::fold_ids(&p, 3, 1);
+        let plan = SearchPlan {
+            draws: vec![],
+            ..SearchPlan::default()
+        };
+        let cands = candidates(&plan, p.rows, p.y.len(), 1);
+        let heard = RefCell::new(Vec::new());
+        let s = Search {
+            clock: Some(Clock::new(60.0, 0.0)),
+            seed: 1,
+            cancelled: &|| false,
+            events: &|e| heard.borrow_mut().push(e),
+        };
+        let out = run(&p, &fold, &cands, &s).unwrap();
+        assert_eq!(
+            out.results.len(),
+            cands.len(),
+            "a minute pays for every default"
+        );
+        let pred = out.ensemble.predict(&p.x_test, p.test_rows).unwrap();
+        let right = (0..p.rows)
+            .filter(|&i| (pred[0][i] > 0.5) == (p.y[0][i] > 0.5))
+            .count();
+        assert!(right as f64 / p.rows as f64 > 0.9, "{right} of {}", p.rows);
+        let heard = heard.into_inner();
+        let logs: Vec<&String> = heard
+            .iter()
+            .filter_map(|e| match e {
+                Event::Log(l) => Some(l),
+                Event::Progress(_) => None,
+            })
+            .collect();
+        assert!(logs.iter().any(|l| l.contains(": CV ")), "{logs:?}");
+        assert_eq!(
+            out.log.len(),
+            logs.len(),
+            "every logged event is in the outcome's log"
+        );
+        assert!(
+            heard
+                .iter()
+                .any(|e| matches!(e, Event::Progress(l) if l.contains("fold 1/3")))
+        );
+    }
+
+    #[test]
+    fn a_cancelled_search_stops_before_its_first_candidate() {
+        let p = problem();
+        let fold = cv::fold_ids(&p, 3, 1);
+        let cands = candidates(&SearchPlan::default(), p.rows, 1, 1);
+        let s = Search {
+            clock: None,
+            seed: 1,
+            cancelled: &|| true,
+            events: &|_| {},
+        };
+        assert!(matches!(
+            run(&p, &fold, &cands, &s),
+            Err(ToolkitError::Cancelled)
+        ));
+    }
+}
