@@ -1,5 +1,6 @@
 //! End-to-end tests of the binary and the orchestrator.
 
+mod budget;
 mod cli;
 mod http;
 mod kaggle;

@@ -12,11 +12,18 @@ impl Tmux {
         let _ = std::process::Command::new("tmux")
             .args(["kill-session", "-t", name])
             .output();
-        let ok = std::process::Command::new("tmux")
-            .args(["new-session", "-d", "-s", name, "-x", "80", "-y", "24", cmd])
-            .status()
-            .unwrap()
-            .success();
+        // Killing the last session stops the tmux server; a new session asked for while it is
+        // still exiting fails (seen under load), so it is asked for again.
+        let ok = (0..10).any(|attempt| {
+            if attempt > 0 {
+                std::thread::sleep(Duration::from_millis(300));
+            }
+            std::process::Command::new("tmux")
+                .args(["new-session", "-d", "-s", name, "-x", "80", "-y", "24", cmd])
+                .status()
+                .unwrap()
+                .success()
+        });
         assert!(ok, "tmux new-session");
         Self { name: name.into() }
     }
