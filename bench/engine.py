@@ -15,29 +15,18 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import warnings
+
+import references
 
 warnings.filterwarnings("ignore", message="Usage of np.ndarray subset")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-VENV = os.path.join(HERE, ".venv")
 ROUNDS = 100
 COLS = 20
-
-
-def ensure_venv():
-    py = os.path.join(VENV, "bin", "python")
-    if sys.prefix == VENV:
-        return
-    if not os.path.exists(py):
-        subprocess.check_call([sys.executable, "-m", "venv", VENV])
-    if subprocess.call([py, "-c", "import lightgbm"], stderr=subprocess.DEVNULL) != 0:
-        subprocess.check_call([py, "-m", "pip", "install", "-q", "lightgbm==4.7.0", "numpy"])
-    os.execv(py, [py] + sys.argv)
 
 
 def ours(rows, classes, dump=None):
@@ -63,7 +52,7 @@ def lightgbm(path, rows, classes):
 
 
 def main():
-    ensure_venv()
+    references.ensure_venv("lightgbm")  # bench/.venv, shared with the references
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     ap.add_argument("--classes", type=int, nargs="+", default=[2, 16])

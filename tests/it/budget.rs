@@ -6,29 +6,21 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use autokaggle_toolkit::folds::Rng;
+
 use super::cli::{bin, tmp};
 
 const TRAIN: usize = 250_000;
 const TEST: usize = 20_000;
 const CLASSES: usize = 16;
 
-/// A seeded stream of uniforms in [0, 1).
-fn uniforms(seed: u64) -> impl FnMut() -> f64 {
-    let mut s = seed;
-    move || {
-        s = s
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (s >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 /// Eight numeric features and a 5-level text column; the class is a noisy smooth score cut into
 /// 16 levels.
 fn competition() -> PathBuf {
     let dir = tmp("budget16").join("comp");
     std::fs::create_dir_all(&dir).unwrap();
-    let mut r = uniforms(7);
+    let mut rng = Rng::new(7);
+    let mut r = || rng.unit();
     let head = "id,x0,x1,x2,x3,x4,x5,x6,x7,channel";
     let (mut train, mut test, mut sample) = (
         format!("{head},target\n"),

@@ -7,6 +7,7 @@
 
 use std::time::Instant;
 
+use autokaggle_toolkit::folds::Rng;
 use autokaggle_toolkit::models::gbm::{ColMajor, Gbm, GbmParams, Loss};
 
 /// Features per row.
@@ -14,20 +15,10 @@ const COLS: usize = 20;
 /// Boosting rounds, with no early stopping: every engine grows the same number of trees.
 pub const ROUNDS: usize = 100;
 
-/// A seeded stream of uniforms in [0, 1).
-fn uniforms(seed: u64) -> impl FnMut() -> f64 {
-    let mut s = seed;
-    move || {
-        s = s
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (s >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 /// `rows` x COLS column-major features and labels: 0/1 for two classes, else class indices.
 fn data(rows: usize, classes: usize) -> (Vec<f64>, Vec<f64>) {
-    let mut r = uniforms(1);
+    let mut rng = Rng::new(1);
+    let mut r = || rng.unit();
     let x: Vec<f64> = (0..rows * COLS).map(|_| r()).collect();
     let y = (0..rows)
         .map(|i| {
