@@ -56,10 +56,14 @@ pub fn per_class(m: &[Vec<f64>]) -> Vec<(f64, f64, f64)> {
         .collect()
 }
 
+/// One vector per output.
+#[cfg(test)]
+type Outputs = Vec<Vec<f64>>;
+
 /// Targets with predictions that are right and predictions that are wrong, for a task: what the
 /// registry test uses to check each metric's direction.
 #[cfg(test)]
-pub fn fixture(task: Task) -> (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<Vec<f64>>) {
+pub fn fixture(task: Task) -> (Outputs, Outputs, Outputs) {
     match task {
         Task::Binary => {
             let y = vec![vec![0., 1., 1., 0., 1., 0.]];
@@ -82,7 +86,7 @@ pub fn fixture(task: Task) -> (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<Vec<f64>>) {
                 .iter()
                 .map(|v| v.iter().map(|x| 0.1 + 0.8 * x).collect())
                 .collect();
-            let bad = vec![y[1].clone(), y[2].clone(), y[0].clone()];
+            let bad = [y[1].clone(), y[2].clone(), y[0].clone()];
             let soft = |v: &Vec<f64>| v.iter().map(|x| 0.1 + 0.8 * x).collect();
             (y, good, bad.iter().map(soft).collect())
         }

@@ -139,7 +139,8 @@ fn find_bounded(text: &str, needle: &str) -> Option<usize> {
         let after = text[i + needle.len()..].chars().next();
         let first = needle.chars().next();
         let last = needle.chars().next_back();
-        !(word(before) && word(first)) && !(word(after) && word(last))
+        // A match inside a longer word on either side does not count.
+        !(word(before) && word(first) || word(after) && word(last))
     })
 }
 
