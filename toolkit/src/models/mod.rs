@@ -1,6 +1,6 @@
 //! Modeling, metric-first: the problem in the model's space, gradient boosting, random forests, linear models
-//! and nearest neighbours, a seeded search space, K-fold CV with
-//! out-of-fold predictions, a greedy blend, and a submission in the sample's exact format.
+//! and nearest neighbours, K-fold CV with out-of-fold predictions, a greedy blend or a stack, the
+//! budgeted search over all of it (`search`), and a submission in the sample's exact format.
 
 pub mod blend;
 pub mod choice;
