@@ -109,12 +109,15 @@ impl Run<'_> {
     /// Stops the run (as a quit: it resumes) when whoever watches has cancelled it.
     fn check_cancelled(&self) -> Result<()> {
         if self.steer.cancelled() {
-            return Err(crate::steer::Stopped {
-                run_dir: self.dir.path.clone(),
-            }
-            .into());
+            return Err(self.stopped().into());
         }
         Ok(())
+    }
+    /// What a cancelled run ends with: where to resume it.
+    fn stopped(&self) -> crate::steer::Stopped {
+        crate::steer::Stopped {
+            run_dir: self.dir.path.clone(),
+        }
     }
     /// A progress line that stays.
     fn say(&self, msg: &str) {

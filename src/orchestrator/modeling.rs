@@ -21,7 +21,6 @@ use autokaggle_toolkit::models::submission;
 use autokaggle_toolkit::{Dataset, ToolkitError};
 
 use super::Run;
-use crate::steer::Stopped;
 use crate::store::{BlendWeight, RunSummary};
 
 /// The modeling phase's products.
@@ -102,7 +101,6 @@ pub(super) fn model(
         ),
     );
     let fold = fold_ids(run, log, ds, &p, folds)?;
-    let baseline = cv::baseline(&p);
     let replayed = run.cfg.replay.as_deref().map(replayed_models).transpose()?;
     let candidates: Vec<ModelSpec> = match &replayed {
         Some(names) => candidates
@@ -124,12 +122,7 @@ pub(super) fn model(
         },
     };
     let found = match search::run::run(&p, &fold, &candidates, &how) {
-        Err(ToolkitError::Cancelled) => {
-            return Err(Stopped {
-                run_dir: run.dir.path.clone(),
-            }
-            .into());
-        }
+        Err(ToolkitError::Cancelled) => return Err(run.stopped().into()),
         r => r?,
     };
     log.extend(found.log);
@@ -167,7 +160,7 @@ pub(super) fn model(
         results: found.results,
         blend: found.blend,
         nested: found.nested,
-        baseline,
+        baseline: found.baseline,
         submission,
         charts,
         ensemble: found.ensemble,

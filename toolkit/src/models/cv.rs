@@ -87,72 +87,97 @@ fn fit_outputs(
     deadline: Option<Instant>,
 ) -> Result<Vec<FittedModel>> {
     let x = p.subset(&p.x_train, p.rows, train_rows);
-    let k = p.features.len();
-    let n = train_rows.len();
-    if let ModelKind::Gbm(params) = &spec.kind {
-        let data = ColMajor {
-            x: &x,
-            rows: n,
-            cols: k,
-        };
-        let boost = |y: &[f64], loss: Loss, importance: &mut Option<Vec<f64>>| {
-            let at = |rows: &[usize]| rows.iter().map(|&i| y[i]).collect::<Vec<_>>();
-            let yv = held.map_or(vec![], |h| at(h.rows));
-            let watch = held.map(|h| Watch {
-                x: ColMajor {
-                    x: h.x,
-                    rows: h.rows.len(),
+    let (n, k) = (train_rows.len(), p.features.len());
+    let per_output = |fit: &dyn Fn(&[f64]) -> Result<FittedModel>| {
+        p.y.iter()
+            .map(|y| fit(&train_rows.iter().map(|&i| y[i]).collect::<Vec<_>>()))
+            .collect::<Result<Vec<_>>>()
+    };
+    match &spec.kind {
+        ModelKind::Gbm(params) => {
+            let b = Boosters {
+                data: ColMajor {
+                    x: &x,
+                    rows: n,
                     cols: k,
                 },
-                y: &yv,
-                patience: patience(params),
-            });
-            let yy = at(train_rows);
-            let mut bag = Vec::with_capacity(params.bags.max(1));
-            for b in 0..params.bags.max(1) as u64 {
-                let s = seed + b * BAG_SEED_STEP;
-                let model = Gbm::fit(data, &yy, loss, params, s, watch.as_ref(), deadline)?;
-                let gain = model.importance();
-                let total = importance.get_or_insert_with(|| vec![0.0; k]);
-                total.iter_mut().zip(&gain).for_each(|(t, g)| *t += g);
-                bag.push(model);
+                train_rows,
+                held,
+                params,
+                seed,
+                deadline,
+            };
+            if p.task == Task::Multiclass && p.y.len() > 2 {
+                let classes = Loss::Softmax(p.y.len());
+                return Ok(vec![b.fit(&class_index(&p.y), classes, importance)?]);
             }
-            Ok::<_, crate::error::ToolkitError>(match bag.len() {
-                1 => FittedModel::Gbm(Box::new(bag.remove(0))),
-                _ => FittedModel::GbmBag(bag),
-            })
-        };
-        if p.task == Task::Multiclass && p.y.len() > 2 {
-            return Ok(vec![boost(
-                &class_index(&p.y),
-                Loss::Softmax(p.y.len()),
-                importance,
-            )?]);
+            let loss = if p.is_classification() {
+                Loss::Logistic
+            } else if p.metric.fitting().absolute_error {
+                Loss::Absolute
+            } else {
+                Loss::Squared
+            };
+            p.y.iter().map(|y| b.fit(y, loss, importance)).collect()
         }
-        let loss = if p.is_classification() {
-            Loss::Logistic
-        } else if p.metric.fitting().absolute_error {
-            Loss::Absolute
-        } else {
-            Loss::Squared
-        };
-        return p.y.iter().map(|y| boost(y, loss, importance)).collect();
+        ModelKind::Forest(params) => {
+            per_output(&|y| Ok(FittedModel::Forest(Forest::fit(&x, n, k, y, params, seed)?)))
+        }
+        ModelKind::Linear(params) => per_output(&|y| {
+            let classes = p.is_classification();
+            Ok(FittedModel::Linear(Linear::fit(
+                &x, n, k, y, classes, params,
+            )?))
+        }),
+        ModelKind::Knn(params) => {
+            per_output(&|y| Ok(FittedModel::Knn(Knn::fit(&x, n, k, y, params)?)))
+        }
     }
-    let mut out = Vec::with_capacity(p.y.len());
-    for y in &p.y {
-        let yy: Vec<f64> = train_rows.iter().map(|&i| y[i]).collect();
-        out.push(match &spec.kind {
-            ModelKind::Forest(params) => {
-                FittedModel::Forest(Forest::fit(&x, n, k, &yy, params, seed)?)
-            }
-            ModelKind::Linear(params) => {
-                FittedModel::Linear(Linear::fit(&x, n, k, &yy, p.is_classification(), params)?)
-            }
-            ModelKind::Knn(params) => FittedModel::Knn(Knn::fit(&x, n, k, &yy, params)?),
-            ModelKind::Gbm(_) => unreachable!("boosters are fitted above"),
+}
+
+/// What every booster of one fit shares: its rows, the held-out rows it stops on, its settings.
+struct Boosters<'a> {
+    data: ColMajor<'a>,
+    train_rows: &'a [usize],
+    held: Option<&'a Held<'a>>,
+    params: &'a GbmParams,
+    seed: u64,
+    deadline: Option<Instant>,
+}
+
+impl Boosters<'_> {
+    /// One booster (or a bag of them) for target `y` (all train rows), adding its gain to
+    /// `importance`.
+    fn fit(&self, y: &[f64], loss: Loss, importance: &mut Option<Vec<f64>>) -> Result<FittedModel> {
+        let p = self.params;
+        let at = |rows: &[usize]| rows.iter().map(|&i| y[i]).collect::<Vec<_>>();
+        let yv = self.held.map_or(vec![], |h| at(h.rows));
+        let watch = self.held.map(|h| Watch {
+            x: ColMajor {
+                x: h.x,
+                rows: h.rows.len(),
+                cols: self.data.cols,
+            },
+            y: &yv,
+            patience: patience(p),
         });
+        let yy = at(self.train_rows);
+        let mut bag = Vec::with_capacity(p.bags.max(1));
+        for b in 0..p.bags.max(1) as u64 {
+            let s = self.seed + b * BAG_SEED_STEP;
+            let model = Gbm::fit(self.data, &yy, loss, p, s, watch.as_ref(), self.deadline)?;
+            let total = importance.get_or_insert_with(|| vec![0.0; self.data.cols]);
+            total
+                .iter_mut()
+                .zip(model.importance())
+                .for_each(|(t, g)| *t += g);
+            bag.push(model);
+        }
+        Ok(match bag.len() {
+            1 => FittedModel::Gbm(Box::new(bag.remove(0))),
+            _ => FittedModel::GbmBag(bag),
+        })
     }
-    Ok(out)
 }
 
 /// The class of each row from one-hot outputs (the first class for a row with none).

@@ -142,11 +142,11 @@ pub fn fit_rows(
 /// Seconds a candidate's cross-validation and refit will take, measured by a fit on a sample when
 /// train is large (a family's first candidate has no time of its own to go by); None on small data.
 pub fn estimate(
-    seed: u64,
     p: &Problem,
     spec: &ModelSpec,
     folds: usize,
     max_rows: usize,
+    seed: u64,
 ) -> Result<Option<f64>> {
     if p.rows < PROBE_FROM {
         return Ok(None);

@@ -52,6 +52,8 @@ pub struct Outcome {
     /// The out-of-fold score of choosing the ensemble inside the folds; None when it would have
     /// taken too long.
     pub nested: Option<f64>,
+    /// The score of predicting the train prior for every row: what any model must beat.
+    pub baseline: f64,
     /// Most rows a fit used (`usize::MAX`: all).
     pub max_rows: usize,
     /// The ensemble refitted on all of train (or `max_rows` of it).
@@ -79,19 +81,19 @@ pub fn run(p: &Problem, fold: &[usize], candidates: &[ModelSpec], s: &Search) ->
         }
         _ => usize::MAX,
     };
-    let results = cross_validate_all(p, fold, candidates, max_rows, s, log)?;
+    let results = cross_validate_all(p, fold, folds, candidates, max_rows, s, log)?;
     if results.is_empty() {
         return Err(ToolkitError::data(
             "no candidate model could be cross-validated within the time budget",
         ));
     }
-    let (blend, nested) = choose(p, &results, fold, s, log);
+    let (blend, nested) = choose(p, &results, fold, folds, s, log);
+    let baseline = cv::baseline(p);
     s.log(
         log,
         format!(
-            "  OOF {:.5} (baseline {:.5}); refitting on {}",
+            "  OOF {:.5} (baseline {baseline:.5}); refitting on {}",
             blend.score,
-            cv::baseline(p),
             if max_rows < p.rows {
                 format!("{max_rows} of {} train rows", p.rows)
             } else {
@@ -106,6 +108,7 @@ pub fn run(p: &Problem, fold: &[usize], candidates: &[ModelSpec], s: &Search) ->
         results,
         blend,
         nested,
+        baseline,
         max_rows,
         ensemble,
         importance,
@@ -117,13 +120,13 @@ pub fn run(p: &Problem, fold: &[usize], candidates: &[ModelSpec], s: &Search) ->
 fn cross_validate_all(
     p: &Problem,
     fold: &[usize],
+    folds: usize,
     candidates: &[ModelSpec],
     max_rows: usize,
     s: &Search,
     log: &mut Vec<String>,
 ) -> Result<Vec<CvResult>> {
     let mut results: Vec<CvResult> = Vec::new();
-    let folds = fold.iter().max().map_or(2, |m| m + 1);
     let refit_share = refit_share(p, folds, max_rows);
     // A candidate the rest of the budget cannot pay for is passed over; a cheaper one after it
     // (another family) may still fit.
@@ -271,7 +274,7 @@ fn projected(
         // With a tenth of the budget or less left after the refits, a new family is not worth
         // even the timed fit that would forecast it.
         None if clock.spent() + refits > 0.9 * clock.budget => return Ok(f64::INFINITY),
-        None => match budget::estimate(seed, p, c, folds, max_rows)? {
+        None => match budget::estimate(p, c, folds, max_rows, seed)? {
             Some(s) => s,
             None => results.iter().map(|r| r.seconds).fold(0.0, f64::max) * (1.0 + refit_share),
         },
@@ -285,6 +288,7 @@ fn choose(
     p: &Problem,
     results: &[CvResult],
     fold: &[usize],
+    folds: usize,
     s: &Search,
     log: &mut Vec<String>,
 ) -> (blend::Blend, Option<f64>) {
@@ -324,7 +328,6 @@ fn choose(
     }
     // Choosing again inside each fold costs about `folds` times the choice: skipped when that is
     // more than a few seconds (large data, where the choosing's optimism is small anyway).
-    let folds = fold.iter().max().map_or(1, |m| m + 1);
     let nested = (took * folds as f64 <= NESTED_SECONDS).then(|| {
         blend::nested_score(p, results, fold, &|p, r, f| {
             choice::choose(p, r, f).ensemble
