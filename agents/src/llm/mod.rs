@@ -13,6 +13,7 @@ pub mod proposals;
 pub mod providers;
 pub mod replies;
 pub mod session;
+pub mod signatures;
 
 pub use agent::LlmAgent;
 pub use config::{Endpoint, LlmConfig, Provider};
