@@ -10,7 +10,7 @@ use super::forest::{Forest, ForestParams};
 use super::gbm::{BAG_SEED_STEP, ColMajor, Gbm, GbmParams, Loss, Watch};
 use super::knn::{Knn, KnnParams};
 use super::linear::{Linear, LinearParams};
-use super::problem::Problem;
+use super::problem::{LARGE_ROWS, Problem};
 use crate::error::Result;
 use crate::folds;
 use crate::metrics::{better, score};
@@ -69,9 +69,11 @@ struct Held<'a> {
 const WATCH_ROWS: usize = 50_000;
 
 /// Trees without improvement on the held-out fold before a booster stops: a tenth of its most
-/// trees, and at least 20 so that a noisy small fold does not stop it at the first dip.
-fn patience(p: &GbmParams) -> usize {
-    (p.iterations / 10).max(20)
+/// trees (a twentieth from [`LARGE_ROWS`] rows, whose cap is set high so that only the fold stops
+/// it), and at least 20 so that a noisy small fold does not stop it at the first dip.
+fn patience(p: &GbmParams, rows: usize) -> usize {
+    let share = if rows >= LARGE_ROWS { 20 } else { 10 };
+    (p.iterations / share).max(20)
 }
 
 /// Fits the models of `spec` on `train_rows`: one per output, or one softmax booster for all the
@@ -101,6 +103,7 @@ fn fit_outputs(
                     rows: n,
                     cols: k,
                 },
+                rows: p.rows,
                 train_rows,
                 held,
                 params,
@@ -138,6 +141,8 @@ fn fit_outputs(
 /// What every booster of one fit shares: its rows, the held-out rows it stops on, its settings.
 struct Boosters<'a> {
     data: ColMajor<'a>,
+    /// The problem's train rows (all of them, not this fit's): what sets a booster's patience.
+    rows: usize,
     train_rows: &'a [usize],
     held: Option<&'a Held<'a>>,
     params: &'a GbmParams,
@@ -159,7 +164,7 @@ impl Boosters<'_> {
                 cols: self.data.cols,
             },
             y: &yv,
-            patience: patience(p),
+            patience: patience(p, self.rows),
         });
         let yy = at(self.train_rows);
         let mut bag = Vec::with_capacity(p.bags.max(1));
@@ -286,7 +291,7 @@ pub fn cross_validate(
             seed + f as u64,
             &mut None,
             held.as_ref(),
-            how.deadline,
+            how.deadline.map(|end| share_of(end, k - f)),
         )?;
         if let (0, Some(bar)) = (f, how.bar) {
             let xv = p.subset(&p.x_train, p.rows, &val_rows);
@@ -324,6 +329,14 @@ pub fn cross_validate(
         oof,
         seconds: start.elapsed().as_secs_f64(),
     }))
+}
+
+/// When a fold's boosters stop, `folds_left` folds (this one included) sharing the time until
+/// `end` equally: one deadline for all folds would let the first fold's boosters spend it
+/// all and leave the others a tree each.
+fn share_of(end: Instant, folds_left: usize) -> Instant {
+    let now = Instant::now();
+    now + end.saturating_duration_since(now) / folds_left.max(1) as u32
 }
 
 /// The targets of these rows, one vector per output.

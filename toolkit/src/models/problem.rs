@@ -9,6 +9,13 @@ use crate::frame::{self, Kind};
 use crate::metrics::MetricId;
 use crate::spec::Task;
 
+/// Fewest train rows at which a problem is large: its boosters learn at
+/// [`LARGE_RATE`](crate::models::search::LARGE_RATE) and grow until their held-out fold (or the
+/// budget) stops them, and a fit's cost is forecast before the search. Below it, 300 or 600 trees
+/// at 0.05 were chosen on the small and medium competitions; above it a cap of 300 trees ended
+/// still-improving boosters ("300 of at most 300 trees" on a 640,000-row fit).
+pub const LARGE_ROWS: usize = 100_000;
+
 /// Everything a model needs, converted once.
 pub struct Problem {
     /// Feature names, in matrix column order.

@@ -9,10 +9,8 @@ use std::time::Instant;
 use crate::error::Result;
 use crate::models::cv::{self, ModelKind, ModelSpec};
 use crate::models::gbm::GbmParams;
-use crate::models::problem::Problem;
+use crate::models::problem::{LARGE_ROWS, Problem};
 
-/// Below this many train rows every fit uses all of them: the first candidate costs seconds.
-const PROBE_FROM: usize = 100_000;
 /// The timed fit's size. A fit's cost per row still grows past it (a GBM's binned rows leave the
 /// cache): at a million rows one fold cost 1.3 times what a fit of these many rows foretold, and
 /// the fixed part that a second, smaller fit would measure made the forecast worse, not better.
@@ -23,6 +21,10 @@ const PROBE_ROWS: usize = 100_000;
 const PROBE_NEW_ROWS: usize = 25_000;
 /// Rounds a booster's timed fit grows.
 const PROBE_ROUNDS: usize = 30;
+/// Most rounds a booster's forecast counts. A large problem's booster may grow up to 1000 (or
+/// more at a slow rate) until its held-out fold stops it; forecasting all of them capped every fit
+/// at the floor of rows. Rounds past the forecast are paid by the budget's deadline, not planned.
+const FORECAST_ROUNDS: usize = 300;
 /// Fewest rows a fit is capped to: fewer would trade too much of the score for time.
 const MIN_ROWS: usize = 50_000;
 /// Share of the time left that the first candidate's folds and refit may plan to use: the rest
@@ -88,7 +90,8 @@ impl Cost {
                         ..g.clone()
                     }),
                 };
-                (short, g.iterations as f64 / PROBE_ROUNDS as f64)
+                let counted = g.iterations.clamp(PROBE_ROUNDS, FORECAST_ROUNDS);
+                (short, counted as f64 / PROBE_ROUNDS as f64)
             }
             _ => (spec.clone(), 1.0),
         };
@@ -114,7 +117,7 @@ pub fn fit_rows(
     folds: usize,
     seed: u64,
 ) -> Result<FitRows> {
-    if p.rows < PROBE_FROM {
+    if p.rows < LARGE_ROWS {
         return Ok(FitRows {
             max_rows: usize::MAX,
             note: None,
@@ -148,7 +151,7 @@ pub fn estimate(
     max_rows: usize,
     seed: u64,
 ) -> Result<Option<f64>> {
-    if p.rows < PROBE_FROM {
+    if p.rows < LARGE_ROWS {
         return Ok(None);
     }
     Ok(Some(

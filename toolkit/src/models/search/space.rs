@@ -10,6 +10,7 @@ use crate::models::forest::ForestParams;
 use crate::models::gbm::GbmParams;
 use crate::models::knn::KnnParams;
 use crate::models::linear::LinearParams;
+use crate::models::problem::LARGE_ROWS;
 
 /// A model family the search can draw from.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
@@ -114,13 +115,29 @@ fn large(work: usize) -> bool {
 /// kept 54 trees at a learning rate of 0.05 and out-of-fold accuracy fell from 0.8301 to 0.8216.
 pub const STOP_EARLY_ROWS: usize = 2_000;
 
+/// A booster's learning rate from [`LARGE_ROWS`] train rows.
+pub const LARGE_RATE: f32 = 0.1;
+
 /// A booster's trees at a learning rate of 0.05: a fixed count on small data, else the most trees,
-/// early stopping on the held-out fold picking the count below it.
+/// early stopping on the held-out fold picking the count below it (and on large data, the
+/// budget's deadline).
 fn most_trees(rows: usize, work: usize) -> usize {
-    if rows < STOP_EARLY_ROWS || large(work) {
+    if rows >= LARGE_ROWS {
+        2000
+    } else if rows < STOP_EARLY_ROWS || large(work) {
         300
     } else {
         600
+    }
+}
+
+/// A booster's range of learning rates to draw from: faster ones on large data, where a budget
+/// pays for few rounds.
+fn rates(rows: usize) -> (f64, f64) {
+    if rows >= LARGE_ROWS {
+        (0.05, 0.2)
+    } else {
+        (0.02, 0.15)
     }
 }
 
@@ -137,10 +154,14 @@ pub fn default_kind(family: Family, rows: usize, outputs: usize) -> ModelKind {
     let work = rows * outputs;
     match family {
         // Most trees: cross-validation stops each booster on its held-out fold.
-        Family::Gbm => ModelKind::Gbm(GbmParams {
-            iterations: most_trees(rows, work),
-            ..GbmParams::default()
-        }),
+        Family::Gbm => {
+            let rate = if rows >= LARGE_ROWS { LARGE_RATE } else { 0.05 };
+            ModelKind::Gbm(GbmParams {
+                iterations: (most_trees(rows, work) as f32 * 0.05 / rate).round() as usize,
+                learning_rate: rate,
+                ..GbmParams::default()
+            })
+        }
         Family::Forest => ModelKind::Forest(if large(work) {
             ForestParams {
                 trees: 40,
@@ -179,7 +200,8 @@ pub fn draw(family: Family, rows: usize, outputs: usize, rng: &mut Rng) -> Model
     match family {
         Family::Gbm => {
             let base = most_trees(rows, work) as f64;
-            let learning_rate = log_uniform(rng, 0.02, 0.15);
+            let (lo, hi) = rates(rows);
+            let learning_rate = log_uniform(rng, lo, hi);
             ModelKind::Gbm(GbmParams {
                 iterations: ((base * 0.05 / learning_rate).round() as usize).clamp(50, 2000),
                 learning_rate: learning_rate as f32,
