@@ -28,6 +28,8 @@ pub(super) struct Attempted {
     pub fallback: bool,
     /// Every attempt's steps, failures and gate messages, for `output.log`.
     pub log: String,
+    /// The model search's products, when the phase searched.
+    pub modeled: Option<Modeled>,
 }
 
 /// What one attempt ran.
@@ -40,7 +42,7 @@ struct Executed {
 /// Runs attempts until the gates pass (or the fallback ran). `forced` is the person's work, run as
 /// the first attempt instead of the developer's.
 pub(super) fn attempt(
-    run: &mut Run,
+    run: &Run,
     cx: &PhaseCx,
     plan: &str,
     mut forced: Option<Work>,
@@ -81,9 +83,6 @@ pub(super) fn attempt(
         }
         let failed: Vec<&GateResult> = gates.iter().filter(|g| g.failed()).collect();
         if failed.is_empty() || fallback {
-            if e.modeled.is_some() {
-                run.modeled = e.modeled;
-            }
             return Ok(Attempted {
                 next: e.out,
                 gates,
@@ -91,6 +90,7 @@ pub(super) fn attempt(
                 attempts: attempt,
                 fallback,
                 log,
+                modeled: e.modeled,
             });
         }
         for f in failed {
@@ -125,7 +125,7 @@ fn judge(run: &Run, phase: Phase, before: &Dataset, work: &Work, e: &Executed) -
                 before.spec.metric.higher_is_better(),
             )
         }),
-        default_gbm: m.and_then(|m| m.default_gbm()),
+        default_gbm: m.and_then(|m| m.default_gbm),
     })
 }
 

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use autokaggle_agents::Phase;
 use autokaggle_agents::phase::{PHASES, WorkKind};
 use autokaggle_agents::roles::PhaseCx;
@@ -18,14 +18,11 @@ use crate::store::{PhaseSummary, RunSummary};
 pub(super) fn finish(
     run: Run,
     ds: &Dataset,
+    m: &Modeled,
     phases: Vec<PhaseSummary>,
     last_profile: Option<Profile>,
     previous_report: &str,
 ) -> Result<RunSummary> {
-    let m = run
-        .modeled
-        .as_ref()
-        .context("the modeling phase produced no submission")?;
     let sub_path = run.dir.layout().submission();
     // A run never ends well with a file Kaggle would reject: after every attempt and the fallback,
     // the format gates judge it once more, and a failing one stops the run with its message.

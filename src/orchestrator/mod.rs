@@ -27,7 +27,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use autokaggle_agents::Phase;
 use autokaggle_agents::phase::{PHASES, WorkKind};
 use autokaggle_toolkit::models::validation::{self, FoldKey};
@@ -42,7 +42,6 @@ use crate::config::RunConfig;
 pub use crate::roles::Roles;
 use crate::steer::{Event, Intervention, PhaseState, Steer};
 use crate::store::{PhaseSummary, RunDir, RunSummary};
-use modeling::Modeled;
 
 /// The run's clock. Time spent waiting for the person at the helm is taken off it, so a stop
 /// never eats the model search's budget.
@@ -78,8 +77,6 @@ struct Run<'a> {
     instructions: Vec<String>,
     /// Every decision of the person so far.
     interventions: Vec<Intervention>,
-    /// The modeling phase's products, once it has run.
-    modeled: Option<Modeled>,
     /// Test's columns as read, before any program: what a saved model asks of new rows.
     input: Vec<Column>,
     /// Each train row's time or group when test follows train in time or holds new groups:
@@ -221,7 +218,6 @@ fn run_from(
         clock,
         instructions,
         interventions,
-        modeled: None,
         input: schema::of(&ds.test)?,
         fold_key,
     };
@@ -232,6 +228,8 @@ fn run_from(
     // The profile of data a phase left as it was (analysis, a skip), for the next phase: profiling
     // is a pass over every column, so it is done when the data changed and not otherwise.
     let mut unchanged: Option<Profile> = None;
+    // The modeling phase's products, carried to the finish.
+    let mut modeled = None;
     for phase in PHASES {
         if back.finished(phase) {
             previous_report = resume::read_back(&run, phase, &mut ds)?;
@@ -250,13 +248,22 @@ fn run_from(
             unchanged = Some(done.profile.clone());
         }
         last_profile = Some(done.profile);
+        modeled = done.modeled.or(modeled);
         ds = done.next;
         if let Some(c) = done.corrected {
             corrections::record(&run, &c)?;
             ds = c;
         }
     }
-    finish::finish(run, &ds, summaries, last_profile, &previous_report)
+    let modeled = modeled.context("the modeling phase produced no submission")?;
+    finish::finish(
+        run,
+        &ds,
+        &modeled,
+        summaries,
+        last_profile,
+        &previous_report,
+    )
 }
 
 impl PhaseSummary {

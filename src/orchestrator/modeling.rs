@@ -39,6 +39,10 @@ pub(super) struct Modeled {
     pub format: submission::Format,
     /// What the search said (fit times, the budget's decisions), for the phase's `output.log`.
     pub log: Vec<String>,
+    /// The out-of-fold score of the GBM at its default settings for this data's size (whatever
+    /// tree count its folds chose), if the search fitted it: what the chosen blend must not be
+    /// worse than.
+    pub default_gbm: Option<f64>,
 }
 
 impl Modeled {
@@ -52,19 +56,6 @@ impl Modeled {
                 std: r.std,
             })
             .collect()
-    }
-    /// The out-of-fold score of the GBM at its default settings (whatever tree count its folds
-    /// chose), if the search fitted it: what the chosen blend must not be worse than.
-    pub fn default_gbm(&self) -> Option<f64> {
-        let trees_aside = |p: &GbmParams| GbmParams {
-            iterations: 0,
-            ..p.clone()
-        };
-        let default = trees_aside(&GbmParams::default());
-        self.results
-            .iter()
-            .find(|r| matches!(&r.model.kind, ModelKind::Gbm(p) if trees_aside(p) == default))
-            .map(|r| r.oof_score)
     }
     /// Each model's blend weight.
     pub fn weights(&self) -> Vec<BlendWeight> {
@@ -156,7 +147,9 @@ pub(super) fn model(
         log,
         format!("  charts in {:.1}s", t.elapsed().as_secs_f64()),
     );
+    let default_gbm = default_gbm(&p, &found.results);
     Ok(Modeled {
+        default_gbm,
         results: found.results,
         blend: found.blend,
         nested: found.nested,
@@ -200,6 +193,26 @@ fn fold_ids(
         }
     }
     Ok(cv::fold_ids(p, folds, run.cfg.seed))
+}
+
+/// The out-of-fold score of the GBM at the search space's default for this problem's size.
+fn default_gbm(p: &Problem, results: &[CvResult]) -> Option<f64> {
+    let trees_aside = |kind: &ModelKind| match kind {
+        ModelKind::Gbm(g) => Some(GbmParams {
+            iterations: 0,
+            ..g.clone()
+        }),
+        _ => None,
+    };
+    let default = trees_aside(&search::default_kind(
+        search::Family::Gbm,
+        p.rows,
+        p.y.len(),
+    ));
+    results
+        .iter()
+        .find(|r| trees_aside(&r.model.kind) == default)
+        .map(|r| r.oof_score)
 }
 
 /// A progress line that is also kept for `output.log`.

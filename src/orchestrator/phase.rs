@@ -5,13 +5,13 @@
 use std::time::Instant;
 
 use anyhow::Result;
-use autokaggle_agents::phase::WorkKind;
 use autokaggle_agents::roles::{CvRow, Outcome, PhaseCx, gate_counts};
 use autokaggle_agents::{Phase, Review, Work};
 use autokaggle_toolkit::eda::Chart;
 use autokaggle_toolkit::{Dataset, Profile};
 
 use super::attempts::{self, Attempted};
+use super::modeling::Modeled;
 use super::stops::{self, AtGates, AtPlan};
 use super::{Run, corrections};
 use crate::steer::{Event, PhaseState};
@@ -25,6 +25,8 @@ pub(super) struct PhaseDone {
     pub profile: Profile,
     /// The dataset under the reader's corrected spec, if a correction stood.
     pub corrected: Option<Dataset>,
+    /// The model search's products, when the phase searched.
+    pub modeled: Option<Modeled>,
 }
 
 /// Runs one phase on `ds`.
@@ -98,6 +100,7 @@ pub(super) fn run_phase(
             report,
             profile,
             corrected,
+            modeled: done.modeled,
         });
     }
 }
@@ -159,6 +162,7 @@ fn skipped(
         report,
         profile,
         corrected: None,
+        modeled: None,
     })
 }
 
@@ -166,10 +170,7 @@ fn skipped(
 fn judge(run: &Run, cx: &PhaseCx, plan: &str, done: &Attempted) -> Result<(Review, String)> {
     let phase = cx.phase;
     let pdir = run.dir.phase(phase);
-    let modeled = run
-        .modeled
-        .as_ref()
-        .filter(|_| phase.spec().work == WorkKind::Models);
+    let modeled = done.modeled.as_ref();
     let cv_rows: Vec<CvRow> = modeled.map(|m| m.cv_rows()).unwrap_or_default();
     let outcome = Outcome {
         gates: &done.gates,
@@ -186,7 +187,7 @@ fn judge(run: &Run, cx: &PhaseCx, plan: &str, done: &Attempted) -> Result<(Revie
     }
     let mut report = run.roles.summarizer.summarize(cx, plan, &outcome, &review);
     let mut log = done.log.clone();
-    let charts = charts(run, cx, &mut log);
+    let charts = charts(run, cx, done, &mut log);
     if !charts.is_empty() {
         run.dir.write_json(&pdir.charts(), &charts)?;
         report.push_str("\n## Charts\n");
@@ -224,7 +225,7 @@ fn judge(run: &Run, cx: &PhaseCx, plan: &str, done: &Attempted) -> Result<(Revie
 
 /// The phase's charts: data charts for EDA phases (a chart never fails a run), the model's charts
 /// for the modeling phase.
-fn charts(run: &Run, cx: &PhaseCx, log: &mut String) -> Vec<Chart> {
+fn charts(run: &Run, cx: &PhaseCx, done: &Attempted, log: &mut String) -> Vec<Chart> {
     let spec = cx.phase.spec();
     if spec.data_charts {
         let t = Instant::now();
@@ -239,13 +240,11 @@ fn charts(run: &Run, cx: &PhaseCx, log: &mut String) -> Vec<Chart> {
             t.elapsed().as_secs_f64()
         ));
         c
-    } else if spec.work == WorkKind::Models {
-        run.modeled
+    } else {
+        done.modeled
             .as_ref()
             .map(|m| m.charts.clone())
             .unwrap_or_default()
-    } else {
-        vec![]
     }
 }
 
