@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use autokaggle_agents::llm::{LlmConfig, Session, probe};
 use autokaggle_toolkit::MetricId;
 
@@ -159,7 +159,7 @@ pub fn configure(s: Setup) -> Result<(RunConfig, Roles)> {
         };
         // The record holds every call the run made; with none, the run was offline.
         let roles = if crate::store::RunLayout::new(dir).llm_log().exists() {
-            Roles::llm(Arc::new(Session::replay(dir, llm).map_err(|e| anyhow!(e))?))
+            Roles::llm(Arc::new(Session::replay(dir, llm)?))
         } else {
             Roles::default()
         };
@@ -178,7 +178,7 @@ pub fn configure(s: Setup) -> Result<(RunConfig, Roles)> {
 
 fn llm_config(a: &LlmChoice) -> Result<LlmConfig> {
     let mut llm = match &a.config {
-        Some(p) => LlmConfig::from_file(p).map_err(|e| anyhow!(e))?,
+        Some(p) => LlmConfig::from_file(p)?,
         None => LlmConfig::default(),
     };
     if let Some(m) = &a.llm {
@@ -224,6 +224,6 @@ fn live_roles(
         cfg.llm_unused = Some(e.to_string());
         return Ok((cfg, Roles::default()));
     }
-    let session = Session::new(llm).map_err(|e| anyhow!(e))?;
+    let session = Session::new(llm)?;
     Ok((cfg, Roles::llm(Arc::new(session))))
 }

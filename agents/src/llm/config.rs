@@ -7,6 +7,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::error::{ConfigError, MissingKey};
+
 /// The wire format an endpoint speaks.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -39,12 +41,12 @@ fn yes() -> bool {
 }
 
 impl FromStr for Endpoint {
-    type Err = String;
+    type Err = ConfigError;
 
     /// `openai:MODEL`, `anthropic:MODEL`, `URL:MODEL` (OpenAI-compatible, e.g.
     /// `http://127.0.0.1:11434/v1:qwen2.5:7b`) or `anthropic+URL:MODEL`.
-    fn from_str(s: &str) -> Result<Self, String> {
-        let usage = "write openai:MODEL, anthropic:MODEL, http://HOST:PORT/PATH:MODEL (OpenAI-compatible) or anthropic+http://HOST:PORT/PATH:MODEL";
+    fn from_str(s: &str) -> Result<Self, ConfigError> {
+        let name = || s.to_string();
         let (provider, rest) = match s.strip_prefix("anthropic+") {
             Some(r) => (Provider::Anthropic, r),
             None => (Provider::OpenAi, s),
@@ -70,21 +72,18 @@ impl FromStr for Endpoint {
             .map(|r| (r, "http://"))
             .or_else(|| rest.strip_prefix("https://").map(|r| (r, "https://")))
         else {
-            return Err(format!("unknown LLM `{s}`: {usage}"));
+            return Err(ConfigError::Unknown { name: name() });
         };
         let (r, scheme) = after_scheme;
         // Host (and port) end at the first '/'; the path ends at the next ':'; the model is the rest
         // (model names may hold ':', as Ollama's tags do).
         let Some(slash) = r.find('/') else {
-            return Err(format!("LLM `{s}` has no path before the model: {usage}"));
+            return Err(ConfigError::NoPath { name: name() });
         };
         let (host, path_model) = r.split_at(slash);
-        let Some((path, model)) = path_model.split_once(':') else {
-            return Err(format!("LLM `{s}` names no model: {usage}"));
+        let Some((path, model)) = path_model.split_once(':').filter(|(_, m)| !m.is_empty()) else {
+            return Err(ConfigError::NoModel { name: name() });
         };
-        if model.is_empty() {
-            return Err(format!("LLM `{s}` names no model: {usage}"));
-        }
         Ok(Self {
             provider,
             base_url: format!("{scheme}{host}{}", path.trim_end_matches('/')),
@@ -95,9 +94,11 @@ impl FromStr for Endpoint {
     }
 }
 
-fn named(provider: Provider, base: &str, model: &str, key: &str) -> Result<Endpoint, String> {
+fn named(provider: Provider, base: &str, model: &str, key: &str) -> Result<Endpoint, ConfigError> {
     if model.is_empty() {
-        return Err(format!("no model named after `{base}`"));
+        return Err(ConfigError::NoModel {
+            name: format!("{base}:"),
+        });
     }
     Ok(Endpoint {
         provider,
@@ -110,13 +111,16 @@ fn named(provider: Provider, base: &str, model: &str, key: &str) -> Result<Endpo
 
 impl Endpoint {
     /// The API key from the endpoint's variable: none for a local server that needs none; `Err`
-    /// with the variable's name when a remote endpoint's variable is unset or empty.
-    pub fn key(&self) -> Result<Option<String>, String> {
+    /// naming the variable when a remote endpoint's variable is unset or empty.
+    pub fn key(&self) -> Result<Option<String>, MissingKey> {
         match &self.key_env {
             Some(var) => match std::env::var(var) {
                 Ok(k) if !k.trim().is_empty() => Ok(Some(k)),
                 _ if self.is_local() => Ok(None),
-                _ => Err(var.clone()),
+                _ => Err(MissingKey {
+                    var: var.clone(),
+                    model: self.model.clone(),
+                }),
             },
             None => Ok(None),
         }
@@ -259,19 +263,27 @@ pub const ROLES: [&str; 5] = ["reader", "planner", "developer", "reviewer", "sum
 
 impl LlmConfig {
     /// Reads a TOML config file; errors name the file and the field.
-    pub fn from_file(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read the LLM config: {e}", path.display()))?;
-        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            source: Box::new(e),
+        })
     }
 
     /// The endpoint a role uses, or None when the role stays offline.
-    pub fn endpoint(&self, role: &str) -> Result<Option<Endpoint>, String> {
+    pub fn endpoint(&self, role: &str) -> Result<Option<Endpoint>, ConfigError> {
         let spec = self.roles.get(role).or(self.llm.as_ref());
         match spec.map(String::as_str) {
             None | Some("offline") => Ok(None),
             Some(s) => {
-                let mut e: Endpoint = s.parse().map_err(|m| format!("role {role}: {m}"))?;
+                let mut e: Endpoint = s.parse().map_err(|m| ConfigError::Role {
+                    role: role.to_string(),
+                    source: Box::new(m),
+                })?;
                 if let Some(k) = &self.key_env {
                     e.key_env = Some(k.clone());
                 }
@@ -282,14 +294,9 @@ impl LlmConfig {
     }
 
     /// Checks every role's model string and unknown role names, before a run starts.
-    pub fn check(&self) -> Result<(), String> {
-        for r in self.roles.keys() {
-            if !ROLES.contains(&r.as_str()) {
-                return Err(format!(
-                    "unknown role `{r}` in [roles]; the roles are {}",
-                    ROLES.join(", ")
-                ));
-            }
+    pub fn check(&self) -> Result<(), ConfigError> {
+        if let Some(r) = self.roles.keys().find(|r| !ROLES.contains(&r.as_str())) {
+            return Err(ConfigError::UnknownRole { role: r.clone() });
         }
         for r in ROLES {
             self.endpoint(r)?;
@@ -340,13 +347,17 @@ mod tests {
             .unwrap();
         assert_eq!(e.provider, Provider::Anthropic);
         assert_eq!(e.base_url, "http://localhost:9000/v1");
-        assert!(
-            "gpt-4o"
-                .parse::<Endpoint>()
-                .unwrap_err()
-                .contains("openai:MODEL")
-        );
-        assert!("http://host:80".parse::<Endpoint>().is_err());
+        let e = "gpt-4o".parse::<Endpoint>().unwrap_err();
+        assert!(matches!(&e, ConfigError::Unknown { name } if name == "gpt-4o"));
+        assert!(e.to_string().contains("openai:MODEL"), "{e}");
+        assert!(matches!(
+            "http://host:80".parse::<Endpoint>(),
+            Err(ConfigError::NoPath { .. })
+        ));
+        assert!(matches!(
+            "http://host/v1:".parse::<Endpoint>(),
+            Err(ConfigError::NoModel { .. })
+        ));
     }
 
     #[test]
@@ -360,7 +371,12 @@ mod tests {
         assert_eq!(c.price(&dev).unwrap().input, 1.0);
         assert_eq!(c.budget.calls, 10);
         let bad: LlmConfig = toml::from_str("[roles]\ncoder = \"openai:x\"\n").unwrap();
-        assert!(bad.check().unwrap_err().contains("unknown role `coder`"));
+        assert!(
+            bad.check()
+                .unwrap_err()
+                .to_string()
+                .contains("unknown role `coder`")
+        );
         assert!(toml::from_str::<LlmConfig>("[budget]\ncals = 3\n").is_err());
     }
 

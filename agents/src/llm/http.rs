@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::client::{CallError, Failure, Reply, Request, Transport};
 use super::config::{ClientOptions, Endpoint};
+use super::error::SessionError;
 use super::providers;
 
 /// reqwest on a current-thread tokio runtime.
@@ -15,15 +16,15 @@ pub struct Http {
 
 impl Http {
     /// A client; fails only if the runtime or TLS cannot start.
-    pub fn new() -> Result<Self, String> {
+    pub fn new() -> Result<Self, SessionError> {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| format!("cannot start the HTTP runtime: {e}"))?;
+            .map_err(|e| SessionError::Http(format!("its runtime: {e}")))?;
         let client = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+            .map_err(|e| SessionError::Http(e.to_string()))?;
         Ok(Self { rt, client })
     }
 

@@ -5,6 +5,7 @@
 pub mod agent;
 pub mod client;
 pub mod config;
+pub mod error;
 pub mod http;
 pub mod json;
 pub mod probe;
@@ -17,4 +18,5 @@ pub mod signatures;
 
 pub use agent::LlmAgent;
 pub use config::{Endpoint, LlmConfig, Provider};
+pub use error::{ConfigError, MissingKey, SessionError};
 pub use session::{Ledger, Session, Usage};

@@ -90,9 +90,9 @@ pub fn endpoints(cfg: &LlmConfig) -> Vec<Endpoint> {
 /// a model list (404, or another shape) is taken as it is.
 pub fn probe(http: &Http, ep: &Endpoint) -> Result<(), ProbeError> {
     let model = format!("{} at {}", ep.model, ep.base_url);
-    let key = ep.key().map_err(|var| ProbeError::NoKey {
+    let key = ep.key().map_err(|e| ProbeError::NoKey {
         model: model.clone(),
-        var,
+        var: e.var,
     })?;
     let url = format!("{}/models", ep.base_url);
     let headers = providers::wire(ep.provider).headers(key.as_deref());
@@ -136,7 +136,7 @@ pub fn check(cfg: &LlmConfig) -> Result<(), ProbeError> {
     let http = Http::new().map_err(|why| ProbeError::Unreachable {
         model: String::new(),
         url: String::new(),
-        why,
+        why: why.to_string(),
     })?;
     eps.iter().try_for_each(|e| probe(&http, e))
 }

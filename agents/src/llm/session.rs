@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::client::{self, CallError, Reply, Request, Transport};
 use super::config::{Endpoint, LlmConfig};
+use super::error::SessionError;
 use super::http::Http;
 
 /// Tokens, calls and dollars.
@@ -165,24 +166,22 @@ pub struct Session {
 
 impl Session {
     /// A live session over HTTP; checks the config first.
-    pub fn new(cfg: LlmConfig) -> Result<Self, String> {
+    pub fn new(cfg: LlmConfig) -> Result<Self, SessionError> {
         Self::with_transport(cfg, Box::new(Http::new()?))
     }
 
     /// A live session over any transport (tests use scripted ones).
-    pub fn with_transport(cfg: LlmConfig, t: Box<dyn Transport>) -> Result<Self, String> {
+    pub fn with_transport(cfg: LlmConfig, t: Box<dyn Transport>) -> Result<Self, SessionError> {
         cfg.check()?;
         Ok(Self::build(cfg, Source::Live(t)))
     }
 
     /// A session that answers from a run directory's `llm.jsonl`, in order, with no network.
-    pub fn replay(run_dir: &Path, cfg: LlmConfig) -> Result<Self, String> {
+    pub fn replay(run_dir: &Path, cfg: LlmConfig) -> Result<Self, SessionError> {
         let path = run_dir.join("llm.jsonl");
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            format!(
-                "{}: cannot read the recorded LLM calls: {e}",
-                path.display()
-            )
+        let text = std::fs::read_to_string(&path).map_err(|source| SessionError::ReadRecord {
+            path: path.clone(),
+            source,
         })?;
         let mut records = Vec::new();
         let lines: Vec<&str> = text.lines().collect();
@@ -191,7 +190,13 @@ impl Session {
                 Ok(r) => records.push(r),
                 // A run killed mid-write leaves a partial last line; the calls before it still count.
                 Err(_) if i + 1 == lines.len() => {}
-                Err(e) => return Err(format!("{}: line {}: {e}", path.display(), i + 1)),
+                Err(source) => {
+                    return Err(SessionError::Record {
+                        path,
+                        line: i + 1,
+                        source,
+                    });
+                }
             }
         }
         Ok(Self::build(
@@ -324,12 +329,7 @@ impl Session {
         let t0 = Instant::now();
         let (outcome, tries, ep) = match &self.source {
             Source::Live(t) => {
-                let key = ep.key().map_err(|var| {
-                    CallError::NoKey(format!(
-                        "set the environment variable {var} to use {}",
-                        ep.model
-                    ))
-                })?;
+                let key = ep.key().map_err(|e| CallError::NoKey(e.to_string()))?;
                 let left =
                     (self.cfg.budget.seconds - self.started.elapsed().as_secs_f64()).max(0.0);
                 let deadline = Instant::now() + Duration::from_secs_f64(left);
