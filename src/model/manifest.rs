@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use super::ModelError;
 use autokaggle_toolkit::MetricId;
 use autokaggle_toolkit::models::submission;
 use autokaggle_toolkit::saved;
@@ -59,41 +59,45 @@ impl Manifest {
     }
 
     /// Reads `dir/manifest.json`, refusing another format with what to do.
-    pub fn read(dir: &Path) -> Result<Self> {
+    pub fn read(dir: &Path) -> Result<Self, ModelError> {
         let path = Self::path(dir);
-        let text = std::fs::read_to_string(&path).with_context(|| {
-            format!(
-                "{}: no saved model here (runs save one under <run>/model/ since version 0.1)",
-                path.display()
-            )
+        let text = std::fs::read_to_string(&path).map_err(|source| ModelError::NotFound {
+            path: path.clone(),
+            source,
         })?;
-        let v: serde_json::Value =
-            serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;
+        let not_manifest = |source| ModelError::Manifest {
+            path: path.clone(),
+            source,
+        };
+        let v: serde_json::Value = serde_json::from_str(&text).map_err(not_manifest)?;
         let format = v.get("format").and_then(serde_json::Value::as_u64);
         if format != Some(u64::from(saved::FORMAT)) {
-            bail!(
-                "{}: saved by autokaggle {} in format {}; this is autokaggle {}, which reads format {}: run the competition again to save the model in this format",
-                path.display(),
-                v.get("autokaggle")
+            return Err(ModelError::Format {
+                path: path.clone(),
+                saved_by: v
+                    .get("autokaggle")
                     .and_then(|s| s.as_str())
-                    .unwrap_or("(unknown)"),
-                format.map_or_else(|| "(none)".to_string(), |f| f.to_string()),
-                env!("CARGO_PKG_VERSION"),
-                saved::FORMAT
-            );
+                    .unwrap_or("(unknown)")
+                    .to_string(),
+                format: format.map_or_else(|| "(none)".to_string(), |f| f.to_string()),
+                wants: saved::FORMAT,
+            });
         }
-        serde_json::from_value(v)
-            .with_context(|| format!("{}: not a model manifest", path.display()))
+        serde_json::from_value(v).map_err(not_manifest)
     }
 }
 
 /// SHA-256 of a file, hex.
-pub fn sha256_file(path: &Path) -> Result<String> {
-    let mut f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+pub fn sha256_file(path: &Path) -> Result<String, ModelError> {
+    let io = |source| ModelError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut f = std::fs::File::open(path).map_err(io)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
-        let n = f.read(&mut buf)?;
+        let n = f.read(&mut buf).map_err(io)?;
         if n == 0 {
             break;
         }
@@ -128,7 +132,12 @@ mod tests {
             r#"{"format": 99, "autokaggle": "9.9.9"}"#,
         )
         .unwrap();
-        let e = Manifest::read(&dir).unwrap_err().to_string();
+        let err = Manifest::read(&dir).unwrap_err();
+        assert!(
+            matches!(&err, ModelError::Format { saved_by, wants: 2, .. } if saved_by == "9.9.9"),
+            "{err:?}"
+        );
+        let e = err.to_string();
         assert!(
             e.ends_with(&format!(
                 "manifest.json: saved by autokaggle 9.9.9 in format 99; this is autokaggle {}, which reads format 2: run the competition again to save the model in this format",

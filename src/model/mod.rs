@@ -21,19 +21,23 @@
 //! # }
 //! ```
 
+mod error;
 pub mod manifest;
 mod save;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Result, bail};
 use autokaggle_toolkit::frame::{self, DataFrame};
 use autokaggle_toolkit::models::fitted::Ensemble;
 use autokaggle_toolkit::{FittedProgram, saved, schema};
 
+pub use error::ModelError;
 pub use manifest::Manifest;
 pub use save::{Saving, save};
+
+/// A result whose error is a [`ModelError`].
+pub type Result<T> = std::result::Result<T, ModelError>;
 
 /// The file of the refitted blend inside `model/`.
 const ENSEMBLE: &str = "ensemble.bin";
@@ -71,7 +75,7 @@ impl Model {
             .programs
             .iter()
             .map(|f| FittedProgram::load(&dir.join(f)))
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<std::result::Result<Vec<_>, _>>()?;
         let ensemble: Ensemble = saved::load(&dir.join(ENSEMBLE), "ensemble")?;
         Ok(Self {
             dir,
@@ -106,7 +110,9 @@ impl Model {
         progress: &mut dyn FnMut(&str),
     ) -> Result<(DataFrame, Vec<String>)> {
         if rows.height() == 0 {
-            bail!("{}: has a header but no rows to predict", source.display());
+            return Err(ModelError::NoRows {
+                input: source.to_path_buf(),
+            });
         }
         let (mut x, notes) = schema::conform(rows, &self.manifest.input, source)?;
         let ids = frame::select(&x, std::slice::from_ref(&self.manifest.submission.id))?;
@@ -117,7 +123,7 @@ impl Model {
         progress("predicting");
         let features: Vec<String> = self.ensemble.features.clone();
         if let Some(f) = features.iter().find(|f| !frame::has(&x, f)) {
-            bail!("the saved programs did not produce the feature `{f}` the model needs");
+            return Err(ModelError::MissingFeature { feature: f.clone() });
         }
         let m = frame::matrix_col_major(&x, &features)?;
         let pred = self.ensemble.predict(&m, x.height())?;
@@ -135,10 +141,9 @@ impl Model {
         progress: &mut dyn FnMut(&str),
     ) -> Result<Predicted> {
         if output == input {
-            bail!(
-                "{}: is the input file; choose another output path",
-                output.display()
-            );
+            return Err(ModelError::SameFile {
+                path: output.to_path_buf(),
+            });
         }
         let start = Instant::now();
         let mut stage =
