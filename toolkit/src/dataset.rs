@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::error::{Result, ToolkitError};
+use crate::error::{OutsideDomain, Result, ToolkitError};
 use crate::folds::FoldKey;
 use crate::frame::{self, DataFrame};
 use crate::spec::{self, CompetitionSpec, Resolved, Task};
@@ -222,14 +222,14 @@ fn check_domain(train: &DataFrame, spec: &CompetitionSpec, path: &Path) -> Resul
         }
         if !bad.is_empty() {
             let first: Vec<String> = bad.iter().take(5).map(ToString::to_string).collect();
-            return Err(ToolkitError::TargetDomain {
+            return Err(ToolkitError::TargetDomain(Box::new(OutsideDomain {
                 file: path.to_path_buf(),
                 column: t.clone(),
                 metric: metric.name().into(),
                 why: why.into(),
                 rows: bad.len(),
                 first: first.join(", "),
-            });
+            })));
         }
     }
     Ok(())

@@ -58,24 +58,8 @@ pub enum ToolkitError {
         known: String,
     },
     /// Target values the metric cannot score (RMSLE at -1 or below, MAPE at 0).
-    #[error(
-        "{}: column `{column}`: {rows} row(s) the metric {metric} cannot score ({why}), first at data row(s) {first}; drop those rows or choose another metric with `--metric NAME`",
-        file.display()
-    )]
-    TargetDomain {
-        /// The train file.
-        file: PathBuf,
-        /// The target column.
-        column: String,
-        /// The metric.
-        metric: String,
-        /// Why those values cannot be scored.
-        why: String,
-        /// How many rows.
-        rows: usize,
-        /// The first few, 1-based data rows (the header is not counted).
-        first: String,
-    },
+    #[error("{0}")]
+    TargetDomain(Box<OutsideDomain>),
     /// A data problem found while running (e.g. a frame that is empty or a model that cannot fit).
     #[error("{0}")]
     Data(String),
@@ -85,6 +69,28 @@ pub enum ToolkitError {
     /// An I/O error with no file attached.
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// Target values a metric cannot score: boxed in [`ToolkitError::TargetDomain`], so that every
+/// result of the toolkit stays small.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{}: column `{column}`: {rows} row(s) the metric {metric} cannot score ({why}), first at data row(s) {first}; drop those rows or choose another metric with `--metric NAME`",
+    file.display()
+)]
+pub struct OutsideDomain {
+    /// The train file.
+    pub file: PathBuf,
+    /// The target column.
+    pub column: String,
+    /// The metric.
+    pub metric: String,
+    /// Why those values cannot be scored.
+    pub why: String,
+    /// How many rows.
+    pub rows: usize,
+    /// The first few, 1-based data rows (the header is not counted).
+    pub first: String,
 }
 
 /// The toolkit's result type.
