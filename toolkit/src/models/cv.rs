@@ -435,6 +435,20 @@ mod tests {
     use crate::metrics::MetricId;
     use crate::spec::Task;
 
+    #[test]
+    fn folds_share_the_time_left_to_the_deadline_equally() {
+        let end = Instant::now() + std::time::Duration::from_secs(30);
+        let first = share_of(end, 3).saturating_duration_since(Instant::now());
+        assert!((9.9..=10.0).contains(&first.as_secs_f64()), "{first:?}");
+        let last = share_of(end, 1).saturating_duration_since(Instant::now());
+        assert!(
+            last.as_secs_f64() > 29.9,
+            "the last fold gets all that is left"
+        );
+        let past = share_of(Instant::now(), 3);
+        assert!(past <= Instant::now(), "a deadline passed stays passed");
+    }
+
     /// 3,000 rows, one feature; the label is `x > 0.5` with every seventh label flipped.
     fn noisy_step() -> Problem {
         let n = 3000;

@@ -519,6 +519,46 @@ mod tests {
     }
 
     #[test]
+    fn a_capped_refit_takes_the_rows_the_time_left_pays_for() {
+        // 300,000 rows, 3 folds capped at 100,000 rows each: the kept model's folds took 6 s, 2e-5 s
+        // a row; a refit row is planned at 1.3 times that.
+        let mut p = problem();
+        p.rows = 300_000;
+        let mut kept = CvResult::of_oof("gbm", vec![]);
+        kept.seconds = 6.0;
+        let mut unused = CvResult::of_oof("linear", vec![]);
+        unused.seconds = 100.0;
+        let results = [kept, unused];
+        let blend = blend::Blend {
+            weights: vec![1.0, 0.0],
+            score: 0.0,
+            head: None,
+            decision: Default::default(),
+        };
+        let rows = |left: f64| {
+            // A 100 s budget of which 100 - left is spent; a tenth is kept after the refit.
+            let clock = Clock::new(100.0, 100.0 - left);
+            refit_rows(&clock, &p, &results, &blend, (3, 100_000))
+        };
+        assert_eq!(rows(20.0), usize::MAX, "10 s pay for 384,615 rows: all");
+        // 5.2 s after the tenth: 5.2 / (2e-5 x 1.3) = 200,000 rows (to rounding of the clock).
+        let n = rows(15.2);
+        assert!((199_000..=200_000).contains(&n), "{n}");
+        assert_eq!(
+            rows(11.0),
+            100_000,
+            "1 s pays for fewer than the folds used"
+        );
+        assert_eq!(rows(5.0), 100_000, "past the tenth: as the folds");
+        let clock = Clock::new(100.0, 0.0);
+        assert_eq!(
+            refit_rows(&clock, &p, &results, &blend, (3, usize::MAX)),
+            usize::MAX,
+            "an uncapped search refits on all rows"
+        );
+    }
+
+    #[test]
     fn a_cancelled_search_stops_before_its_first_candidate() {
         let p = problem();
         let fold = cv::fold_ids(&p, 3, 1);

@@ -323,6 +323,32 @@ mod tests {
     }
 
     #[test]
+    fn large_problems_learn_faster_with_more_trees_for_the_fold_to_stop() {
+        let gbm = |rows| match default_kind(Family::Gbm, rows, 1) {
+            ModelKind::Gbm(p) => (p.learning_rate, p.iterations),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(gbm(1_000), (0.05, 300));
+        assert_eq!(gbm(10_000), (0.05, 600));
+        assert_eq!(
+            gbm(LARGE_ROWS - 1),
+            (0.05, 300),
+            "60,000+ rows x outputs: 300"
+        );
+        assert_eq!(gbm(LARGE_ROWS), (LARGE_RATE, 1000));
+        let plan = SearchPlan::default();
+        for m in candidates(&plan, LARGE_ROWS, 1, 7).iter().skip(3).take(20) {
+            let ModelKind::Gbm(p) = &m.kind else {
+                panic!("{m:?}")
+            };
+            assert!((0.05..=0.2).contains(&p.learning_rate), "{m:?}");
+            // As much learning as 2000 trees at 0.05.
+            let trees = (2000.0 * 0.05 / f64::from(p.learning_rate)).round() as usize;
+            assert!(p.iterations.abs_diff(trees.clamp(50, 2000)) <= 1, "{m:?}");
+        }
+    }
+
+    #[test]
     fn defaults_first_then_seeded_draws_within_ranges() {
         let plan = SearchPlan::default();
         let a = candidates(&plan, 1000, 1, 7);
