@@ -32,26 +32,28 @@ pub(super) fn check(
         } else if let Some(why) = unsupported_metric(c, overview) {
             Err(why)
         } else {
-            spec::corrected(&base.spec, c).and_then(|s| {
-                let f = &s.files;
-                let paths = [
-                    resolved.path(&f.train),
-                    resolved.path(&f.test),
-                    resolved.path(&f.sample_submission),
-                ];
-                Dataset::from_frames(
-                    base.train.clone(),
-                    base.test.clone(),
-                    base.sample.clone(),
-                    s,
-                    [&paths[0], &paths[1], &paths[2]],
-                )
-                .map(|d| Dataset {
-                    validation: base.validation.clone(),
-                    ..d
+            spec::corrected(&base.spec, c)
+                .map_err(|e| e.to_string())
+                .and_then(|s| {
+                    let f = &s.files;
+                    let paths = [
+                        resolved.path(&f.train),
+                        resolved.path(&f.test),
+                        resolved.path(&f.sample_submission),
+                    ];
+                    Dataset::from_frames(
+                        base.train.clone(),
+                        base.test.clone(),
+                        base.sample.clone(),
+                        s,
+                        [&paths[0], &paths[1], &paths[2]],
+                    )
+                    .map(|d| Dataset {
+                        validation: base.validation.clone(),
+                        ..d
+                    })
+                    .map_err(|e| format!("rejected by the files: {e}"))
                 })
-                .map_err(|e| format!("rejected by the files: {e}"))
-            })
         };
         let old = match c.field.as_str() {
             "id" => base.spec.id.clone(),

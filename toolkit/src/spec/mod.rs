@@ -116,9 +116,37 @@ pub fn compatible(task: Task, metric: MetricId) -> bool {
     metric.scores(task)
 }
 
+/// Why a correction cannot stand on its own.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum Rejected {
+    /// `targets` names none.
+    #[error("no target named")]
+    NoTarget,
+    /// The task is not one of the task names.
+    #[error("unknown task `{0}`")]
+    UnknownTask(String),
+    /// The metric is not in the registry.
+    #[error("unknown metric `{0}` (known: {known})", known = MetricId::names())]
+    UnknownMetric(String),
+    /// The field is not one a correction may change.
+    #[error("field `{0}` cannot be corrected (id, targets, task, metric can)")]
+    Field(String),
+    /// The corrected task and metric do not go together.
+    #[error("metric {metric:?} cannot score a {task:?} task")]
+    Incompatible {
+        /// The metric after the correction.
+        metric: MetricId,
+        /// The task after it.
+        task: Task,
+    },
+    /// The value is the spec's own.
+    #[error("the value is what the spec already says")]
+    Unchanged,
+}
+
 /// The spec with one field changed, or why the change cannot stand on its own (the caller still
 /// checks it against the files, e.g. by building a `Dataset`).
-pub fn corrected(spec: &CompetitionSpec, c: &Correction) -> Result<CompetitionSpec, String> {
+pub fn corrected(spec: &CompetitionSpec, c: &Correction) -> Result<CompetitionSpec, Rejected> {
     let mut s = spec.clone();
     let v = c.value.trim();
     let name = serde_json::Value::String(v.to_lowercase());
@@ -131,31 +159,29 @@ pub fn corrected(spec: &CompetitionSpec, c: &Correction) -> Result<CompetitionSp
                 .filter(|t| !t.is_empty())
                 .collect();
             if s.targets.is_empty() {
-                return Err("no target named".into());
+                return Err(Rejected::NoTarget);
             }
         }
         "task" => {
-            s.task = serde_json::from_value(name).map_err(|_| format!("unknown task `{v}`"))?
+            s.task =
+                serde_json::from_value(name).map_err(|_| Rejected::UnknownTask(v.to_string()))?
         }
         "metric" => {
-            s.metric = MetricId::named(v)
-                .ok_or_else(|| format!("unknown metric `{v}` (known: {})", MetricId::names()))?;
+            s.metric = MetricId::named(v).ok_or_else(|| Rejected::UnknownMetric(v.to_string()))?;
             s.submission = s.metric.submission();
         }
         f => {
-            return Err(format!(
-                "field `{f}` cannot be corrected (id, targets, task, metric can)"
-            ));
+            return Err(Rejected::Field(f.to_string()));
         }
     }
     if !compatible(s.task, s.metric) {
-        return Err(format!(
-            "metric {:?} cannot score a {:?} task",
-            s.metric, s.task
-        ));
+        return Err(Rejected::Incompatible {
+            metric: s.metric,
+            task: s.task,
+        });
     }
     if s == *spec {
-        return Err("the value is what the spec already says".into());
+        return Err(Rejected::Unchanged);
     }
     Ok(s)
 }
@@ -250,7 +276,7 @@ mod tests {
         .unwrap()
     }
 
-    fn fix(field: &str, value: &str) -> Result<CompetitionSpec, String> {
+    fn fix(field: &str, value: &str) -> Result<CompetitionSpec, Rejected> {
         let c = Correction {
             field: field.into(),
             value: value.into(),
@@ -267,21 +293,24 @@ mod tests {
             (MetricId::must("roc_auc"), Submission::Probabilities)
         );
         assert_eq!(fix("targets", "a, b").unwrap().targets, vec!["a", "b"]);
-        assert!(
-            fix("task", "regression")
-                .unwrap_err()
-                .contains("cannot score")
+        assert_eq!(
+            fix("task", "regression").unwrap_err(),
+            Rejected::Incompatible {
+                metric: MetricId::must("accuracy"),
+                task: Task::Regression
+            }
         );
+        let e = fix("metric", "brier").unwrap_err();
+        assert_eq!(e, Rejected::UnknownMetric("brier".into()));
         assert!(
-            fix("metric", "brier")
-                .unwrap_err()
-                .contains("unknown metric")
+            e.to_string().starts_with("unknown metric `brier` (known: "),
+            "{e}"
         );
-        assert!(fix("metric", "accuracy").unwrap_err().contains("already"));
-        assert!(
-            fix("files", "x")
-                .unwrap_err()
-                .contains("cannot be corrected")
+        assert_eq!(fix("metric", "accuracy").unwrap_err(), Rejected::Unchanged);
+        assert_eq!(
+            fix("files", "x").unwrap_err().to_string(),
+            "field `files` cannot be corrected (id, targets, task, metric can)"
         );
+        assert_eq!(fix("targets", " , ").unwrap_err(), Rejected::NoTarget);
     }
 }
