@@ -11,6 +11,7 @@ use minijinja::Environment;
 use serde_json::{Value, json};
 
 use super::client::{Message, Request};
+use super::error::ReplyError;
 use super::json::extract;
 use super::proposals;
 use super::replies::{self, ReadingReply, Report, ReviewReply, SearchReply};
@@ -104,7 +105,7 @@ impl LlmAgent {
         duty: &str,
         shape: &str,
         schema: Value,
-        check: impl Fn(&Value) -> Result<T, String>,
+        check: impl Fn(&Value) -> Result<T, ReplyError>,
     ) -> Result<T, NoReply> {
         if self.session.endpoint(role).is_none() {
             return Err(NoReply::Offline);
@@ -153,7 +154,7 @@ impl LlmAgent {
                         "That reply could not be used: {e}. Reply again with only the JSON object, shaped like {shape}"
                     )));
                 }
-                Err(e) => return Err(NoReply::Unusable(e)),
+                Err(e) => return Err(NoReply::Unusable(e.to_string())),
             }
         }
     }
@@ -218,7 +219,7 @@ impl Planner for LlmAgent {
 }
 
 /// A search plan from the developer's reply.
-fn search_plan(v: &Value) -> Result<(usize, SearchPlan), String> {
+fn search_plan(v: &Value) -> Result<(usize, SearchPlan), ReplyError> {
     let r: SearchReply = replies::parse(v)?;
     let draws = r
         .draws
@@ -268,7 +269,8 @@ impl Developer for LlmAgent {
                         if proposing {
                             proposals::program(v)
                         } else {
-                            Program::from_json(&v.to_string()).map_err(|e| e.to_string())
+                            Program::from_json(&v.to_string())
+                                .map_err(|e| ReplyError::Program(e.to_string()))
                         }
                     },
                 );

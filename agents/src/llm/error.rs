@@ -98,3 +98,33 @@ pub enum SessionError {
         source: serde_json::Error,
     },
 }
+
+/// Why an LLM's reply cannot be used: said back to it in its one fix turn, and in the run's notes
+/// when the offline policy answers instead.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplyError {
+    /// Nothing but white space.
+    #[error("the reply was empty; answer with a JSON object")]
+    Empty,
+    /// No object or array anywhere in the text.
+    #[error("no JSON object found in the reply; answer with a JSON object")]
+    NoJson,
+    /// Something like JSON that no repair could parse.
+    #[error("the reply's JSON is invalid: {0}")]
+    InvalidJson(serde_json::Error),
+    /// JSON of the wrong shape for its role.
+    #[error("the reply does not fit: {0}")]
+    Shape(serde_json::Error),
+    /// A field the reply needs is empty.
+    #[error("\"{0}\" is empty")]
+    EmptyField(&'static str),
+    /// A search naming no model family.
+    #[error("\"families\" is empty; name at least one of {0}")]
+    NoFamily(String),
+    /// A program the toolkit refuses (its message names the step, tool and argument).
+    #[error("{0}")]
+    Program(String),
+    /// Feature proposals that are not proposals.
+    #[error("\"proposals\": {0}")]
+    Proposals(String),
+}

@@ -4,11 +4,13 @@
 
 use serde_json::Value;
 
+use super::error::ReplyError;
+
 /// The first JSON object (or array) the reply holds, repaired if needed; the error says why not.
-pub fn extract(text: &str) -> Result<Value, String> {
+pub fn extract(text: &str) -> Result<Value, ReplyError> {
     let t = text.trim();
     if t.is_empty() {
-        return Err("the reply was empty; answer with a JSON object".into());
+        return Err(ReplyError::Empty);
     }
     let mut candidates: Vec<&str> = vec![t];
     candidates.extend(fenced(t));
@@ -24,17 +26,17 @@ pub fn extract(text: &str) -> Result<Value, String> {
         }
     }
     Err(match first_err {
-        Some(e) if t.contains('{') => format!("the reply's JSON is invalid: {e}"),
-        _ => "no JSON object found in the reply; answer with a JSON object".into(),
+        Some(e) if t.contains('{') => ReplyError::InvalidJson(e),
+        _ => ReplyError::NoJson,
     })
 }
 
-fn parse_lenient(s: &str) -> Result<Value, String> {
+fn parse_lenient(s: &str) -> Result<Value, serde_json::Error> {
     serde_json::from_str(s).or_else(|e| {
         let fixed = repair(s);
         serde_json::from_str(&fixed)
             .or_else(|_| serde_json::from_str(&close_truncated(&fixed)))
-            .map_err(|_| e.to_string())
+            .map_err(|_| e)
     })
 }
 
@@ -252,12 +254,16 @@ mod tests {
 
     #[test]
     fn says_why_not() {
-        assert!(extract("").unwrap_err().contains("empty"));
+        assert!(matches!(extract(""), Err(ReplyError::Empty)));
         assert!(
             extract("I cannot help with that.")
                 .unwrap_err()
+                .to_string()
                 .contains("no JSON object")
         );
-        assert!(extract("{\"a\": }").unwrap_err().contains("invalid"));
+        assert!(matches!(
+            extract("{\"a\": }"),
+            Err(ReplyError::InvalidJson(_))
+        ));
     }
 }

@@ -18,5 +18,5 @@ pub mod signatures;
 
 pub use agent::LlmAgent;
 pub use config::{Endpoint, LlmConfig, Provider};
-pub use error::{ConfigError, MissingKey, SessionError};
+pub use error::{ConfigError, MissingKey, ReplyError, SessionError};
 pub use session::{Ledger, Session, Usage};

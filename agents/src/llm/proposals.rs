@@ -6,6 +6,8 @@ use autokaggle_toolkit::Program;
 use autokaggle_toolkit::features::feature_search::Proposal;
 use serde_json::{Value, json};
 
+use super::error::ReplyError;
+
 /// The tool that judges proposals.
 const SEARCH: &str = "feature_search";
 
@@ -25,30 +27,31 @@ pub fn extend_schema(schema: &mut Value) {
 /// The program of a reply with its `proposals` joined in: into the program's own `feature_search`
 /// step when it has one, otherwise as a first step that tries only them (the proposals were written
 /// against the profile of the phase's input, before any other step changes it).
-pub fn program(v: &Value) -> Result<Program, String> {
-    let mut program = Program::from_json(&v.to_string()).map_err(|e| e.to_string())?;
+pub fn program(v: &Value) -> Result<Program, ReplyError> {
+    let mut program =
+        Program::from_json(&v.to_string()).map_err(|e| ReplyError::Program(e.to_string()))?;
     let raw = match v.get("proposals") {
         None | Some(Value::Null) => return Ok(program),
         Some(p) => p.clone(),
     };
-    let proposals: Vec<Proposal> = serde_json::from_value(raw.clone())
-        .map_err(|e| format!("\"proposals\": {e}; each is {{\"name\", \"reason\", \"expr\"}}"))?;
+    let proposals: Vec<Proposal> = serde_json::from_value(raw.clone()).map_err(|e| {
+        ReplyError::Proposals(format!("{e}; each is {{\"name\", \"reason\", \"expr\"}}"))
+    })?;
     if proposals.is_empty() {
         return Ok(program);
     }
     for p in &proposals {
-        p.steps().map_err(|e| e.to_string())?;
+        p.steps().map_err(|e| ReplyError::Program(e.to_string()))?;
     }
     match program.steps.iter_mut().find(|s| s.tool == SEARCH) {
         Some(s) => {
-            let args = s
-                .args
-                .as_object_mut()
-                .ok_or("feature_search's args are not an object")?;
+            let args = s.args.as_object_mut().ok_or_else(|| {
+                ReplyError::Program("feature_search's args are not an object".into())
+            })?;
             let list = args.entry("proposals").or_insert_with(|| json!([]));
-            let list = list
-                .as_array_mut()
-                .ok_or("feature_search's \"proposals\" is not a list")?;
+            let list = list.as_array_mut().ok_or_else(|| {
+                ReplyError::Program("feature_search's \"proposals\" is not a list".into())
+            })?;
             list.extend(raw.as_array().cloned().unwrap_or_default());
         }
         None => program.steps.insert(
@@ -91,10 +94,13 @@ mod tests {
 
     #[test]
     fn a_malformed_proposal_is_refused_with_what_a_proposal_is() {
-        let e = program(&json!({"steps": [], "proposals": [{"name": "x"}]})).unwrap_err();
+        let e = program(&json!({"steps": [], "proposals": [{"name": "x"}]}))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("\"proposals\"") && e.contains("reason"), "{e}");
         let e = program(&json!({"steps": [], "proposals": [{"name": "x", "reason": "r"}]}))
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("exactly one of"), "{e}");
     }
 }

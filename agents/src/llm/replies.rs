@@ -12,6 +12,8 @@ use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
 
+use super::error::ReplyError;
+
 /// An integer in `LO..=HI`, whose schema lists the allowed values (small grammar-constrained models
 /// follow an `enum` better than bounds). A float is rounded first; anything else is refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -183,50 +185,47 @@ pub struct ReviewReply {
 /// A reply type: its schema, and the checks serde cannot make (non-empty text and lists).
 pub trait ReplyType: DeserializeOwned + JsonSchema {
     /// What the schema says but a server that ignores it may break.
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), ReplyError> {
         Ok(())
     }
 }
 
-fn non_empty(field: &str, s: &str) -> Result<(), String> {
+fn non_empty(field: &'static str, s: &str) -> Result<(), ReplyError> {
     if s.trim().is_empty() {
-        Err(format!("\"{field}\" is empty"))
+        Err(ReplyError::EmptyField(field))
     } else {
         Ok(())
     }
 }
 
 impl ReplyType for Plan {
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), ReplyError> {
         non_empty("plan", &self.plan)
     }
 }
 impl ReplyType for Report {
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), ReplyError> {
         non_empty("report", &self.report)
     }
 }
 impl ReplyType for ReadingReply {
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), ReplyError> {
         non_empty("summary", &self.summary)
     }
 }
 impl ReplyType for SearchReply {
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), ReplyError> {
         if self.families.is_empty() {
             let names: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
-            return Err(format!(
-                "\"families\" is empty; name at least one of {}",
-                names.join(", ")
-            ));
+            return Err(ReplyError::NoFamily(names.join(", ")));
         }
         Ok(())
     }
 }
 impl ReplyType for ReviewReply {
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), ReplyError> {
         if self.scores.is_empty() {
-            return Err("\"scores\" is empty".into());
+            return Err(ReplyError::EmptyField("scores"));
         }
         Ok(())
     }
@@ -269,9 +268,8 @@ fn simplify(v: &mut Value) {
 }
 
 /// Parses and checks a reply; the error names what to fix.
-pub fn parse<T: ReplyType>(v: &Value) -> Result<T, String> {
-    let t: T =
-        serde_json::from_value(v.clone()).map_err(|e| format!("the reply does not fit: {e}"))?;
+pub fn parse<T: ReplyType>(v: &Value) -> Result<T, ReplyError> {
+    let t: T = serde_json::from_value(v.clone()).map_err(ReplyError::Shape)?;
     t.check()?;
     Ok(t)
 }
@@ -297,13 +295,15 @@ mod tests {
                 .unwrap();
         assert_eq!(ok.scores[0].score, Bounded(4));
         let e = parse::<ReviewReply>(&json!({"scores": [{"agent": "developer", "score": 7}]}))
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("7 is outside 1 to 5"), "{e}");
         let e =
             parse::<ReviewReply>(&json!({"scores": [{"agent": "boss", "score": 3}]})).unwrap_err();
-        assert!(e.contains("unknown variant `boss`"), "{e}");
+        assert!(matches!(&e, ReplyError::Shape(_)), "{e:?}");
+        assert!(e.to_string().contains("unknown variant `boss`"), "{e}");
         let e = parse::<ReviewReply>(&json!({"scores": []})).unwrap_err();
-        assert_eq!(e, "\"scores\" is empty");
+        assert_eq!(e.to_string(), "\"scores\" is empty");
     }
 
     #[test]
@@ -325,10 +325,13 @@ mod tests {
         assert_eq!(named.len(), 6);
         let r: SearchReply = parse(&json!({"families": ["gbm"]})).unwrap();
         assert_eq!((r.folds, r.draws.len()), (Bounded(5), 0));
-        let e = parse::<SearchReply>(&json!({"folds": 11, "families": ["gbm"]})).unwrap_err();
+        let e = parse::<SearchReply>(&json!({"folds": 11, "families": ["gbm"]}))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("11 is outside 2 to 10"), "{e}");
         let e = parse::<SearchReply>(&json!({"families": []})).unwrap_err();
-        assert!(e.contains("\"families\" is empty"), "{e}");
+        assert!(matches!(&e, ReplyError::NoFamily(_)), "{e:?}");
+        assert!(e.to_string().contains("\"families\" is empty"), "{e}");
     }
 
     #[test]
