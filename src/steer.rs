@@ -51,7 +51,40 @@ pub enum Event {
     /// LLM usage so far: calls, tokens, dollars.
     Usage(u64, u64, f64),
     /// An edit the pipeline refused, and why (the stop is asked again).
-    Rejected(String),
+    Rejected(Refusal),
+}
+
+/// Why a stop refused a decision: said to the person, who is asked again.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum Refusal {
+    /// Skip at a phase whose row says it may not be skipped.
+    #[error("only the EDA phases can be skipped")]
+    NotSkippable,
+    /// A program edit at the plan stop.
+    #[error("there is no program yet: approve the plan, then edit the program at the next stop")]
+    NoProgramYet,
+    /// A plan edit or a skip after the phase ran.
+    #[error("the phase has run: redo it (r) to plan again, or edit its program (p)")]
+    AlreadyRan,
+    /// An edited program the toolkit refuses (its message names the step and argument).
+    #[error("edited program not run: {0}")]
+    Program(String),
+    /// Edited models with a fold count out of range.
+    #[error("edited models not run: {folds} folds (use {min} to {max})")]
+    Folds {
+        /// What the edit asked for.
+        folds: usize,
+        /// The fewest folds.
+        min: usize,
+        /// The most.
+        max: usize,
+    },
+    /// Edited models with no candidate.
+    #[error("edited models not run: no candidate left")]
+    NoCandidate,
+    /// A program edit in a phase that runs none.
+    #[error("{0} has no program to edit")]
+    NothingToEdit(&'static str),
 }
 
 /// Where the run waits.

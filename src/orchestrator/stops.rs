@@ -11,7 +11,7 @@ use autokaggle_toolkit::Dataset;
 use autokaggle_toolkit::models::cv;
 
 use super::Run;
-use crate::steer::{Decision, Event, Intervention, PhaseState, Stop, Stopped};
+use crate::steer::{Decision, Event, Intervention, PhaseState, Refusal, Stop, Stopped};
 
 /// What the plan stop decided.
 pub(super) enum AtPlan {
@@ -34,13 +34,8 @@ pub(super) enum AtGates {
 /// The plan stop. An edited plan replaces `plan` (the original is kept as `plan_before_edit.md`).
 pub(super) fn at_plan(run: &mut Run, phase: Phase, plan: &mut String) -> Result<AtPlan> {
     let refuse = |d: &Decision| match d {
-        Decision::Skip if !phase.spec().skippable => {
-            Some("only the EDA phases can be skipped".to_string())
-        }
-        Decision::EditProgram(_) => Some(
-            "there is no program yet: approve the plan, then edit the program at the next stop"
-                .into(),
-        ),
+        Decision::Skip if !phase.spec().skippable => Some(Refusal::NotSkippable),
+        Decision::EditProgram(_) => Some(Refusal::NoProgramYet),
         _ => None,
     };
     let pdir = run.dir.phase(phase);
@@ -74,9 +69,7 @@ pub(super) fn at_plan(run: &mut Run, phase: Phase, plan: &mut String) -> Result<
 pub(super) fn at_gates(run: &mut Run, phase: Phase, ds: &Dataset) -> Result<AtGates> {
     let seed = run.cfg.seed;
     let refuse = |d: &Decision| match d {
-        Decision::Skip | Decision::EditPlan(_) => Some(
-            "the phase has run: redo it (r) to plan again, or edit its program (p)".to_string(),
-        ),
+        Decision::Skip | Decision::EditPlan(_) => Some(Refusal::AlreadyRan),
         Decision::EditProgram(w) => check_edit(phase, ds, w, seed).err(),
         _ => None,
     };
@@ -109,7 +102,7 @@ fn ask(
     run: &mut Run,
     phase: Phase,
     stop: Stop,
-    refuse: impl Fn(&Decision) -> Option<String>,
+    refuse: impl Fn(&Decision) -> Option<Refusal>,
 ) -> Result<Decision> {
     run.tell(Event::Phase(phase.index(), PhaseState::Awaiting));
     loop {
@@ -130,25 +123,30 @@ fn ask(
 
 /// Checks a person's edited work before it runs: a program against the tools this phase may use
 /// and a sample of the data; models by their folds and candidates.
-pub(super) fn check_edit(phase: Phase, ds: &Dataset, w: &Work, seed: u64) -> Result<(), String> {
+pub(super) fn check_edit(
+    phase: Phase,
+    ds: &Dataset,
+    w: &Work,
+    seed: u64,
+) -> std::result::Result<(), Refusal> {
     match w {
         Work::Program { program } if !phase.spec().tools.is_empty() => program
             .validate(ds, Some(phase.spec().tools), seed)
-            .map_err(|e| format!("edited program not run: {e:#}")),
+            .map_err(|e| Refusal::Program(format!("{e:#}"))),
         Work::Models { folds, candidates } if phase == Phase::ModelBuilding => {
             if !cv::FOLDS.contains(folds) {
-                Err(format!(
-                    "edited models not run: {folds} folds (use {} to {})",
-                    cv::FOLDS.start(),
-                    cv::FOLDS.end()
-                ))
+                Err(Refusal::Folds {
+                    folds: *folds,
+                    min: *cv::FOLDS.start(),
+                    max: *cv::FOLDS.end(),
+                })
             } else if candidates.is_empty() {
-                Err("edited models not run: no candidate left".into())
+                Err(Refusal::NoCandidate)
             } else {
                 Ok(())
             }
         }
-        _ => Err(format!("{} has no program to edit", phase.title())),
+        _ => Err(Refusal::NothingToEdit(phase.title())),
     }
 }
 
@@ -171,12 +169,15 @@ mod tests {
             },
         };
         // one_hot is a feature tool: refused in cleaning, accepted in feature engineering.
-        let e = check_edit(Phase::DataCleaning, &ds, &features, 1).unwrap_err();
+        let e = check_edit(Phase::DataCleaning, &ds, &features, 1)
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("edited program not run:"), "{e}");
         assert!(e.contains("one_hot"), "{e}");
         check_edit(Phase::FeatureEngineering, &ds, &features, 1).unwrap();
         let e = check_edit(Phase::InDepthEda, &ds, &features, 1).unwrap_err();
-        assert_eq!(e, "In-depth EDA has no program to edit");
+        assert_eq!(e, Refusal::NothingToEdit("In-depth EDA"));
+        assert_eq!(e.to_string(), "In-depth EDA has no program to edit");
     }
 
     #[test]
@@ -189,11 +190,11 @@ mod tests {
         let models = |folds, candidates: Vec<ModelSpec>| Work::Models { folds, candidates };
         let e = check_edit(Phase::ModelBuilding, &ds, &models(11, vec![gbm.clone()]), 1);
         assert_eq!(
-            e.unwrap_err(),
+            e.unwrap_err().to_string(),
             "edited models not run: 11 folds (use 2 to 10)"
         );
         let e = check_edit(Phase::ModelBuilding, &ds, &models(5, vec![]), 1);
-        assert_eq!(e.unwrap_err(), "edited models not run: no candidate left");
+        assert_eq!(e.unwrap_err(), Refusal::NoCandidate);
         check_edit(Phase::ModelBuilding, &ds, &models(2, vec![gbm]), 1).unwrap();
     }
 }
