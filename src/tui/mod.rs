@@ -2,9 +2,8 @@
 //! talks to the screen by messages; at each stop it waits for the person's decision.
 
 pub mod app;
-pub mod editor;
-pub mod steps;
-pub mod ui;
+mod editor;
+mod steps;
 
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Mutex};
@@ -17,13 +16,13 @@ use ratatui::crossterm::event::{self, Event as TermEvent, KeyEventKind};
 use crate::config::RunConfig;
 use crate::roles::Roles;
 use crate::steer::{Decision, Event, Steer, Stop, Stopped};
-use app::{Action, App};
+use app::{Action, App, Effect, Ending};
 
 /// What the pipeline thread tells the screen.
 enum Msg {
     Event(Event),
     Stop(Phase, Stop),
-    Done(Ended),
+    Done(Ending),
 }
 
 /// The pipeline's side of the conversation.
@@ -49,9 +48,6 @@ impl Steer for Helm {
     }
 }
 
-/// How the pipeline thread ended: a line to print, or an error and whether it was the person's quit.
-type Ended = Result<String, (String, bool)>;
-
 /// Runs the TUI over a ready configuration until the person leaves; prints how the run ended. A
 /// quit the person asked for ends well (the run directory resumes); a failed run is an error.
 pub fn run(mut cfg: RunConfig, mut roles: Roles, auto: bool) -> Result<()> {
@@ -64,14 +60,15 @@ pub fn run(mut cfg: RunConfig, mut roles: Roles, auto: bool) -> Result<()> {
     cfg.progress = false;
     roles.human = Some(helm);
     std::thread::spawn(move || {
-        let ended: Ended = match crate::orchestrator::run_with(&cfg, &roles) {
-            Ok(s) => Ok(format!(
+        let ended = match crate::orchestrator::run_with(&cfg, &roles) {
+            Ok(s) => Ending::Finished(format!(
                 "done: blend {} {:.4} (out-of-fold); submission {}",
                 s.metric,
                 s.blend_score,
                 s.submission.display()
             )),
-            Err(e) => Err((format!("{e:#}"), e.downcast_ref::<Stopped>().is_some())),
+            Err(e) if e.downcast_ref::<Stopped>().is_some() => Ending::Stopped(format!("{e:#}")),
+            Err(e) => Ending::Failed(format!("{e:#}")),
         };
         let _ = tx.send(Msg::Done(ended));
     });
@@ -81,12 +78,12 @@ pub fn run(mut cfg: RunConfig, mut roles: Roles, auto: bool) -> Result<()> {
     let looped = event_loop(&mut terminal, &mut app, &rx, &dtx);
     ratatui::restore();
     looped?;
-    match &app.done {
-        Some(Ok(s)) => println!("{s}"),
-        Some(Err(e)) if app.stopped => eprintln!("{e}"),
-        Some(Err(e)) => bail!("{e}"),
+    match app.ending() {
+        Some(Ending::Finished(s)) => println!("{s}"),
+        Some(Ending::Stopped(e)) => eprintln!("{e}"),
+        Some(Ending::Failed(e)) => bail!("{e}"),
         None => {
-            if let Some(d) = &app.run_dir {
+            if let Some(d) = app.run_dir() {
                 eprintln!(
                     "left while the run was working; `autokaggle resume {}` continues it",
                     d.display()
@@ -106,40 +103,25 @@ fn event_loop(
     let mut dirty = true;
     loop {
         if dirty {
-            terminal.draw(|f| ui::draw(f, app))?;
+            terminal.draw(|f| app.view(f))?;
             dirty = false;
         }
         loop {
-            match rx.try_recv() {
-                Ok(m) => {
-                    dirty = true;
-                    match m {
-                        Msg::Event(e) => app.on_event(e),
-                        Msg::Stop(p, s) => {
-                            if let Some(d) = app.on_stop(p, s) {
-                                let _ = dtx.send(d);
-                            }
-                        }
-                        Msg::Done(r) => {
-                            // A quit the person asked for leaves at once.
-                            let stopped = matches!(r, Err((_, true)));
-                            app.stopped = stopped;
-                            app.on_done(r.map_err(|(e, _)| e));
-                            if stopped {
-                                terminal.draw(|f| ui::draw(f, app))?;
-                                return Ok(());
-                            }
-                        }
-                    }
-                }
+            let action = match rx.try_recv() {
+                Ok(Msg::Event(e)) => Action::Event(e),
+                Ok(Msg::Stop(p, s)) => Action::Stop(p, s),
+                Ok(Msg::Done(end)) => Action::Done(end),
                 Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => {
-                    if app.done.is_none() {
-                        app.on_done(Err("the pipeline thread ended without a result".into()));
-                        dirty = true;
-                    }
-                    break;
-                }
+                Err(TryRecvError::Disconnected) => Action::Lost,
+            };
+            let lost = matches!(action, Action::Lost);
+            dirty |= !lost || app.ending().is_none();
+            if !obey(terminal, app, action, dtx)? {
+                terminal.draw(|f| app.view(f))?;
+                return Ok(());
+            }
+            if lost {
+                break;
             }
         }
         if !event::poll(Duration::from_millis(40))? {
@@ -148,29 +130,35 @@ fn event_loop(
         match event::read()? {
             TermEvent::Key(k) if k.kind == KeyEventKind::Press => {
                 dirty = true;
-                match app.on_key(k) {
-                    Action::None => {}
-                    Action::Decide(d) => {
-                        let _ = dtx.send(d);
-                    }
-                    Action::ExternalPlanEdit(text) => {
-                        let edited = external_edit(terminal, &text)?;
-                        match edited {
-                            Some(t) if t.trim() != text.trim() => {
-                                app.waiting = None;
-                                app.message = None;
-                                let _ = dtx.send(Decision::EditPlan(t));
-                            }
-                            _ => app.message = Some("plan unchanged".into()),
-                        }
-                    }
-                    Action::Exit => return Ok(()),
+                if !obey(terminal, app, Action::Key(k), dtx)? {
+                    return Ok(());
                 }
             }
             TermEvent::Resize(..) => dirty = true,
             _ => {}
         }
     }
+}
+
+/// Applies an action and carries out its effect; false when the TUI is to be left.
+fn obey(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    action: Action,
+    dtx: &Sender<Decision>,
+) -> Result<bool> {
+    match app.update(action) {
+        Effect::None => {}
+        Effect::Decide(d) => {
+            let _ = dtx.send(d);
+        }
+        Effect::ExternalPlanEdit(before) => {
+            let after = external_edit(terminal, &before)?;
+            return obey(terminal, app, Action::PlanEdited { before, after }, dtx);
+        }
+        Effect::Exit => return Ok(false),
+    }
+    Ok(true)
 }
 
 /// Edits text in `$EDITOR` with the screen suspended; `None` if the editor failed.

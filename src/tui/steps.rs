@@ -8,6 +8,20 @@ use serde_json::Value;
 
 use super::editor::{Edit, Editor};
 
+/// Why the edited items are not yet work the pipeline can take.
+#[derive(Debug, thiserror::Error)]
+pub enum StepsError {
+    /// The items do not read as program steps.
+    #[error("not a program: {0}")]
+    NotProgram(serde_json::Error),
+    /// The items do not read as model candidates.
+    #[error("not a list of models: {0}")]
+    NotModels(serde_json::Error),
+    /// Steps the toolkit refuses (an unknown tool, an argument off its schema).
+    #[error(transparent)]
+    Refused(#[from] autokaggle_toolkit::ToolkitError),
+}
+
 /// What a key in the step editor leads to.
 pub enum StepsKey {
     /// The editor stays open.
@@ -66,17 +80,17 @@ impl Steps {
 
     /// The edited work, checked as far as the app can (tool names and argument schemas); the
     /// pipeline checks it against the data before it runs.
-    pub fn work(&self) -> Result<Work, String> {
+    pub fn work(&self) -> Result<Work, StepsError> {
         match self.folds {
             None => {
                 let program: Program = serde_json::from_value(Value::Array(self.items.clone()))
-                    .map_err(|e| format!("not a program: {e}"))?;
-                program.check(None).map_err(|e| format!("{e:#}"))?;
+                    .map_err(StepsError::NotProgram)?;
+                program.check(None)?;
                 Ok(Work::Program { program })
             }
             Some(folds) => {
                 let candidates = serde_json::from_value(Value::Array(self.items.clone()))
-                    .map_err(|e| format!("not a list of models: {e}"))?;
+                    .map_err(StepsError::NotModels)?;
                 Ok(Work::Models { folds, candidates })
             }
         }
@@ -117,7 +131,7 @@ impl Steps {
             KeyCode::Esc => return StepsKey::Closed,
             KeyCode::Char('s') if ctrl => match self.work() {
                 Ok(w) => return StepsKey::Save(w),
-                Err(e) => self.error = Some(e),
+                Err(e) => self.error = Some(e.to_string()),
             },
             KeyCode::Up | KeyCode::Char('k') => self.sel = self.sel.saturating_sub(1),
             KeyCode::Down | KeyCode::Char('j') => {

@@ -1,37 +1,75 @@
-//! The TUI's state: what the pipeline reported, where it waits, and what the person is doing. Keys go
-//! in, [`Action`]s come out; nothing here touches the terminal, so it is tested with key presses.
+//! The TUI's state. Everything that changes it comes in as one [`Action`] through [`App::update`]
+//! (what the pipeline reported, a stop, a key, an editor's result) and what the loop must do comes
+//! out as an [`Effect`]; the fields are private, the screen is drawn from them by [`App::view`], and
+//! nothing here touches the terminal, so it is tested with actions and whole screens.
+
+mod keys;
+mod view;
 
 use std::collections::VecDeque;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use autokaggle_agents::phase::PHASES;
 use autokaggle_agents::roles::{CvRow, GateResult};
 use autokaggle_agents::{Phase, Review, Work};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyEvent;
 
-use super::editor::{Edit, Editor};
-pub use super::steps::{Steps, StepsKey};
+use super::editor::Editor;
+use super::steps::Steps;
 use crate::steer::{Decision, Event, PhaseState, Stop};
 
 /// Log lines kept on screen.
 const LOG_LINES: usize = 300;
 
-/// What the app wants done after a key.
+/// Something that changes the app.
 #[derive(Debug)]
 pub enum Action {
+    /// The pipeline reported something.
+    Event(Event),
+    /// The pipeline waits for the person at a phase's stop.
+    Stop(Phase, Stop),
+    /// A key press.
+    Key(KeyEvent),
+    /// `$EDITOR` closed over the plan: `None` when it failed.
+    PlanEdited {
+        /// The plan it was given.
+        before: String,
+        /// What it returned.
+        after: Option<String>,
+    },
+    /// The run ended.
+    Done(Ending),
+    /// The pipeline thread went away without a result.
+    Lost,
+}
+
+/// What the loop must do after an action.
+#[derive(Debug)]
+pub enum Effect {
     /// Nothing beyond redrawing.
     None,
     /// Answer the pipeline's stop.
     Decide(Decision),
-    /// Edit the plan in `$EDITOR` (the loop suspends the screen), then answer with the result.
+    /// Edit the plan in `$EDITOR` (the loop suspends the screen), then report `PlanEdited`.
     ExternalPlanEdit(String),
     /// Leave the TUI (the run is over, or was stopped).
     Exit,
 }
 
+/// How a run ended, as the screen and the shell are told.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ending {
+    /// It finished: the summary line.
+    Finished(String),
+    /// The person quit it (it resumes): the line that says how.
+    Stopped(String),
+    /// It failed: the error.
+    Failed(String),
+}
+
 /// What the person is doing.
 #[derive(Debug)]
-pub enum Mode {
+enum Mode {
     /// Watching, or answering a stop with single keys.
     Normal,
     /// The help overlay.
@@ -48,47 +86,45 @@ pub enum Mode {
 #[derive(Debug)]
 pub struct App {
     /// Each phase's state.
-    pub phases: [PhaseState; PHASES.len()],
+    phases: [PhaseState; PHASES.len()],
     /// The phase being worked on (index).
-    pub current: usize,
+    current: usize,
     /// The plan in force.
-    pub plan: String,
+    plan: String,
     /// The work of the last attempt.
-    pub work: Option<Work>,
+    work: Option<Work>,
     /// Show the program (true) or the plan (false) in the main pane.
-    pub show_program: bool,
+    show_program: bool,
     /// Lines scrolled in the main pane (PgUp/PgDn).
-    pub scroll: u16,
+    scroll: u16,
     /// Progress lines.
-    pub log: VecDeque<String>,
-    /// The last gate results.
-    pub gates: Vec<GateResult>,
-    /// The last review.
-    pub review: Option<Review>,
-    /// CV per model.
-    pub cv: Vec<CvRow>,
-    /// LLM calls, tokens, dollars.
-    pub usage: Option<(u64, u64, f64)>,
-    /// Where the pipeline waits, if it does.
-    pub waiting: Option<(Phase, Stop)>,
-    /// Approve every stop without asking.
-    pub auto: bool,
-    /// Stop at the next stop (asked while the pipeline was busy).
-    pub quit_pending: bool,
-    /// What the person is doing.
-    pub mode: Mode,
-    /// A one-line message (a refusal, a hint).
-    pub message: Option<String>,
-    /// The run directory.
-    pub run_dir: Option<PathBuf>,
-    /// How the run ended (Ok: the summary line; Err: the error).
-    pub done: Option<Result<String, String>>,
-    /// The run ended because the person quit (it resumes).
-    pub stopped: bool,
+    log: VecDeque<String>,
     /// The last log line is a progress line, which the next one replaces.
-    pub log_transient: bool,
+    log_transient: bool,
+    /// The last gate results.
+    gates: Vec<GateResult>,
+    /// The last review.
+    review: Option<Review>,
+    /// CV per model.
+    cv: Vec<CvRow>,
+    /// LLM calls, tokens, dollars.
+    usage: Option<(u64, u64, f64)>,
+    /// Where the pipeline waits, if it does.
+    waiting: Option<(Phase, Stop)>,
+    /// Approve every stop without asking.
+    auto: bool,
+    /// Stop at the next stop (asked while the pipeline was busy).
+    quit_pending: bool,
+    /// What the person is doing.
+    mode: Mode,
+    /// A one-line message (a refusal, a hint).
+    message: Option<String>,
+    /// The run directory.
+    run_dir: Option<PathBuf>,
+    /// How the run ended.
+    ended: Option<Ending>,
     /// Plans are edited in `$EDITOR` when set.
-    pub external_editor: bool,
+    external_editor: bool,
 }
 
 impl App {
@@ -102,6 +138,7 @@ impl App {
             show_program: false,
             scroll: 0,
             log: VecDeque::new(),
+            log_transient: false,
             gates: vec![],
             review: None,
             cv: vec![],
@@ -112,15 +149,67 @@ impl App {
             mode: Mode::Normal,
             message: None,
             run_dir: None,
-            done: None,
-            stopped: false,
-            log_transient: false,
+            ended: None,
             external_editor,
         }
     }
 
-    /// Takes in what the pipeline reported.
-    pub fn on_event(&mut self, e: Event) {
+    /// Applies an action: the one way the app changes.
+    pub fn update(&mut self, a: Action) -> Effect {
+        match a {
+            Action::Event(e) => {
+                self.on_event(e);
+                Effect::None
+            }
+            Action::Stop(phase, stop) => self.on_stop(phase, stop),
+            Action::Key(k) => self.on_key(k),
+            Action::PlanEdited { before, after } => match after {
+                Some(t) if t.trim() != before.trim() => self.answer(Decision::EditPlan(t)),
+                _ => {
+                    self.message = Some("plan unchanged".into());
+                    Effect::None
+                }
+            },
+            Action::Done(end) => {
+                let stopped = matches!(end, Ending::Stopped(_));
+                self.waiting = None;
+                self.ended = Some(end);
+                // A quit the person asked for leaves at once.
+                if stopped { Effect::Exit } else { Effect::None }
+            }
+            Action::Lost => {
+                if self.ended.is_none() {
+                    self.waiting = None;
+                    self.ended = Some(Ending::Failed(
+                        "the pipeline thread ended without a result".into(),
+                    ));
+                }
+                Effect::None
+            }
+        }
+    }
+
+    /// How the run ended, once it has.
+    pub fn ending(&self) -> Option<&Ending> {
+        self.ended.as_ref()
+    }
+
+    /// The run directory, once the pipeline named it.
+    pub fn run_dir(&self) -> Option<&Path> {
+        self.run_dir.as_deref()
+    }
+
+    /// Where the pipeline waits for the person, if it does.
+    pub fn waiting(&self) -> Option<(Phase, Stop)> {
+        self.waiting
+    }
+
+    /// Whether every stop is approved without asking.
+    pub fn auto(&self) -> bool {
+        self.auto
+    }
+
+    fn on_event(&mut self, e: Event) {
         match e {
             Event::RunDir(p) => self.run_dir = Some(p),
             Event::Phase(i, s) => {
@@ -151,24 +240,24 @@ impl App {
             Event::Review(r) => self.review = Some(r),
             Event::Cv(c) => self.cv = c,
             Event::Usage(c, t, d) => self.usage = Some((c, t, d)),
-            Event::Rejected(why) => self.message = Some(why),
+            Event::Rejected(why) => self.message = Some(why.to_string()),
         }
     }
 
-    /// The pipeline stopped for the person; returns the decision when none is needed from them
+    /// The pipeline stopped for the person; decides at once when none is needed from them
     /// (auto-continue, or a quit asked for while it was busy).
-    pub fn on_stop(&mut self, phase: Phase, stop: Stop) -> Option<Decision> {
+    fn on_stop(&mut self, phase: Phase, stop: Stop) -> Effect {
         if self.quit_pending {
-            return Some(Decision::Quit);
+            return Effect::Decide(Decision::Quit);
         }
         if self.auto {
-            return Some(Decision::Approve);
+            return Effect::Decide(Decision::Approve);
         }
         self.waiting = Some((phase, stop));
         if stop == Stop::Gates {
             self.show_program = true;
         }
-        None
+        Effect::None
     }
 
     fn push_log(&mut self, line: String, transient: bool) {
@@ -182,169 +271,16 @@ impl App {
         }
     }
 
-    /// The run ended.
-    pub fn on_done(&mut self, r: Result<String, String>) {
-        self.waiting = None;
-        self.done = Some(r);
-    }
-
-    fn answer(&mut self, d: Decision) -> Action {
+    fn answer(&mut self, d: Decision) -> Effect {
         self.waiting = None;
         self.message = None;
         self.mode = Mode::Normal;
-        Action::Decide(d)
-    }
-
-    /// Applies a key.
-    pub fn on_key(&mut self, k: KeyEvent) -> Action {
-        if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
-            return match self.waiting {
-                Some(_) => self.answer(Decision::Quit),
-                None if self.done.is_some() => Action::Exit,
-                None => {
-                    self.quit_pending = true;
-                    Action::None
-                }
-            };
-        }
-        match std::mem::replace(&mut self.mode, Mode::Normal) {
-            Mode::Help => Action::None,
-            Mode::Instruction(mut ed) => match ed.key(k) {
-                Edit::Save if !ed.text().trim().is_empty() => {
-                    self.answer(Decision::Instruct(ed.text().trim().to_string()))
-                }
-                Edit::Save | Edit::Cancel => Action::None,
-                Edit::Editing => {
-                    self.mode = Mode::Instruction(ed);
-                    Action::None
-                }
-            },
-            Mode::Plan(mut ed) => match ed.key(k) {
-                Edit::Save => self.answer(Decision::EditPlan(ed.text())),
-                Edit::Cancel => Action::None,
-                Edit::Editing => {
-                    self.mode = Mode::Plan(ed);
-                    Action::None
-                }
-            },
-            Mode::Steps(st) => self.steps_key(st, k),
-            Mode::Normal => self.normal_key(k),
-        }
-    }
-
-    fn normal_key(&mut self, k: KeyEvent) -> Action {
-        if let Some(r) = &self.done {
-            return match k.code {
-                KeyCode::Char('q') | KeyCode::Enter | KeyCode::Esc => Action::Exit,
-                KeyCode::Char('?') => {
-                    self.mode = Mode::Help;
-                    Action::None
-                }
-                _ => {
-                    self.message = Some(match r {
-                        Ok(_) => "the run is over: q leaves".into(),
-                        Err(_) => "the run stopped: q leaves".into(),
-                    });
-                    Action::None
-                }
-            };
-        }
-        match k.code {
-            KeyCode::Char('?') => {
-                self.mode = Mode::Help;
-                return Action::None;
-            }
-            KeyCode::Char('v') => {
-                self.show_program = !self.show_program;
-                self.scroll = 0;
-                return Action::None;
-            }
-            KeyCode::PageDown => {
-                self.scroll = self.scroll.saturating_add(5);
-                return Action::None;
-            }
-            KeyCode::PageUp => {
-                self.scroll = self.scroll.saturating_sub(5);
-                return Action::None;
-            }
-            KeyCode::Char('c') => {
-                self.auto = !self.auto;
-                self.message = Some(if self.auto {
-                    "auto-continue on: every stop is approved (c turns it off)".into()
-                } else {
-                    "auto-continue off: the run waits for you at each stop".into()
-                });
-                if self.auto && self.waiting.is_some() {
-                    return self.answer(Decision::Approve);
-                }
-                return Action::None;
-            }
-            _ => {}
-        }
-        let Some((phase, stop)) = self.waiting else {
-            if k.code == KeyCode::Char('q') {
-                self.quit_pending = true;
-                self.message = Some("the run stops at its next stop".into());
-            } else {
-                self.message = Some("the pipeline is working; it will stop for you".into());
-            }
-            return Action::None;
-        };
-        match (k.code, stop) {
-            (KeyCode::Enter | KeyCode::Char('a'), _) => self.answer(Decision::Approve),
-            (KeyCode::Char('q'), _) => self.answer(Decision::Quit),
-            (KeyCode::Char('r'), _) => self.answer(Decision::Redo),
-            (KeyCode::Char('i'), _) => {
-                self.mode = Mode::Instruction(Editor::new("", true));
-                Action::None
-            }
-            (KeyCode::Char('e'), Stop::Plan) => {
-                if self.external_editor {
-                    self.waiting = None;
-                    Action::ExternalPlanEdit(self.plan.clone())
-                } else {
-                    self.mode = Mode::Plan(Editor::new(&self.plan, false));
-                    Action::None
-                }
-            }
-            (KeyCode::Char('s'), Stop::Plan) => {
-                if phase.spec().skippable {
-                    self.answer(Decision::Skip)
-                } else {
-                    self.message = Some("only the EDA phases can be skipped".into());
-                    Action::None
-                }
-            }
-            (KeyCode::Char('p'), Stop::Gates) => {
-                match self.work.as_ref().and_then(Steps::of) {
-                    Some(st) => self.mode = Mode::Steps(st),
-                    None => {
-                        self.message = Some(format!("{} has no program to edit", phase.title()))
-                    }
-                }
-                Action::None
-            }
-            _ => {
-                self.message = Some("? shows the keys".into());
-                Action::None
-            }
-        }
-    }
-
-    fn steps_key(&mut self, st: Steps, k: KeyEvent) -> Action {
-        match st.key(k) {
-            StepsKey::Open(st) => {
-                self.mode = Mode::Steps(st);
-                Action::None
-            }
-            StepsKey::Closed => Action::None,
-            StepsKey::Save(w) => self.answer(Decision::EditProgram(w)),
-        }
+        Effect::Decide(d)
     }
 
     /// The key hints for the bottom line.
-    pub fn hints(&self) -> &'static str {
-        match (&self.mode, self.waiting, &self.done) {
+    fn hints(&self) -> &'static str {
+        match (&self.mode, self.waiting, &self.ended) {
             (Mode::Help, _, _) => "any key: close help",
             (Mode::Instruction(_), _, _) => "Enter: give the instruction  Esc: cancel",
             (Mode::Plan(_), _, _) => "Ctrl-S: use this plan  Esc: cancel",
@@ -364,7 +300,7 @@ impl App {
     }
 
     /// The phase titles with their states.
-    pub fn phase_rows(&self) -> Vec<(String, PhaseState)> {
+    fn phase_rows(&self) -> Vec<(String, PhaseState)> {
         PHASES
             .iter()
             .zip(self.phases)

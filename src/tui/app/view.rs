@@ -1,5 +1,5 @@
 //! Drawing the app: phases and gates on the left, plan or program above the log on the right, the
-//! keys at the bottom; help and editors as overlays. Fits 80x24.
+//! keys at the bottom; help and editors as overlays. Fits 80x24 and grows with the terminal.
 
 use autokaggle_agents::Work;
 use autokaggle_agents::roles::GateStatus;
@@ -9,12 +9,19 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::app::{App, Mode, Steps};
-use super::editor::Editor;
+use super::{App, Ending, Mode};
 use crate::steer::{PhaseState, Stop};
+use crate::tui::editor::Editor;
+use crate::tui::steps::Steps;
 
-/// Draws the whole screen.
-pub fn draw(f: &mut Frame, app: &App) {
+impl App {
+    /// Draws the whole screen from the state.
+    pub fn view(&self, f: &mut Frame) {
+        draw(f, self)
+    }
+}
+
+fn draw(f: &mut Frame, app: &App) {
     let [top, body, status, keys] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(8),
@@ -172,7 +179,7 @@ fn gate_list(app: &App) -> Paragraph<'static> {
 }
 
 /// A program's steps or the models' candidates, one line each.
-pub fn work_lines(w: &Work) -> Vec<String> {
+fn work_lines(w: &Work) -> Vec<String> {
     match w {
         Work::Analysis => {
             vec!["(analysis: no program; the profile and charts are the work)".into()]
@@ -225,9 +232,11 @@ fn status_line(app: &App) -> Line<'static> {
     if let Some(m) = &app.message {
         return Line::styled(m.clone(), Style::new().fg(Color::Red));
     }
-    match (&app.done, app.waiting) {
-        (Some(Ok(s)), _) => Line::styled(s.clone(), Style::new().fg(Color::Green)),
-        (Some(Err(e)), _) => Line::styled(e.clone(), Style::new().fg(Color::Red)),
+    match (&app.ended, app.waiting) {
+        (Some(Ending::Finished(s)), _) => Line::styled(s.clone(), Style::new().fg(Color::Green)),
+        (Some(Ending::Stopped(e) | Ending::Failed(e)), _) => {
+            Line::styled(e.clone(), Style::new().fg(Color::Red))
+        }
         (None, Some((p, Stop::Plan))) => Line::styled(
             format!(
                 "{}: plan ready. Approve, edit, instruct, redo, quit?",
