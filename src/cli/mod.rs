@@ -16,9 +16,14 @@ use autokaggle_toolkit::MetricId;
 
 use crate::config::{DEFAULT_SEED, DEFAULT_TIME_BUDGET, LlmChoice};
 
+/// A `--metric` value that is not a registry name.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown metric `{0}`; one of: {names}", names = MetricId::names())]
+struct UnknownMetric(String);
+
 /// A `--metric` value: a registry name, or the list of names.
-fn parse_metric(s: &str) -> Result<MetricId, String> {
-    MetricId::named(s).ok_or_else(|| format!("unknown metric `{s}`; one of: {}", MetricId::names()))
+fn parse_metric(s: &str) -> Result<MetricId, UnknownMetric> {
+    MetricId::named(s).ok_or_else(|| UnknownMetric(s.to_string()))
 }
 
 /// Carries a tabular Kaggle competition, phase by phase, to a valid submission and a report.

@@ -47,7 +47,7 @@ fn train_rows_remain(cx: &GateCx) -> Checked {
     if n < MIN_TRAIN_ROWS {
         return Err(format!(
             "train has {n} row(s) left, fewer than the {MIN_TRAIN_ROWS} cross-validation needs; loosen or drop the row-removing step"
-        ));
+        ).into());
     }
     Ok(Verdict::Pass(format!("{n} train rows")))
 }
@@ -65,7 +65,8 @@ fn files(cx: &GateCx) -> Checked {
                 path.display(),
                 back,
                 df.shape()
-            ));
+            )
+            .into());
         }
     }
     Ok(Verdict::Pass(format!(
@@ -90,7 +91,7 @@ fn columns_match(cx: &GateCx) -> Checked {
         let only_test: Vec<&String> = test.iter().filter(|c| !train.contains(c)).collect();
         return Err(format!(
             "train and test columns differ (only in train: {only_train:?}; only in test: {only_test:?}); apply every step to both"
-        ));
+        ).into());
     }
     Ok(Verdict::Pass(format!("{} columns match", test.len())))
 }
@@ -101,7 +102,8 @@ fn row_counts(cx: &GateCx) -> Checked {
             "test rows changed from {} to {}; never remove test rows",
             cx.before.test.height(),
             cx.after.test.height()
-        ));
+        )
+        .into());
     }
     let removed: usize = cx
         .logs
@@ -114,7 +116,8 @@ fn row_counts(cx: &GateCx) -> Checked {
             "train rows went from {} to {} outside a train-only step",
             cx.before.train.height(),
             cx.after.train.height()
-        ));
+        )
+        .into());
     }
     Ok(Verdict::Pass(format!(
         "test {} rows kept; train {} rows ({} removed by train-only steps)",

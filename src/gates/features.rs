@@ -64,7 +64,8 @@ fn no_missing(cx: &GateCx) -> Checked {
     } else {
         Err(format!(
             "missing values remain in {m:?} (train or test); add a fill_missing step for them"
-        ))
+        )
+        .into())
     }
 }
 
@@ -74,13 +75,13 @@ fn numeric_finite(cx: &GateCx) -> Checked {
         if !matches!(kind, Kind::Numeric | Kind::Bool) {
             return Err(format!(
                 "feature `{c}` is a text column, not numeric; encode it (one_hot, ordinal_encode, target_encode) or drop it"
-            ));
+            ).into());
         }
         for (name, df) in [("train", &cx.after.train), ("test", &cx.after.test)] {
             if !frame::complete(df, &c).map_err(|e| e.to_string())? {
                 return Err(format!(
                     "feature `{c}` has missing or infinite values in {name}; add a fill_missing step"
-                ));
+                ).into());
             }
         }
     }
@@ -93,9 +94,9 @@ fn numeric_finite(cx: &GateCx) -> Checked {
 fn feature_count(cx: &GateCx) -> Checked {
     let n = cx.after.features().len();
     if n > MAX_FEATURES {
-        return Err(format!(
-            "{n} features; cap one_hot's max_categories or add select_importance"
-        ));
+        return Err(
+            format!("{n} features; cap one_hot's max_categories or add select_importance").into(),
+        );
     }
     if n == 0 {
         return Err("no features left; do not drop every column".into());
@@ -118,7 +119,8 @@ fn leakage(cx: &GateCx) -> Checked {
         {
             return Err(format!(
                 "feature `{c}` is almost the target (corr {r:.4}): it leaks the answer; drop it"
-            ));
+            )
+            .into());
         }
     }
     Ok(Verdict::Pass("no feature mirrors the target".into()))

@@ -24,10 +24,10 @@ pub const TARGETS: Gate = Gate {
 fn id_present(cx: &GateCx) -> Checked {
     let id = &cx.after.spec.id;
     if !frame::has(&cx.after.test, id) {
-        return Err(format!("test lost the id column `{id}`; never drop it"));
+        return Err(format!("test lost the id column `{id}`; never drop it").into());
     }
     if frame::has(&cx.before.train, id) && !frame::has(&cx.after.train, id) {
-        return Err(format!("train lost the id column `{id}`; never drop it"));
+        return Err(format!("train lost the id column `{id}`; never drop it").into());
     }
     Ok(Verdict::Pass(format!("`{id}` present")))
 }
@@ -35,10 +35,10 @@ fn id_present(cx: &GateCx) -> Checked {
 fn targets(cx: &GateCx) -> Checked {
     for t in &cx.after.spec.targets {
         if !frame::has(&cx.after.train, t) {
-            return Err(format!("train lost the target `{t}`; never drop it"));
+            return Err(format!("train lost the target `{t}`; never drop it").into());
         }
         if frame::has(&cx.after.test, t) {
-            return Err(format!("test holds the target `{t}`; remove it from test"));
+            return Err(format!("test holds the target `{t}`; remove it from test").into());
         }
     }
     Ok(Verdict::Pass("targets in train only".into()))

@@ -50,7 +50,31 @@ pub enum Verdict {
 }
 
 /// A check's answer.
-pub type Checked = Result<Verdict, String>;
+pub type Checked = Result<Verdict, Fix>;
+
+/// A failed check, said as how to fix it: the developer is given it on its next attempt.
+#[derive(Debug, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct Fix(pub String);
+
+impl From<String> for Fix {
+    fn from(s: String) -> Self {
+        Self(s)
+    }
+}
+
+impl std::ops::Deref for Fix {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Fix {
+    fn from(s: &str) -> Self {
+        Self(s.to_string())
+    }
+}
 
 /// A named check in a family of gates.
 pub struct Gate {
@@ -77,7 +101,7 @@ impl Gate {
         let (status, message) = match (self.check)(cx) {
             Ok(Verdict::Pass(m)) => (GateStatus::Passed, m),
             Ok(Verdict::NotApplicable(m)) => (GateStatus::NotApplicable, m),
-            Err(m) => (GateStatus::Failed, m),
+            Err(Fix(m)) => (GateStatus::Failed, m),
         };
         GateResult {
             gate: self.name.to_string(),
@@ -124,7 +148,7 @@ pub fn invalid_submission(ds: &Dataset, sub: &DataFrame) -> Option<(&'static str
     };
     submission::FORMAT
         .iter()
-        .find_map(|g| (g.check)(&cx).err().map(|m| (g.name, m)))
+        .find_map(|g| (g.check)(&cx).err().map(|m| (g.name, m.0)))
 }
 
 /// Runs the gates of a phase.

@@ -31,7 +31,7 @@ fn beats_default_gbm(cx: &GateCx) -> Checked {
         Err(format!(
             "the blend's out-of-fold score {blend:.5} is worse than the default GBM's {gbm:.5} on the \
              same folds; include \"gbm\" among the families, or fewer, stronger models"
-        ))
+        ).into())
     }
 }
 

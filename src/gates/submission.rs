@@ -7,7 +7,7 @@ use autokaggle_agents::phase::GateFamily;
 use autokaggle_toolkit::frame::{self, DataFrame, Kind};
 use autokaggle_toolkit::spec::Submission;
 
-use super::{Checked, Gate, GateCx, Verdict};
+use super::{Checked, Fix, Gate, GateCx, Verdict};
 
 /// The model learned something.
 pub const CV_BEATS_BASELINE: Gate = Gate {
@@ -87,22 +87,21 @@ fn cv_beats_baseline(cx: &GateCx) -> Checked {
     } else {
         Err(format!(
             "best CV {best:.5} does not beat the trivial baseline {base:.5}; revisit the features"
-        ))
+        )
+        .into())
     }
 }
 
-fn submission<'a>(cx: &'a GateCx) -> Result<&'a DataFrame, String> {
+fn submission<'a>(cx: &'a GateCx) -> Result<&'a DataFrame, Fix> {
     cx.submission
-        .ok_or_else(|| "no submission was produced".to_string())
+        .ok_or_else(|| Fix::from("no submission was produced"))
 }
 
 fn columns(cx: &GateCx) -> Checked {
     let s = submission(cx)?;
     let (got, want) = (frame::names(s), frame::names(&cx.after.sample));
     if got != want {
-        return Err(format!(
-            "submission columns {got:?} differ from the sample's {want:?}"
-        ));
+        return Err(format!("submission columns {got:?} differ from the sample's {want:?}").into());
     }
     Ok(Verdict::Pass(format!("columns {want:?}")))
 }
@@ -114,7 +113,8 @@ fn ids_in_order(cx: &GateCx) -> Checked {
             "submission has {} rows, the sample {}",
             s.height(),
             cx.after.sample.height()
-        ));
+        )
+        .into());
     }
     let id = &cx.after.spec.id;
     let (a, b) = (
@@ -125,7 +125,8 @@ fn ids_in_order(cx: &GateCx) -> Checked {
         return Err(format!(
             "row {i}: id {:?} where the sample has {:?}; keep the sample's order",
             a[i], b[i]
-        ));
+        )
+        .into());
     }
     Ok(Verdict::Pass(format!(
         "{} ids in the sample's order",
@@ -137,7 +138,7 @@ fn complete(cx: &GateCx) -> Checked {
     let s = submission(cx)?;
     for c in frame::names(s) {
         if frame::missing(s, &c).unwrap_or(1) > 0 {
-            return Err(format!("submission column `{c}` has missing values"));
+            return Err(format!("submission column `{c}` has missing values").into());
         }
         if matches!(frame::kind(s, &c), Ok(Kind::Numeric))
             && frame::f64s(s, &c)
@@ -146,7 +147,7 @@ fn complete(cx: &GateCx) -> Checked {
                 .flatten()
                 .any(|x| !x.is_finite())
         {
-            return Err(format!("submission column `{c}` has infinite values"));
+            return Err(format!("submission column `{c}` has infinite values").into());
         }
     }
     Ok(Verdict::Pass("no missing or infinite values".into()))
@@ -166,13 +167,11 @@ fn labels(cx: &GateCx) -> Checked {
         .flatten()
         .find(|v| !vocab.contains(&v.to_lowercase()))
     {
-        return Err(format!("label `{bad}` is not one of train's labels"));
+        return Err(format!("label `{bad}` is not one of train's labels").into());
     }
     if frame::is_integer(&ds.train, t).unwrap_or(false) && !frame::is_integer(s, t).unwrap_or(false)
     {
-        return Err(format!(
-            "train's `{t}` holds integers but the submission's does not"
-        ));
+        return Err(format!("train's `{t}` holds integers but the submission's does not").into());
     }
     Ok(Verdict::Pass(format!(
         "labels within train's {} values",
@@ -220,12 +219,10 @@ fn ranked(cx: &GateCx) -> Checked {
                 cell.as_deref().unwrap_or(""),
                 words.len(),
                 ds.spec.metric
-            ));
+            ).into());
         }
         if let Some(bad) = words.iter().find(|w| !vocab.contains(*w)) {
-            return Err(format!(
-                "row {row}: label `{bad}` is not one of train's labels"
-            ));
+            return Err(format!("row {row}: label `{bad}` is not one of train's labels").into());
         }
     }
     Ok(Verdict::Pass(format!(
@@ -251,12 +248,12 @@ fn probabilities(cx: &GateCx) -> Checked {
             .flatten()
             .collect();
         if v.iter().any(|p| !(0.0..=1.0).contains(p)) {
-            return Err(format!("column `{c}` has values outside [0, 1]"));
+            return Err(format!("column `{c}` has values outside [0, 1]").into());
         }
         if v.windows(2).all(|w| w[0] == w[1]) {
-            return Err(format!(
-                "column `{c}` is the same for every row: AUC cannot rank it"
-            ));
+            return Err(
+                format!("column `{c}` is the same for every row: AUC cannot rank it").into(),
+            );
         }
     }
     Ok(Verdict::Pass("probabilities in [0, 1] and varied".into()))
