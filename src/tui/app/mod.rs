@@ -277,35 +277,4 @@ impl App {
         self.mode = Mode::Normal;
         Effect::Decide(d)
     }
-
-    /// The key hints for the bottom line.
-    fn hints(&self) -> &'static str {
-        match (&self.mode, self.waiting, &self.ended) {
-            (Mode::Help, _, _) => "any key: close help",
-            (Mode::Instruction(_), _, _) => "Enter: give the instruction  Esc: cancel",
-            (Mode::Plan(_), _, _) => "Ctrl-S: use this plan  Esc: cancel",
-            (Mode::Steps(s), _, _) if s.editing.is_some() => "Ctrl-S: keep  Esc: cancel",
-            (Mode::Steps(_), _, _) => {
-                "j/k move  J/K reorder  d delete  e edit  a add  Ctrl-S run  Esc cancel"
-            }
-            (_, _, Some(_)) => "q: leave  ?: help",
-            (_, Some((_, Stop::Plan)), _) => {
-                "Enter approve  e edit plan  i instruct  r redo  s skip  q quit  PgDn  ?"
-            }
-            (_, Some((_, Stop::Gates)), _) => {
-                "Enter approve  p edit program  i instruct  r redo  q quit  v view  PgDn  ?"
-            }
-            _ => "working...  c auto-continue  v plan/program  q stop at next stop  ? help",
-        }
-    }
-
-    /// The phase titles with their states.
-    fn phase_rows(&self) -> Vec<(String, PhaseState)> {
-        PHASES
-            .iter()
-            .zip(self.phases)
-            .enumerate()
-            .map(|(i, (p, s))| (format!("{} {}", i + 1, p.title()), s))
-            .collect()
-    }
 }

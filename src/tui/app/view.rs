@@ -2,6 +2,7 @@
 //! keys at the bottom; help and editors as overlays. Fits 80x24 and grows with the terminal.
 
 use autokaggle_agents::Work;
+use autokaggle_agents::phase::PHASES;
 use autokaggle_agents::roles::GateStatus;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -54,7 +55,7 @@ fn draw(f: &mut Frame, app: &App) {
     );
     f.render_widget(Paragraph::new(status_line(app)), status);
     f.render_widget(
-        Paragraph::new(app.hints()).style(Style::new().fg(Color::Cyan)),
+        Paragraph::new(hints(app)).style(Style::new().fg(Color::Cyan)),
         keys,
     );
     match &app.mode {
@@ -76,6 +77,37 @@ fn draw(f: &mut Frame, app: &App) {
         Mode::Steps(st) => steps(f, st),
         Mode::Normal => {}
     }
+}
+
+/// The key hints for the bottom line.
+fn hints(app: &App) -> &'static str {
+    match (&app.mode, app.waiting, &app.ended) {
+        (Mode::Help, _, _) => "any key: close help",
+        (Mode::Instruction(_), _, _) => "Enter: give the instruction  Esc: cancel",
+        (Mode::Plan(_), _, _) => "Ctrl-S: use this plan  Esc: cancel",
+        (Mode::Steps(s), _, _) if s.editing.is_some() => "Ctrl-S: keep  Esc: cancel",
+        (Mode::Steps(_), _, _) => {
+            "j/k move  J/K reorder  d delete  e edit  a add  Ctrl-S run  Esc cancel"
+        }
+        (_, _, Some(_)) => "q: leave  ?: help",
+        (_, Some((_, Stop::Plan)), _) => {
+            "Enter approve  e edit plan  i instruct  r redo  s skip  q quit  PgDn  ?"
+        }
+        (_, Some((_, Stop::Gates)), _) => {
+            "Enter approve  p edit program  i instruct  r redo  q quit  v view  PgDn  ?"
+        }
+        _ => "working...  c auto-continue  v plan/program  q stop at next stop  ? help",
+    }
+}
+
+/// The phase titles with their states.
+fn phase_rows(app: &App) -> Vec<(String, PhaseState)> {
+    PHASES
+        .iter()
+        .zip(app.phases)
+        .enumerate()
+        .map(|(i, (p, s))| (format!("{} {}", i + 1, p.title()), s))
+        .collect()
 }
 
 const HELP: &str = "At a plan stop (nothing has run yet):
@@ -125,8 +157,7 @@ fn state_style(s: PhaseState) -> (&'static str, Style) {
 }
 
 fn phase_list(app: &App) -> Paragraph<'static> {
-    let lines: Vec<Line> = app
-        .phase_rows()
+    let lines: Vec<Line> = phase_rows(app)
         .into_iter()
         .map(|(name, s)| {
             let (word, style) = state_style(s);
