@@ -203,10 +203,10 @@ mod tests {
         );
         // A test file with a row short.
         frame::write_parquet(&frame::head(&ds.test, 3), &test).unwrap();
-        let e = with(Some((train.as_path(), test.as_path()))).unwrap_err();
+        let e = with(Some((train.as_path(), test.as_path()))).unwrap_err().0;
         assert!(e.ends_with("reads back as (3, 3), expected (4, 3)"), "{e}");
         std::fs::write(&test, b"not parquet").unwrap();
-        let e = with(Some((train.as_path(), test.as_path()))).unwrap_err();
+        let e = with(Some((train.as_path(), test.as_path()))).unwrap_err().0;
         assert!(e.contains("does not read back"), "{e}");
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -170,7 +170,7 @@ mod tests {
         let pass = run(numeric_finite, FE, &ds, &ds, &[]);
         assert_eq!(pass, Ok(Verdict::Pass("1 numeric, finite features".into())));
         let text = dataset(Submission::Labels);
-        let fail = run(numeric_finite, FE, &text, &text, &[]).unwrap_err();
+        let fail = run(numeric_finite, FE, &text, &text, &[]).unwrap_err().0;
         assert!(
             fail.starts_with("feature `c` is a text column, not numeric"),
             "{fail}"

@@ -63,13 +63,6 @@ impl From<String> for Fix {
     }
 }
 
-impl std::ops::Deref for Fix {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
 impl From<&str> for Fix {
     fn from(s: &str) -> Self {
         Self(s.to_string())

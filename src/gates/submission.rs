@@ -377,7 +377,7 @@ mod tests {
             Err("label `7` is not one of train's labels".into())
         );
         let floats = csv("id,y\n100,1.0\n101,0.0\n102,1.0\n103,0.0\n");
-        let e = with(labels, &ds, Some(&floats), None).unwrap_err();
+        let e = with(labels, &ds, Some(&floats), None).unwrap_err().0;
         assert!(
             e.contains("not one of train's labels") || e.contains("holds integers"),
             "{e}"
