@@ -269,8 +269,7 @@ impl Developer for LlmAgent {
                         if proposing {
                             proposals::program(v)
                         } else {
-                            Program::from_json(&v.to_string())
-                                .map_err(|e| ReplyError::Program(e.to_string()))
+                            Ok(Program::from_json(&v.to_string())?)
                         }
                     },
                 );

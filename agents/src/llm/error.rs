@@ -122,8 +122,11 @@ pub enum ReplyError {
     #[error("\"families\" is empty; name at least one of {0}")]
     NoFamily(String),
     /// A program the toolkit refuses (its message names the step, tool and argument).
+    #[error(transparent)]
+    Program(#[from] autokaggle_toolkit::ToolkitError),
+    /// A `feature_search` step whose arguments cannot take the proposals.
     #[error("{0}")]
-    Program(String),
+    SearchArgs(&'static str),
     /// Feature proposals that are not proposals.
     #[error("\"proposals\": {0}")]
     Proposals(String),

@@ -28,8 +28,7 @@ pub fn extend_schema(schema: &mut Value) {
 /// step when it has one, otherwise as a first step that tries only them (the proposals were written
 /// against the profile of the phase's input, before any other step changes it).
 pub fn program(v: &Value) -> Result<Program, ReplyError> {
-    let mut program =
-        Program::from_json(&v.to_string()).map_err(|e| ReplyError::Program(e.to_string()))?;
+    let mut program = Program::from_json(&v.to_string())?;
     let raw = match v.get("proposals") {
         None | Some(Value::Null) => return Ok(program),
         Some(p) => p.clone(),
@@ -41,17 +40,17 @@ pub fn program(v: &Value) -> Result<Program, ReplyError> {
         return Ok(program);
     }
     for p in &proposals {
-        p.steps().map_err(|e| ReplyError::Program(e.to_string()))?;
+        p.steps()?;
     }
     match program.steps.iter_mut().find(|s| s.tool == SEARCH) {
         Some(s) => {
-            let args = s.args.as_object_mut().ok_or_else(|| {
-                ReplyError::Program("feature_search's args are not an object".into())
-            })?;
+            let args = s.args.as_object_mut().ok_or(ReplyError::SearchArgs(
+                "feature_search's args are not an object",
+            ))?;
             let list = args.entry("proposals").or_insert_with(|| json!([]));
-            let list = list.as_array_mut().ok_or_else(|| {
-                ReplyError::Program("feature_search's \"proposals\" is not a list".into())
-            })?;
+            let list = list.as_array_mut().ok_or(ReplyError::SearchArgs(
+                "feature_search's \"proposals\" is not a list",
+            ))?;
             list.extend(raw.as_array().cloned().unwrap_or_default());
         }
         None => program.steps.insert(
