@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::phase::Phase;
 
+/// The five role names, as configs and records spell them.
+pub const ROLES: [&str; 5] = ["reader", "planner", "developer", "reviewer", "summarizer"];
+
 /// What every role sees of the current phase.
 pub struct PhaseCx<'a> {
     /// The phase.

@@ -8,6 +8,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::error::{ConfigError, MissingKey};
+use crate::roles::ROLES;
 
 /// The wire format an endpoint speaks.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -257,9 +258,6 @@ impl Default for LlmConfig {
         }
     }
 }
-
-/// The five role names, as configs and records spell them.
-pub const ROLES: [&str; 5] = ["reader", "planner", "developer", "reviewer", "summarizer"];
 
 impl LlmConfig {
     /// Reads a TOML config file; errors name the file and the field.

@@ -53,7 +53,7 @@ pub enum ConfigError {
         source: Box<ConfigError>,
     },
     /// `[roles]` names a role that does not exist.
-    #[error("unknown role `{role}` in [roles]; the roles are {}", crate::llm::config::ROLES.join(", "))]
+    #[error("unknown role `{role}` in [roles]; the roles are {}", crate::roles::ROLES.join(", "))]
     UnknownRole {
         /// The role as written.
         role: String,

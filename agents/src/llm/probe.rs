@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::config::{Endpoint, LlmConfig, ROLES};
+use super::config::{Endpoint, LlmConfig};
 use super::http::Http;
 use super::providers;
+use crate::roles::ROLES;
 
 /// How long the probe waits for an endpoint.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(10);

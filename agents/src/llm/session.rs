@@ -438,7 +438,7 @@ impl Session {
             return;
         };
         let mut line = serde_json::to_string(r).unwrap_or_default();
-        for role in super::config::ROLES {
+        for role in crate::roles::ROLES {
             if let Some(var) = self
                 .cfg
                 .endpoint(role)
