@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use autokaggle_agents::roles::{CvRow, GateResult};
 use autokaggle_agents::{Phase, Review, Work};
+pub use autokaggle_toolkit::models::search::run::FoldStart;
 use serde::{Deserialize, Serialize};
 
 /// A phase's state as a person sees it.
@@ -40,8 +41,8 @@ pub enum Event {
     Program(Work),
     /// A progress line that stays (a phase, a score, a failure).
     Log(String),
-    /// A progress line the next one replaces (a step, a fold).
-    Progress(String),
+    /// Where the work stands now (a step, a fold): the next one replaces it.
+    Progress(Progress),
     /// The phase's gate results.
     Gates(Vec<GateResult>),
     /// The reviewer's scores.
@@ -52,6 +53,43 @@ pub enum Event {
     Usage(u64, u64, f64),
     /// An edit the pipeline refused, and why (the stop is asked again).
     Rejected(Refusal),
+}
+
+/// Where the work stands, and the run's time against its budget: a bar on a terminal, a line
+/// (its `Display`) anywhere else.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    /// What is running.
+    pub doing: Doing,
+    /// Compute seconds the run has spent (the LLM's waits excluded, as the budget counts them).
+    pub spent: f64,
+    /// The run's time budget in seconds.
+    pub budget: f64,
+}
+
+/// What is running.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Doing {
+    /// A program's step (0-based) of `steps`.
+    Step {
+        /// The step's index.
+        step: usize,
+        /// Steps in the program.
+        steps: usize,
+        /// The step's tool.
+        tool: String,
+    },
+    /// A search candidate's fold.
+    Fold(FoldStart),
+}
+
+impl std::fmt::Display for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.doing {
+            Doing::Step { step, steps, tool } => write!(f, "  step {}/{steps}: {tool}", step + 1),
+            Doing::Fold(fold) => fold.fmt(f),
+        }
+    }
 }
 
 /// Why a stop refused a decision: said to the person, who is asked again.

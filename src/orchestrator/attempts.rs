@@ -12,7 +12,7 @@ use super::Run;
 use super::modeling::{self, Modeled};
 use crate::config::MAX_ATTEMPTS;
 use crate::gates::{self, GateCx};
-use crate::steer::Event;
+use crate::steer::{Doing, Event};
 
 /// What the attempts of a phase produced.
 pub(super) struct Attempted {
@@ -143,7 +143,11 @@ fn execute(run: &Run, phase: Phase, ds: &Dataset, work: &Work) -> Result<Execute
             program.validate(ds, Some(phase.spec().tools), run.cfg.seed)?;
             let n = program.steps.len();
             let (out, logs, fitted) = program.run_fitted(ds, run.cfg.seed, &mut |i, t| {
-                run.tick(&format!("  step {}/{n}: {t}", i + 1));
+                run.tick(Doing::Step {
+                    step: i,
+                    steps: n,
+                    tool: t.to_string(),
+                });
             })?;
             let (train, test) = run.frame_files(phase);
             frame::write_parquet(&out.train, &train)?;

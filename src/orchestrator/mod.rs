@@ -40,7 +40,7 @@ pub use progress::Headless;
 
 use crate::config::RunConfig;
 pub use crate::roles::Roles;
-use crate::steer::{Event, Intervention, PhaseState, Steer};
+use crate::steer::{Doing, Event, Intervention, PhaseState, Progress, Steer};
 use crate::store::{PhaseSummary, RunDir, RunSummary};
 
 /// The run's clock. Time spent waiting for the person at the helm is taken off it, so a stop
@@ -120,9 +120,13 @@ impl Run<'_> {
     fn say(&self, msg: &str) {
         self.steer.event(Event::Log(msg.to_string()));
     }
-    /// A progress line the next one replaces.
-    fn tick(&self, msg: &str) {
-        self.steer.event(Event::Progress(msg.to_string()));
+    /// Where the work stands now; the next tick replaces it.
+    fn tick(&self, doing: Doing) {
+        self.steer.event(Event::Progress(Progress {
+            doing,
+            spent: self.compute_seconds(),
+            budget: self.cfg.time_budget,
+        }));
     }
     /// Tells whoever watches.
     fn tell(&self, e: Event) {
@@ -185,7 +189,7 @@ fn run_from(
     let fold_key = ds.validation.clone();
     let steer: Arc<dyn Steer> = match &roles.human {
         Some(h) => h.clone(),
-        None => Arc::new(Headless::new(cfg.progress)),
+        None => Arc::new(Headless::new(cfg.progress, PHASES.len())),
     };
     // The first line says what the run optimises, and why: a default is never silent.
     if let Some(why) = metric_reason(resolved) {

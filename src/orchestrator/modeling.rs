@@ -21,6 +21,7 @@ use autokaggle_toolkit::models::submission;
 use autokaggle_toolkit::{Dataset, ToolkitError};
 
 use super::Run;
+use crate::steer::Doing;
 use crate::store::{BlendWeight, RunSummary};
 
 /// The modeling phase's products.
@@ -109,7 +110,7 @@ pub(super) fn model(
         cancelled: &|| run.steer.cancelled(),
         events: &|e| match e {
             Event::Log(line) => run.say(&line),
-            Event::Progress(line) => run.tick(&line),
+            Event::Fold(f) => run.tick(Doing::Fold(f)),
         },
     };
     let found = match search::run::run(&p, &fold, &candidates, &how) {

@@ -105,7 +105,8 @@ impl Steer for McpSteer {
             Event::RunDir(d) => {
                 *self.run_dir.lock().expect("not poisoned") = Some(d);
             }
-            Event::Log(s) | Event::Progress(s) => self.cx.progress(&s),
+            Event::Log(s) => self.cx.progress(&s),
+            Event::Progress(p) => self.cx.progress(&p.to_string()),
             _ => {}
         }
     }

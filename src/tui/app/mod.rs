@@ -235,7 +235,7 @@ impl App {
             }
             Event::Log(l) => self.push_log(l, false),
             // Step and fold lines replace each other, as on a plain terminal.
-            Event::Progress(l) => self.push_log(l, true),
+            Event::Progress(p) => self.push_log(p.to_string(), true),
             Event::Gates(g) => self.gates = g,
             Event::Review(r) => self.review = Some(r),
             Event::Cv(c) => self.cv = c,

@@ -19,8 +19,38 @@ use crate::models::{blend, choice};
 pub enum Event {
     /// A line that stays (and goes to the phase's log).
     Log(String),
-    /// A line the next one replaces.
-    Progress(String),
+    /// A candidate's fold began: shown in place (a bar on a terminal), replaced by the next.
+    Fold(FoldStart),
+}
+
+/// Where the search stands when a fold begins; 0-based, so that each index is also how many are
+/// done. Said as the line a log shows (`  candidate 2/9: gbm fold 1/5`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FoldStart {
+    /// The candidate's index in the order tried.
+    pub candidate: usize,
+    /// Candidates in the search.
+    pub candidates: usize,
+    /// The candidate's name.
+    pub name: String,
+    /// The fold's index.
+    pub fold: usize,
+    /// Folds per candidate.
+    pub folds: usize,
+}
+
+impl std::fmt::Display for FoldStart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "  candidate {}/{}: {} fold {}/{}",
+            self.candidate + 1,
+            self.candidates,
+            self.name,
+            self.fold + 1,
+            self.folds
+        )
+    }
 }
 
 /// How a search runs beyond its candidates.
@@ -171,13 +201,13 @@ fn cross_validate_all(
         };
         let started = Instant::now();
         let r = cv::cross_validate(p, c, fold, s.seed, &how, &mut |f| {
-            (s.events)(Event::Progress(format!(
-                "  candidate {}/{}: {} fold {}/{folds}",
-                i + 1,
-                candidates.len(),
-                c.name,
-                f + 1
-            )));
+            (s.events)(Event::Fold(FoldStart {
+                candidate: i,
+                candidates: candidates.len(),
+                name: c.name.clone(),
+                fold: f,
+                folds,
+            }));
         })?;
         let Some(r) = r else {
             s.log(
@@ -502,7 +532,7 @@ mod tests {
             .iter()
             .filter_map(|e| match e {
                 Event::Log(l) => Some(l),
-                Event::Progress(_) => None,
+                Event::Fold(_) => None,
             })
             .collect();
         assert!(logs.iter().any(|l| l.contains(": CV ")), "{logs:?}");
@@ -511,10 +541,17 @@ mod tests {
             logs.len(),
             "every logged event is in the outcome's log"
         );
-        assert!(
-            heard
-                .iter()
-                .any(|e| matches!(e, Event::Progress(l) if l.contains("fold 1/3")))
+        let folds: Vec<&FoldStart> = heard
+            .iter()
+            .filter_map(|e| match e {
+                Event::Fold(f) => Some(f),
+                Event::Log(_) => None,
+            })
+            .collect();
+        assert_eq!(folds.len(), 3 * cands.len(), "a fold event per fold");
+        assert_eq!(
+            folds[4].to_string(),
+            format!("  candidate 2/{}: {} fold 2/3", cands.len(), cands[1].name)
         );
     }
 
