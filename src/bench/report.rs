@@ -64,43 +64,7 @@ pub fn table(entries: &[Entry], records: &[Record], ours: &str) -> String {
     models.sort();
     models.dedup();
     models.retain(|m| m != ours);
-    let mut t = String::new();
-    let _ = writeln!(
-        t,
-        "| model | competitions | mean normalized | {ours} minus model (paired, ± SE) | {ours} at least as good |\n|---|---|---|---|---|"
-    );
-    let means = |m: &str| -> Vec<f64> {
-        entries
-            .iter()
-            .filter_map(|e| {
-                let v: Vec<f64> = of(records, &e.name, m)
-                    .iter()
-                    .map(|r| r.normalized)
-                    .collect();
-                (!v.is_empty()).then(|| mean_se(&v).0)
-            })
-            .collect()
-    };
-    let ours_means = means(ours);
-    let _ = writeln!(
-        t,
-        "| {ours} | {} | {:.4} | | |",
-        ours_means.len(),
-        mean_se(&ours_means).0
-    );
-    for other in &models {
-        let d: Vec<f64> = paired(records, ours, other).into_values().collect();
-        let (dm, dse) = mean_se(&d);
-        let wins = d.iter().filter(|&&x| x >= -1e-9).count();
-        let theirs = means(other);
-        let _ = writeln!(
-            t,
-            "| {other} | {} | {:.4} | {dm:+.4} ± {dse:.4} | {wins} of {} |",
-            theirs.len(),
-            mean_se(&theirs).0,
-            d.len()
-        );
-    }
+    let mut t = summary(entries, records, ours, &models);
     let _ = write!(
         t,
         "\n| competition | metric | train rows | splits | {ours} normalized (± SE) | holdout | CV as chosen | nested CV | gap as chosen | gap nested | seconds | failed |"
@@ -115,44 +79,10 @@ pub fn table(entries: &[Entry], records: &[Record], ours: &str) -> String {
         if rs.is_empty() {
             continue;
         }
-        let field = |f: &dyn Fn(&Record) -> Option<f64>| -> Vec<f64> {
-            rs.iter().filter_map(|r| f(r)).collect()
-        };
-        let (norm, se) = mean_se(&field(&|r| Some(r.normalized)));
-        let (hold, _) = mean_se(&field(&|r| r.score));
-        let (cv, _) = mean_se(&field(&|r| r.cv));
-        let (nested, _) = mean_se(&field(&|r| r.cv_nested));
-        // How optimistic each estimate is, on the normalized scale, over the runs that have it.
-        let gap_of = |f: &dyn Fn(&Record) -> Option<f64>, into: &mut Vec<f64>| {
-            let v: Vec<f64> = rs
-                .iter()
-                .filter(|r| r.error.is_none())
-                .filter_map(|r| Some(f(r)? - r.normalized))
-                .collect();
-            let (g, _) = mean_se(&v);
-            if g.is_finite() {
-                into.push(g);
-            }
-            g
-        };
-        let g = gap_of(&|r| r.cv_normalized, &mut gaps);
-        let gn = gap_of(&|r| r.cv_nested_normalized, &mut nested_gaps);
-        let (secs, _) = mean_se(&field(&|r| Some(r.seconds)));
-        let rows = rs.iter().find_map(|r| r.train_rows).unwrap_or(0);
-        let metric = rs
-            .iter()
-            .map(|r| r.metric.as_str())
-            .find(|m| !m.is_empty())
-            .unwrap_or("");
-        let failed = rs.iter().filter(|r| r.error.is_some()).count();
-        let _ = write!(
-            t,
-            "| {} | {metric} | {rows} | {} | {norm:.4} ± {se:.4} | {hold:.4} | {cv:.4} | {} | {g:+.4} | {} | {secs:.1} | {failed} |",
-            e.name,
-            rs.len(),
-            cell(nested, false),
-            cell(gn, true)
-        );
+        let (row, g, gn) = competition_row(&e.name, &rs);
+        t.push_str(&row);
+        gaps.extend(g.is_finite().then_some(g));
+        nested_gaps.extend(gn.is_finite().then_some(gn));
         for m in &models {
             let v: Vec<f64> = of(records, &e.name, m)
                 .iter()
@@ -180,6 +110,86 @@ pub fn table(entries: &[Entry], records: &[Record], ours: &str) -> String {
         nested_gaps.len()
     );
     t
+}
+
+/// The suite-level rows: each model's mean normalized score over its competitions, and the paired
+/// difference to ours with its standard error and how often ours is at least as good.
+fn summary(entries: &[Entry], records: &[Record], ours: &str, models: &[String]) -> String {
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "| model | competitions | mean normalized | {ours} minus model (paired, ± SE) | {ours} at least as good |\n|---|---|---|---|---|"
+    );
+    let means = |m: &str| -> Vec<f64> {
+        entries
+            .iter()
+            .filter_map(|e| {
+                let v: Vec<f64> = of(records, &e.name, m)
+                    .iter()
+                    .map(|r| r.normalized)
+                    .collect();
+                (!v.is_empty()).then(|| mean_se(&v).0)
+            })
+            .collect()
+    };
+    let ours_means = means(ours);
+    let _ = writeln!(
+        t,
+        "| {ours} | {} | {:.4} | | |",
+        ours_means.len(),
+        mean_se(&ours_means).0
+    );
+    for other in models {
+        let d: Vec<f64> = paired(records, ours, other).into_values().collect();
+        let (dm, dse) = mean_se(&d);
+        let wins = d.iter().filter(|&&x| x >= -1e-9).count();
+        let theirs = means(other);
+        let _ = writeln!(
+            t,
+            "| {other} | {} | {:.4} | {dm:+.4} ± {dse:.4} | {wins} of {} |",
+            theirs.len(),
+            mean_se(&theirs).0,
+            d.len()
+        );
+    }
+    t
+}
+
+/// Our cells of one competition's row (without the references'), and how optimistic the CV as
+/// chosen and the nested CV were on the normalized scale (NaN when no run has them).
+fn competition_row(name: &str, rs: &[&Record]) -> (String, f64, f64) {
+    let field = |f: &dyn Fn(&Record) -> Option<f64>| -> Vec<f64> {
+        rs.iter().filter_map(|r| f(r)).collect()
+    };
+    let (norm, se) = mean_se(&field(&|r| Some(r.normalized)));
+    let (hold, _) = mean_se(&field(&|r| r.score));
+    let (cv, _) = mean_se(&field(&|r| r.cv));
+    let (nested, _) = mean_se(&field(&|r| r.cv_nested));
+    let gap_of = |f: &dyn Fn(&Record) -> Option<f64>| {
+        let v: Vec<f64> = rs
+            .iter()
+            .filter(|r| r.error.is_none())
+            .filter_map(|r| Some(f(r)? - r.normalized))
+            .collect();
+        mean_se(&v).0
+    };
+    let g = gap_of(&|r| r.cv_normalized);
+    let gn = gap_of(&|r| r.cv_nested_normalized);
+    let (secs, _) = mean_se(&field(&|r| Some(r.seconds)));
+    let rows = rs.iter().find_map(|r| r.train_rows).unwrap_or(0);
+    let metric = rs
+        .iter()
+        .map(|r| r.metric.as_str())
+        .find(|m| !m.is_empty())
+        .unwrap_or("");
+    let failed = rs.iter().filter(|r| r.error.is_some()).count();
+    let row = format!(
+        "| {name} | {metric} | {rows} | {} | {norm:.4} ± {se:.4} | {hold:.4} | {cv:.4} | {} | {g:+.4} | {} | {secs:.1} | {failed} |",
+        rs.len(),
+        cell(nested, false),
+        cell(gn, true)
+    );
+    (row, g, gn)
 }
 
 #[cfg(test)]

@@ -211,6 +211,28 @@ impl Kaggle {
         let meta = serde_json::json!({"validator": validator, "total": total});
         std::fs::write(&meta_path, meta.to_string())
             .with_context(|| format!("writing {}", meta_path.display()))?;
+        let done = self.append(resp, part, resumed, (start, total), &what, progress)?;
+        match total {
+            Some(t) if done != t => {
+                bail!(Retryable(format!(
+                    "{what}: the connection ended at byte {done} of {t}"
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes the answer's body to `part` (appended when `resumed`) from byte `start` of `total`,
+    /// synced to disk also when the connection drops; returns the bytes `part` then holds.
+    fn append(
+        &self,
+        mut resp: reqwest::Response,
+        part: &Path,
+        resumed: bool,
+        (start, total): (u64, Option<u64>),
+        what: &str,
+        progress: OnProgress,
+    ) -> Result<u64> {
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .write(true)
@@ -219,7 +241,6 @@ impl Kaggle {
             .open(part)
             .with_context(|| format!("opening {}", part.display()))?;
         let mut done = start;
-        let mut resp = resp;
         loop {
             let chunk = self
                 .rt
@@ -241,14 +262,7 @@ impl Kaggle {
         }
         file.sync_all()
             .with_context(|| format!("writing {}", part.display()))?;
-        match total {
-            Some(t) if done != t => {
-                bail!(Retryable(format!(
-                    "{what}: the connection ended at byte {done} of {t}"
-                )))
-            }
-            _ => Ok(()),
-        }
+        Ok(done)
     }
 
     /// Submits `file` with `message`: asks for an upload URL, uploads, then submits the token.

@@ -23,17 +23,7 @@ pub(super) fn finish(
     last_profile: Option<Profile>,
     previous_report: &str,
 ) -> Result<RunSummary> {
-    let sub_path = run.dir.layout().submission();
-    // A run never ends well with a file Kaggle would reject: after every attempt and the fallback,
-    // the format gates judge it once more, and a failing one stops the run with its message.
-    if let Some((gate, why)) = crate::gates::invalid_submission(ds, &m.submission) {
-        let _ = std::fs::remove_file(&sub_path);
-        anyhow::bail!(
-            "no valid submission: gate `{gate}` failed after every attempt and the fallback: {why}; submission.csv was not written ({})",
-            run.dir.path.display()
-        );
-    }
-    frame::write_csv(&m.submission, &sub_path)?;
+    let sub_path = write_submission(&run, ds, m)?;
     // The submission is safe; a model that cannot be saved is said, not fatal.
     let model = match save_model(&run, ds, m, &phases) {
         Ok(dir) => {
@@ -62,13 +52,54 @@ pub(super) fn finish(
         llm: None,
         model,
     };
+    let final_report = final_report(&run, ds, &summary, last_profile, previous_report)?;
+    run.dir.write(&run.dir.layout().report(), &final_report)?;
+    // Usage is read after the research report, the run's last LLM call.
+    let summary = RunSummary {
+        llm: run.roles.llm.as_ref().map(|s| s.ledger()),
+        ..summary
+    };
+    run.dir.write_json(&run.dir.layout().summary(), &summary)?;
+    // The submission is already safe on disk; a report that fails to build is said, not fatal.
+    match crate::report::html::build(&run.dir.path) {
+        Ok(p) => run.say(&format!("report: {}", p.display())),
+        Err(e) => run.say(&format!("report.html not built: {e:#}")),
+    }
+    Ok(summary)
+}
+
+/// Writes `submission.csv` and returns its path. A run never ends well with a file Kaggle would
+/// reject: after every attempt and the fallback, the format gates judge it once more, and a
+/// failing one stops the run with its message (and no file).
+fn write_submission(run: &Run, ds: &Dataset, m: &Modeled) -> Result<PathBuf> {
+    let sub_path = run.dir.layout().submission();
+    if let Some((gate, why)) = crate::gates::invalid_submission(ds, &m.submission) {
+        let _ = std::fs::remove_file(&sub_path);
+        anyhow::bail!(
+            "no valid submission: gate `{gate}` failed after every attempt and the fallback: {why}; submission.csv was not written ({})",
+            run.dir.path.display()
+        );
+    }
+    frame::write_csv(&m.submission, &sub_path)?;
+    Ok(sub_path)
+}
+
+/// The run's `report.md`: the research report (when the summarizer writes one), every phase's
+/// report, and the results table, under notes on a defaulted metric or an unused LLM.
+fn final_report(
+    run: &Run,
+    ds: &Dataset,
+    summary: &RunSummary,
+    last_profile: Option<Profile>,
+    previous_report: &str,
+) -> Result<String> {
     let mut final_report = String::new();
     for p in PHASES {
         final_report
             .push_str(&std::fs::read_to_string(run.dir.phase(p).report()).unwrap_or_default());
         final_report.push('\n');
     }
-    let results = table(&summary);
+    let results = table(summary);
     let profile = last_profile.map_or_else(|| Profile::of(ds), Ok)?;
     let cx = PhaseCx {
         phase: Phase::ModelBuilding,
@@ -99,19 +130,7 @@ pub(super) fn finish(
             "> **No LLM was used.** {why}. Every role ran the offline policy, as `--llm-fallback offline` asked.\n\n{final_report}"
         );
     }
-    run.dir.write(&run.dir.layout().report(), &final_report)?;
-    // Usage is read after the research report, the run's last LLM call.
-    let summary = RunSummary {
-        llm: run.roles.llm.as_ref().map(|s| s.ledger()),
-        ..summary
-    };
-    run.dir.write_json(&run.dir.layout().summary(), &summary)?;
-    // The submission is already safe on disk; a report that fails to build is said, not fatal.
-    match crate::report::html::build(&run.dir.path) {
-        Ok(p) => run.say(&format!("report: {}", p.display())),
-        Err(e) => run.say(&format!("report.html not built: {e:#}")),
-    }
-    Ok(summary)
+    Ok(final_report)
 }
 
 /// Saves `<run>/model/` from the phases' fitted programs and the refitted blend.

@@ -183,10 +183,8 @@ fn run_from(
     roles: &Roles,
     start: Instant,
 ) -> Result<RunSummary> {
-    let clock = Clock::since(start);
     // On the data as read, before a program can drop the column that shows it.
     ds.validation = validation::detect(&ds)?.map(Arc::new);
-    let fold_key = ds.validation.clone();
     let steer: Arc<dyn Steer> = match &roles.human {
         Some(h) => h.clone(),
         None => Arc::new(Headless::new(cfg.progress, PHASES.len())),
@@ -212,19 +210,24 @@ fn run_from(
     if let Some(session) = &roles.llm {
         session.attach(&dir.path);
     }
-    let mut run = Run {
+    let run = Run {
         cfg,
         resolved,
         overview,
         roles,
         steer,
         dir,
-        clock,
+        clock: Clock::since(start),
         instructions,
         interventions,
         input: schema::of(&ds.test)?,
-        fold_key,
+        fold_key: ds.validation.clone(),
     };
+    walk(run, &back, ds)
+}
+
+/// Walks the phases from the first unfinished one (a finished one is read back), then finishes.
+fn walk(mut run: Run, back: &resume::Back, mut ds: Dataset) -> Result<RunSummary> {
     let mut previous_report = String::new();
     // The modeling phase's profile, reused by the research report (modeling leaves the data as is).
     let mut last_profile: Option<Profile> = None;

@@ -93,30 +93,7 @@ pub(super) fn model(
         ),
     );
     let fold = fold_ids(run, log, ds, &p, folds)?;
-    let replayed = run.cfg.replay.as_deref().map(replayed_models).transpose()?;
-    let candidates: Vec<ModelSpec> = match &replayed {
-        Some(names) => candidates
-            .iter()
-            .filter(|c| names.contains(&c.name))
-            .cloned()
-            .collect(),
-        None => candidates.to_vec(),
-    };
-    let how = Search {
-        clock: replayed
-            .is_none()
-            .then(|| Clock::new(run.cfg.time_budget, run.compute_seconds())),
-        seed: run.cfg.seed,
-        cancelled: &|| run.steer.cancelled(),
-        events: &|e| match e {
-            Event::Log(line) => run.say(&line),
-            Event::Fold(f) => run.tick(Doing::Fold(f)),
-        },
-    };
-    let found = match search::run::run(&p, &fold, &candidates, &how) {
-        Err(ToolkitError::Cancelled) => return Err(run.stopped().into()),
-        r => r?,
-    };
+    let found = search_models(run, &p, &fold, candidates)?;
     log.extend(found.log);
     let t = Instant::now();
     let pred = found.ensemble.predict(&p.x_test, p.test_rows)?;
@@ -161,6 +138,40 @@ pub(super) fn model(
         format,
         log: std::mem::take(log),
     })
+}
+
+/// The toolkit's search over the candidates (those a replayed run chose, when replaying) on the
+/// run's clock, its events told as the run's log and progress.
+fn search_models(
+    run: &Run,
+    p: &Problem,
+    fold: &[usize],
+    candidates: &[ModelSpec],
+) -> Result<search::run::Outcome> {
+    let replayed = run.cfg.replay.as_deref().map(replayed_models).transpose()?;
+    let candidates: Vec<ModelSpec> = match &replayed {
+        Some(names) => candidates
+            .iter()
+            .filter(|c| names.contains(&c.name))
+            .cloned()
+            .collect(),
+        None => candidates.to_vec(),
+    };
+    let how = Search {
+        clock: replayed
+            .is_none()
+            .then(|| Clock::new(run.cfg.time_budget, run.compute_seconds())),
+        seed: run.cfg.seed,
+        cancelled: &|| run.steer.cancelled(),
+        events: &|e| match e {
+            Event::Log(line) => run.say(&line),
+            Event::Fold(f) => run.tick(Doing::Fold(f)),
+        },
+    };
+    match search::run::run(p, fold, &candidates, &how) {
+        Err(ToolkitError::Cancelled) => Err(run.stopped().into()),
+        r => Ok(r?),
+    }
 }
 
 /// The folds: time-ordered or grouped when the data as read showed test differs from train that

@@ -28,10 +28,23 @@ pub fn model_charts(
     importance: Option<&[f64]>,
 ) -> Result<Vec<Chart>> {
     std::fs::create_dir_all(dir)?;
-    let mut out = Vec::new();
-    let metric = p.metric.to_string();
+    let mut out = vec![cv_chart(dir, p, results)?];
+    if let Some(imp) = importance {
+        out.push(importance_chart(dir, p, imp)?);
+    }
+    let oofs: Vec<Vec<Vec<f64>>> = results.iter().map(|r| r.oof.clone()).collect();
+    let oof = cv::combine(&oofs, &blend.weights, blend.head.as_ref());
+    match p.task {
+        Task::Binary | Task::Multiclass => out.push(confusion_chart(dir, p, &oof)?),
+        Task::Regression => out.push(residual_chart(dir, p, &oof[0])?),
+        Task::MultiLabel => {}
+    }
+    Ok(out)
+}
 
-    // CV per model, best first.
+/// CV score per model, best first.
+fn cv_chart(dir: &Path, p: &Problem, results: &[CvResult]) -> Result<Chart> {
+    let metric = p.metric.to_string();
     let mut order: Vec<&CvResult> = results.iter().collect();
     let higher = p.metric.higher_is_better();
     order.sort_by(|a, b| {
@@ -40,119 +53,103 @@ pub fn model_charts(
     });
     let names: Vec<String> = order.iter().map(|r| r.model.name.clone()).collect();
     let means: Vec<f64> = order.iter().map(|r| r.mean).collect();
-    plot::hbar(
-        &dir.join("cv_scores.png"),
-        &format!("CV {metric} per model"),
-        &names,
-        &means,
-        &metric,
-    )?;
+    let title = format!("CV {metric} per model");
+    plot::hbar(&dir.join("cv_scores.png"), &title, &names, &means, &metric)?;
     let stats = order
         .iter()
         .map(|r| format!("{} {:.4} ± {:.4}", r.model.name, r.mean, r.std))
         .collect::<Vec<_>>()
         .join("; ");
-    out.push(chart(
-        "cv_scores.png",
-        &format!("CV {metric} per model"),
-        "cv",
-        stats,
-    ));
+    Ok(chart("cv_scores.png", &title, "cv", stats))
+}
 
-    // Feature importance of the blend's boosters.
-    if let Some(imp) = importance {
-        let mut pairs: Vec<(&String, f64)> = p.features.iter().zip(imp.iter().copied()).collect();
-        pairs.sort_by(|a, b| b.1.total_cmp(&a.1));
-        pairs.truncate(20);
-        let names: Vec<String> = pairs.iter().map(|x| x.0.clone()).collect();
-        let vals: Vec<f64> = pairs.iter().map(|x| x.1).collect();
-        let title = "Feature importance (share of boosting gain, top 20)";
-        plot::hbar(
-            &dir.join("importance.png"),
-            title,
-            &names,
-            &vals,
-            "share of total gain",
-        )?;
-        let stats = pairs
-            .iter()
-            .take(10)
-            .map(|(n, v)| format!("{n} {:.1}%", v * 100.0))
-            .collect::<Vec<_>>()
-            .join(", ");
-        out.push(chart("importance.png", title, "importance", stats));
-    }
+/// Feature importance of the blend's boosters, top 20.
+fn importance_chart(dir: &Path, p: &Problem, imp: &[f64]) -> Result<Chart> {
+    let mut pairs: Vec<(&String, f64)> = p.features.iter().zip(imp.iter().copied()).collect();
+    pairs.sort_by(|a, b| b.1.total_cmp(&a.1));
+    pairs.truncate(20);
+    let names: Vec<String> = pairs.iter().map(|x| x.0.clone()).collect();
+    let vals: Vec<f64> = pairs.iter().map(|x| x.1).collect();
+    let title = "Feature importance (share of boosting gain, top 20)";
+    plot::hbar(
+        &dir.join("importance.png"),
+        title,
+        &names,
+        &vals,
+        "share of total gain",
+    )?;
+    let stats = pairs
+        .iter()
+        .take(10)
+        .map(|(n, v)| format!("{n} {:.1}%", v * 100.0))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(chart("importance.png", title, "importance", stats))
+}
 
-    // Out-of-fold errors of the blend.
-    let oofs: Vec<Vec<Vec<f64>>> = results.iter().map(|r| r.oof.clone()).collect();
-    let oof = cv::combine(&oofs, &blend.weights, blend.head.as_ref());
-    match p.task {
-        Task::Binary | Task::Multiclass => {
-            let k = p.classes.len();
-            let class_of = |i: usize, m: &[Vec<f64>]| -> usize {
-                if m.len() == 1 {
-                    usize::from(m[0][i] >= 0.5)
-                } else {
-                    (0..m.len())
-                        .max_by(|a, b| m[*a][i].total_cmp(&m[*b][i]))
-                        .unwrap_or(0)
-                }
-            };
-            let mut cm = vec![vec![0.0; k]; k];
-            for i in 0..p.rows {
-                let (t, q) = (class_of(i, &p.y), class_of(i, &oof));
-                if t < k && q < k {
-                    cm[t][q] += 1.0;
-                }
-            }
-            let right: f64 = (0..k).map(|i| cm[i][i]).sum();
-            let title = "Out-of-fold confusion matrix (rows: true, columns: predicted)";
-            let labels: Vec<String> = p.classes.iter().map(|c| format!("true {c}")).collect();
-            plot::heatmap(
-                &dir.join("confusion.png"),
-                title,
-                &labels,
-                &p.classes,
-                &cm,
-                false,
-                k <= 12,
-            )?;
-            out.push(chart(
-                "confusion.png",
-                title,
-                "oof_errors",
-                format!(
-                    "{} of {} out-of-fold predictions right ({:.1}%)",
-                    right,
-                    p.rows,
-                    100.0 * right / p.rows.max(1) as f64
-                ),
-            ));
+/// The blend's out-of-fold confusion matrix, for labels.
+fn confusion_chart(dir: &Path, p: &Problem, oof: &[Vec<f64>]) -> Result<Chart> {
+    let k = p.classes.len();
+    let class_of = |i: usize, m: &[Vec<f64>]| -> usize {
+        if m.len() == 1 {
+            usize::from(m[0][i] >= 0.5)
+        } else {
+            (0..m.len())
+                .max_by(|a, b| m[*a][i].total_cmp(&m[*b][i]))
+                .unwrap_or(0)
         }
-        Task::Regression => {
-            let pred = &oof[0];
-            let resid: Vec<f64> = p.y[0].iter().zip(pred).map(|(y, q)| y - q).collect();
-            let space = if p.log_target { " (log1p scale)" } else { "" };
-            let title = format!("Out-of-fold residuals{space}");
-            plot::scatter(
-                &dir.join("residuals.png"),
-                &title,
-                pred,
-                &resid,
-                "prediction",
-                "actual - prediction",
-            )?;
-            let rmse =
-                (resid.iter().map(|r| r * r).sum::<f64>() / resid.len().max(1) as f64).sqrt();
-            let worst = resid.iter().map(|r| r.abs()).fold(0.0, f64::max);
-            out.push(chart(
-                "residuals.png",
-                &title,
-                "oof_errors",
-                format!("RMSE {rmse:.4}{space}, largest absolute residual {worst:.4}"),
-            ));
+    };
+    let mut cm = vec![vec![0.0; k]; k];
+    for i in 0..p.rows {
+        let (t, q) = (class_of(i, &p.y), class_of(i, oof));
+        if t < k && q < k {
+            cm[t][q] += 1.0;
         }
-        Task::MultiLabel => {}
     }
-    Ok(out)
+    let right: f64 = (0..k).map(|i| cm[i][i]).sum();
+    let title = "Out-of-fold confusion matrix (rows: true, columns: predicted)";
+    let labels: Vec<String> = p.classes.iter().map(|c| format!("true {c}")).collect();
+    plot::heatmap(
+        &dir.join("confusion.png"),
+        title,
+        &labels,
+        &p.classes,
+        &cm,
+        false,
+        k <= 12,
+    )?;
+    Ok(chart(
+        "confusion.png",
+        title,
+        "oof_errors",
+        format!(
+            "{} of {} out-of-fold predictions right ({:.1}%)",
+            right,
+            p.rows,
+            100.0 * right / p.rows.max(1) as f64
+        ),
+    ))
+}
+
+/// The blend's out-of-fold residuals against its predictions, for values.
+fn residual_chart(dir: &Path, p: &Problem, pred: &[f64]) -> Result<Chart> {
+    let resid: Vec<f64> = p.y[0].iter().zip(pred).map(|(y, q)| y - q).collect();
+    let space = if p.log_target { " (log1p scale)" } else { "" };
+    let title = format!("Out-of-fold residuals{space}");
+    plot::scatter(
+        &dir.join("residuals.png"),
+        &title,
+        pred,
+        &resid,
+        "prediction",
+        "actual - prediction",
+    )?;
+    let rmse = (resid.iter().map(|r| r * r).sum::<f64>() / resid.len().max(1) as f64).sqrt();
+    let worst = resid.iter().map(|r| r.abs()).fold(0.0, f64::max);
+    Ok(chart(
+        "residuals.png",
+        &title,
+        "oof_errors",
+        format!("RMSE {rmse:.4}{space}, largest absolute residual {worst:.4}"),
+    ))
 }

@@ -70,64 +70,9 @@ pub fn build(run_dir: &Path) -> Result<PathBuf> {
         "cannot read (is this a finished run directory?)",
     )?;
     let s = &rec.spec;
-    let cv: Vec<Value> = summary
-        .cv
-        .iter()
-        .map(|r| {
-            let weight = summary
-                .blend
-                .iter()
-                .find(|w| w.model == r.model)
-                .map_or(0.0, |w| w.weight);
-            json!({"name": r.model, "mean": round(r.mean, 5), "std": round(r.std, 5),
-                   "weight": round(weight, 2)})
-        })
-        .collect();
-    let mut phases = Vec::new();
-    let (mut passed_all, mut total_all) = (0, 0);
-    let mut submission_gates = vec![];
-    for p in PHASES {
-        let pdir = layout.phase(p);
-        let row = summary.phases.iter().find(|r| r.phase == p);
-        let gates = gates_of(&pdir);
-        let (passed, applicable) = gate_counts(&gates);
-        passed_all += passed;
-        total_all += applicable;
-        if p.spec().work == WorkKind::Models {
-            submission_gates = gates.clone();
-        }
-        let program: Vec<Value> = crate::store::read_json::<Work>(&pdir.program(), "")
-            .ok()
-            .and_then(|w| match w {
-                Work::Program { program } => Some(program.steps),
-                _ => None,
-            })
-            .unwrap_or_default()
-            .into_iter()
-            .map(|s| json!({"tool": s.tool, "args": s.args.to_string()}))
-            .collect();
-        let report = std::fs::read_to_string(pdir.report()).unwrap_or_default();
-        phases.push(json!({
-            "slug": p.slug(), "title": p.title(),
-            "seconds": row.map_or("n/a".into(), |r| round(r.seconds, 2)),
-            "attempts": row.map(|r| r.attempts), "fallback": row.is_some_and(|r| r.fallback),
-            "passed": passed, "applicable": applicable,
-            "gates": gates, "program": program, "report_html": markdown(&report, pdir.path()),
-        }));
-    }
+    let phases = Phases::read(&layout, &summary);
     let sub_path = layout.submission();
     let sub = std::fs::read_to_string(&sub_path).unwrap_or_default();
-    let llm = summary.llm.as_ref().map(|l| {
-        let roles: Vec<Value> = l
-            .by_role
-            .iter()
-            .map(|(role, u)| {
-                json!({"role": role, "calls": u.calls, "failed": u.failed,
-                       "input_tokens": u.input_tokens, "output_tokens": u.output_tokens})
-            })
-            .collect();
-        json!({"line": l.total.line(), "stopped": l.stopped, "roles": roles})
-    });
     let research_html = std::fs::read_to_string(layout.research())
         .ok()
         .map(|md| markdown(&md, run_dir));
@@ -140,15 +85,15 @@ pub fn build(run_dir: &Path) -> Result<PathBuf> {
         "cv_nested": summary.cv_nested.map(|v| round(v, 5)),
         "baseline": round(summary.baseline, 5),
         "seconds": round(summary.seconds, 1),
-        "cv": cv,
-        "gates_passed": passed_all,
-        "gates_total": total_all,
-        "phases": phases,
+        "cv": cv_rows(&summary),
+        "gates_passed": phases.passed,
+        "gates_total": phases.applicable,
+        "phases": phases.rows,
         "submission": sub_path.file_name().map(|n| n.to_string_lossy().into_owned()),
         "submission_rows": sub.lines().count().saturating_sub(1),
         "submission_columns": sub.lines().next().unwrap_or(""),
-        "submission_gates": submission_gates,
-        "llm": llm,
+        "submission_gates": phases.submission_gates,
+        "llm": llm_usage(&summary),
         "interventions": interventions,
         "research_html": research_html,
         "run_dir": run_dir.display().to_string(),
@@ -163,4 +108,86 @@ pub fn build(run_dir: &Path) -> Result<PathBuf> {
     let path = layout.report_html();
     crate::store::write_atomic(&path, html.as_bytes())?;
     Ok(path)
+}
+
+/// Each model's CV mean and spread with its weight in the blend.
+fn cv_rows(summary: &RunSummary) -> Vec<Value> {
+    summary
+        .cv
+        .iter()
+        .map(|r| {
+            let weight = summary
+                .blend
+                .iter()
+                .find(|w| w.model == r.model)
+                .map_or(0.0, |w| w.weight);
+            json!({"name": r.model, "mean": round(r.mean, 5), "std": round(r.std, 5),
+                   "weight": round(weight, 2)})
+        })
+        .collect()
+}
+
+/// The LLM's calls and tokens per role, when a run used one.
+fn llm_usage(summary: &RunSummary) -> Option<Value> {
+    summary.llm.as_ref().map(|l| {
+        let roles: Vec<Value> = l
+            .by_role
+            .iter()
+            .map(|(role, u)| {
+                json!({"role": role, "calls": u.calls, "failed": u.failed,
+                       "input_tokens": u.input_tokens, "output_tokens": u.output_tokens})
+            })
+            .collect();
+        json!({"line": l.total.line(), "stopped": l.stopped, "roles": roles})
+    })
+}
+
+/// The phases' sections as the template shows them, with the gate counts over the run.
+struct Phases {
+    rows: Vec<Value>,
+    passed: usize,
+    applicable: usize,
+    /// The modeling phase's gates, which judge the submission.
+    submission_gates: Vec<GateResult>,
+}
+
+impl Phases {
+    fn read(layout: &RunLayout, summary: &RunSummary) -> Self {
+        let mut out = Self {
+            rows: Vec::new(),
+            passed: 0,
+            applicable: 0,
+            submission_gates: Vec::new(),
+        };
+        for p in PHASES {
+            let pdir = layout.phase(p);
+            let row = summary.phases.iter().find(|r| r.phase == p);
+            let gates = gates_of(&pdir);
+            let (passed, applicable) = gate_counts(&gates);
+            out.passed += passed;
+            out.applicable += applicable;
+            if p.spec().work == WorkKind::Models {
+                out.submission_gates = gates.clone();
+            }
+            let program: Vec<Value> = crate::store::read_json::<Work>(&pdir.program(), "")
+                .ok()
+                .and_then(|w| match w {
+                    Work::Program { program } => Some(program.steps),
+                    _ => None,
+                })
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| json!({"tool": s.tool, "args": s.args.to_string()}))
+                .collect();
+            let report = std::fs::read_to_string(pdir.report()).unwrap_or_default();
+            out.rows.push(json!({
+                "slug": p.slug(), "title": p.title(),
+                "seconds": row.map_or("n/a".into(), |r| round(r.seconds, 2)),
+                "attempts": row.map(|r| r.attempts), "fallback": row.is_some_and(|r| r.fallback),
+                "passed": passed, "applicable": applicable,
+                "gates": gates, "program": program, "report_html": markdown(&report, pdir.path()),
+            }));
+        }
+        out
+    }
 }

@@ -65,124 +65,20 @@ impl Dataset {
 
     /// Checks frames against a spec; `paths` (train, test, sample) are only used in messages.
     pub fn from_frames(
-        mut train: DataFrame,
+        train: DataFrame,
         test: DataFrame,
         sample: DataFrame,
         spec: CompetitionSpec,
         paths: [&Path; 3],
     ) -> Result<Self> {
-        let [train_path, test_path, sample_path] = paths;
-        let mut notes = Vec::new();
+        let [train_path, test_path, _] = paths;
         check_train_rows(&train, train_path)?;
         if test.height() == 0 {
             return Err(ToolkitError::file(test_path, "has a header but no rows"));
         }
-        for t in &spec.targets {
-            if !frame::has(&train, t) {
-                return Err(ToolkitError::column(
-                    train_path,
-                    t,
-                    "the target is not in train; fix `targets` in competition.toml",
-                ));
-            }
-            if frame::has(&test, t) {
-                return Err(ToolkitError::column(
-                    test_path,
-                    t,
-                    "the target is in test; test must not hold the answer",
-                ));
-            }
-            if !frame::has(&sample, t) && spec.task != Task::Multiclass {
-                return Err(ToolkitError::column(
-                    sample_path,
-                    t,
-                    "the target is not a column of the sample submission",
-                ));
-            }
-        }
-        for (df, path) in [(&test, test_path), (&sample, sample_path)] {
-            if !frame::has(df, &spec.id) {
-                return Err(ToolkitError::column(
-                    path,
-                    &spec.id,
-                    "the id column is missing; fix `id` in competition.toml",
-                ));
-            }
-        }
-        for (df, path) in [(&test, test_path), (&train, train_path)] {
-            if frame::has(df, &spec.id) {
-                let ids = frame::strs(df, &spec.id)?;
-                let mut seen = HashSet::with_capacity(ids.len());
-                if let Some(dup) = ids.iter().find(|v| !seen.insert(*v)) {
-                    return Err(ToolkitError::column(
-                        path,
-                        &spec.id,
-                        format!(
-                            "the id is not unique ({} appears twice); ids must identify rows",
-                            dup.as_deref().unwrap_or("missing")
-                        ),
-                    ));
-                }
-            }
-        }
-        for c in frame::names(&train) {
-            if !spec.targets.contains(&c) && !frame::has(&test, &c) {
-                return Err(ToolkitError::column(
-                    test_path,
-                    &c,
-                    "is in train but missing from test; add it to test or drop it from train before running",
-                ));
-            }
-        }
-        let test_ids = frame::strs(&test, &spec.id)?;
-        let sample_ids = frame::strs(&sample, &spec.id)?;
-        if test_ids.len() != sample_ids.len() {
-            return Err(ToolkitError::file(
-                sample_path,
-                format!(
-                    "has {} rows but test has {}; they must list the same ids",
-                    sample_ids.len(),
-                    test_ids.len()
-                ),
-            ));
-        }
-        let test_set: HashSet<&Option<String>> = test_ids.iter().collect();
-        if let Some(bad) = sample_ids.iter().find(|i| !test_set.contains(i)) {
-            return Err(ToolkitError::column(
-                sample_path,
-                &spec.id,
-                format!(
-                    "id {} is not in test; the sample submission must list test's ids",
-                    bad.as_deref().unwrap_or("(missing)")
-                ),
-            ));
-        }
-        // Rows without a target cannot be learned from: drop them, and say so.
-        let mut keep = vec![true; train.height()];
-        for t in &spec.targets {
-            let m = frame::strs(&train, t)?;
-            let missing = m.iter().filter(|v| v.is_none()).count();
-            if missing == m.len() {
-                return Err(ToolkitError::column(
-                    train_path,
-                    t,
-                    "the target is missing in every row; nothing to learn from",
-                ));
-            }
-            for (k, v) in keep.iter_mut().zip(&m) {
-                *k &= v.is_some();
-            }
-        }
-        if spec.task == Task::Regression {
-            check_domain(&train, &spec, train_path)?;
-        }
-        let dropped = keep.iter().filter(|k| !**k).count();
-        if dropped > 0 {
-            train = frame::filter_rows(&train, &keep)?;
-            notes.push(format!(
-                "dropped {dropped} train rows whose target is missing"
-            ));
-        }
+        check_columns(&train, &test, &sample, &spec, paths)?;
+        check_ids(&train, &test, &sample, &spec, paths)?;
+        let (train, notes) = drop_unlabelled(train, &spec, train_path)?;
         Ok(Self {
             train,
             test,
@@ -233,4 +129,145 @@ fn check_domain(train: &DataFrame, spec: &CompetitionSpec, path: &Path) -> Resul
         }
     }
     Ok(())
+}
+
+/// The targets are in train (and the sample) and not in test, the id is in test and the sample, and
+/// every train column is in test.
+fn check_columns(
+    train: &DataFrame,
+    test: &DataFrame,
+    sample: &DataFrame,
+    spec: &CompetitionSpec,
+    [train_path, test_path, sample_path]: [&Path; 3],
+) -> Result<()> {
+    for t in &spec.targets {
+        if !frame::has(train, t) {
+            return Err(ToolkitError::column(
+                train_path,
+                t,
+                "the target is not in train; fix `targets` in competition.toml",
+            ));
+        }
+        if frame::has(test, t) {
+            return Err(ToolkitError::column(
+                test_path,
+                t,
+                "the target is in test; test must not hold the answer",
+            ));
+        }
+        if !frame::has(sample, t) && spec.task != Task::Multiclass {
+            return Err(ToolkitError::column(
+                sample_path,
+                t,
+                "the target is not a column of the sample submission",
+            ));
+        }
+    }
+    for (df, path) in [(test, test_path), (sample, sample_path)] {
+        if !frame::has(df, &spec.id) {
+            return Err(ToolkitError::column(
+                path,
+                &spec.id,
+                "the id column is missing; fix `id` in competition.toml",
+            ));
+        }
+    }
+    for c in frame::names(train) {
+        if !spec.targets.contains(&c) && !frame::has(test, &c) {
+            return Err(ToolkitError::column(
+                test_path,
+                &c,
+                "is in train but missing from test; add it to test or drop it from train before running",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Ids are unique in test and train, and the sample submission lists exactly test's ids.
+fn check_ids(
+    train: &DataFrame,
+    test: &DataFrame,
+    sample: &DataFrame,
+    spec: &CompetitionSpec,
+    [train_path, test_path, sample_path]: [&Path; 3],
+) -> Result<()> {
+    for (df, path) in [(test, test_path), (train, train_path)] {
+        if frame::has(df, &spec.id) {
+            let ids = frame::strs(df, &spec.id)?;
+            let mut seen = HashSet::with_capacity(ids.len());
+            if let Some(dup) = ids.iter().find(|v| !seen.insert(*v)) {
+                return Err(ToolkitError::column(
+                    path,
+                    &spec.id,
+                    format!(
+                        "the id is not unique ({} appears twice); ids must identify rows",
+                        dup.as_deref().unwrap_or("missing")
+                    ),
+                ));
+            }
+        }
+    }
+    let test_ids = frame::strs(test, &spec.id)?;
+    let sample_ids = frame::strs(sample, &spec.id)?;
+    if test_ids.len() != sample_ids.len() {
+        return Err(ToolkitError::file(
+            sample_path,
+            format!(
+                "has {} rows but test has {}; they must list the same ids",
+                sample_ids.len(),
+                test_ids.len()
+            ),
+        ));
+    }
+    let test_set: HashSet<&Option<String>> = test_ids.iter().collect();
+    if let Some(bad) = sample_ids.iter().find(|i| !test_set.contains(i)) {
+        return Err(ToolkitError::column(
+            sample_path,
+            &spec.id,
+            format!(
+                "id {} is not in test; the sample submission must list test's ids",
+                bad.as_deref().unwrap_or("(missing)")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Rows without a target cannot be learned from: drops them and says so in the returned notes.
+/// A target missing everywhere, or a value outside the metric's domain, is an error.
+fn drop_unlabelled(
+    train: DataFrame,
+    spec: &CompetitionSpec,
+    train_path: &Path,
+) -> Result<(DataFrame, Vec<String>)> {
+    let mut keep = vec![true; train.height()];
+    for t in &spec.targets {
+        let m = frame::strs(&train, t)?;
+        let missing = m.iter().filter(|v| v.is_none()).count();
+        if missing == m.len() {
+            return Err(ToolkitError::column(
+                train_path,
+                t,
+                "the target is missing in every row; nothing to learn from",
+            ));
+        }
+        for (k, v) in keep.iter_mut().zip(&m) {
+            *k &= v.is_some();
+        }
+    }
+    if spec.task == Task::Regression {
+        check_domain(&train, spec, train_path)?;
+    }
+    let dropped = keep.iter().filter(|k| !**k).count();
+    if dropped == 0 {
+        return Ok((train, Vec::new()));
+    }
+    let train = frame::filter_rows(&train, &keep)?;
+    Ok((
+        train,
+        vec![format!(
+            "dropped {dropped} train rows whose target is missing"
+        )],
+    ))
 }

@@ -43,31 +43,7 @@ fn cleaning_program(p: &Profile, plan: &str) -> Program {
 fn feature_program(cx: &PhaseCx, plan: &str) -> Program {
     let mut f = feature_plan(cx.profile, cx.ds.spec.task);
     if follows(plan, &FEATURE_LEADS) {
-        let p = cx.profile;
-        f.structured = plan_list(plan, FEATURE_LEADS[0])
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|item| {
-                let (col, rest) = item.split_once(" on '")?;
-                let delim = rest.trim_end_matches('\'');
-                let known = f.structured.iter().find(|s| s.0 == col && s.1 == delim);
-                known.cloned().or_else(|| {
-                    DELIMITERS
-                        .into_iter()
-                        .find(|d| *d == delim)
-                        .filter(|_| p.columns.iter().any(|c| c.name == col))
-                        .map(|d| (col.to_string(), d))
-                })
-            })
-            .collect();
-        f.one_hot = known(plan_list(plan, FEATURE_LEADS[1]), p);
-        f.ordinal = known(plan_list(plan, FEATURE_LEADS[2]), p);
-        f.amounts = known(plan_list(plan, FEATURE_LEADS[3]), p);
-        f.datetimes = known(plan_list(plan, FEATURE_LEADS[4]), p);
-        f.target = known(plan_list(plan, FEATURE_LEADS[5]), p);
-        if f.amounts.len() < 2 {
-            f.amounts.clear();
-        }
+        follow_feature_plan(&mut f, cx.profile, plan);
     }
     let mut steps = Vec::new();
     if !f.mined.is_empty() {
@@ -89,29 +65,10 @@ fn feature_program(cx: &PhaseCx, plan: &str) -> Program {
             json!({"column": c, "delimiter": d}),
         ));
     }
-    // Parts of split strings are new columns: decide their encoding from the split data itself.
     let (mut one_hot, mut ordinal) = (f.one_hot, f.ordinal);
     if !f.structured.is_empty() {
         steps.push(Step::new("fill_missing", json!({"strategy": "auto"})));
-        let split = Program {
-            steps: steps.clone(),
-        };
-        if let Ok((ds, _)) = split.run(cx.ds, 0, &mut |_, _| {})
-            && let Ok(p) = Profile::of(&ds)
-        {
-            for c in features(&p).filter(|c| c.kind == Kind::Text) {
-                if f.structured
-                    .iter()
-                    .any(|s| c.name.starts_with(&format!("{}_", s.0)))
-                {
-                    if c.distinct <= ONE_HOT_MAX {
-                        one_hot.push(c.name.clone())
-                    } else {
-                        ordinal.push(c.name.clone())
-                    }
-                }
-            }
-        }
+        encode_split_parts(cx, &steps, &f.structured, &mut one_hot, &mut ordinal);
     }
     if !one_hot.is_empty() {
         steps.push(Step::new(
@@ -143,6 +100,67 @@ fn feature_program(cx: &PhaseCx, plan: &str) -> Program {
         steps.push(Step::new("select_importance", json!({"k": 150})));
     }
     Program { steps }
+}
+
+/// Takes the plan's lists in place of the profile's choices, keeping only columns (and split
+/// delimiters) that exist.
+fn follow_feature_plan(f: &mut Features, p: &Profile, plan: &str) {
+    f.structured = plan_list(plan, FEATURE_LEADS[0])
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|item| {
+            let (col, rest) = item.split_once(" on '")?;
+            let delim = rest.trim_end_matches('\'');
+            let known = f.structured.iter().find(|s| s.0 == col && s.1 == delim);
+            known.cloned().or_else(|| {
+                DELIMITERS
+                    .into_iter()
+                    .find(|d| *d == delim)
+                    .filter(|_| p.columns.iter().any(|c| c.name == col))
+                    .map(|d| (col.to_string(), d))
+            })
+        })
+        .collect();
+    f.one_hot = known(plan_list(plan, FEATURE_LEADS[1]), p);
+    f.ordinal = known(plan_list(plan, FEATURE_LEADS[2]), p);
+    f.amounts = known(plan_list(plan, FEATURE_LEADS[3]), p);
+    f.datetimes = known(plan_list(plan, FEATURE_LEADS[4]), p);
+    f.target = known(plan_list(plan, FEATURE_LEADS[5]), p);
+    if f.amounts.len() < 2 {
+        f.amounts.clear();
+    }
+}
+
+/// Parts of split strings are new columns: their encoding is decided from the split data itself,
+/// by running the steps so far on the phase's data.
+fn encode_split_parts(
+    cx: &PhaseCx,
+    steps: &[Step],
+    structured: &[(String, &'static str)],
+    one_hot: &mut Vec<String>,
+    ordinal: &mut Vec<String>,
+) {
+    let split = Program {
+        steps: steps.to_vec(),
+    };
+    let Ok((ds, _)) = split.run(cx.ds, 0, &mut |_, _| {}) else {
+        return;
+    };
+    let Ok(p) = Profile::of(&ds) else {
+        return;
+    };
+    for c in features(&p).filter(|c| c.kind == Kind::Text) {
+        if structured
+            .iter()
+            .any(|s| c.name.starts_with(&format!("{}_", s.0)))
+        {
+            if c.distinct <= ONE_HOT_MAX {
+                one_hot.push(c.name.clone())
+            } else {
+                ordinal.push(c.name.clone())
+            }
+        }
+    }
 }
 
 /// Repairs a program from the messages of a failed attempt: drops a failing step, adds imputation for

@@ -32,95 +32,43 @@ impl Eval<'_> {
             return Err(err("the expression ran past its time limit"));
         }
         let n = self.n;
-        Ok(match e {
-            Expr::Num(x) => Value::Num(vec![Some(*x); n]),
-            Expr::Str(s) => Value::Text(vec![Some(s.clone()); n]),
-            Expr::Col(c) => {
-                if !frame::has(self.df, c) {
-                    return Err(err(format!("column `{c}` is not in the frame")));
-                }
-                if frame::kind(self.df, c)? == Kind::Text {
-                    Value::Text(frame::strs(self.df, c)?)
-                } else {
-                    Value::Num(frame::f64s(self.df, c)?)
-                }
-            }
-            Expr::Unary(op, a) => {
-                let a = self.num(self.eval(a)?, if *op == '-' { "unary -" } else { "not" })?;
-                Value::Num(
-                    a.into_iter()
-                        .map(|x| {
-                            x.map(|x| {
-                                if *op == '-' {
-                                    -x
-                                } else {
-                                    f64::from(u8::from(x == 0.0))
-                                }
-                            })
-                        })
-                        .collect(),
-                )
-            }
-            Expr::Bin(op, a, b) => {
-                let (a, b) = (self.eval(a)?, self.eval(b)?);
-                if let (Value::Text(a), Value::Text(b)) = (&a, &b) {
-                    let f = |x: &str, y: &str| match op.as_str() {
-                        "=" => Some(x == y),
-                        "!=" => Some(x != y),
-                        "<" => Some(x < y),
-                        "<=" => Some(x <= y),
-                        ">" => Some(x > y),
-                        ">=" => Some(x >= y),
-                        _ => None,
-                    };
-                    if f("", "").is_none() {
-                        return Err(err(format!("`{op}` is not defined for text")));
-                    }
-                    return Ok(Value::Num(
-                        a.iter()
-                            .zip(b)
-                            .map(|(x, y)| {
-                                Some(f64::from(u8::from(f(x.as_deref()?, y.as_deref()?)?)))
-                            })
-                            .collect(),
-                    ));
-                }
-                let (a, b) = (self.num(a, op)?, self.num(b, op)?);
-                Value::Num(
-                    a.into_iter()
-                        .zip(b)
-                        .map(|(x, y)| {
-                            let (x, y) = (x?, y?);
-                            let t = |c: bool| f64::from(u8::from(c));
-                            let r = match op.as_str() {
-                                "+" => x + y,
-                                "-" => x - y,
-                                "*" => x * y,
-                                "/" => {
-                                    if y == 0.0 {
-                                        return None;
-                                    }
-                                    x / y
-                                }
-                                "%" => x % y,
-                                "^" => x.powf(y),
-                                "<" => t(x < y),
-                                "<=" => t(x <= y),
-                                ">" => t(x > y),
-                                ">=" => t(x >= y),
-                                "=" => t(x == y),
-                                "!=" => t(x != y),
-                                "and" => t(x != 0.0 && y != 0.0),
-                                "or" => t(x != 0.0 || y != 0.0),
-                                _ => return None,
-                            };
-                            r.is_finite().then_some(r)
-                        })
-                        .collect(),
-                )
-            }
-            Expr::Call(f, args) => self.call(f, args)?,
+        match e {
+            Expr::Num(x) => Ok(Value::Num(vec![Some(*x); n])),
+            Expr::Str(s) => Ok(Value::Text(vec![Some(s.clone()); n])),
+            Expr::Col(c) => self.column(c),
+            Expr::Unary(op, a) => self.unary(*op, a),
+            Expr::Bin(op, a, b) => match (self.eval(a)?, self.eval(b)?) {
+                (Value::Text(a), Value::Text(b)) => compare_text(op, &a, &b),
+                (a, b) => Ok(Value::Num(binary(op, self.num(a, op)?, self.num(b, op)?))),
+            },
+            Expr::Call(f, args) => self.call(f, args),
+        }
+    }
+    fn column(&self, c: &str) -> Result<Value> {
+        if !frame::has(self.df, c) {
+            return Err(err(format!("column `{c}` is not in the frame")));
+        }
+        Ok(if frame::kind(self.df, c)? == Kind::Text {
+            Value::Text(frame::strs(self.df, c)?)
+        } else {
+            Value::Num(frame::f64s(self.df, c)?)
         })
+    }
+    fn unary(&self, op: char, a: &Expr) -> Result<Value> {
+        let a = self.num(self.eval(a)?, if op == '-' { "unary -" } else { "not" })?;
+        Ok(Value::Num(
+            a.into_iter()
+                .map(|x| {
+                    x.map(|x| {
+                        if op == '-' {
+                            -x
+                        } else {
+                            f64::from(u8::from(x == 0.0))
+                        }
+                    })
+                })
+                .collect(),
+        ))
     }
     fn call(&self, f: &str, args: &[Expr]) -> Result<Value> {
         let vals: Vec<Value> = args.iter().map(|a| self.eval(a)).collect::<Result<_>>()?;
@@ -144,90 +92,15 @@ impl Eval<'_> {
             "ceil" => unary(self.num(arg(), f)?, f64::ceil),
             "pow" | "min" | "max" => {
                 let (a, b) = (self.num(arg(), f)?, self.num(arg(), f)?);
-                Value::Num(
-                    a.into_iter()
-                        .zip(b)
-                        .map(|(x, y)| {
-                            let (x, y) = (x?, y?);
-                            let r = match f {
-                                "pow" => x.powf(y),
-                                "min" => x.min(y),
-                                _ => x.max(y),
-                            };
-                            r.is_finite().then_some(r)
-                        })
-                        .collect(),
-                )
+                Value::Num(binary(f, a, b))
             }
             "if" => {
                 let c = self.num(arg(), "if's condition")?;
-                match (arg(), arg()) {
-                    (Value::Num(a), Value::Num(b)) => Value::Num(
-                        c.iter()
-                            .zip(a)
-                            .zip(b)
-                            .map(|((c, a), b)| if (*c)? != 0.0 { a } else { b })
-                            .collect(),
-                    ),
-                    (Value::Text(a), Value::Text(b)) => Value::Text(
-                        c.iter()
-                            .zip(a)
-                            .zip(b)
-                            .map(|((c, a), b)| if (*c)? != 0.0 { a } else { b })
-                            .collect(),
-                    ),
-                    _ => {
-                        return Err(err(
-                            "if's two branches must both be numbers or both be text",
-                        ));
-                    }
-                }
+                choose(&c, arg(), arg())?
             }
-            "coalesce" => match (arg(), arg()) {
-                (Value::Num(a), Value::Num(b)) => {
-                    Value::Num(a.into_iter().zip(b).map(|(a, b)| a.or(b)).collect())
-                }
-                (Value::Text(a), Value::Text(b)) => {
-                    Value::Text(a.into_iter().zip(b).map(|(a, b)| a.or(b)).collect())
-                }
-                _ => {
-                    return Err(err(
-                        "coalesce's arguments must both be numbers or both be text",
-                    ));
-                }
-            },
-            "is_null" => match arg() {
-                Value::Num(a) => Value::Num(
-                    a.into_iter()
-                        .map(|x| Some(f64::from(u8::from(x.is_none_or(f64::is_nan)))))
-                        .collect(),
-                ),
-                Value::Text(a) => Value::Num(
-                    a.into_iter()
-                        .map(|x| Some(f64::from(u8::from(x.is_none()))))
-                        .collect(),
-                ),
-            },
-            "len" => Value::Num(
-                self.text(arg(), f)?
-                    .into_iter()
-                    .map(|s| s.map(|s| s.chars().count() as f64))
-                    .collect(),
-            ),
-            "lower" | "upper" => Value::Text(
-                self.text(arg(), f)?
-                    .into_iter()
-                    .map(|s| {
-                        s.map(|s| {
-                            if f == "lower" {
-                                s.to_lowercase()
-                            } else {
-                                s.to_uppercase()
-                            }
-                        })
-                    })
-                    .collect(),
-            ),
+            "coalesce" => coalesce(arg(), arg())?,
+            "is_null" => is_null(arg()),
+            "len" | "lower" | "upper" => text_map(f, self.text(arg(), f)?),
             "contains" | "starts_with" => {
                 let (a, b) = (self.text(arg(), f)?, self.text(arg(), f)?);
                 Value::Num(
@@ -246,5 +119,124 @@ impl Eval<'_> {
             }
             other => return Err(err(format!("function `{other}` is not allowed"))),
         })
+    }
+}
+
+/// `a op b` row by row on text: the comparisons, as 1/0; a missing side is missing.
+fn compare_text(op: &str, a: &[Option<String>], b: &[Option<String>]) -> Result<Value> {
+    let f = |x: &str, y: &str| match op {
+        "=" => Some(x == y),
+        "!=" => Some(x != y),
+        "<" => Some(x < y),
+        "<=" => Some(x <= y),
+        ">" => Some(x > y),
+        ">=" => Some(x >= y),
+        _ => None,
+    };
+    if f("", "").is_none() {
+        return Err(err(format!("`{op}` is not defined for text")));
+    }
+    Ok(Value::Num(
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| Some(f64::from(u8::from(f(x.as_deref()?, y.as_deref()?)?))))
+            .collect(),
+    ))
+}
+
+/// `a op b` row by row on numbers (the operators, and the two-argument functions pow, min and
+/// max); a missing side, a division by zero or a result that is not finite is missing.
+fn binary(op: &str, a: Vec<Option<f64>>, b: Vec<Option<f64>>) -> Vec<Option<f64>> {
+    a.into_iter()
+        .zip(b)
+        .map(|(x, y)| {
+            let (x, y) = (x?, y?);
+            let t = |c: bool| f64::from(u8::from(c));
+            let r = match op {
+                "+" => x + y,
+                "-" => x - y,
+                "*" => x * y,
+                "/" => {
+                    if y == 0.0 {
+                        return None;
+                    }
+                    x / y
+                }
+                "%" => x % y,
+                "^" | "pow" => x.powf(y),
+                "min" => x.min(y),
+                "max" => x.max(y),
+                "<" => t(x < y),
+                "<=" => t(x <= y),
+                ">" => t(x > y),
+                ">=" => t(x >= y),
+                "=" => t(x == y),
+                "!=" => t(x != y),
+                "and" => t(x != 0.0 && y != 0.0),
+                "or" => t(x != 0.0 || y != 0.0),
+                _ => return None,
+            };
+            r.is_finite().then_some(r)
+        })
+        .collect()
+}
+
+/// `if(c, a, b)`: `a` where `c` is non-zero, `b` where it is zero, missing where it is missing.
+fn choose(c: &[Option<f64>], a: Value, b: Value) -> Result<Value> {
+    fn pick<T>(c: &[Option<f64>], a: Vec<Option<T>>, b: Vec<Option<T>>) -> Vec<Option<T>> {
+        c.iter()
+            .zip(a)
+            .zip(b)
+            .map(|((c, a), b)| if (*c)? != 0.0 { a } else { b })
+            .collect()
+    }
+    match (a, b) {
+        (Value::Num(a), Value::Num(b)) => Ok(Value::Num(pick(c, a, b))),
+        (Value::Text(a), Value::Text(b)) => Ok(Value::Text(pick(c, a, b))),
+        _ => Err(err(
+            "if's two branches must both be numbers or both be text",
+        )),
+    }
+}
+
+/// `coalesce(a, b)`: `a` where present, else `b`.
+fn coalesce(a: Value, b: Value) -> Result<Value> {
+    match (a, b) {
+        (Value::Num(a), Value::Num(b)) => Ok(Value::Num(
+            a.into_iter().zip(b).map(|(a, b)| a.or(b)).collect(),
+        )),
+        (Value::Text(a), Value::Text(b)) => Ok(Value::Text(
+            a.into_iter().zip(b).map(|(a, b)| a.or(b)).collect(),
+        )),
+        _ => Err(err(
+            "coalesce's arguments must both be numbers or both be text",
+        )),
+    }
+}
+
+/// `is_null(a)`: 1 where `a` is missing (or NaN), else 0.
+fn is_null(a: Value) -> Value {
+    Value::Num(match a {
+        Value::Num(a) => a
+            .into_iter()
+            .map(|x| Some(f64::from(u8::from(x.is_none_or(f64::is_nan)))))
+            .collect(),
+        Value::Text(a) => a
+            .into_iter()
+            .map(|x| Some(f64::from(u8::from(x.is_none()))))
+            .collect(),
+    })
+}
+
+/// `len`, `lower` and `upper` on text.
+fn text_map(f: &str, a: Vec<Option<String>>) -> Value {
+    match f {
+        "len" => Value::Num(
+            a.into_iter()
+                .map(|s| s.map(|s| s.chars().count() as f64))
+                .collect(),
+        ),
+        "lower" => Value::Text(a.into_iter().map(|s| s.map(|s| s.to_lowercase())).collect()),
+        _ => Value::Text(a.into_iter().map(|s| s.map(|s| s.to_uppercase())).collect()),
     }
 }

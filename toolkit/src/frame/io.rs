@@ -29,7 +29,38 @@ pub fn read_csv_noted(path: &Path) -> Result<(DataFrame, Vec<String>)> {
     let name = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let mut text = match String::from_utf8(bytes) {
+    let text = decode(bytes, &name, &mut notes);
+    let header = text.lines().next().unwrap_or("").to_string();
+    let separator = separator_of(&header);
+    if separator != b',' {
+        notes.push(format!(
+            "{name} uses {:?} as its delimiter, not a comma; read accordingly",
+            char::from(separator)
+        ));
+    }
+    let df = parse(text.into_bytes(), separator, path)?;
+    let names = super::names(&df);
+    for (i, n) in names.iter().enumerate() {
+        if names[..i].contains(n)
+            || (n.contains("_duplicated_") && header_repeats(&header, separator))
+        {
+            let col = n.split("_duplicated_").next().unwrap_or(n);
+            return Err(ToolkitError::column(
+                path,
+                col,
+                "the header repeats this column name; rename one of them",
+            ));
+        }
+    }
+    if df.height() == 0 {
+        return Err(ToolkitError::file(path, "has a header but no rows"));
+    }
+    Ok((df, notes))
+}
+
+/// The file's text: UTF-8 without a byte-order mark, or Latin-1 (noted) when it is not UTF-8.
+fn decode(bytes: Vec<u8>, name: &str, notes: &mut Vec<String>) -> String {
+    let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
             // Latin-1 maps each byte to the code point of the same value.
@@ -39,26 +70,26 @@ pub fn read_csv_noted(path: &Path) -> Result<(DataFrame, Vec<String>)> {
             e.into_bytes().iter().map(|&b| char::from(b)).collect()
         }
     };
-    if let Some(rest) = text.strip_prefix('\u{feff}') {
-        text = rest.to_string();
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
     }
-    let header = text.lines().next().unwrap_or("").to_string();
-    let separator = if header.contains(',') {
-        b','
-    } else {
-        [b';', b'\t', b'|']
-            .into_iter()
-            .max_by_key(|c| header.bytes().filter(|b| b == c).count())
-            .filter(|c| header.bytes().any(|b| b == *c))
-            .unwrap_or(b',')
-    };
-    if separator != b',' {
-        notes.push(format!(
-            "{name} uses {:?} as its delimiter, not a comma; read accordingly",
-            char::from(separator)
-        ));
+}
+
+/// A comma when the header holds one; else the most frequent of `;`, tab and `|` in it.
+fn separator_of(header: &str) -> u8 {
+    if header.contains(',') {
+        return b',';
     }
-    let bytes = text.into_bytes();
+    [b';', b'\t', b'|']
+        .into_iter()
+        .max_by_key(|c| header.bytes().filter(|b| b == c).count())
+        .filter(|c| header.bytes().any(|b| b == *c))
+        .unwrap_or(b',')
+}
+
+/// Parses the CSV; a ragged row is named by its line, and a parser panic is this file's error.
+fn parse(bytes: Vec<u8>, separator: u8, path: &Path) -> Result<DataFrame> {
     let read = |infer: Option<usize>| {
         // Polars' CSV reader can panic on malformed quoting (found by fuzzing: toolkit/tests/it/
         // fuzz.rs); a panic becomes this file's error instead of ending the run.
@@ -79,7 +110,7 @@ pub fn read_csv_noted(path: &Path) -> Result<(DataFrame, Vec<String>)> {
         })
     };
     // A bounded inference window is fast; a column whose type changes late needs the full scan.
-    let df = read(Some(20_000)).or_else(|_| read(None)).map_err(|e| {
+    read(Some(20_000)).or_else(|_| read(None)).map_err(|e| {
         let text = String::from_utf8_lossy(&bytes);
         match ragged_line(&text, separator) {
             Some((line, found, expected)) => ToolkitError::file(
@@ -90,24 +121,7 @@ pub fn read_csv_noted(path: &Path) -> Result<(DataFrame, Vec<String>)> {
             ),
             None => ToolkitError::file(path, format!("not a readable CSV: {e}")),
         }
-    })?;
-    let names = super::names(&df);
-    for (i, n) in names.iter().enumerate() {
-        if names[..i].contains(n)
-            || (n.contains("_duplicated_") && header_repeats(&header, separator))
-        {
-            let col = n.split("_duplicated_").next().unwrap_or(n);
-            return Err(ToolkitError::column(
-                path,
-                col,
-                "the header repeats this column name; rename one of them",
-            ));
-        }
-    }
-    if df.height() == 0 {
-        return Err(ToolkitError::file(path, "has a header but no rows"));
-    }
-    Ok((df, notes))
+    })
 }
 
 /// The first record (1-based line where it starts) with more fields than the header, reading

@@ -114,29 +114,8 @@ impl Problem {
         let mut log_target = false;
         let (y, strata) = match spec.task {
             Task::Binary | Task::Multiclass => {
-                let labels = frame::strs(&ds.train, &spec.targets[0])?;
-                let set: BTreeSet<&String> = labels.iter().flatten().collect();
-                classes = set.into_iter().cloned().collect();
-                sort_labels(&mut classes);
-                let idx: Vec<i64> = labels
-                    .iter()
-                    .map(|l| {
-                        l.as_ref()
-                            .and_then(|l| classes.iter().position(|c| c == l))
-                            .map_or(-1, |i| i as i64)
-                    })
-                    .collect();
-                let outputs = if spec.task == Task::Binary || classes.len() == 2 {
-                    vec![idx.iter().map(|&i| f64::from(u8::from(i == 1))).collect()]
-                } else {
-                    (0..classes.len())
-                        .map(|k| {
-                            idx.iter()
-                                .map(|&i| f64::from(u8::from(i == k as i64)))
-                                .collect()
-                        })
-                        .collect()
-                };
+                let (c, outputs, idx) = class_outputs(ds)?;
+                classes = c;
                 (outputs, Some(idx))
             }
             Task::MultiLabel => {
@@ -194,6 +173,35 @@ impl Problem {
         }
         out
     }
+}
+
+/// The classes in order, the outputs to fit (one for two classes, one per class otherwise) and each
+/// row's class index (-1 when missing), which the folds are stratified by.
+fn class_outputs(ds: &Dataset) -> Result<(Vec<String>, Vec<Vec<f64>>, Vec<i64>)> {
+    let labels = frame::strs(&ds.train, &ds.spec.targets[0])?;
+    let set: BTreeSet<&String> = labels.iter().flatten().collect();
+    let mut classes: Vec<String> = set.into_iter().cloned().collect();
+    sort_labels(&mut classes);
+    let idx: Vec<i64> = labels
+        .iter()
+        .map(|l| {
+            l.as_ref()
+                .and_then(|l| classes.iter().position(|c| c == l))
+                .map_or(-1, |i| i as i64)
+        })
+        .collect();
+    let outputs = if ds.spec.task == Task::Binary || classes.len() == 2 {
+        vec![idx.iter().map(|&i| f64::from(u8::from(i == 1))).collect()]
+    } else {
+        (0..classes.len())
+            .map(|k| {
+                idx.iter()
+                    .map(|&i| f64::from(u8::from(i == k as i64)))
+                    .collect()
+            })
+            .collect()
+    };
+    Ok((classes, outputs, idx))
 }
 
 #[cfg(test)]

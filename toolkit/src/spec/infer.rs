@@ -25,63 +25,23 @@ pub fn infer(dir: &Path, metric: Option<MetricId>) -> Result<Resolved> {
         value: id.clone(),
         why: format!("first column of {}", files.sample_submission),
     });
-    let (train, test) = {
-        let tp = dir.join(&files.train);
-        let sp = dir.join(&files.test);
-        if tp.exists() && sp.exists() {
-            let train = frame::read_csv_noted(&tp)?;
-            crate::rows::check_train_rows(&train.0, &tp)?;
-            (Some(train), Some(frame::read_csv_noted(&sp)?))
-        } else {
-            (None, None)
+    let read = read_train_test(dir, &files)?;
+    let (targets, why) = match &read {
+        Some(((train, _), (test, _))) => {
+            targets_from_train(dir, &files, train, test, &sample_cols)?
         }
+        None => (
+            sample_cols[1..].to_vec(),
+            "no train/test files: the sample submission's non-id columns".into(),
+        ),
     };
-    let targets: Vec<String> = match (&train, &test) {
-        (Some((train, _)), Some((test, _))) => {
-            let test_cols: BTreeSet<String> = frame::names(test).into_iter().collect();
-            let t: Vec<String> = frame::names(train)
-                .into_iter()
-                .filter(|c| !test_cols.contains(c))
-                .collect();
-            if t.is_empty() {
-                return Err(ToolkitError::file(
-                    dir.join(&files.train),
-                    "every column is also in test.csv, so the target cannot be inferred; add a competition.toml with `targets`",
-                ));
-            }
-            // Train-only columns that the sample submission also holds are the targets; any other
-            // train-only column is a feature test lacks, which is an error worth naming.
-            let in_sample: Vec<&String> = t.iter().filter(|c| sample_cols.contains(c)).collect();
-            if !in_sample.is_empty() && in_sample.len() < t.len() {
-                let stray = t
-                    .iter()
-                    .find(|c| !in_sample.contains(c))
-                    .expect("some column is not in the sample");
-                return Err(ToolkitError::column(
-                    dir.join(&files.test),
-                    stray,
-                    "is in train but missing from test (and is not a submission column); add it to test or drop it from train",
-                ));
-            }
-            reasons.push(Reason {
-                field: "targets",
-                value: t.join(", "),
-                why: "train columns absent from test".into(),
-            });
-            t
-        }
-        _ => {
-            let t: Vec<String> = sample_cols[1..].to_vec();
-            reasons.push(Reason {
-                field: "targets",
-                value: t.join(", "),
-                why: "no train/test files: the sample submission's non-id columns".into(),
-            });
-            t
-        }
-    };
-    let task = match &train {
-        Some((train, _)) => infer_task(train, &targets, &dir.join(&files.train))?,
+    reasons.push(Reason {
+        field: "targets",
+        value: targets.join(", "),
+        why,
+    });
+    let task = match &read {
+        Some(((train, _), _)) => infer_task(train, &targets, &dir.join(&files.train))?,
         None => task_from_sample(&sample, &targets)?,
     };
     reasons.push(Reason {
@@ -89,15 +49,7 @@ pub fn infer(dir: &Path, metric: Option<MetricId>) -> Result<Resolved> {
         value: format!("{:?}", task.0),
         why: task.1,
     });
-    let overview = std::fs::read_to_string(dir.join(&files.overview)).unwrap_or_default();
-    let (metric, why) = match metric {
-        Some(m) if !m.scores(task.0) => return Err(cannot_score(m, task.0)),
-        Some(m) => (m, "from --metric".to_string()),
-        None => {
-            let r = crate::metrics::recognise(&overview, task.0)?;
-            (r.metric, r.why)
-        }
-    };
+    let (metric, why) = choose_metric(&dir.join(&files.overview), metric, task.0)?;
     reasons.push(Reason {
         field: "metric",
         value: metric.to_string(),
@@ -123,18 +75,80 @@ pub fn infer(dir: &Path, metric: Option<MetricId>) -> Result<Resolved> {
         submission,
         files,
     };
-    let read = match (train, test) {
-        (Some(train), Some(test)) => {
-            Some(std::sync::Arc::new([train, test, (sample, sample_notes)]))
-        }
-        _ => None,
-    };
     Ok(Resolved {
         spec,
         data_dir: dir.to_path_buf(),
         reasons,
-        read,
+        read: read.map(|(train, test)| std::sync::Arc::new([train, test, (sample, sample_notes)])),
     })
+}
+
+type Noted = (DataFrame, Vec<String>);
+
+/// Train and test with their reading notes, when both files are there (a competition can be
+/// inspected from its sample submission alone).
+fn read_train_test(dir: &Path, files: &Files) -> Result<Option<(Noted, Noted)>> {
+    let tp = dir.join(&files.train);
+    let sp = dir.join(&files.test);
+    if !(tp.exists() && sp.exists()) {
+        return Ok(None);
+    }
+    let train = frame::read_csv_noted(&tp)?;
+    crate::rows::check_train_rows(&train.0, &tp)?;
+    Ok(Some((train, frame::read_csv_noted(&sp)?)))
+}
+
+/// The targets are the train columns test lacks, with the reason said.
+fn targets_from_train(
+    dir: &Path,
+    files: &Files,
+    train: &DataFrame,
+    test: &DataFrame,
+    sample_cols: &[String],
+) -> Result<(Vec<String>, String)> {
+    let test_cols: BTreeSet<String> = frame::names(test).into_iter().collect();
+    let t: Vec<String> = frame::names(train)
+        .into_iter()
+        .filter(|c| !test_cols.contains(c))
+        .collect();
+    if t.is_empty() {
+        return Err(ToolkitError::file(
+            dir.join(&files.train),
+            "every column is also in test.csv, so the target cannot be inferred; add a competition.toml with `targets`",
+        ));
+    }
+    // Train-only columns that the sample submission also holds are the targets; any other
+    // train-only column is a feature test lacks, which is an error worth naming.
+    let in_sample: Vec<&String> = t.iter().filter(|c| sample_cols.contains(c)).collect();
+    if !in_sample.is_empty() && in_sample.len() < t.len() {
+        let stray = t
+            .iter()
+            .find(|c| !in_sample.contains(c))
+            .expect("some column is not in the sample");
+        return Err(ToolkitError::column(
+            dir.join(&files.test),
+            stray,
+            "is in train but missing from test (and is not a submission column); add it to test or drop it from train",
+        ));
+    }
+    Ok((t, "train columns absent from test".into()))
+}
+
+/// `--metric` when given (if it can score the task), else the metric the overview names.
+fn choose_metric(
+    overview: &Path,
+    given: Option<MetricId>,
+    task: Task,
+) -> Result<(MetricId, String)> {
+    match given {
+        Some(m) if !m.scores(task) => Err(cannot_score(m, task)),
+        Some(m) => Ok((m, "from --metric".to_string())),
+        None => {
+            let text = std::fs::read_to_string(overview).unwrap_or_default();
+            let r = crate::metrics::recognise(&text, task)?;
+            Ok((r.metric, r.why))
+        }
+    }
 }
 
 /// The task from the target column(s): text or booleans are classes; numbers with few integral

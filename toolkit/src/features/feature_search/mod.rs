@@ -134,18 +134,7 @@ impl Tool for FeatureSearch {
 
     fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let start = Instant::now();
-        let text = match &p.columns {
-            Some(c) => cx.resolve(Self::NAME, Some(c), TEXT)?,
-            None => cx
-                .resolve(Self::NAME, None, TEXT)?
-                .into_iter()
-                .filter(|c| distinct(cx.train, c).is_ok_and(|d| d > 10))
-                .collect(),
-        };
-        let numeric = match &p.numeric {
-            Some(c) => cx.resolve(Self::NAME, Some(c), NUMERIC)?,
-            None => top_numeric(cx, 4)?,
-        };
+        let (text, numeric) = searched_columns(p, cx)?;
         let sample = sample_rows(cx.train, p.rows, cx.seed)?;
         let mut candidates = p
             .proposals
@@ -159,9 +148,8 @@ impl Tool for FeatureSearch {
         // Each round's folds have their own base score: a gain is measured on the same folds. On a
         // small sample one round is noise, so every candidate gets both and is judged on their
         // mean; on a large one the second round confirms what the first found.
-        let rounds = 2;
         let plain = search.problem(&[])?;
-        let base = (0..rounds)
+        let base = (0..ROUNDS)
             .map(|r| search.score(&plain, r))
             .collect::<Result<Vec<f64>>>()?;
         let mut notes = vec![format!(
@@ -177,33 +165,12 @@ impl Tool for FeatureSearch {
                 notes.push(format!("  {}: not tried (time limit)", c.label()));
                 continue;
             }
-            let problem = match search.problem(&c.steps) {
-                Ok(p) => p,
-                Err(e) => {
-                    notes.push(format!("  {}: failed ({e})", c.label()));
-                    continue;
-                }
-            };
-            let mut gains = Vec::new();
-            for r in 0..rounds {
-                match search.score(&problem, r) {
-                    Ok(s) => gains.push(search.gain(s, base[r as usize])),
-                    Err(e) if r == 0 => {
-                        notes.push(format!("  {}: failed ({e})", c.label()));
-                        break;
-                    }
-                    Err(_) => gains.push(0.0),
-                }
-                if !search.small && gains[0] <= 0.0 {
-                    break;
-                }
-            }
-            if gains.is_empty() {
+            let Some(gains) = screen(&search, c, &base, &mut notes) else {
                 continue;
-            }
+            };
             let mean = gains.iter().sum::<f64>() / gains.len() as f64;
             let list = listed(&gains);
-            let verdict = if gains.len() == rounds as usize && search.enough(&gains, base[0]) {
+            let verdict = if gains.len() == ROUNDS as usize && search.enough(&gains, base[0]) {
                 passed.push((c, mean));
                 format!("passed alone (gains {list}; mean {mean:+.5})")
             } else {
@@ -233,6 +200,59 @@ impl Tool for FeatureSearch {
         state.fitted = Some(programs.load(&state.program)?);
         Ok(state)
     }
+}
+
+/// Rounds of folds a candidate is scored on.
+const ROUNDS: u64 = 2;
+
+/// The text columns to mine (given, or those with more than 10 values) and the numeric ones to
+/// combine (given, or the four the target depends on most).
+fn searched_columns(p: &FeatureSearchParams, cx: &FitCx) -> Result<(Vec<String>, Vec<String>)> {
+    let text = match &p.columns {
+        Some(c) => cx.resolve(FeatureSearch::NAME, Some(c), TEXT)?,
+        None => cx
+            .resolve(FeatureSearch::NAME, None, TEXT)?
+            .into_iter()
+            .filter(|c| distinct(cx.train, c).is_ok_and(|d| d > 10))
+            .collect(),
+    };
+    let numeric = match &p.numeric {
+        Some(c) => cx.resolve(FeatureSearch::NAME, Some(c), NUMERIC)?,
+        None => top_numeric(cx, 4)?,
+    };
+    Ok((text, numeric))
+}
+
+/// A candidate's gain over the base score in each round, stopping after a first round without
+/// one on a large sample; None (with the reason noted) when it fails.
+fn screen(
+    search: &Search,
+    c: &Candidate,
+    base: &[f64],
+    notes: &mut Vec<String>,
+) -> Option<Vec<f64>> {
+    let problem = match search.problem(&c.steps) {
+        Ok(p) => p,
+        Err(e) => {
+            notes.push(format!("  {}: failed ({e})", c.label()));
+            return None;
+        }
+    };
+    let mut gains = Vec::new();
+    for r in 0..ROUNDS {
+        match search.score(&problem, r) {
+            Ok(s) => gains.push(search.gain(s, base[r as usize])),
+            Err(e) if r == 0 => {
+                notes.push(format!("  {}: failed ({e})", c.label()));
+                return None;
+            }
+            Err(_) => gains.push(0.0),
+        }
+        if !search.small && gains[0] <= 0.0 {
+            break;
+        }
+    }
+    Some(gains)
 }
 
 /// Gains as the log shows them: `+0.00392, -0.00009`.

@@ -209,8 +209,12 @@ fn cross_validate_all(
                 folds,
             }));
         })?;
-        let Some(r) = r else {
-            s.log(
+        match r {
+            Some(r) => {
+                s.log(log, cv_line(c, &r, how.stop_early));
+                results.push(r);
+            }
+            None => s.log(
                 log,
                 format!(
                     "  {}: first fold below {:.5} (the best's first fold less twice its spread): stopped ({:.1}s)",
@@ -218,26 +222,8 @@ fn cross_validate_all(
                     how.bar.unwrap_or(f64::NAN),
                     started.elapsed().as_secs_f64()
                 ),
-            );
-            continue;
-        };
-        let trees = match (&c.kind, &r.model.kind) {
-            (ModelKind::Gbm(most), ModelKind::Gbm(chosen)) if how.stop_early => {
-                format!(
-                    ", {} of at most {} trees",
-                    chosen.iterations, most.iterations
-                )
-            }
-            _ => String::new(),
-        };
-        s.log(
-            log,
-            format!(
-                "  {}: CV {:.5} ± {:.5} ({:.1}s{trees})",
-                c.name, r.mean, r.std, r.seconds
             ),
-        );
-        results.push(r);
+        }
     }
     if !skipped.is_empty() {
         s.log(
@@ -250,6 +236,23 @@ fn cross_validate_all(
         );
     }
     Ok(results)
+}
+
+/// A candidate's CV line: its mean and spread, its time, and the trees early stopping kept.
+fn cv_line(c: &ModelSpec, r: &CvResult, stop_early: bool) -> String {
+    let trees = match (&c.kind, &r.model.kind) {
+        (ModelKind::Gbm(most), ModelKind::Gbm(chosen)) if stop_early => {
+            format!(
+                ", {} of at most {} trees",
+                chosen.iterations, most.iterations
+            )
+        }
+        _ => String::new(),
+    };
+    format!(
+        "  {}: CV {:.5} ± {:.5} ({:.1}s{trees})",
+        c.name, r.mean, r.std, r.seconds
+    )
 }
 
 /// Share of the budget kept after the refit, for predicting test, the charts and the reports.
