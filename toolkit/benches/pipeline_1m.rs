@@ -37,27 +37,7 @@ fn main() {
     };
     let df = frame::read_csv(path).expect("read");
     lap("read_csv");
-    let spec = CompetitionSpec {
-        name: "bench".into(),
-        data: None,
-        id: "id".into(),
-        targets: vec!["target".into()],
-        task: Task::Binary,
-        metric: MetricId::must("roc_auc"),
-        submission: Submission::Probabilities,
-        files: Files::default(),
-    };
-    // The whole file is "train"; an empty-feature test keeps the Dataset's invariants cheap.
-    let test = frame::drop_cols(&frame::head(&df, 1000), &["target".to_string()]);
-    let sample = frame::select(&test, &["id".to_string()]).expect("id");
-    let ds = Dataset {
-        train: df,
-        test,
-        sample,
-        spec,
-        notes: vec![],
-        validation: None,
-    };
+    let ds = dataset(df);
     let profile = Profile::of(&ds).expect("profile");
     std::hint::black_box(&profile);
     lap("profile");
@@ -100,4 +80,28 @@ fn main() {
         out.train.height(),
         out.train.width()
     );
+}
+
+/// The whole file as "train"; an empty-feature test keeps the Dataset's invariants cheap.
+fn dataset(df: frame::DataFrame) -> Dataset {
+    let spec = CompetitionSpec {
+        name: "bench".into(),
+        data: None,
+        id: "id".into(),
+        targets: vec!["target".into()],
+        task: Task::Binary,
+        metric: MetricId::must("roc_auc"),
+        submission: Submission::Probabilities,
+        files: Files::default(),
+    };
+    let test = frame::drop_cols(&frame::head(&df, 1000), &["target".to_string()]);
+    let sample = frame::select(&test, &["id".to_string()]).expect("id");
+    Dataset {
+        train: df,
+        test,
+        sample,
+        spec,
+        notes: vec![],
+        validation: None,
+    }
 }

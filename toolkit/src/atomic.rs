@@ -49,9 +49,8 @@ pub fn write_with(
     }
 }
 
-/// Puts the finished file `tmp` in `path`'s place: synced, renamed, and the folder synced. For
-/// writers that must name their own file (a chart library writing a PNG by path).
-pub fn commit(tmp: &Path, path: &Path) -> Result<()> {
+/// Puts the finished file `tmp` in `path`'s place: synced, renamed, and the folder synced.
+fn commit(tmp: &Path, path: &Path) -> Result<()> {
     let synced = File::open(tmp).and_then(|f| f.sync_all());
     if let Err(e) = synced.and_then(|()| std::fs::rename(tmp, path)) {
         let _ = std::fs::remove_file(tmp);

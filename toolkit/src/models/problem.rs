@@ -175,9 +175,12 @@ impl Problem {
     }
 }
 
+/// What the models fit, one vector of rows per output.
+type Outputs = Vec<Vec<f64>>;
+
 /// The classes in order, the outputs to fit (one for two classes, one per class otherwise) and each
 /// row's class index (-1 when missing), which the folds are stratified by.
-fn class_outputs(ds: &Dataset) -> Result<(Vec<String>, Vec<Vec<f64>>, Vec<i64>)> {
+fn class_outputs(ds: &Dataset) -> Result<(Vec<String>, Outputs, Vec<i64>)> {
     let labels = frame::strs(&ds.train, &ds.spec.targets[0])?;
     let set: BTreeSet<&String> = labels.iter().flatten().collect();
     let mut classes: Vec<String> = set.into_iter().cloned().collect();
