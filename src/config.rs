@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Context, Result, bail};
+use crate::error::{Result, SetupError};
 use autokaggle_agents::llm::{LlmConfig, Session, probe};
 use autokaggle_toolkit::MetricId;
 
@@ -65,7 +65,7 @@ impl RunConfig {
 }
 
 /// Finds a competition folder: the path itself, or `competitions/<name>` here or in the project.
-pub fn locate(dir: &Path) -> Result<PathBuf> {
+pub fn locate(dir: &Path) -> Result<PathBuf, SetupError> {
     if dir.is_dir() {
         return Ok(dir.to_path_buf());
     }
@@ -78,10 +78,9 @@ pub fn locate(dir: &Path) -> Result<PathBuf> {
             return Ok(p);
         }
     }
-    bail!(
-        "{}: no such competition folder (give a folder with train.csv/test.csv/sample_submission.csv, or a name under competitions/)",
-        dir.display()
-    )
+    Err(SetupError::NoCompetition {
+        path: dir.to_path_buf(),
+    })
 }
 
 /// The LLM choices of `run`, `tui` and `resume`, as plain data (the CLI's flags fill it).
@@ -143,10 +142,12 @@ pub fn configure(s: Setup) -> Result<(RunConfig, Roles)> {
         let rec = SpecRecord::read(dir)?;
         let competition = match s.competition {
             Some(c) => locate(&c)?,
-            None if rec.competition.as_os_str().is_empty() => bail!(
-                "{}: no recorded competition; pass --competition",
-                crate::store::RunLayout::new(dir).spec().display()
-            ),
+            None if rec.competition.as_os_str().is_empty() => {
+                return Err(SetupError::NoRecordedCompetition {
+                    spec: crate::store::RunLayout::new(dir).spec(),
+                }
+                .into());
+            }
             None => rec.competition,
         };
         let cfg = RunConfig {
@@ -165,7 +166,7 @@ pub fn configure(s: Setup) -> Result<(RunConfig, Roles)> {
         };
         return Ok((cfg, roles));
     }
-    let competition = locate(&s.competition.context("--competition is required")?)?;
+    let competition = locate(&s.competition.ok_or(SetupError::CompetitionRequired)?)?;
     let cfg = RunConfig {
         time_budget: s.time_budget,
         progress: true,
@@ -176,7 +177,7 @@ pub fn configure(s: Setup) -> Result<(RunConfig, Roles)> {
     live_roles(cfg, llm, s.llm.fallback_offline)
 }
 
-fn llm_config(a: &LlmChoice) -> Result<LlmConfig> {
+fn llm_config(a: &LlmChoice) -> Result<LlmConfig, SetupError> {
     let mut llm = match &a.config {
         Some(p) => LlmConfig::from_file(p)?,
         None => LlmConfig::default(),
@@ -186,7 +187,7 @@ fn llm_config(a: &LlmChoice) -> Result<LlmConfig> {
     }
     for r in &a.roles {
         let Some((role, model)) = r.split_once('=') else {
-            bail!("--llm-role `{r}`: write ROLE=LLM, e.g. developer=openai:gpt-4o-mini");
+            return Err(SetupError::LlmRole(r.clone()));
         };
         llm.roles
             .insert(role.trim().to_string(), model.trim().to_string());
@@ -208,17 +209,13 @@ fn live_roles(
     llm: LlmConfig,
     fallback_offline: bool,
 ) -> Result<(RunConfig, Roles)> {
-    if let Err(e) = llm.check() {
-        bail!("LLM configuration: {e}");
-    }
+    llm.check().map_err(SetupError::LlmConfig)?;
     if probe::endpoints(&llm).is_empty() {
         return Ok((cfg, Roles::default()));
     }
     if let Err(e) = probe::check(&llm) {
         if !fallback_offline {
-            bail!(
-                "{e}\n(or pass --llm-fallback offline to run with the offline policy on purpose)"
-            );
+            return Err(SetupError::Endpoint(e).into());
         }
         eprintln!("warning: {e}; running offline (--llm-fallback offline)");
         cfg.llm_unused = Some(e.to_string());

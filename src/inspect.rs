@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::Result;
+use autokaggle_toolkit::Result;
 use autokaggle_toolkit::metrics::METRICS;
 use autokaggle_toolkit::spec::{self, Resolved};
 use autokaggle_toolkit::{Dataset, MetricId, Profile};

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod error;
 pub mod gates;
 pub mod inspect;
 pub mod kaggle;
@@ -18,4 +19,5 @@ pub mod steer;
 pub mod store;
 pub mod tui;
 
+pub use error::{RunError, SetupError};
 pub use model::Model;

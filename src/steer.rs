@@ -4,9 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use crate::error::Result;
 use autokaggle_agents::roles::{CvRow, GateResult};
-use autokaggle_agents::{Phase, Review, Work};
+use autokaggle_agents::{Review, Work};
+use autokaggle_core::Phase;
 pub use autokaggle_toolkit::models::search::run::FoldStart;
 use serde::{Deserialize, Serialize};
 

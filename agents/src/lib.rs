@@ -8,7 +8,7 @@
 
 pub mod llm;
 pub mod offline;
-pub mod phase;
+pub use autokaggle_core::phase;
 pub mod roles;
 
 pub use phase::Phase;

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use super::{BenchError, Result};
 use autokaggle_toolkit::models::submission::classes_of;
 use autokaggle_toolkit::models::validation::group_codes;
 use autokaggle_toolkit::spec::{CompetitionSpec, Task};
@@ -36,27 +36,26 @@ impl Holdout {
         if !file.exists() {
             return Ok(Self::Random);
         }
-        let text = std::fs::read_to_string(&file)
-            .with_context(|| format!("reading {}", file.display()))?;
-        let b: BenchToml =
-            toml::from_str(&text).with_context(|| format!("parsing {}", file.display()))?;
+        let text = std::fs::read_to_string(&file).map_err(BenchError::io(&file, "cannot read"))?;
+        let bad = |problem: String| BenchError::Holdout {
+            path: file.clone(),
+            problem,
+        };
+        let b: BenchToml = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
         let column = || {
-            b.column.clone().with_context(|| {
-                format!(
-                    "{}: split = \"{}\" needs a `column`",
-                    file.display(),
-                    b.split
-                )
-            })
+            b.column
+                .clone()
+                .ok_or_else(|| bad(format!("split = \"{}\" needs a `column`", b.split)))
         };
         Ok(match b.split.as_str() {
             "random" => Self::Random,
             "time" => Self::Time(column()?),
             "group" => Self::Group(column()?),
-            other => bail!(
-                "{}: split = \"{other}\" is not one of random, time, group",
-                file.display()
-            ),
+            other => {
+                return Err(bad(format!(
+                    "split = \"{other}\" is not one of random, time, group"
+                )));
+            }
         })
     }
 
@@ -86,7 +85,7 @@ impl Holdout {
                     .collect()
             }
             Self::Group(c) => {
-                folds::assign_grouped(&group_codes(train, c).with_context(|| missing(c))?, k, seed)
+                folds::assign_grouped(&group_codes(train, c).map_err(|_| missing(c))?, k, seed)
             }
         };
         Ok(fold.into_iter().map(|f| f == 0).collect())
@@ -112,7 +111,7 @@ fn strata(train: &frame::DataFrame, spec: &CompetitionSpec) -> Result<Vec<i64>> 
 
 /// Each row's rank among the column's distinct texts in sorted order (ISO dates sort in time).
 fn text_ranks(train: &frame::DataFrame, column: &str) -> Result<Vec<Option<i64>>> {
-    let v = frame::strs(train, column).with_context(|| missing(column))?;
+    let v = frame::strs(train, column).map_err(|_| missing(column))?;
     let mut distinct: Vec<&String> = v.iter().flatten().collect();
     distinct.sort();
     distinct.dedup();
@@ -125,8 +124,8 @@ fn text_ranks(train: &frame::DataFrame, column: &str) -> Result<Vec<Option<i64>>
         .collect())
 }
 
-fn missing(column: &str) -> String {
-    format!("bench.toml names column `{column}`, which train lacks")
+fn missing(column: &str) -> BenchError {
+    BenchError::MissingColumn(column.to_string())
 }
 
 #[cfg(test)]

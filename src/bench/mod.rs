@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{Context, Result, bail};
 use autokaggle_toolkit::spec;
 use autokaggle_toolkit::{Dataset, frame};
 use serde::{Deserialize, Serialize};
@@ -14,10 +13,13 @@ use serde::{Deserialize, Serialize};
 use crate::config::RunConfig;
 use crate::orchestrator::{self, Roles};
 
+mod error;
 mod holdout;
 mod report;
 mod score;
 pub mod suite;
+
+pub use error::{BenchError, Result};
 
 pub use holdout::Holdout;
 pub use report::table as report_table;
@@ -109,7 +111,7 @@ fn write_split(
     truth: &frame::DataFrame,
     sample: &frame::DataFrame,
 ) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(BenchError::io(dir, "cannot create the folder"))?;
     for (name, df) in [
         ("train.csv", train),
         ("test.csv", test),
@@ -124,7 +126,7 @@ fn write_split(
 /// The competition folders under `root` that have a train.csv, sorted by path, with their specs.
 pub fn competitions_with_data(root: &Path) -> Result<Vec<(PathBuf, spec::Resolved)>> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
-        .with_context(|| format!("reading {}", root.display()))?
+        .map_err(BenchError::io(root, "cannot list"))?
         .flatten()
         .map(|e| e.path())
         .filter(|d| d.extension().is_none_or(|e| e != "partial"))
@@ -145,7 +147,9 @@ pub fn competitions_with_data(root: &Path) -> Result<Vec<(PathBuf, spec::Resolve
 
 /// One bench run of `dir` in a child process (`bench-one`), so its peak memory is its own.
 pub fn run_child(dir: &Path, holdout: f64, seed: u64, out: &Path, budget: f64) -> Result<BenchRow> {
-    let output = Command::new(std::env::current_exe()?)
+    let exe = std::env::current_exe()
+        .map_err(BenchError::io(Path::new("."), "cannot find this program"))?;
+    let output = Command::new(&exe)
         .args(["bench-one", "--competition"])
         .arg(dir)
         .args([
@@ -158,7 +162,8 @@ pub fn run_child(dir: &Path, holdout: f64, seed: u64, out: &Path, budget: f64) -
             "--out",
         ])
         .arg(out)
-        .output()?;
+        .output()
+        .map_err(BenchError::io(&exe, "cannot start"))?;
     if !output.status.success() {
         let err = String::from_utf8_lossy(&output.stderr);
         let last = err
@@ -166,10 +171,15 @@ pub fn run_child(dir: &Path, holdout: f64, seed: u64, out: &Path, budget: f64) -
             .rev()
             .find(|l| !l.trim().is_empty())
             .unwrap_or("");
-        bail!("{}: {}", dir.display(), last.trim());
+        return Err(BenchError::Child {
+            dir: dir.to_path_buf(),
+            message: last.trim().to_string(),
+        });
     }
-    serde_json::from_slice(&output.stdout)
-        .with_context(|| format!("{}: unreadable bench output", dir.display()))
+    serde_json::from_slice(&output.stdout).map_err(|e| BenchError::Child {
+        dir: dir.to_path_buf(),
+        message: format!("unreadable bench output: {e}"),
+    })
 }
 
 /// Runs every competition under `root` that has data, each in a child process; returns the rows.

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use super::{BenchError, Result};
 use autokaggle_toolkit::MetricId;
 use autokaggle_toolkit::frame;
 use autokaggle_toolkit::models::submission::Format;
@@ -50,15 +50,17 @@ pub fn score_split(
     let truth = frame::read_csv(&split.join("holdout.csv"))?;
     let sub = frame::read_csv(submission)?;
     let want = frame::strs(&truth, &s.id)?;
-    let got = frame::strs(&sub, &s.id)
-        .with_context(|| format!("{} has no `{}` column", submission.display(), s.id))?;
+    let bad = |problem: String| BenchError::Submission {
+        path: submission.to_path_buf(),
+        problem,
+    };
+    let got = frame::strs(&sub, &s.id).map_err(|_| bad(format!("has no `{}` column", s.id)))?;
     if want != got {
-        bail!(
-            "{}: its `{}` column must list holdout.csv's {} ids in the same order",
-            submission.display(),
+        return Err(bad(format!(
+            "its `{}` column must list holdout.csv's {} ids in the same order",
             s.id,
             want.len()
-        );
+        )));
     }
     Ok((s.metric, score_submission(s, &train, &truth, &sub)?))
 }

@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use super::{BenchError, Result};
 use serde::{Deserialize, Serialize};
 
 use super::{Holdout, run_child};
@@ -81,15 +81,13 @@ pub fn plan(roots: &[PathBuf], seeds: usize, seed: u64, out: &Path) -> Result<Ve
             });
         }
     }
-    crate::store::write_atomic(
-        &out.join("suite.json"),
-        serde_json::to_string_pretty(&entries)?.as_bytes(),
-    )?;
+    let text = serde_json::to_string_pretty(&entries).expect("the plan serializes");
+    crate::store::write_atomic(&out.join("suite.json"), text.as_bytes())?;
     Ok(entries)
 }
 
 fn line_count(file: &Path) -> Result<usize> {
-    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let bytes = std::fs::read(file).map_err(BenchError::io(file, "cannot read"))?;
     Ok(bytecount(&bytes))
 }
 
@@ -104,14 +102,16 @@ pub fn records(out: &Path) -> Result<Vec<Record>> {
     if !file.exists() {
         return Ok(vec![]);
     }
-    let text =
-        std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+    let text = std::fs::read_to_string(&file).map_err(BenchError::io(&file, "cannot read"))?;
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
-            serde_json::from_str(l)
-                .with_context(|| format!("{} line {}: not a result record", file.display(), i + 1))
+            serde_json::from_str(l).map_err(|source| BenchError::Record {
+                path: file.clone(),
+                line: i + 1,
+                source,
+            })
         })
         .collect()
 }
@@ -122,9 +122,11 @@ fn append(out: &Path, r: &Record) -> Result<()> {
         .create(true)
         .append(true)
         .open(&file)
-        .with_context(|| format!("opening {}", file.display()))?;
-    writeln!(f, "{}", serde_json::to_string(r)?)?;
-    f.sync_all()?;
+        .map_err(BenchError::io(&file, "cannot open"))?;
+    let line = serde_json::to_string(r).expect("a record serializes");
+    writeln!(f, "{line}")
+        .and_then(|()| f.sync_all())
+        .map_err(BenchError::io(&file, "cannot append"))?;
     Ok(())
 }
 
@@ -159,7 +161,10 @@ pub fn run(
         let split_root = out.join(format!("seed-{seed}"));
         let record = match run_child(&e.dir, holdout, *seed, &split_root, budget) {
             Ok(row) => {
-                let scored = row.scored.context("bench-one gave no normalized score")?;
+                let scored = row.scored.ok_or_else(|| BenchError::Child {
+                    dir: e.dir.clone(),
+                    message: "bench-one gave no normalized score".into(),
+                })?;
                 Record {
                     competition: e.name.clone(),
                     seed: *seed,

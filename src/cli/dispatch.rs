@@ -13,7 +13,9 @@ pub fn run(cli: Cli) -> Result<String> {
             dir,
             no_profile,
             metric,
-        } => crate::inspect::inspect(&locate(&dir)?, !no_profile, metric).map(|()| String::new()),
+        } => crate::inspect::inspect(&locate(&dir)?, !no_profile, metric)
+            .map(|()| String::new())
+            .map_err(Into::into),
         Command::Metrics => Ok(listing::metrics()),
         Command::Tools { json } => listing::tools(json),
         Command::Gates => Ok(listing::gates()),
@@ -67,7 +69,7 @@ pub fn run(cli: Cli) -> Result<String> {
             split,
             submission,
         } => bench::score(&competition, &split, &submission),
-        Command::Mcp { out } => crate::mcp::serve(&out).map(|()| String::new()),
+        Command::Mcp { out } => Ok(crate::mcp::serve(&out).map(|()| String::new())?),
         Command::Predict {
             run_dir,
             input,

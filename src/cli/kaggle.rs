@@ -8,7 +8,10 @@ use crate::kaggle::{self, Credentials, Kaggle};
 
 /// A client for `api_url` (or the default root) with the user's credentials.
 fn client(api_url: Option<&str>) -> Result<Kaggle> {
-    Kaggle::new(&kaggle::api_url(api_url), Credentials::load()?)
+    Ok(Kaggle::new(
+        &kaggle::api_url(api_url),
+        Credentials::load()?,
+    )?)
 }
 
 /// `download`: the competition's files into `out` (default competitions/SLUG), with progress.

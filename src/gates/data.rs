@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use autokaggle_agents::phase::GateFamily;
+use autokaggle_core::phase::GateFamily;
 use autokaggle_toolkit::frame;
 use autokaggle_toolkit::registry;
 use autokaggle_toolkit::rows::MIN_TRAIN_ROWS;
@@ -129,7 +129,7 @@ fn row_counts(cx: &GateCx) -> Checked {
 
 #[cfg(test)]
 mod tests {
-    use autokaggle_agents::Phase;
+    use autokaggle_core::Phase;
     use autokaggle_toolkit::StepLog;
     use autokaggle_toolkit::frame;
     use autokaggle_toolkit::spec::Submission;

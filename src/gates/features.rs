@@ -1,7 +1,7 @@
 //! Gates on what the models will see: cleaned data has no missing values; engineered features are
 //! numeric, finite, not too many, and none of them is the target in disguise.
 
-use autokaggle_agents::phase::GateFamily;
+use autokaggle_core::phase::GateFamily;
 use autokaggle_toolkit::Dataset;
 use autokaggle_toolkit::frame::{self, Kind};
 use autokaggle_toolkit::profile::{self, PROFILE_ROWS};
@@ -128,7 +128,7 @@ fn leakage(cx: &GateCx) -> Checked {
 
 #[cfg(test)]
 mod tests {
-    use autokaggle_agents::Phase;
+    use autokaggle_core::Phase;
     use autokaggle_toolkit::frame;
     use autokaggle_toolkit::spec::Submission;
 

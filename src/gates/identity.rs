@@ -1,6 +1,6 @@
 //! Identity gates, in every phase: the id and the targets stay where they belong.
 
-use autokaggle_agents::phase::GateFamily;
+use autokaggle_core::phase::GateFamily;
 use autokaggle_toolkit::frame;
 
 use super::{Checked, Gate, GateCx, Verdict};
@@ -46,7 +46,7 @@ fn targets(cx: &GateCx) -> Checked {
 
 #[cfg(test)]
 mod tests {
-    use autokaggle_agents::Phase;
+    use autokaggle_core::Phase;
     use autokaggle_toolkit::frame;
     use autokaggle_toolkit::spec::Submission;
 

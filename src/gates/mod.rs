@@ -14,9 +14,9 @@ pub(crate) mod testing;
 
 use std::path::Path;
 
-use autokaggle_agents::Phase;
-use autokaggle_agents::phase::{GateFamily, PHASES};
 use autokaggle_agents::roles::{GateResult, GateStatus};
+use autokaggle_core::Phase;
+use autokaggle_core::phase::{self, GateFamily, PHASES, WorkKind};
 use autokaggle_toolkit::frame::DataFrame;
 use autokaggle_toolkit::{Dataset, StepLog};
 
@@ -130,7 +130,7 @@ pub const GATES: &[&Gate] = &[
 /// what the sample asks for: checked before `submission.csv` is written, whatever the attempts did.
 pub fn invalid_submission(ds: &Dataset, sub: &DataFrame) -> Option<(&'static str, String)> {
     let cx = GateCx {
-        phase: Phase::ModelBuilding,
+        phase: phase::doing(WorkKind::Models),
         before: ds,
         after: ds,
         logs: &[],

@@ -2,7 +2,7 @@
 //! folds. The offline search starts from that model, so it holds there by construction; an LLM's
 //! choice of models has to earn it.
 
-use autokaggle_agents::phase::GateFamily;
+use autokaggle_core::phase::GateFamily;
 
 use super::{Checked, Gate, GateCx, Verdict};
 
@@ -37,7 +37,7 @@ fn beats_default_gbm(cx: &GateCx) -> Checked {
 
 #[cfg(test)]
 mod tests {
-    use autokaggle_agents::phase::Phase;
+    use autokaggle_core::phase::Phase;
     use autokaggle_toolkit::spec::Submission;
 
     use super::*;

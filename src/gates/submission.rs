@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use autokaggle_agents::phase::GateFamily;
+use autokaggle_core::phase::GateFamily;
 use autokaggle_toolkit::frame::{self, DataFrame, Kind};
 use autokaggle_toolkit::spec::Submission;
 
@@ -261,7 +261,7 @@ fn probabilities(cx: &GateCx) -> Checked {
 
 #[cfg(test)]
 mod tests {
-    use autokaggle_agents::Phase;
+    use autokaggle_core::Phase;
     use autokaggle_toolkit::Dataset;
     use autokaggle_toolkit::spec::Submission;
 

@@ -7,7 +7,7 @@ use autokaggle_toolkit::spec::{CompetitionSpec, Files, Submission, Task};
 use autokaggle_toolkit::{Dataset, StepLog};
 
 use super::{Checked, GateCx};
-use autokaggle_agents::Phase;
+use autokaggle_core::Phase;
 
 fn csv(name: &str, text: &str) -> DataFrame {
     let dir = std::env::temp_dir().join(format!("autokaggle-gates-{}", std::process::id()));

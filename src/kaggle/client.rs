@@ -5,29 +5,17 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_RANGE, ETAG, IF_RANGE, LAST_MODIFIED, RANGE};
 use serde_json::Value;
 
-use super::Credentials;
+use super::{Credentials, KaggleError, Result};
 
 /// Kaggle's API root; `--api-url` or `AUTOKAGGLE_KAGGLE_API` point elsewhere (a mirror, a test).
 pub const DEFAULT_API: &str = "https://www.kaggle.com/api/v1";
 
 /// Tries per download before giving up (each try resumes where the last one stopped).
 const TRIES: usize = 4;
-
-/// A failure worth trying again: a dropped connection, a timeout, a 5xx.
-#[derive(Debug)]
-struct Retryable(String);
-
-impl std::fmt::Display for Retryable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl std::error::Error for Retryable {}
 
 /// How far a download is: bytes so far and the total when the server said it.
 pub type OnProgress<'a> = &'a mut dyn FnMut(u64, Option<u64>);
@@ -48,11 +36,18 @@ impl Kaggle {
             .read_timeout(Duration::from_secs(60))
             .user_agent(concat!("autokaggle/", env!("CARGO_PKG_VERSION")))
             .build()
-            .context("building the HTTP client")?;
+            .map_err(|source| KaggleError::Http {
+                what: "building the HTTP client".into(),
+                source,
+            })?;
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .context("starting the HTTP runtime")?;
+            .map_err(|source| KaggleError::Io {
+                path: ".".into(),
+                doing: "cannot start the HTTP runtime",
+                source,
+            })?;
         Ok(Self {
             api: api.trim_end_matches('/').to_string(),
             creds,
@@ -62,8 +57,24 @@ impl Kaggle {
     }
 
     /// Sends inside the runtime (reqwest sets its timers up when the request starts).
-    fn send(&self, req: reqwest::RequestBuilder) -> reqwest::Result<reqwest::Response> {
-        self.rt.block_on(async move { req.send().await })
+    fn send(&self, req: reqwest::RequestBuilder, what: &str) -> Result<reqwest::Response> {
+        self.rt
+            .block_on(async move { req.send().await })
+            .map_err(|source| KaggleError::Http {
+                what: what.to_string(),
+                source,
+            })
+    }
+
+    /// The answer's body as JSON.
+    fn json(&self, resp: reqwest::Response, what: &str) -> Result<Value> {
+        self.rt
+            .block_on(resp.json())
+            .map_err(|e| KaggleError::Answer {
+                what: what.to_string(),
+                problem: format!("the answer is not JSON ({e})"),
+                retryable: false,
+            })
     }
 
     fn authed(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
@@ -84,25 +95,23 @@ impl Kaggle {
             .chars()
             .take(300)
             .collect();
-        let user = &self.creds.username;
-        let source = &self.creds.source;
+        let (what, user) = (what.to_string(), self.creds.username.clone());
         Err(match status {
-            StatusCode::UNAUTHORIZED => anyhow!(
-                "{what}: Kaggle refused the credentials of {user:?} from {source} (401); make a new \
-                 token at kaggle.com > Settings > API"
-            ),
-            StatusCode::FORBIDDEN => anyhow!(
-                "{what}: Kaggle forbids it for {user:?} (403); accept the competition's rules at \
-                 https://www.kaggle.com/competitions/{slug}/rules first"
-            ),
-            StatusCode::NOT_FOUND => anyhow!(
-                "{what}: Kaggle has no competition {slug:?} (404); the slug is the last part of the \
-                 competition's URL, e.g. `titanic`"
-            ),
-            s if s.is_server_error() || s == StatusCode::TOO_MANY_REQUESTS => {
-                Retryable(format!("{what}: Kaggle answered {s}: {body}")).into()
-            }
-            s => anyhow!("{what}: Kaggle answered {s}: {body}"),
+            StatusCode::UNAUTHORIZED => KaggleError::Unauthorized {
+                what,
+                user,
+                from: self.creds.source.clone(),
+            },
+            StatusCode::FORBIDDEN => KaggleError::Forbidden {
+                what,
+                user,
+                slug: slug.to_string(),
+            },
+            StatusCode::NOT_FOUND => KaggleError::NotFound {
+                what,
+                slug: slug.to_string(),
+            },
+            status => KaggleError::refused(what, status, body),
         })
     }
 
@@ -113,12 +122,8 @@ impl Kaggle {
         let req = self
             .authed(reqwest::Method::GET, "competitions/list")
             .query(&[("search", slug), ("page", "1")]);
-        let resp = self.send(req).with_context(|| what.clone())?;
-        let resp = self.check(resp, slug, &what)?;
-        let list: Value = self
-            .rt
-            .block_on(resp.json())
-            .with_context(|| format!("{what}: the answer is not JSON"))?;
+        let resp = self.send(req, &what)?;
+        let list = self.json(self.check(resp, slug, &what)?, &what)?;
         let found = list.as_array().into_iter().flatten().find(|c| {
             let r = c["ref"].as_str().unwrap_or("");
             r == slug || r.trim_end_matches('/').ends_with(&format!("/{slug}"))
@@ -151,15 +156,16 @@ impl Kaggle {
             }
             match self.fetch(slug, part, progress) {
                 Ok(()) => return Ok(()),
-                Err(e) if is_retryable(&e) => last = Some(e),
+                Err(e) if e.retryable() => last = Some(e),
                 Err(e) => return Err(e),
             }
         }
-        let e = last.expect("at least one try");
-        Err(e.context(format!(
-            "downloading {slug}: gave up after {TRIES} tries; the part kept at {} resumes on the next run",
-            part.display()
-        )))
+        Err(KaggleError::GaveUp {
+            slug: slug.to_string(),
+            tries: TRIES,
+            part: part.to_path_buf(),
+            last: Box::new(last.expect("at least one try")),
+        })
     }
 
     /// One try: asks for the bytes after what `part` holds (if the file has not changed since,
@@ -182,24 +188,31 @@ impl Kaggle {
                 req = req.header(IF_RANGE, v);
             }
         }
-        let resp = self
-            .send(req)
-            .map_err(|e| Retryable(format!("{what}: {e}")))?;
+        let resp = self.send(req, &what)?;
         if resp.status() == StatusCode::RANGE_NOT_SATISFIABLE && have > 0 {
             // Everything is here already; unpacking checks it.
             return Ok(());
         }
         let resp = self.check(resp, slug, &what)?;
         let resumed = resp.status() == StatusCode::PARTIAL_CONTENT;
+        let answer = |problem: String, retryable: bool| KaggleError::Answer {
+            what: what.clone(),
+            problem,
+            retryable,
+        };
         let (start, total) = if resumed {
             let range = header(&resp, CONTENT_RANGE);
-            let (start, total) = parse_content_range(&range).with_context(|| {
-                format!("{what}: a partial answer without a usable Content-Range ({range:?})")
+            let (start, total) = parse_content_range(&range).ok_or_else(|| {
+                answer(
+                    format!("a partial answer without a usable Content-Range ({range:?})"),
+                    false,
+                )
             })?;
             if start != have {
-                bail!(Retryable(format!(
-                    "{what}: asked for bytes from {have}, got from {start}"
-                )));
+                return Err(answer(
+                    format!("asked for bytes from {have}, got from {start}"),
+                    true,
+                ));
             }
             (start, total)
         } else {
@@ -210,14 +223,13 @@ impl Kaggle {
             .or_else(|| Some(header(&resp, LAST_MODIFIED)).filter(|v| !v.is_empty()));
         let meta = serde_json::json!({"validator": validator, "total": total});
         std::fs::write(&meta_path, meta.to_string())
-            .with_context(|| format!("writing {}", meta_path.display()))?;
+            .map_err(KaggleError::io(&meta_path, "cannot write"))?;
         let done = self.append(resp, part, resumed, (start, total), &what, progress)?;
         match total {
-            Some(t) if done != t => {
-                bail!(Retryable(format!(
-                    "{what}: the connection ended at byte {done} of {t}"
-                )))
-            }
+            Some(t) if done != t => Err(answer(
+                format!("the connection ended at byte {done} of {t}"),
+                true,
+            )),
             _ => Ok(()),
         }
     }
@@ -239,29 +251,32 @@ impl Kaggle {
             .append(resumed)
             .truncate(!resumed)
             .open(part)
-            .with_context(|| format!("opening {}", part.display()))?;
+            .map_err(KaggleError::io(part, "cannot open"))?;
         let mut done = start;
         loop {
             let chunk = self
                 .rt
                 .block_on(resp.chunk())
-                .map_err(|e| Retryable(format!("{what}: connection lost at byte {done}: {e}")));
+                .map_err(|source| KaggleError::Http {
+                    what: format!("{what}: connection lost at byte {done}"),
+                    source,
+                });
             match chunk {
                 Ok(Some(bytes)) => {
                     file.write_all(&bytes)
-                        .with_context(|| format!("writing {}", part.display()))?;
+                        .map_err(KaggleError::io(part, "cannot write"))?;
                     done += bytes.len() as u64;
                     progress(done, total);
                 }
                 Ok(None) => break,
                 Err(e) => {
                     file.sync_all().ok();
-                    return Err(e.into());
+                    return Err(e);
                 }
             }
         }
         file.sync_all()
-            .with_context(|| format!("writing {}", part.display()))?;
+            .map_err(KaggleError::io(part, "cannot write"))?;
         Ok(done)
     }
 
@@ -269,7 +284,7 @@ impl Kaggle {
     /// Returns Kaggle's answer (e.g. "Successfully submitted to Titanic").
     pub fn submit(&self, slug: &str, file: &Path, message: &str) -> Result<String> {
         let what = format!("submitting to {slug}");
-        let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+        let bytes = std::fs::read(file).map_err(KaggleError::io(file, "cannot read"))?;
         let modified = std::fs::metadata(file)
             .and_then(|m| m.modified())
             .ok()
@@ -289,23 +304,26 @@ impl Kaggle {
                 ),
             )
             .form(&[("fileName", name.as_str())]);
-        let resp = self.send(url_req).with_context(|| what.clone())?;
-        let target: Value = self
-            .rt
-            .block_on(self.check(resp, slug, &what)?.json())
-            .with_context(|| format!("{what}: the upload URL answer is not JSON"))?;
+        let resp = self.send(url_req, &what)?;
+        let target = self.json(self.check(resp, slug, &what)?, &what)?;
         let (Some(create_url), Some(token)) =
             (target["createUrl"].as_str(), target["token"].as_str())
         else {
-            bail!("{what}: Kaggle's answer has no createUrl and token: {target}");
+            return Err(KaggleError::Answer {
+                what,
+                problem: format!("Kaggle's answer has no createUrl and token: {target}"),
+                retryable: false,
+            });
         };
         // The upload goes to storage, which gets no credentials.
         let put = self.http.put(create_url).body(bytes);
-        let resp = self
-            .send(put)
-            .with_context(|| format!("{what}: uploading the file"))?;
+        let resp = self.send(put, &format!("{what}: uploading the file"))?;
         if !resp.status().is_success() {
-            bail!("{what}: the upload was refused ({})", resp.status());
+            return Err(KaggleError::Answer {
+                what,
+                problem: format!("the upload was refused ({})", resp.status()),
+                retryable: false,
+            });
         }
         let submit = self
             .authed(
@@ -316,11 +334,8 @@ impl Kaggle {
                 ("blobFileTokens", token),
                 ("submissionDescription", message),
             ]);
-        let resp = self.send(submit).with_context(|| what.clone())?;
-        let answer: Value = self
-            .rt
-            .block_on(self.check(resp, slug, &what)?.json())
-            .with_context(|| format!("{what}: the answer is not JSON"))?;
+        let resp = self.send(submit, &what)?;
+        let answer = self.json(self.check(resp, slug, &what)?, &what)?;
         Ok(answer["message"]
             .as_str()
             .unwrap_or("submitted")
@@ -342,11 +357,6 @@ fn parse_content_range(v: &str) -> Option<(u64, Option<u64>)> {
     let (range, total) = rest.split_once('/')?;
     let start = range.split_once('-')?.0.trim().parse().ok()?;
     Some((start, total.trim().parse().ok()))
-}
-
-fn is_retryable(e: &anyhow::Error) -> bool {
-    e.chain()
-        .any(|c| c.is::<Retryable>() || c.is::<reqwest::Error>())
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use super::{KaggleError, Result};
 
 /// What proves who the user is: a legacy API key (sent with the user name as Basic auth) or one of
 /// Kaggle's newer API tokens (sent as a Bearer token).
@@ -55,23 +55,18 @@ impl Credentials {
             && f.exists()
         {
             let text = std::fs::read_to_string(&f)
-                .with_context(|| format!("{}: cannot read the Kaggle API token", f.display()))?;
+                .map_err(KaggleError::io(&f, "cannot read the Kaggle API token"))?;
             if text.trim().is_empty() {
-                bail!(
-                    "{}: empty; save the token from kaggle.com > Settings > API > Generate New Token in it",
-                    f.display()
-                );
+                return Err(KaggleError::BadCredentials {
+                    path: f,
+                    problem: "empty; save the token from kaggle.com > Settings > API > Generate New Token in it".into(),
+                });
             }
             return Ok(Self::token(text.trim(), &f.display().to_string()));
         }
         match dir.map(|d| d.join("kaggle.json")) {
             Some(f) if f.exists() => Self::from_file(&f),
-            _ => bail!(
-                "no Kaggle credentials: set KAGGLE_API_TOKEN (kaggle.com > Settings > API > Generate \
-                 New Token) or save it as ~/.kaggle/access_token; or set KAGGLE_USERNAME and \
-                 KAGGLE_KEY, or save a legacy kaggle.json as ~/.kaggle/kaggle.json (or in \
-                 $KAGGLE_CONFIG_DIR)"
-            ),
+            _ => Err(KaggleError::NoCredentials),
         }
     }
 
@@ -86,23 +81,23 @@ impl Credentials {
     /// Reads `{"username": ..., "key": ...}`.
     pub fn from_file(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read Kaggle credentials", path.display()))?;
+            .map_err(KaggleError::io(path, "cannot read Kaggle credentials"))?;
+        let bad = |problem: String| KaggleError::BadCredentials {
+            path: path.to_path_buf(),
+            problem,
+        };
+        // serde's message may quote the file, and the file holds the key: it is not passed on.
         let v: serde_json::Value = serde_json::from_str(&text).map_err(|_| {
-            // serde's message may quote the file, and the file holds the key.
-            anyhow::anyhow!(
-                "{}: not valid JSON; download a fresh token from kaggle.com > Settings > API",
-                path.display()
-            )
+            bad("not valid JSON; download a fresh token from kaggle.com > Settings > API".into())
         })?;
         let field = |k: &str| {
             v[k].as_str()
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
-                .with_context(|| {
-                    format!(
-                        "{}: no \"{k}\" field; a kaggle.json holds {{\"username\": ..., \"key\": ...}}",
-                        path.display()
-                    )
+                .ok_or_else(|| {
+                    bad(format!(
+                        "no \"{k}\" field; a kaggle.json holds {{\"username\": ..., \"key\": ...}}"
+                    ))
                 })
         };
         Ok(Self {

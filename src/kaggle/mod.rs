@@ -4,15 +4,15 @@
 mod archive;
 mod client;
 mod credentials;
+mod error;
 mod progress;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
-
 pub use archive::unpack;
 pub use client::{DEFAULT_API, Kaggle, OnProgress};
 pub use credentials::Credentials;
+pub use error::{KaggleError, Result};
 pub use progress::DownloadProgress;
 
 /// The API root: `AUTOKAGGLE_KAGGLE_API` if set, else Kaggle's.
@@ -32,10 +32,7 @@ pub fn check_slug(slug: &str) -> Result<()> {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if !ok {
-        bail!(
-            "{slug:?} is not a competition slug: use the last part of the competition's URL, e.g. \
-             `titanic` for https://www.kaggle.com/competitions/titanic"
-        );
+        return Err(KaggleError::Slug(slug.to_string()));
     }
     Ok(())
 }
@@ -62,22 +59,27 @@ pub fn download(
     progress: OnProgress,
 ) -> Result<Downloaded> {
     check_slug(slug)?;
-    if dest.exists() && std::fs::read_dir(dest)?.next().is_some() && !force {
-        bail!(
-            "{}: already holds files; pass --force to download {slug} again",
-            dest.display()
-        );
+    let holds_files = dest.exists()
+        && std::fs::read_dir(dest)
+            .map_err(KaggleError::io(dest, "cannot list"))?
+            .next()
+            .is_some();
+    if holds_files && !force {
+        return Err(KaggleError::NotEmpty {
+            dest: dest.to_path_buf(),
+            slug: slug.to_string(),
+        });
     }
     let parent = dest
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    std::fs::create_dir_all(parent).map_err(KaggleError::io(parent, "cannot create the folder"))?;
     let part = parent.join(format!(".{slug}.zip.part"));
     let staging = parent.join(format!(".{slug}.unpacking"));
     kaggle.download_archive(slug, &part, progress)?;
     if staging.exists() {
-        std::fs::remove_dir_all(&staging)?;
+        std::fs::remove_dir_all(&staging).map_err(KaggleError::io(&staging, "cannot remove"))?;
     }
     let files = match unpack(&part, &staging) {
         Ok(f) => f,
@@ -94,17 +96,17 @@ pub fn download(
     } else {
         match kaggle.overview(slug)? {
             Some(text) => {
-                std::fs::write(staging.join("overview.txt"), text)?;
+                let p = staging.join("overview.txt");
+                std::fs::write(&p, text).map_err(KaggleError::io(&p, "cannot write"))?;
                 true
             }
             None => false,
         }
     };
     if dest.exists() {
-        std::fs::remove_dir_all(dest).with_context(|| format!("replacing {}", dest.display()))?;
+        std::fs::remove_dir_all(dest).map_err(KaggleError::io(dest, "cannot replace"))?;
     }
-    std::fs::rename(&staging, dest)
-        .with_context(|| format!("moving files to {}", dest.display()))?;
+    std::fs::rename(&staging, dest).map_err(KaggleError::io(dest, "cannot move the files to"))?;
     std::fs::remove_file(&part).ok();
     std::fs::remove_file(part.with_extension("part.json")).ok();
     Ok(Downloaded {
@@ -115,7 +117,7 @@ pub fn download(
 }
 
 /// One submission, as recorded in the run directory's `submissions.json`.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Submitted {
     /// UTC time of the submission.
     pub at: String,
@@ -138,24 +140,22 @@ pub fn submit_run(
     let dir = crate::store::RunDir::open(run_dir)?;
     let file = dir.layout().submission();
     if !file.exists() {
-        bail!(
-            "{}: no submission.csv; the run has not finished (`autokaggle resume {}` finishes it)",
-            run_dir.display(),
-            run_dir.display()
-        );
+        return Err(KaggleError::NoSubmission {
+            run_dir: run_dir.to_path_buf(),
+        });
     }
     let slug = match slug {
         Some(s) => s.to_string(),
         None => {
             crate::store::SpecRecord::read(run_dir)
-                .context("pass --competition SLUG")?
+                .map_err(|e| KaggleError::NoSlug(Box::new(e)))?
                 .spec
                 .name
         }
     };
-    check_slug(&slug).context("pass --competition SLUG with the competition's slug")?;
+    check_slug(&slug)?;
     if message.trim().is_empty() {
-        bail!("a submission needs a message (-m \"what this run did\")");
+        return Err(KaggleError::NoMessage);
     }
     let answer = kaggle.submit(&slug, &file, message)?;
     let record = Submitted {
@@ -165,13 +165,12 @@ pub fn submit_run(
         answer,
     };
     let log = dir.layout().submissions();
-    let mut all: Vec<serde_json::Value> = if log.exists() {
-        serde_json::from_value(crate::store::read_json(&log, "unreadable")?)
-            .context("submissions.json: not a list")?
+    let mut all: Vec<Submitted> = if log.exists() {
+        crate::store::read_json(&log, "cannot read the run's submissions")?
     } else {
         vec![]
     };
-    all.push(serde_json::to_value(&record)?);
+    all.push(record.clone());
     dir.write_json(&dir.layout().submissions(), &all)?;
     Ok(record)
 }

@@ -6,6 +6,7 @@
 //! added from the toolkit's registry. Tools run on a blocking thread; stdout is the protocol's, so
 //! nothing here prints to it.
 
+mod error;
 mod server;
 pub mod tools;
 
@@ -13,8 +14,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use anyhow::{Context, Result};
 use rmcp::ServiceExt;
+
+pub use error::{ServeError, ToolError};
 
 /// What a tool call can use: where runs go, a progress line sink, and whether the client cancelled.
 #[derive(Clone)]
@@ -53,18 +55,20 @@ impl Cx {
 }
 
 /// Serves MCP on stdin/stdout until the client disconnects.
-pub fn serve(out: &Path) -> Result<()> {
-    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+pub fn serve(out: &Path) -> Result<(), ServeError> {
+    std::fs::create_dir_all(out).map_err(|source| ServeError::Out {
+        path: out.to_path_buf(),
+        source,
+    })?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .context("starting the MCP server's runtime")?;
+        .map_err(ServeError::Runtime)?;
     rt.block_on(async {
         let service = server::Server::new(out)
             .serve(rmcp::transport::stdio())
-            .await
-            .context("the MCP client did not complete the handshake")?;
-        service.waiting().await.context("the MCP session ended")?;
+            .await?;
+        service.waiting().await?;
         Ok(())
     })
 }

@@ -2,7 +2,7 @@
 //! refitted blend and a manifest, so new rows are scored without running the search again.
 //!
 //! ```
-//! # fn main() -> anyhow::Result<()> {
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let out = std::env::temp_dir().join(format!("ak-doc-model-{}", std::process::id()));
 //! # let demo = out.join("data");
 //! # autokaggle::demo::build_competition(&demo, 42)?;

@@ -3,15 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
 use autokaggle_toolkit::MetricId;
 use autokaggle_toolkit::models::fitted::Ensemble;
 use autokaggle_toolkit::models::submission;
 use autokaggle_toolkit::saved;
 use autokaggle_toolkit::schema::Column;
 
-use super::ENSEMBLE;
 use super::manifest::{Manifest, MemberInfo, sha256_file};
+use super::{ENSEMBLE, ModelError, Result};
 
 /// What a finished run hands over to be kept.
 pub struct Saving<'a> {
@@ -21,8 +20,9 @@ pub struct Saving<'a> {
     pub input: &'a [Column],
     /// The model's features after the programs.
     pub features: Vec<Column>,
-    /// The fitted programs' files, in the order they ran.
-    pub programs: Vec<PathBuf>,
+    /// The fitted programs, in the order they ran: the name each is saved under (its phase's)
+    /// and the file it was written to.
+    pub programs: Vec<(String, PathBuf)>,
     /// The refitted blend.
     pub ensemble: &'a Ensemble,
     /// The submission's format.
@@ -39,19 +39,18 @@ pub struct Saving<'a> {
 pub fn save(dir: &Path, s: &Saving) -> Result<Manifest> {
     // A manifest from an earlier save goes first: until the new one is written, there is no model.
     let manifest_path = Manifest::path(dir);
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ModelError::Io { path, source }
+    };
     if manifest_path.exists() {
-        std::fs::remove_file(&manifest_path)?;
+        std::fs::remove_file(&manifest_path).map_err(io(&manifest_path))?;
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
     let mut programs = Vec::new();
-    for p in &s.programs {
-        let phase = p
-            .parent()
-            .and_then(Path::file_name)
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+    for (phase, p) in &s.programs {
         let name = format!("{phase}.program");
-        let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+        let bytes = std::fs::read(p).map_err(io(p))?;
         saved::write_atomic(&dir.join(&name), &bytes)?;
         programs.push(name);
     }
@@ -83,9 +82,10 @@ pub fn save(dir: &Path, s: &Saving) -> Result<Manifest> {
             .unwrap_or_default(),
         train_sha256: sha256_file(s.train)?,
     };
-    crate::store::write_atomic(
-        &manifest_path,
-        serde_json::to_string_pretty(&manifest)?.as_bytes(),
-    )?;
+    let text = serde_json::to_string_pretty(&manifest).map_err(|source| ModelError::Manifest {
+        path: manifest_path.clone(),
+        source,
+    })?;
+    saved::write_atomic(&manifest_path, text.as_bytes())?;
     Ok(manifest)
 }

@@ -2,10 +2,11 @@
 //! goes back to the developer as feedback; after [`MAX_ATTEMPTS`] the offline policy's safe work
 //! runs instead, so every phase hands over something that passes.
 
-use anyhow::{Result, bail};
+use crate::error::{Result, RunError};
+use autokaggle_agents::Work;
 use autokaggle_agents::offline;
 use autokaggle_agents::roles::{GateResult, PhaseCx};
-use autokaggle_agents::{Phase, Work};
+use autokaggle_core::Phase;
 use autokaggle_toolkit::{Dataset, StepLog, frame};
 
 use super::Run;
@@ -67,7 +68,10 @@ pub(super) fn attempt(
                 run.say(&format!("  attempt {attempt} failed: {msg}"));
                 log.push_str(&format!("attempt {attempt}: error: {msg}\n"));
                 if fallback {
-                    bail!("{}: even the safe fallback failed: {msg}", phase.title());
+                    return Err(RunError::Fallback {
+                        phase: phase.title(),
+                        message: msg,
+                    });
                 }
                 feedback.push(msg);
                 continue;

@@ -1,7 +1,7 @@
 //! The reader's spec corrections (id, targets, task, metric), each checked against the files before
 //! it stands. A competition.toml is the user's word: its spec is shown the corrections, not changed.
 
-use anyhow::Result;
+use crate::error::Result;
 use autokaggle_toolkit::Dataset;
 use autokaggle_toolkit::spec::{self, Resolved};
 

@@ -3,10 +3,9 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
-use autokaggle_agents::Phase;
-use autokaggle_agents::phase::{PHASES, WorkKind};
+use crate::error::{Result, RunError};
 use autokaggle_agents::roles::PhaseCx;
+use autokaggle_core::phase::{self, PHASES, WorkKind};
 use autokaggle_toolkit::{Dataset, Profile, frame, schema};
 
 use super::modeling::Modeled;
@@ -21,7 +20,7 @@ pub(super) fn finish(
     m: &Modeled,
     phases: Vec<PhaseSummary>,
     last_profile: Option<Profile>,
-    previous_report: &str,
+    reports: &[String],
 ) -> Result<RunSummary> {
     let sub_path = write_submission(&run, ds, m)?;
     // The submission is safe; a model that cannot be saved is said, not fatal.
@@ -52,7 +51,7 @@ pub(super) fn finish(
         llm: None,
         model,
     };
-    let final_report = final_report(&run, ds, &summary, last_profile, previous_report)?;
+    let final_report = final_report(&run, ds, &summary, last_profile, reports)?;
     run.dir.write(&run.dir.layout().report(), &final_report)?;
     // Usage is read after the research report, the run's last LLM call.
     let summary = RunSummary {
@@ -61,7 +60,7 @@ pub(super) fn finish(
     };
     run.dir.write_json(&run.dir.layout().summary(), &summary)?;
     // The submission is already safe on disk; a report that fails to build is said, not fatal.
-    match crate::report::html::build(&run.dir.path) {
+    match crate::report::html::write(&run.dir.path, &ds.spec, &summary) {
         Ok(p) => run.say(&format!("report: {}", p.display())),
         Err(e) => run.say(&format!("report.html not built: {e:#}")),
     }
@@ -75,10 +74,11 @@ fn write_submission(run: &Run, ds: &Dataset, m: &Modeled) -> Result<PathBuf> {
     let sub_path = run.dir.layout().submission();
     if let Some((gate, why)) = crate::gates::invalid_submission(ds, &m.submission) {
         let _ = std::fs::remove_file(&sub_path);
-        anyhow::bail!(
-            "no valid submission: gate `{gate}` failed after every attempt and the fallback: {why}; submission.csv was not written ({})",
-            run.dir.path.display()
-        );
+        return Err(RunError::InvalidSubmission {
+            gate,
+            message: why,
+            run_dir: run.dir.path.clone(),
+        });
     }
     frame::write_csv(&m.submission, &sub_path)?;
     Ok(sub_path)
@@ -91,18 +91,18 @@ fn final_report(
     ds: &Dataset,
     summary: &RunSummary,
     last_profile: Option<Profile>,
-    previous_report: &str,
+    reports: &[String],
 ) -> Result<String> {
+    let previous_report = reports.last().map_or("", String::as_str);
     let mut final_report = String::new();
-    for p in PHASES {
-        final_report
-            .push_str(&std::fs::read_to_string(run.dir.phase(p).report()).unwrap_or_default());
+    for r in reports {
+        final_report.push_str(r);
         final_report.push('\n');
     }
     let results = table(summary);
     let profile = last_profile.map_or_else(|| Profile::of(ds), Ok)?;
     let cx = PhaseCx {
-        phase: Phase::ModelBuilding,
+        phase: phase::doing(WorkKind::Models),
         ds,
         profile: &profile,
         overview: run.overview,
@@ -142,13 +142,12 @@ fn save_model(run: &Run, ds: &Dataset, m: &Modeled, phases: &[PhaseSummary]) -> 
         }
         let f = run.fitted_file(*p);
         if !f.exists() {
-            anyhow::bail!(
-                "{} has no fitted program ({} is missing; the phase ran before this version saved one): run again to get a model",
-                p.title(),
-                f.display()
-            );
+            return Err(RunError::NoFittedProgram {
+                phase: p.title(),
+                path: f,
+            });
         }
-        programs.push(f);
+        programs.push((p.dir_name(), f));
     }
     let features = ds.features();
     let test_features = frame::select(&ds.test, &features)?;

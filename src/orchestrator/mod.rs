@@ -1,4 +1,4 @@
-//! The orchestrator: the six phases of [`autokaggle_agents::phase::PHASE_SPECS`] in order, each
+//! The orchestrator: the six phases of [`autokaggle_core::phase::PHASE_SPECS`] in order, each
 //! planner -> (stop) -> developer -> gates, retried -> reviewer -> summarizer -> (stop), then the
 //! finish. One file per stage:
 //!
@@ -27,9 +27,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
-use autokaggle_agents::Phase;
-use autokaggle_agents::phase::{PHASES, WorkKind};
+use crate::error::{Result, RunError};
+use autokaggle_core::Phase;
+use autokaggle_core::phase::{PHASES, WorkKind};
 use autokaggle_toolkit::models::validation::{self, FoldKey};
 use autokaggle_toolkit::schema::{self, Column};
 use autokaggle_toolkit::spec::{self, Resolved};
@@ -228,7 +228,8 @@ fn run_from(
 
 /// Walks the phases from the first unfinished one (a finished one is read back), then finishes.
 fn walk(mut run: Run, back: &resume::Back, mut ds: Dataset) -> Result<RunSummary> {
-    let mut previous_report = String::new();
+    // Every phase's report in order, carried in memory to the finish (a resumed phase's is read back).
+    let mut reports: Vec<String> = Vec::new();
     // The modeling phase's profile, reused by the research report (modeling leaves the data as is).
     let mut last_profile: Option<Profile> = None;
     let mut summaries: Vec<PhaseSummary> = Vec::new();
@@ -239,18 +240,19 @@ fn walk(mut run: Run, back: &resume::Back, mut ds: Dataset) -> Result<RunSummary
     let mut modeled = None;
     for phase in PHASES {
         if back.finished(phase) {
-            previous_report = resume::read_back(&run, phase, &mut ds)?;
+            reports.push(resume::read_back(&run, phase, &mut ds)?);
             summaries.extend(back.saved(phase));
             unchanged = None;
             continue;
         }
         run.check_cancelled()?;
-        let done = phase::run_phase(&mut run, phase, &ds, &previous_report, unchanged.take())?;
+        let previous_report = reports.last().map_or("", String::as_str);
+        let done = phase::run_phase(&mut run, phase, &ds, previous_report, unchanged.take())?;
         run.tell(Event::Phase(phase.index(), done.summary.state()));
         let kept = phase.spec().work != WorkKind::Program || done.summary.skipped;
         summaries.push(done.summary);
         resume::save_state(&run.dir, &summaries)?;
-        previous_report = done.report;
+        reports.push(done.report);
         if kept && done.corrected.is_none() {
             unchanged = Some(done.profile.clone());
         }
@@ -262,15 +264,8 @@ fn walk(mut run: Run, back: &resume::Back, mut ds: Dataset) -> Result<RunSummary
             ds = c;
         }
     }
-    let modeled = modeled.context("the modeling phase produced no submission")?;
-    finish::finish(
-        run,
-        &ds,
-        &modeled,
-        summaries,
-        last_profile,
-        &previous_report,
-    )
+    let modeled = modeled.ok_or(RunError::NoModel)?;
+    finish::finish(run, &ds, &modeled, summaries, last_profile, &reports)
 }
 
 impl PhaseSummary {

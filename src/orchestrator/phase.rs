@@ -4,9 +4,10 @@
 
 use std::time::Instant;
 
-use anyhow::Result;
+use crate::error::{Result, RunError};
 use autokaggle_agents::roles::{CvRow, Outcome, PhaseCx, gate_counts};
-use autokaggle_agents::{Phase, Review, Work};
+use autokaggle_agents::{Review, Work};
+use autokaggle_core::Phase;
 use autokaggle_toolkit::eda::Chart;
 use autokaggle_toolkit::{Dataset, Profile};
 
@@ -105,11 +106,11 @@ pub(super) fn run_phase(
     }
 }
 
-/// The planner's plan (headed, in the first phase, by the reader's summary and its checked spec
+/// The planner's plan (headed, in the phase that reads the spec, by the reader's summary and its checked spec
 /// corrections), written to `plan.md` and shown.
 fn write_plan(run: &Run, cx: &PhaseCx, corrected: &mut Option<Dataset>) -> Result<String> {
     let mut plan = run.roles.planner.plan(cx);
-    if cx.phase == Phase::UnderstandBackground {
+    if cx.phase.spec().reads_spec {
         let reading = run.roles.reader.read(cx);
         let (text, applied) = corrections::check(
             run.cfg,
@@ -145,7 +146,7 @@ fn skipped(
     // A skipped phase changes nothing, so the saved model has no program of it.
     let fitted = run.fitted_file(phase);
     if fitted.exists() {
-        std::fs::remove_file(&fitted)?;
+        std::fs::remove_file(&fitted).map_err(RunError::io(&fitted, "cannot remove"))?;
     }
     run.dir.write(&run.dir.phase(phase).report(), &report)?;
     Ok(PhaseDone {

@@ -7,8 +7,8 @@ use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use autokaggle_agents::Phase;
-use autokaggle_agents::phase::PHASES;
+use autokaggle_core::Phase;
+use autokaggle_core::phase::PHASES;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::steer::{Decision, Doing, Event, PhaseState, Progress, Steer, Stop};

@@ -2,9 +2,9 @@
 //! train/test are read back instead of redone. The modeling phase is always redone: its models live
 //! only in memory until the submission is written.
 
-use anyhow::{Context, Result};
-use autokaggle_agents::Phase;
-use autokaggle_agents::phase::WorkKind;
+use crate::error::{Result, RunError};
+use autokaggle_core::Phase;
+use autokaggle_core::phase::WorkKind;
 use autokaggle_toolkit::spec::Resolved;
 use autokaggle_toolkit::{Dataset, frame};
 
@@ -63,7 +63,11 @@ pub(super) fn open(
     // A resumed run is running again, whoever stopped it.
     match std::fs::remove_file(dir.path.join(crate::store::STOPPED)) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            return Err(e).context("removing the run's `stopped` marker");
+            let marker = dir.path.join(crate::store::STOPPED);
+            return Err(RunError::io(
+                &marker,
+                "cannot remove the run's `stopped` marker",
+            )(e));
         }
         _ => {}
     }
@@ -72,10 +76,9 @@ pub(super) fn open(
     } else {
         RunState::default()
     };
-    ds.spec = SpecRecord::read(&dir.path)
-        .context("spec.json: the recorded spec")?
-        .spec;
-    state.finished.retain(|p| *p != Phase::ModelBuilding);
+    ds.spec = SpecRecord::read(&dir.path)?.spec;
+    // The fitted ensemble lives in memory only, so the phase that fits it always runs again.
+    state.finished.retain(|p| p.spec().work != WorkKind::Models);
     let finished = state.finished.clone();
     state.phases.retain(|s| finished.contains(&s.phase));
     Ok((dir, Back { state }))
@@ -89,8 +92,7 @@ pub(super) fn read_back(run: &Run, phase: Phase, ds: &mut Dataset) -> Result<Str
         phase.title()
     ));
     let p = run.dir.phase(phase).report();
-    let report =
-        std::fs::read_to_string(&p).with_context(|| format!("resuming: {}", p.display()))?;
+    let report = std::fs::read_to_string(&p).map_err(RunError::io(&p, "cannot read back"))?;
     if phase.spec().work == WorkKind::Program {
         let (train, test) = run.frame_files(phase);
         ds.train = frame::read_parquet(&train)?;

@@ -5,13 +5,15 @@
 
 use std::time::Instant;
 
-use anyhow::{Result, bail};
-use autokaggle_agents::{Phase, Work};
+use autokaggle_agents::Work;
+use autokaggle_core::Phase;
+use autokaggle_core::phase::WorkKind;
 use autokaggle_toolkit::Dataset;
 use autokaggle_toolkit::models::cv;
 
 use super::Run;
-use crate::steer::{Decision, Event, Intervention, PhaseState, Refusal, Stop, Stopped};
+use crate::error::Result;
+use crate::steer::{Decision, Event, Intervention, PhaseState, Refusal, Stop};
 
 /// What the plan stop decided.
 pub(super) enum AtPlan {
@@ -54,9 +56,7 @@ pub(super) fn at_plan(run: &mut Run, phase: Phase, plan: &mut String) -> Result<
         }
         Decision::Redo => AtPlan::Again,
         Decision::Skip => AtPlan::Skip,
-        Decision::Quit => bail!(Stopped {
-            run_dir: run.dir.path.clone()
-        }),
+        Decision::Quit => return Err(run.stopped().into()),
         Decision::EditProgram(_) => unreachable!("refused above"),
     };
     if matches!(next, AtPlan::Go) {
@@ -81,9 +81,7 @@ pub(super) fn at_gates(run: &mut Run, phase: Phase, ds: &Dataset) -> Result<AtGa
             AtGates::Rerun(None)
         }
         Decision::Redo => AtGates::Rerun(None),
-        Decision::Quit => bail!(Stopped {
-            run_dir: run.dir.path.clone()
-        }),
+        Decision::Quit => return Err(run.stopped().into()),
         Decision::Skip | Decision::EditPlan(_) => unreachable!("refused above"),
     };
     // An edited program reruns the phase from its plan; the rest plan it again.
@@ -133,7 +131,7 @@ pub(super) fn check_edit(
         Work::Program { program } if !phase.spec().tools.is_empty() => program
             .validate(ds, Some(phase.spec().tools), seed)
             .map_err(|e| Refusal::Program(format!("{e:#}"))),
-        Work::Models { folds, candidates } if phase == Phase::ModelBuilding => {
+        Work::Models { folds, candidates } if phase.spec().work == WorkKind::Models => {
             if !cv::FOLDS.contains(folds) {
                 Err(Refusal::Folds {
                     folds: *folds,

@@ -4,14 +4,16 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
 use autokaggle_agents::Work;
-use autokaggle_agents::phase::{PHASES, WorkKind};
 use autokaggle_agents::roles::{GateResult, gate_counts};
+use autokaggle_core::phase::{PHASES, WorkKind};
 use base64::Engine;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use serde_json::{Value, json};
 
+use autokaggle_toolkit::CompetitionSpec as Spec;
+
+use crate::error::Result;
 use crate::store::{PhaseDir, RunLayout, RunSummary, SpecRecord};
 
 /// Markdown to HTML; images that name a file beside the markdown are embedded as data URIs.
@@ -58,19 +60,23 @@ fn gates_of(pdir: &PhaseDir) -> Vec<GateResult> {
     crate::store::read_json(&pdir.gates(), "no gates").unwrap_or_default()
 }
 
-/// Builds `report.html` in `run_dir` and returns its path.
+/// Builds `report.html` in a finished `run_dir` from its files and returns its path (the
+/// `report` command).
 pub fn build(run_dir: &Path) -> Result<PathBuf> {
     let layout = RunLayout::new(run_dir);
-    let rec: SpecRecord = crate::store::read_json(
-        &layout.spec(),
-        "cannot read (is this a finished run directory?)",
-    )?;
+    let rec = SpecRecord::read(run_dir)?;
     let summary: RunSummary = crate::store::read_json(
         &layout.summary(),
         "cannot read (is this a finished run directory?)",
     )?;
-    let s = &rec.spec;
-    let phases = Phases::read(&layout, &summary);
+    write(run_dir, &rec.spec, &summary)
+}
+
+/// Writes `report.html` in `run_dir` from the spec and summary a finishing run holds in memory,
+/// and returns its path. The phases' gates and programs are read from their folders.
+pub fn write(run_dir: &Path, s: &Spec, summary: &RunSummary) -> Result<PathBuf> {
+    let layout = RunLayout::new(run_dir);
+    let phases = Phases::read(&layout, summary);
     let sub_path = layout.submission();
     let sub = std::fs::read_to_string(&sub_path).unwrap_or_default();
     let research_html = std::fs::read_to_string(layout.research())
@@ -85,7 +91,7 @@ pub fn build(run_dir: &Path) -> Result<PathBuf> {
         "cv_nested": summary.cv_nested.map(|v| round(v, 5)),
         "baseline": round(summary.baseline, 5),
         "seconds": round(summary.seconds, 1),
-        "cv": cv_rows(&summary),
+        "cv": cv_rows(summary),
         "gates_passed": phases.passed,
         "gates_total": phases.applicable,
         "phases": phases.rows,
@@ -93,18 +99,16 @@ pub fn build(run_dir: &Path) -> Result<PathBuf> {
         "submission_rows": sub.lines().count().saturating_sub(1),
         "submission_columns": sub.lines().next().unwrap_or(""),
         "submission_gates": phases.submission_gates,
-        "llm": llm_usage(&summary),
+        "llm": llm_usage(summary),
         "interventions": interventions,
         "research_html": research_html,
         "run_dir": run_dir.display().to_string(),
     });
     let mut env = minijinja::Environment::new();
-    env.add_template("report.html", include_str!("report.html.j2"))
-        .context("the report template")?;
+    env.add_template("report.html", include_str!("report.html.j2"))?;
     let html = env
         .get_template("report.html")?
-        .render(minijinja::Value::from(minijinja::value::Serde(&ctx)))
-        .context("rendering report.html")?;
+        .render(minijinja::Value::from(minijinja::value::Serde(&ctx)))?;
     let path = layout.report_html();
     crate::store::write_atomic(&path, html.as_bytes())?;
     Ok(path)

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use autokaggle_agents::Phase;
+use autokaggle_core::Phase;
 
 /// The files at the top of a run directory.
 #[derive(Clone, Debug)]

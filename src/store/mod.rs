@@ -7,11 +7,12 @@ pub mod records;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use layout::{PhaseDir, RunLayout};
+
+use crate::error::{Result, RunError};
 pub use records::{BlendWeight, PhaseSummary, RunState, RunSummary, SpecRecord};
 
 /// The marker a run cancelled by an MCP client leaves in its directory, until it is resumed.
@@ -19,11 +20,12 @@ pub const STOPPED: &str = "stopped";
 
 /// Reads a JSON file of a run directory into its record; `missing` says what a file that cannot be
 /// read means.
-pub fn read_json<T: DeserializeOwned>(path: &Path, missing: &str) -> Result<T> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("{}: {missing}", path.display()))?;
-    serde_json::from_str(&text)
-        .with_context(|| format!("{}: not the expected JSON", path.display()))
+pub fn read_json<T: DeserializeOwned>(path: &Path, missing: &'static str) -> Result<T> {
+    let text = std::fs::read_to_string(path).map_err(RunError::io(path, missing))?;
+    serde_json::from_str(&text).map_err(|source| RunError::Json {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Writes `bytes` to `path` atomically: a sibling temporary file, then a rename. The one way this
@@ -52,22 +54,21 @@ impl RunDir {
             i += 1;
         }
         std::fs::create_dir_all(&path)
-            .with_context(|| format!("creating run directory {}", path.display()))?;
+            .map_err(RunError::io(&path, "cannot create the run directory"))?;
         Ok(Self { path })
     }
 
     /// Opens an existing run directory to resume it, removing temporary files a kill left behind.
     pub fn open(path: &Path) -> Result<Self> {
         if !RunLayout::new(path).spec().exists() {
-            anyhow::bail!(
-                "{}: not a run directory (no spec.json); pass the folder a run printed",
-                path.display()
-            );
+            return Err(RunError::NotRunDir {
+                path: path.to_path_buf(),
+            });
         }
         let mut stack = vec![path.to_path_buf()];
         while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
-                let p = e?.path();
+            for e in std::fs::read_dir(&d).map_err(RunError::io(&d, "cannot list"))? {
+                let p = e.map_err(RunError::io(&d, "cannot list"))?.path();
                 let name = p
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
@@ -75,8 +76,7 @@ impl RunDir {
                 if p.is_dir() {
                     stack.push(p);
                 } else if name.ends_with(".tmp") || name.ends_with(".part.png") {
-                    std::fs::remove_file(&p)
-                        .with_context(|| format!("removing {}", p.display()))?;
+                    std::fs::remove_file(&p).map_err(RunError::io(&p, "cannot remove"))?;
                 }
             }
         }
@@ -91,7 +91,7 @@ impl RunDir {
     }
 
     /// One phase's folder.
-    pub fn phase(&self, phase: autokaggle_agents::Phase) -> PhaseDir {
+    pub fn phase(&self, phase: autokaggle_core::Phase) -> PhaseDir {
         self.layout().phase(phase)
     }
 
@@ -108,7 +108,11 @@ impl RunDir {
 
     /// Writes pretty JSON atomically.
     pub fn write_json<T: Serialize>(&self, path: &Path, v: &T) -> Result<PathBuf> {
-        self.write(path, &serde_json::to_string_pretty(v)?)
+        let text = serde_json::to_string_pretty(v).map_err(|source| RunError::Json {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        self.write(path, &text)
     }
 }
 
@@ -130,7 +134,36 @@ pub fn safe_name(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_name;
+    use super::*;
+
+    /// A folder of its own for one test.
+    fn folder(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("ak-store-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn a_folder_without_a_spec_is_not_a_run_and_a_broken_record_names_its_file() {
+        let d = folder("typed");
+        match RunDir::open(&d) {
+            Err(RunError::NotRunDir { path }) => assert_eq!(path, d),
+            other => panic!("{:?}", other.map(|r| r.path)),
+        }
+        let dir = RunDir { path: d.clone() };
+        let state = dir.layout().state();
+        std::fs::write(&state, "{ not json").unwrap();
+        match dir.read::<RunState>(&state) {
+            Err(RunError::Json { path, .. }) => assert_eq!(path, state),
+            other => panic!("{other:?}"),
+        }
+        let gone = dir.layout().summary();
+        let e = dir.read::<RunSummary>(&gone).unwrap_err();
+        assert!(matches!(e, RunError::Io { ref path, .. } if *path == gone), "{e}");
+        assert!(e.to_string().starts_with(&format!("{}: ", gone.display())), "{e}");
+        std::fs::remove_dir_all(&d).unwrap();
+    }
 
     #[test]
     fn names_from_outside_cannot_leave_the_output_folder() {

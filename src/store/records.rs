@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
-use autokaggle_agents::Phase;
+use crate::error::{Result, RunError};
 use autokaggle_agents::llm::Ledger;
 use autokaggle_agents::roles::CvRow;
+use autokaggle_core::Phase;
 use autokaggle_toolkit::spec::CompetitionSpec;
 use serde::{Deserialize, Serialize};
 
@@ -40,10 +40,13 @@ pub struct SpecRecord {
 impl SpecRecord {
     /// Reads a run directory's `spec.json`.
     pub fn read(run_dir: &Path) -> Result<Self> {
-        super::read_json(
-            &super::RunLayout::new(run_dir).spec(),
-            "not a run directory (no spec.json); pass the folder a run printed",
-        )
+        let spec = super::RunLayout::new(run_dir).spec();
+        if !spec.exists() {
+            return Err(RunError::NotRunDir {
+                path: run_dir.to_path_buf(),
+            });
+        }
+        super::read_json(&spec, "cannot read the run's spec")
     }
 }
 

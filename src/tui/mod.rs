@@ -9,13 +9,13 @@ use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
-use autokaggle_agents::Phase;
+use autokaggle_core::Phase;
 use ratatui::crossterm::event::{self, Event as TermEvent, KeyEventKind};
 
 use crate::config::RunConfig;
+use crate::error::RunError;
 use crate::roles::Roles;
-use crate::steer::{Decision, Event, Steer, Stop, Stopped};
+use crate::steer::{Decision, Event, Steer, Stop};
 use app::{Action, App, Effect, Ending};
 
 /// What the pipeline thread tells the screen.
@@ -48,6 +48,19 @@ impl Steer for Helm {
     }
 }
 
+/// Why the TUI ended badly: the terminal failed, or the run did.
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    /// Drawing, reading keys or the `$EDITOR` round trip failed.
+    #[error("the terminal: {0}")]
+    Terminal(#[from] std::io::Error),
+    /// The run failed (a person's quit is not a failure).
+    #[error(transparent)]
+    Run(Box<RunError>),
+}
+
+type Result<T> = std::result::Result<T, TuiError>;
+
 /// Runs the TUI over a ready configuration until the person leaves; prints how the run ended. A
 /// quit the person asked for ends well (the run directory resumes); a failed run is an error.
 pub fn run(mut cfg: RunConfig, mut roles: Roles, auto: bool) -> Result<()> {
@@ -59,18 +72,22 @@ pub fn run(mut cfg: RunConfig, mut roles: Roles, auto: bool) -> Result<()> {
     });
     cfg.progress = false;
     roles.human = Some(helm);
-    std::thread::spawn(move || {
-        let ended = match crate::orchestrator::run_with(&cfg, &roles) {
-            Ok(s) => Ending::Finished(format!(
-                "done: blend {} {:.4} (out-of-fold); submission {}",
-                s.metric,
-                s.blend_score,
-                s.submission.display()
-            )),
-            Err(e) if e.downcast_ref::<Stopped>().is_some() => Ending::Stopped(format!("{e:#}")),
-            Err(e) => Ending::Failed(format!("{e:#}")),
+    let pipeline = std::thread::spawn(move || {
+        let (ended, failed) = match crate::orchestrator::run_with(&cfg, &roles) {
+            Ok(s) => (
+                Ending::Finished(format!(
+                    "done: blend {} {:.4} (out-of-fold); submission {}",
+                    s.metric,
+                    s.blend_score,
+                    s.submission.display()
+                )),
+                None,
+            ),
+            Err(e) if e.is_stop() => (Ending::Stopped(e.to_string()), None),
+            Err(e) => (Ending::Failed(e.to_string()), Some(e)),
         };
         let _ = tx.send(Msg::Done(ended));
+        failed
     });
     let external = std::env::var("EDITOR").is_ok_and(|e| !e.trim().is_empty());
     let mut app = App::new(auto, external);
@@ -81,7 +98,13 @@ pub fn run(mut cfg: RunConfig, mut roles: Roles, auto: bool) -> Result<()> {
     match app.ending() {
         Some(Ending::Finished(s)) => println!("{s}"),
         Some(Ending::Stopped(e)) => eprintln!("{e}"),
-        Some(Ending::Failed(e)) => bail!("{e}"),
+        Some(Ending::Failed(e)) => {
+            // The pipeline has ended: its error is the typed one the screen showed.
+            return Err(match pipeline.join() {
+                Ok(Some(e)) => TuiError::Run(Box::new(e)),
+                _ => TuiError::Terminal(std::io::Error::other(e.clone())),
+            });
+        }
         None => {
             if let Some(d) = app.run_dir() {
                 eprintln!(
@@ -164,7 +187,7 @@ fn obey(
 /// Edits text in `$EDITOR` with the screen suspended; `None` if the editor failed.
 fn external_edit(terminal: &mut ratatui::DefaultTerminal, text: &str) -> Result<Option<String>> {
     let path = std::env::temp_dir().join(format!("autokaggle-plan-{}.md", std::process::id()));
-    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    std::fs::write(&path, text)?;
     ratatui::restore();
     let editor = std::env::var("EDITOR").unwrap_or_default();
     let status = std::process::Command::new("sh")

@@ -123,3 +123,25 @@ fn inspect_infers_a_folder_without_toml_and_errors_clearly() {
             .contains("/nonexistent/comp: no such competition folder")
     );
 }
+
+/// A typed error already says its cause; the binary says it once, on one line, with the file.
+#[test]
+fn an_error_names_the_file_and_says_its_cause_once() {
+    let out = bin()
+        .args(["predict", "/nonexistent/run", "--input", "x.csv"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: /nonexistent/run/manifest.json: no saved model here"),
+        "{err}"
+    );
+    assert_eq!(err.matches("(os error 2)").count(), 1, "{err}");
+    let out = bin().args(["resume", "/tmp"]).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "error: /tmp: not a run directory (no spec.json); pass the folder a run printed"
+    );
+}

@@ -9,7 +9,8 @@ use autokaggle::config::{self, RunConfig};
 use autokaggle::orchestrator::{self as pipeline, Roles};
 use autokaggle_agents::offline::{OfflinePolicy, repair};
 use autokaggle_agents::roles::PhaseCx;
-use autokaggle_agents::{Developer, Phase, Work};
+use autokaggle_agents::{Developer, Work};
+use autokaggle_core::Phase;
 use autokaggle_toolkit::{Dataset, Program, frame, spec};
 
 use super::cli::{shared, tmp};
@@ -28,7 +29,7 @@ fn check_run(dir: &Path, run_dir: &Path, expect_rows: usize) -> frame::DataFrame
             frame::strs(&sub, &ds.spec.id).unwrap() == frame::strs(&ds.sample, &ds.spec.id).unwrap()
         }
     );
-    for p in autokaggle_agents::phase::PHASES {
+    for p in autokaggle_core::phase::PHASES {
         let gates: Vec<GateResult> = serde_json::from_str(
             &std::fs::read_to_string(run_dir.join(p.dir_name()).join("gates.json")).unwrap(),
         )
@@ -38,8 +39,7 @@ fn check_run(dir: &Path, run_dir: &Path, expect_rows: usize) -> frame::DataFrame
             assert!(!g.failed(), "{p:?}: {g:?}");
         }
         // A label submission has no probabilities to check, and says so instead of passing.
-        if p == autokaggle_agents::Phase::ModelBuilding && ds.spec.submission == Submission::Labels
-        {
+        if p == autokaggle_core::Phase::ModelBuilding && ds.spec.submission == Submission::Labels {
             let prob = gates
                 .iter()
                 .find(|g| g.gate == "probabilities_valid")

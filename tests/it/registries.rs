@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use autokaggle::gates::GATES;
-use autokaggle_agents::phase::{PHASE_SPECS, PHASES};
+use autokaggle_core::phase::{PHASE_SPECS, PHASES};
 use autokaggle_toolkit::registry::{self, TOOLS};
 
 /// The string literals after `key` on lines of the .rs files under `dir` (relative to the workspace).

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use autokaggle::config::RunConfig;
 use autokaggle::orchestrator as pipeline;
-use autokaggle_agents::phase::PHASES;
+use autokaggle_core::phase::PHASES;
 
 use super::cli::tmp;
 
@@ -119,7 +119,7 @@ fn report_on_a_folder_that_is_not_a_run_says_so() {
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("spec.json") && err.contains("finished run directory"),
+        err.contains("not-a-run") && err.contains("not a run directory (no spec.json)"),
         "{err}"
     );
     std::fs::remove_dir_all(&dir).unwrap();

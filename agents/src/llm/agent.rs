@@ -18,7 +18,7 @@ use super::replies::{self, ReadingReply, Report, ReviewReply, SearchReply};
 use super::session::Session;
 use super::signatures::phase_tools;
 use crate::offline::{self, OfflinePolicy};
-use crate::phase::{PHASES, Phase, WorkKind};
+use crate::phase::{PHASES, WorkKind};
 use crate::roles::{
     Developer, Outcome, PhaseCx, Planner, Reader, Reading, Review, Reviewer, Summarizer, Work,
     gate_counts,
@@ -84,6 +84,12 @@ impl LlmAgent {
                 .collect::<Vec<_>>(),
             "phase_title": cx.phase.title(),
             "phase_slug": cx.phase.slug(),
+            "work": match cx.phase.spec().work {
+                WorkKind::Analysis => "analysis",
+                WorkKind::Program => "program",
+                WorkKind::Models => "models",
+            },
+            "proposals": cx.phase.spec().proposals,
             "phase_goal": cx.phase.goal(),
             "rows": cx.profile.rows,
             "test_rows": cx.profile.test_rows,
@@ -242,9 +248,7 @@ impl Developer for LlmAgent {
         let extra = json!({"plan": plan, "feedback": feedback, "tools": tools});
         match cx.phase.spec().work {
             WorkKind::Program => {
-                // In feature engineering the developer may also propose features, which the
-                // feature search keeps only when cross-validation says they help.
-                let proposing = cx.phase == Phase::FeatureEngineering;
+                let proposing = cx.phase.spec().proposals;
                 let mut schema = json!({"type": "object", "properties": {"steps": {"type": "array", "maxItems": 12, "items": {
                     "type": "object",
                     "properties": {"tool": {"enum": names},

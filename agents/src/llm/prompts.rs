@@ -46,6 +46,7 @@ mod tests {
                      "targets": ["Survived"]},
             "higher_is_better": true, "overview": "Who survived.", "phase_number": 3, "phases": 6,
             "phase_title": "Data cleaning", "phase_slug": "data_cleaning", "phase_goal": "clean",
+            "work": "program", "proposals": false,
             "folds_min": 2, "folds_max": 10,
             "families": [{"name": "gbm", "note": ""}, {"name": "knn", "note": "skipped above 30000 train rows"}],
             "rows": 891, "test_rows": 418, "profile": "Age: 20% missing",

@@ -1,7 +1,7 @@
 //! The offline developer: programs of toolkit calls from the profile and the plan, repaired from gate
 //! messages, and the safe fallback that always passes the gates.
 
-use crate::phase::Phase;
+use crate::phase::{Offline, Phase};
 use crate::roles::{Developer, PhaseCx, Work};
 
 use super::plan::{CLEANING_LEADS, FEATURE_LEADS, follows, known, plan_list};
@@ -197,14 +197,14 @@ pub fn repair(mut program: Program, feedback: &str) -> Program {
 impl Developer for OfflinePolicy {
     /// Follows the plan's column lists when the plan is the offline planner's (edited or not).
     fn develop(&self, cx: &PhaseCx, plan: &str, feedback: &[String]) -> Work {
-        let base = match cx.phase {
-            Phase::DataCleaning => cleaning_program(cx.profile, plan),
-            Phase::FeatureEngineering => feature_program(cx, plan),
-            Phase::ModelBuilding => {
+        let base = match cx.phase.spec().offline {
+            Offline::Clean => cleaning_program(cx.profile, plan),
+            Offline::Engineer => feature_program(cx, plan),
+            Offline::Model => {
                 let (folds, candidates) = candidates(cx.profile.rows, outputs(cx), cx.seed);
                 return Work::Models { folds, candidates };
             }
-            _ => return Work::Analysis,
+            Offline::Look(_) => return Work::Analysis,
         };
         Work::Program {
             program: feedback.iter().fold(base, |p, f| repair(p, f)),
@@ -215,13 +215,13 @@ impl Developer for OfflinePolicy {
 /// The work that always passes the gates, run when the developer's attempts are used up: impute and
 /// encode everything, one default model.
 pub fn safe_work(phase: Phase) -> Work {
-    match phase {
-        Phase::DataCleaning => Work::Program {
+    match phase.spec().offline {
+        Offline::Clean => Work::Program {
             program: Program {
                 steps: vec![Step::new("fill_missing", json!({"strategy": "median"}))],
             },
         },
-        Phase::FeatureEngineering => Work::Program {
+        Offline::Engineer => Work::Program {
             program: Program {
                 steps: vec![
                     Step::new("ordinal_encode", json!({})),
@@ -229,14 +229,14 @@ pub fn safe_work(phase: Phase) -> Work {
                 ],
             },
         },
-        Phase::ModelBuilding => Work::Models {
+        Offline::Model => Work::Models {
             folds: 3,
             candidates: vec![ModelSpec {
                 name: "gbm_default".into(),
                 kind: autokaggle_toolkit::models::cv::ModelKind::Gbm(Default::default()),
             }],
         },
-        Phase::UnderstandBackground | Phase::PreliminaryEda | Phase::InDepthEda => Work::Analysis,
+        Offline::Look(_) => Work::Analysis,
     }
 }
 

@@ -1,7 +1,7 @@
 //! The offline planner: standard steps per phase, naming the columns the profile points at. The
 //! developer follows the column lists of these plans, so a person edits a program by editing a plan.
 
-use crate::phase::Phase;
+use crate::phase::Offline;
 use crate::roles::{PhaseCx, Planner};
 
 use super::*;
@@ -9,10 +9,9 @@ use super::*;
 impl Planner for OfflinePolicy {
     fn plan(&self, cx: &PhaseCx) -> String {
         let p = cx.profile;
-        let mut plan = match cx.phase {
-            Phase::UnderstandBackground => "1. Read the overview and the files; state task, metric and submission format.\n2. Check id, targets and that test has every feature.".to_string(),
-            Phase::PreliminaryEda => "1. Profile every column: type, missing values, cardinality, spread, skew.\n2. Note the target's distribution and the features most related to it.\n3. List what cleaning must handle.".into(),
-            Phase::DataCleaning => {
+        let mut plan = match cx.phase.spec().offline {
+            Offline::Look(steps) => steps.to_string(),
+            Offline::Clean => {
                 let c = cleaning(p);
                 format!(
                     "1. Drop columns missing in more than {:.0}% of train rows, each leaving a 0/1 was-missing indicator: {}.\n2. Drop free-text columns with no structure: {}.\n3. Convert booleans to 0/1: {}.\n4. Impute the rest from train statistics (median for skewed numbers, mean otherwise, most frequent text){}: {}.",
@@ -20,41 +19,63 @@ impl Planner for OfflinePolicy {
                     names(&c.too_missing),
                     names(&c.free_text),
                     names(&c.booleans),
-                    if c.indicator { ", with was-missing indicators" } else { "" },
+                    if c.indicator {
+                        ", with was-missing indicators"
+                    } else {
+                        ""
+                    },
                     names(&c.with_missing)
                 )
             }
-            Phase::InDepthEda => "1. Re-profile the cleaned data.\n2. Rank features by their relation to the target.\n3. Find skewed amounts, structured strings and categorical cardinalities for feature engineering.".into(),
-            Phase::FeatureEngineering => {
+            Offline::Engineer => {
                 let f = feature_plan(p, cx.ds.spec.task);
-                let split: Vec<String> = f.structured.iter().map(|(c, d)| format!("{c} on '{d}'")).collect();
+                let split: Vec<String> = f
+                    .structured
+                    .iter()
+                    .map(|(c, d)| format!("{c} on '{d}'"))
+                    .collect();
                 // Only data with date-times gets the line, so other plans read as before.
                 let dates = if f.datetimes.is_empty() {
                     String::new()
                 } else {
-                    format!("0. Expand date-time text into parts (year, month, day, weekday, hour, weekend): {}.\n", names(&f.datetimes))
+                    format!(
+                        "0. Expand date-time text into parts (year, month, day, weekday, hour, weekend): {}.\n",
+                        names(&f.datetimes)
+                    )
                 };
                 let target = if f.target.is_empty() {
                     String::new()
                 } else {
-                    format!("\n6. Target-encode very high-cardinality text (more than {TARGET_ENCODE_MIN} values, out of fold on train): {}.", names(&f.target))
+                    format!(
+                        "\n6. Target-encode very high-cardinality text (more than {TARGET_ENCODE_MIN} values, out of fold on train): {}.",
+                        names(&f.target)
+                    )
                 };
-                dates + &format!(
-                    "1. Split structured strings into parts: {}.\n2. One-hot encode low-cardinality text (<= {ONE_HOT_MAX} values): {}.\n3. Ordinal-encode high-cardinality text: {}.\n4. Add the total of amount-like columns: {}.\n5. Fill any missing values the new features introduce; drop constant columns; keep the most important features if there are too many.",
-                    names(&split),
-                    names(&f.one_hot),
-                    names(&f.ordinal),
-                    names(&f.amounts)
-                ) + &target
+                dates
+                    + &format!(
+                        "1. Split structured strings into parts: {}.\n2. One-hot encode low-cardinality text (<= {ONE_HOT_MAX} values): {}.\n3. Ordinal-encode high-cardinality text: {}.\n4. Add the total of amount-like columns: {}.\n5. Fill any missing values the new features introduce; drop constant columns; keep the most important features if there are too many.",
+                        names(&split),
+                        names(&f.one_hot),
+                        names(&f.ordinal),
+                        names(&f.amounts)
+                    )
+                    + &target
             }
-            Phase::ModelBuilding => {
+            Offline::Model => {
                 let (folds, c) = candidates(p.rows, outputs(cx), cx.seed);
                 format!(
                     "1. {folds}-fold {}CV scored with {:?} (time-ordered folds when test follows train in time, grouped when test holds groups train lacks).\n2. Gradient-boosted trees, a linear model and a random forest at default settings, then seeded draws from their search spaces: {} candidates ({}), tried in order while the time budget allows.\n3. Blend on out-of-fold predictions (greedy), refit on all of train, predict test.\n4. Write the submission in the sample's exact format.",
-                    if cx.ds.spec.task == autokaggle_toolkit::Task::Regression { "" } else { "stratified " },
+                    if cx.ds.spec.task == autokaggle_toolkit::Task::Regression {
+                        ""
+                    } else {
+                        "stratified "
+                    },
                     cx.ds.spec.metric,
                     c.len(),
-                    c.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")
+                    c.iter()
+                        .map(|m| m.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             }
         };

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use super::Result;
 use autokaggle_toolkit::{Program, Step};
 use schemars::JsonSchema;
 use serde::Deserialize;

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use super::Result;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -34,6 +34,9 @@ impl McpTool for Inspect {
         Call this first to check what `run` will do.";
     type Args = Args;
     fn call(&self, a: Args, _: &Cx) -> Result<String> {
-        crate::inspect::describe(&crate::config::locate(&a.competition)?, a.profile)
+        Ok(crate::inspect::describe(
+            &crate::config::locate(&a.competition)?,
+            a.profile,
+        )?)
     }
 }

@@ -9,12 +9,15 @@ mod run;
 mod status;
 pub mod toolkit;
 
-use anyhow::{Context, Result};
+use super::ToolError;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::Cx;
+
+/// What a tool call returns: its text, or why it failed.
+pub type Result<T, E = ToolError> = std::result::Result<T, E>;
 
 /// A tool of the server.
 pub trait McpTool: Send + Sync {
@@ -57,8 +60,10 @@ impl<T: McpTool> DynMcpTool for T {
         } else {
             args
         };
-        let a: T::Args = serde_json::from_value(args)
-            .with_context(|| format!("`{}`: invalid arguments", T::NAME))?;
+        let a: T::Args = serde_json::from_value(args).map_err(|source| ToolError::Args {
+            tool: T::NAME.to_string(),
+            source,
+        })?;
         self.call(a, cx)
     }
 }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use super::Result;
 use schemars::JsonSchema;
 use serde::Deserialize;
 

@@ -4,8 +4,9 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use anyhow::Result;
-use autokaggle_agents::Phase;
+use super::Result;
+use crate::mcp::ToolError;
+use autokaggle_core::Phase;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -14,7 +15,7 @@ use crate::config::{DEFAULT_SEED, DEFAULT_TIME_BUDGET, RunConfig, locate};
 use crate::mcp::Cx;
 use crate::orchestrator;
 use crate::roles::Roles;
-use crate::steer::{Decision, Event, Steer, Stop, Stopped};
+use crate::steer::{Decision, Event, Steer, Stop};
 
 /// Runs a competition.
 pub struct RunTool;
@@ -51,10 +52,9 @@ impl McpTool for RunTool {
         `autokaggle resume RUN_DIR` continues it. Returns the results table and the run directory.";
     type Args = Args;
     fn call(&self, a: Args, cx: &Cx) -> Result<String> {
-        anyhow::ensure!(
-            a.time_budget.is_finite() && a.time_budget > 0.0,
-            "time_budget must be a positive number of seconds"
-        );
+        if !(a.time_budget.is_finite() && a.time_budget > 0.0) {
+            return Err(ToolError::Budget(a.time_budget));
+        }
         let cfg = RunConfig {
             time_budget: a.time_budget,
             progress: false,
@@ -78,7 +78,7 @@ impl McpTool for RunTool {
                 s.run_dir.display(),
                 orchestrator::table(&s)
             )),
-            Err(e) if e.is::<Stopped>() => {
+            Err(e) if e.is_stop() => {
                 let dir = steer.run_dir.lock().expect("not poisoned").clone();
                 if let Some(d) = &dir {
                     crate::store::write_atomic(
@@ -86,9 +86,9 @@ impl McpTool for RunTool {
                         b"cancelled by the MCP client\n",
                     )?;
                 }
-                Err(e.context("cancelled by the client"))
+                Err(ToolError::Cancelled(Box::new(e)))
             }
-            Err(e) => Err(e),
+            Err(e) => Err(e.into()),
         }
     }
 }

@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use super::Result;
+use crate::error::RunError;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
@@ -32,7 +33,7 @@ impl McpTool for Status {
         let d = &a.run_dir;
         let layout = crate::store::RunLayout::new(d);
         if !layout.spec().exists() {
-            bail!("{}: not a run directory (no spec.json)", d.display());
+            return Err(RunError::NotRunDir { path: d.clone() }.into());
         }
         let state: Option<RunState> = read_json(&layout.state(), "state").ok();
         let summary: Option<RunSummary> = read_json(&layout.summary(), "summary").ok();
@@ -60,6 +61,6 @@ impl McpTool for Status {
             "cv_score": summary.as_ref().map(|s| s.blend_score),
             "metric": summary.as_ref().map(|s| s.metric.clone()),
         });
-        Ok(serde_json::to_string_pretty(&v)?)
+        Ok(serde_json::to_string_pretty(&v).expect("a JSON value serializes"))
     }
 }

@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use super::Result;
+use crate::mcp::ToolError;
 use autokaggle_toolkit::registry;
 use autokaggle_toolkit::tool::DynTool;
 use autokaggle_toolkit::{Program, Step};
@@ -67,16 +68,17 @@ impl DynMcpTool for ToolkitTool {
         let mut args = match args {
             Value::Object(o) => o,
             Value::Null => Default::default(),
-            _ => anyhow::bail!("`{}`: arguments must be an object", self.0.name()),
+            _ => {
+                return Err(ToolError::NotObject {
+                    tool: self.0.name().to_string(),
+                });
+            }
         };
         let competition: PathBuf = args
             .remove(COMPETITION)
             .and_then(|v| v.as_str().map(PathBuf::from))
-            .with_context(|| {
-                format!(
-                    "`{}`: give `competition`, a competition folder",
-                    self.0.name()
-                )
+            .ok_or_else(|| ToolError::NoCompetition {
+                tool: self.0.name().to_string(),
             })?;
         let out = args.remove(OUT).and_then(|v| v.as_str().map(PathBuf::from));
         let program = Program {

@@ -9,9 +9,10 @@ mod view;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
-use autokaggle_agents::phase::PHASES;
 use autokaggle_agents::roles::{CvRow, GateResult};
-use autokaggle_agents::{Phase, Review, Work};
+use autokaggle_agents::{Review, Work};
+use autokaggle_core::Phase;
+use autokaggle_core::phase::PHASES;
 use ratatui::crossterm::event::KeyEvent;
 
 use super::editor::Editor;

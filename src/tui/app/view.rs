@@ -2,8 +2,8 @@
 //! keys at the bottom; help and editors as overlays. Fits 80x24 and grows with the terminal.
 
 use autokaggle_agents::Work;
-use autokaggle_agents::phase::PHASES;
 use autokaggle_agents::roles::GateStatus;
+use autokaggle_core::phase::PHASES;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};

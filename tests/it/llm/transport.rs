@@ -220,7 +220,7 @@ fn dropped_bodies_html_error_objects_and_endless_streams_end_in_a_valid_submissi
     for role in ["planner", "reader", "reviewer", "summarizer"] {
         assert_eq!(l.by_role[role].failed, l.by_role[role].calls, "{role}");
     }
-    let logs: String = autokaggle_agents::phase::PHASES
+    let logs: String = autokaggle_core::phase::PHASES
         .iter()
         .map(|p| log_of(&s.run_dir, &p.dir_name()))
         .collect();

@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use autokaggle::steer::{Decision, Event, PhaseState, Refusal, Stop};
 use autokaggle::tui::app::{Action, App, Effect, Ending};
-use autokaggle_agents::{Phase, Work};
+use autokaggle_agents::Work;
+use autokaggle_core::Phase;
 use autokaggle_toolkit::{Program, Step};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

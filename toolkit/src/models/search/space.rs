@@ -53,12 +53,18 @@ impl Family {
         }
     }
 
-    /// What a developer choosing families should know about it beyond its name ("" for nothing).
+    /// What it is, and what a developer choosing families should know about it: the prompts list
+    /// the families with these words, so a new family describes itself here.
     pub fn note(self) -> String {
         match self {
-            Self::GbmBag => format!("a booster averaged over {BAGS} seeds, {BAGS} times the cost"),
-            Self::Knn => format!("skipped above {KNN_MAX_ROWS} train rows"),
-            _ => String::new(),
+            Self::Gbm => "gradient-boosted trees".into(),
+            Self::GbmBag => {
+                format!("gradient-boosted trees averaged over {BAGS} seeds, {BAGS} times the cost")
+            }
+            Self::Forest => "random forest".into(),
+            Self::ExtraTrees => "extremely randomized trees".into(),
+            Self::Linear => "logistic regression for classes, ridge for values".into(),
+            Self::Knn => format!("k-nearest neighbours, skipped above {KNN_MAX_ROWS} train rows"),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The six phases of a run, as one table. Everything the orchestrator, the agents, the TUI and the
-//! report need to know about a phase is a column of [`PHASE_SPECS`], so a phase is changed in one row
-//! and a new phase is one `Phase` variant plus one row (the compiler then lists the exhaustive
-//! `match`es that must learn it, such as the offline policy's plan texts).
+//! report need to know about a phase is a column of [`PHASE_SPECS`]: what its developer hands over,
+//! which tools it may use, whether it reads the spec or takes feature proposals, whether a person may
+//! skip it, which gates judge it and what the offline policy does there. A phase is changed in one
+//! row, and no code outside this table names a specific phase.
 
 use autokaggle_toolkit::tool::Category;
 use serde::{Deserialize, Serialize};
@@ -51,6 +52,20 @@ pub enum GateFamily {
     Submission,
 }
 
+/// What the built-in offline policy does in a phase. The offline planner and developer match on
+/// this column, so they name no phase and a new phase chooses its offline behaviour in its row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Offline {
+    /// Analysis only; the plan is these standard steps.
+    Look(&'static str),
+    /// Drop, convert and impute what the profile points at.
+    Clean,
+    /// Encode, split, transform, combine and select.
+    Engineer,
+    /// Choose the folds and the model candidates.
+    Model,
+}
+
 /// One row of the phase table.
 #[derive(Debug)]
 pub struct PhaseSpec {
@@ -66,12 +81,20 @@ pub struct PhaseSpec {
     pub work: WorkKind,
     /// The tool categories its programs may use (empty: no program).
     pub tools: &'static [Category],
+    /// Whether the reader reads the overview here, and its corrections to the spec are checked and
+    /// applied before the phase's plan.
+    pub reads_spec: bool,
+    /// Whether its developer may also propose features, which the feature search keeps only when
+    /// cross-validation says they help.
+    pub proposals: bool,
     /// Whether a person may skip it (nothing downstream needs its output).
     pub skippable: bool,
     /// Whether it draws data charts (EDA); the modeling phase draws model charts from its results.
     pub data_charts: bool,
     /// The gate families that judge it.
     pub gates: &'static [GateFamily],
+    /// What the offline policy plans and hands over.
+    pub offline: Offline,
 }
 
 use GateFamily as G;
@@ -85,9 +108,14 @@ pub const PHASE_SPECS: [PhaseSpec; 6] = [
         goal: "understand the competition: what is predicted, how it is scored, what the data holds",
         work: WorkKind::Analysis,
         tools: &[],
+        reads_spec: true,
+        proposals: false,
         skippable: false,
         data_charts: false,
         gates: &[G::Identity],
+        offline: Offline::Look(
+            "1. Read the overview and the files; state task, metric and submission format.\n2. Check id, targets and that test has every feature.",
+        ),
     },
     PhaseSpec {
         phase: Phase::PreliminaryEda,
@@ -96,9 +124,14 @@ pub const PHASE_SPECS: [PhaseSpec; 6] = [
         goal: "a first look at the raw data: types, missing values, cardinality, distributions, the target",
         work: WorkKind::Analysis,
         tools: &[],
+        reads_spec: false,
+        proposals: false,
         skippable: true,
         data_charts: true,
         gates: &[G::Identity],
+        offline: Offline::Look(
+            "1. Profile every column: type, missing values, cardinality, spread, skew.\n2. Note the target's distribution and the features most related to it.\n3. List what cleaning must handle.",
+        ),
     },
     PhaseSpec {
         phase: Phase::DataCleaning,
@@ -107,9 +140,12 @@ pub const PHASE_SPECS: [PhaseSpec; 6] = [
         goal: "make train and test clean: handle missing values, fix types, drop useless or near-empty columns, treat outliers; no missing values may remain",
         work: WorkKind::Program,
         tools: &[Category::Cleaning],
+        reads_spec: false,
+        proposals: false,
         skippable: false,
         data_charts: false,
         gates: &[G::Identity, G::Data, G::Cleaned],
+        offline: Offline::Clean,
     },
     PhaseSpec {
         phase: Phase::InDepthEda,
@@ -118,9 +154,14 @@ pub const PHASE_SPECS: [PhaseSpec; 6] = [
         goal: "study the cleaned data and its relation to the target, to decide the feature engineering",
         work: WorkKind::Analysis,
         tools: &[],
+        reads_spec: false,
+        proposals: false,
         skippable: true,
         data_charts: true,
         gates: &[G::Identity],
+        offline: Offline::Look(
+            "1. Re-profile the cleaned data.\n2. Rank features by their relation to the target.\n3. Find skewed amounts, structured strings and categorical cardinalities for feature engineering.",
+        ),
     },
     PhaseSpec {
         phase: Phase::FeatureEngineering,
@@ -129,9 +170,12 @@ pub const PHASE_SPECS: [PhaseSpec; 6] = [
         goal: "turn every feature numeric and informative: encode text, split structured strings, transform skewed values, add combinations, select",
         work: WorkKind::Program,
         tools: &[Category::Cleaning, Category::Features],
+        reads_spec: false,
+        proposals: true,
         skippable: false,
         data_charts: false,
         gates: &[G::Identity, G::Data, G::Features],
+        offline: Offline::Engineer,
     },
     PhaseSpec {
         phase: Phase::ModelBuilding,
@@ -140,21 +184,34 @@ pub const PHASE_SPECS: [PhaseSpec; 6] = [
         goal: "choose the models and search to cross-validate, blend and refit, and write the submission",
         work: WorkKind::Models,
         tools: &[],
+        reads_spec: false,
+        proposals: false,
         skippable: false,
         data_charts: false,
         gates: &[G::Identity, G::Submission],
+        offline: Offline::Model,
     },
 ];
 
-/// All phases in order.
-pub const PHASES: [Phase; 6] = [
-    Phase::UnderstandBackground,
-    Phase::PreliminaryEda,
-    Phase::DataCleaning,
-    Phase::InDepthEda,
-    Phase::FeatureEngineering,
-    Phase::ModelBuilding,
-];
+/// All phases in order, read off the table.
+pub const PHASES: [Phase; PHASE_SPECS.len()] = {
+    let mut out = [Phase::UnderstandBackground; PHASE_SPECS.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = PHASE_SPECS[i].phase;
+        i += 1;
+    }
+    out
+};
+
+/// The phase whose developer hands over this kind of work; the table has exactly one that fits
+/// models (a test says so), and the finish, resume and stops ask for it by its work, not by name.
+pub fn doing(work: WorkKind) -> Phase {
+    PHASE_SPECS
+        .iter()
+        .find(|s| s.work == work)
+        .map_or(PHASES[PHASES.len() - 1], |s| s.phase)
+}
 
 impl Phase {
     /// Its position in run order, from 0.
@@ -210,6 +267,20 @@ mod tests {
             );
         }
         assert_eq!(Phase::DataCleaning.dir_name(), "3_data_cleaning");
+        let fitting: Vec<Phase> = PHASES
+            .into_iter()
+            .filter(|p| p.spec().work == WorkKind::Models)
+            .collect();
+        assert_eq!(fitting, [Phase::ModelBuilding]);
+        assert_eq!(doing(WorkKind::Models), Phase::ModelBuilding);
+        let proposing: Vec<Phase> = PHASES.into_iter().filter(|p| p.spec().proposals).collect();
+        assert_eq!(proposing, [Phase::FeatureEngineering]);
+        let reading: Vec<Phase> = PHASES.into_iter().filter(|p| p.spec().reads_spec).collect();
+        assert_eq!(
+            reading,
+            [Phase::UnderstandBackground],
+            "the spec is read once, first"
+        );
         assert_eq!(Phase::ModelBuilding.counter(), "[6/6]");
     }
 
