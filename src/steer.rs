@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
+pub use crate::error::Stopped;
 use autokaggle_agents::roles::{CvRow, GateResult};
 use autokaggle_agents::{Review, Work};
 use autokaggle_core::Phase;
@@ -172,14 +173,6 @@ pub trait Steer: Send + Sync {
     fn cancelled(&self) -> bool {
         false
     }
-}
-
-/// The run was stopped by the person; the run directory resumes.
-#[derive(Debug, thiserror::Error)]
-#[error("stopped at your request; `autokaggle resume {}` continues from the last finished phase", run_dir.display())]
-pub struct Stopped {
-    /// The run directory to resume.
-    pub run_dir: PathBuf,
 }
 
 /// What a person did at a stop, as interventions.json records it (`approve`, `edit_plan`, ...).

@@ -163,7 +163,8 @@ impl KaggleError {
     /// An answer with `status` that is neither a success nor one of the refusals with a fix of
     /// their own: worth another try when the server is failing (5xx) or asks to slow down (429).
     pub(super) fn refused(what: String, status: reqwest::StatusCode, body: String) -> Self {
-        let retryable = status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS;
+        let retryable =
+            status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS;
         Self::Refused {
             what,
             status,

@@ -55,7 +55,7 @@ pub struct Manifest {
 impl Manifest {
     /// Where a model folder keeps its manifest; its presence marks a saved model.
     pub fn path(model_dir: &Path) -> PathBuf {
-        model_dir.join("manifest.json")
+        model_dir.join(crate::store::layout::model_files::MANIFEST)
     }
 
     /// Reads `dir/manifest.json`, refusing another format with what to do.

@@ -21,7 +21,6 @@
 //! # }
 //! ```
 
-mod error;
 pub mod manifest;
 mod save;
 
@@ -32,15 +31,13 @@ use autokaggle_toolkit::frame::{self, DataFrame};
 use autokaggle_toolkit::models::fitted::Ensemble;
 use autokaggle_toolkit::{FittedProgram, saved, schema};
 
-pub use error::ModelError;
+pub use crate::error::ModelError;
+use crate::store::layout::model_files::ENSEMBLE;
 pub use manifest::Manifest;
 pub use save::{Saving, save};
 
 /// A result whose error is a [`ModelError`].
 pub type Result<T> = std::result::Result<T, ModelError>;
-
-/// The file of the refitted blend inside `model/`.
-const ENSEMBLE: &str = "ensemble.bin";
 
 /// A saved model, loaded.
 pub struct Model {

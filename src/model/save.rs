@@ -10,7 +10,8 @@ use autokaggle_toolkit::saved;
 use autokaggle_toolkit::schema::Column;
 
 use super::manifest::{Manifest, MemberInfo, sha256_file};
-use super::{ENSEMBLE, ModelError, Result};
+use super::{ModelError, Result};
+use crate::store::layout::model_files::{self, ENSEMBLE};
 
 /// What a finished run hands over to be kept.
 pub struct Saving<'a> {
@@ -49,7 +50,7 @@ pub fn save(dir: &Path, s: &Saving) -> Result<Manifest> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let mut programs = Vec::new();
     for (phase, p) in &s.programs {
-        let name = format!("{phase}.program");
+        let name = model_files::program(phase);
         let bytes = std::fs::read(p).map_err(io(p))?;
         saved::write_atomic(&dir.join(&name), &bytes)?;
         programs.push(name);

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::error::{Result, RunError};
+use crate::store::layout::model_charts;
 use autokaggle_toolkit::Task;
 use autokaggle_toolkit::eda::{Chart, plot};
 use autokaggle_toolkit::models::blend::Blend;
@@ -54,13 +55,13 @@ fn cv_chart(dir: &Path, p: &Problem, results: &[CvResult]) -> Result<Chart> {
     let names: Vec<String> = order.iter().map(|r| r.model.name.clone()).collect();
     let means: Vec<f64> = order.iter().map(|r| r.mean).collect();
     let title = format!("CV {metric} per model");
-    plot::hbar(&dir.join("cv_scores.png"), &title, &names, &means, &metric)?;
+    plot::hbar(&dir.join(model_charts::CV), &title, &names, &means, &metric)?;
     let stats = order
         .iter()
         .map(|r| format!("{} {:.4} ± {:.4}", r.model.name, r.mean, r.std))
         .collect::<Vec<_>>()
         .join("; ");
-    Ok(chart("cv_scores.png", &title, "cv", stats))
+    Ok(chart(model_charts::CV, &title, "cv", stats))
 }
 
 /// Feature importance of the blend's boosters, top 20.
@@ -72,7 +73,7 @@ fn importance_chart(dir: &Path, p: &Problem, imp: &[f64]) -> Result<Chart> {
     let vals: Vec<f64> = pairs.iter().map(|x| x.1).collect();
     let title = "Feature importance (share of boosting gain, top 20)";
     plot::hbar(
-        &dir.join("importance.png"),
+        &dir.join(model_charts::IMPORTANCE),
         title,
         &names,
         &vals,
@@ -84,7 +85,7 @@ fn importance_chart(dir: &Path, p: &Problem, imp: &[f64]) -> Result<Chart> {
         .map(|(n, v)| format!("{n} {:.1}%", v * 100.0))
         .collect::<Vec<_>>()
         .join(", ");
-    Ok(chart("importance.png", title, "importance", stats))
+    Ok(chart(model_charts::IMPORTANCE, title, "importance", stats))
 }
 
 /// The blend's out-of-fold confusion matrix, for labels.
@@ -110,7 +111,7 @@ fn confusion_chart(dir: &Path, p: &Problem, oof: &[Vec<f64>]) -> Result<Chart> {
     let title = "Out-of-fold confusion matrix (rows: true, columns: predicted)";
     let labels: Vec<String> = p.classes.iter().map(|c| format!("true {c}")).collect();
     plot::heatmap(
-        &dir.join("confusion.png"),
+        &dir.join(model_charts::CONFUSION),
         title,
         &labels,
         &p.classes,
@@ -119,7 +120,7 @@ fn confusion_chart(dir: &Path, p: &Problem, oof: &[Vec<f64>]) -> Result<Chart> {
         k <= 12,
     )?;
     Ok(chart(
-        "confusion.png",
+        model_charts::CONFUSION,
         title,
         "oof_errors",
         format!(
@@ -137,7 +138,7 @@ fn residual_chart(dir: &Path, p: &Problem, pred: &[f64]) -> Result<Chart> {
     let space = if p.log_target { " (log1p scale)" } else { "" };
     let title = format!("Out-of-fold residuals{space}");
     plot::scatter(
-        &dir.join("residuals.png"),
+        &dir.join(model_charts::RESIDUALS),
         &title,
         pred,
         &resid,
@@ -147,7 +148,7 @@ fn residual_chart(dir: &Path, p: &Problem, pred: &[f64]) -> Result<Chart> {
     let rmse = (resid.iter().map(|r| r * r).sum::<f64>() / resid.len().max(1) as f64).sqrt();
     let worst = resid.iter().map(|r| r.abs()).fold(0.0, f64::max);
     Ok(chart(
-        "residuals.png",
+        model_charts::RESIDUALS,
         &title,
         "oof_errors",
         format!("RMSE {rmse:.4}{space}, largest absolute residual {worst:.4}"),

@@ -85,6 +85,31 @@ impl RunLayout {
     }
 }
 
+/// The files of a saved model's folder (`<run>/model/`, which may be moved and loaded elsewhere).
+pub mod model_files {
+    /// What the model is and which files hold it; its presence marks a saved model.
+    pub const MANIFEST: &str = "manifest.json";
+    /// The refitted ensemble.
+    pub const ENSEMBLE: &str = "ensemble.bin";
+
+    /// The fitted program of the phase whose folder is `phase_dir` (e.g. `3_data_cleaning`).
+    pub fn program(phase_dir: &str) -> String {
+        format!("{phase_dir}.program")
+    }
+}
+
+/// The modeling phase's charts, in its charts folder.
+pub mod model_charts {
+    /// CV score per model.
+    pub const CV: &str = "cv_scores.png";
+    /// The blend's feature importance.
+    pub const IMPORTANCE: &str = "importance.png";
+    /// Out-of-fold confusion matrix (labels).
+    pub const CONFUSION: &str = "confusion.png";
+    /// Out-of-fold residuals (values).
+    pub const RESIDUALS: &str = "residuals.png";
+}
+
 /// The files of one phase's folder.
 #[derive(Clone, Debug)]
 pub struct PhaseDir {

@@ -160,8 +160,14 @@ mod tests {
         }
         let gone = dir.layout().summary();
         let e = dir.read::<RunSummary>(&gone).unwrap_err();
-        assert!(matches!(e, RunError::Io { ref path, .. } if *path == gone), "{e}");
-        assert!(e.to_string().starts_with(&format!("{}: ", gone.display())), "{e}");
+        assert!(
+            matches!(e, RunError::Io { ref path, .. } if *path == gone),
+            "{e}"
+        );
+        assert!(
+            e.to_string().starts_with(&format!("{}: ", gone.display())),
+            "{e}"
+        );
         std::fs::remove_dir_all(&d).unwrap();
     }
 

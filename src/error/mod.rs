@@ -1,6 +1,7 @@
 //! What can stop a run, typed: a library user (the CLI, the TUI, the MCP server, a program of
 //! one's own) can tell a person's stop from a bad flag from a file it could not write, and every
-//! variant names the file, the phase or the setting it is about and says what to do.
+//! variant names the file, the phase or the setting it is about and says what to do. The saved
+//! model's own errors are in [`model`]; both are leaves that the rest of the crate imports.
 
 use std::path::{Path, PathBuf};
 
@@ -8,8 +9,17 @@ use autokaggle_agents::llm::probe::ProbeError;
 use autokaggle_agents::llm::{ConfigError, SessionError};
 use autokaggle_toolkit::ToolkitError;
 
-use crate::model::ModelError;
-use crate::steer::Stopped;
+mod model;
+
+pub use model::ModelError;
+
+/// The run was stopped by the person (or an MCP client); the run directory resumes.
+#[derive(Debug, thiserror::Error)]
+#[error("stopped at your request; `autokaggle resume {}` continues from the last finished phase", run_dir.display())]
+pub struct Stopped {
+    /// The run directory to resume.
+    pub run_dir: PathBuf,
+}
 
 /// Why a run, a resume, a report or an apply did not finish.
 #[derive(Debug, thiserror::Error)]
