@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Result, RunError};
+use crate::error::{Result, io_at};
 use autokaggle_toolkit::{Dataset, Program, StepLog, frame};
 
 use crate::config::locate;
@@ -34,7 +34,7 @@ pub fn apply(
     let out = out(&ds);
     // Only the output is kept: the program frees each input column it replaces.
     let (data, logs, _) = program.run_owned(ds, seed, progress)?;
-    std::fs::create_dir_all(&out).map_err(RunError::io(&out, "cannot create the folder"))?;
+    std::fs::create_dir_all(&out).map_err(io_at(&out, "cannot create the folder"))?;
     let (train, test) = (out.join("train.csv"), out.join("test.csv"));
     frame::write_csv(&data.train, &train)?;
     frame::write_csv(&data.test, &test)?;

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Result, RunError};
+use crate::error::{Result, io_at};
 use autokaggle_toolkit::folds::Rng;
 
 use crate::config::RunConfig;
@@ -37,7 +37,7 @@ pub fn build_competition(dir: &Path, seed: u64) -> Result<Vec<&'static str>> {
             format!("{v}")
         }
     };
-    std::fs::create_dir_all(dir).map_err(RunError::io(dir, "cannot create the folder"))?;
+    std::fs::create_dir_all(dir).map_err(io_at(dir, "cannot create the folder"))?;
     let header = names.join(",");
     let mut train = format!("id,{header},diagnosis\n");
     for &i in train_rows {

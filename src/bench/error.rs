@@ -5,21 +5,14 @@ use std::path::PathBuf;
 
 use autokaggle_toolkit::ToolkitError;
 
-use crate::error::RunError;
+use crate::error::{IoAt, RunError};
 
 /// Why a benchmark did not run or score.
 #[derive(Debug, thiserror::Error)]
 pub enum BenchError {
     /// A file or folder could not be read or written.
-    #[error("{}: {doing}: {source}", path.display())]
-    Io {
-        /// The file or folder.
-        path: PathBuf,
-        /// What was being done.
-        doing: &'static str,
-        /// The system's reason.
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] IoAt),
     /// A competition's `bench.toml` says something the holdout cannot do.
     #[error("{}: {problem}", path.display())]
     Holdout {
@@ -63,21 +56,6 @@ pub enum BenchError {
     /// The toolkit failed; its message names the file and the column.
     #[error(transparent)]
     Toolkit(Box<ToolkitError>),
-}
-
-impl BenchError {
-    /// An I/O failure on `path`, for `map_err`.
-    pub(crate) fn io(
-        path: &std::path::Path,
-        doing: &'static str,
-    ) -> impl FnOnce(std::io::Error) -> Self {
-        let path = path.to_path_buf();
-        move |source| Self::Io {
-            path,
-            doing,
-            source,
-        }
-    }
 }
 
 impl From<RunError> for BenchError {

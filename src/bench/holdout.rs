@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use super::{BenchError, Result};
+use crate::error::io_at;
 use autokaggle_toolkit::models::submission::classes_of;
 use autokaggle_toolkit::models::validation::group_codes;
 use autokaggle_toolkit::spec::{CompetitionSpec, Task};
@@ -36,7 +37,7 @@ impl Holdout {
         if !file.exists() {
             return Ok(Self::Random);
         }
-        let text = std::fs::read_to_string(&file).map_err(BenchError::io(&file, "cannot read"))?;
+        let text = std::fs::read_to_string(&file).map_err(io_at(&file, "cannot read"))?;
         let bad = |problem: String| BenchError::Holdout {
             path: file.clone(),
             problem,

@@ -11,6 +11,7 @@ use autokaggle_toolkit::{Dataset, frame};
 use serde::{Deserialize, Serialize};
 
 use crate::config::RunConfig;
+use crate::error::io_at;
 use crate::orchestrator::{self, Roles};
 
 mod error;
@@ -111,7 +112,7 @@ fn write_split(
     truth: &frame::DataFrame,
     sample: &frame::DataFrame,
 ) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(BenchError::io(dir, "cannot create the folder"))?;
+    std::fs::create_dir_all(dir).map_err(io_at(dir, "cannot create the folder"))?;
     for (name, df) in [
         ("train.csv", train),
         ("test.csv", test),
@@ -126,7 +127,7 @@ fn write_split(
 /// The competition folders under `root` that have a train.csv, sorted by path, with their specs.
 pub fn competitions_with_data(root: &Path) -> Result<Vec<(PathBuf, spec::Resolved)>> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
-        .map_err(BenchError::io(root, "cannot list"))?
+        .map_err(io_at(root, "cannot list"))?
         .flatten()
         .map(|e| e.path())
         .filter(|d| d.extension().is_none_or(|e| e != "partial"))
@@ -147,8 +148,7 @@ pub fn competitions_with_data(root: &Path) -> Result<Vec<(PathBuf, spec::Resolve
 
 /// One bench run of `dir` in a child process (`bench-one`), so its peak memory is its own.
 pub fn run_child(dir: &Path, holdout: f64, seed: u64, out: &Path, budget: f64) -> Result<BenchRow> {
-    let exe = std::env::current_exe()
-        .map_err(BenchError::io(Path::new("."), "cannot find this program"))?;
+    let exe = std::env::current_exe().map_err(io_at(Path::new("."), "cannot find this program"))?;
     let output = Command::new(&exe)
         .args(["bench-one", "--competition"])
         .arg(dir)
@@ -163,7 +163,7 @@ pub fn run_child(dir: &Path, holdout: f64, seed: u64, out: &Path, budget: f64) -
         ])
         .arg(out)
         .output()
-        .map_err(BenchError::io(&exe, "cannot start"))?;
+        .map_err(io_at(&exe, "cannot start"))?;
     if !output.status.success() {
         let err = String::from_utf8_lossy(&output.stderr);
         let last = err

@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{BenchError, Result};
+use crate::error::io_at;
 use serde::{Deserialize, Serialize};
 
 use super::{Holdout, run_child};
@@ -87,7 +88,7 @@ pub fn plan(roots: &[PathBuf], seeds: usize, seed: u64, out: &Path) -> Result<Ve
 }
 
 fn line_count(file: &Path) -> Result<usize> {
-    let bytes = std::fs::read(file).map_err(BenchError::io(file, "cannot read"))?;
+    let bytes = std::fs::read(file).map_err(io_at(file, "cannot read"))?;
     Ok(bytecount(&bytes))
 }
 
@@ -102,7 +103,7 @@ pub fn records(out: &Path) -> Result<Vec<Record>> {
     if !file.exists() {
         return Ok(vec![]);
     }
-    let text = std::fs::read_to_string(&file).map_err(BenchError::io(&file, "cannot read"))?;
+    let text = std::fs::read_to_string(&file).map_err(io_at(&file, "cannot read"))?;
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
@@ -122,11 +123,11 @@ fn append(out: &Path, r: &Record) -> Result<()> {
         .create(true)
         .append(true)
         .open(&file)
-        .map_err(BenchError::io(&file, "cannot open"))?;
+        .map_err(io_at(&file, "cannot open"))?;
     let line = serde_json::to_string(r).expect("a record serializes");
     writeln!(f, "{line}")
         .and_then(|()| f.sync_all())
-        .map_err(BenchError::io(&file, "cannot append"))?;
+        .map_err(io_at(&file, "cannot append"))?;
     Ok(())
 }
 

@@ -21,19 +21,35 @@ pub struct Stopped {
     pub run_dir: PathBuf,
 }
 
+/// A file or folder that could not be read, written or removed: which, what was being done, and
+/// the system's reason. Every error type of the crate that touches files holds one.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {doing}: {source}", path.display())]
+pub struct IoAt {
+    /// The file or folder.
+    pub path: PathBuf,
+    /// What was being done ("cannot read", "cannot create the folder", ...).
+    pub doing: &'static str,
+    /// The system's reason.
+    pub source: std::io::Error,
+}
+
+/// An I/O failure on `path` while `doing`, for `map_err`; `?` then makes it the caller's error.
+pub fn io_at(path: &Path, doing: &'static str) -> impl FnOnce(std::io::Error) -> IoAt {
+    let path = path.to_path_buf();
+    move |source| IoAt {
+        path,
+        doing,
+        source,
+    }
+}
+
 /// Why a run, a resume, a report or an apply did not finish.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     /// A file or folder could not be read, written or removed.
-    #[error("{}: {doing}: {source}", path.display())]
-    Io {
-        /// The file or folder.
-        path: PathBuf,
-        /// What was being done ("cannot read", "cannot create the folder", ...).
-        doing: &'static str,
-        /// The system's reason.
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] IoAt),
     /// A JSON file of the run directory is not the record it should be.
     #[error("{}: not the expected JSON: {source}", path.display())]
     Json {
@@ -111,16 +127,6 @@ impl From<ModelError> for RunError {
 }
 
 impl RunError {
-    /// An I/O failure on `path`, for `map_err`.
-    pub fn io(path: &Path, doing: &'static str) -> impl FnOnce(std::io::Error) -> Self {
-        let path = path.to_path_buf();
-        move |source| Self::Io {
-            path,
-            doing,
-            source,
-        }
-    }
-
     /// Whether the run was stopped on purpose (it resumes) rather than failed.
     pub fn is_stop(&self) -> bool {
         matches!(self, Self::Stopped(_))

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use super::{KaggleError, Result};
+use crate::error::io_at;
 
 /// Unpacks the zip at `zip_path` into `dir` (created); returns each file's relative name and size.
 pub fn unpack(zip_path: &Path, dir: &Path) -> Result<Vec<(String, u64)>> {
@@ -11,13 +12,13 @@ pub fn unpack(zip_path: &Path, dir: &Path) -> Result<Vec<(String, u64)>> {
         path: zip_path.to_path_buf(),
         problem,
     };
-    let file = std::fs::File::open(zip_path).map_err(KaggleError::io(zip_path, "cannot open"))?;
+    let file = std::fs::File::open(zip_path).map_err(io_at(zip_path, "cannot open"))?;
     let mut archive = zip::ZipArchive::new(file).map_err(|e| {
         bad(format!(
             "not a complete zip archive (the download is damaged; run the command again): {e}"
         ))
     })?;
-    std::fs::create_dir_all(dir).map_err(KaggleError::io(dir, "cannot create the folder"))?;
+    std::fs::create_dir_all(dir).map_err(io_at(dir, "cannot create the folder"))?;
     let mut out = Vec::new();
     for i in 0..archive.len() {
         let mut entry = archive
@@ -32,16 +33,13 @@ pub fn unpack(zip_path: &Path, dir: &Path) -> Result<Vec<(String, u64)>> {
         };
         let target = dir.join(&rel);
         if entry.is_dir() {
-            std::fs::create_dir_all(&target)
-                .map_err(KaggleError::io(&target, "cannot create the folder"))?;
+            std::fs::create_dir_all(&target).map_err(io_at(&target, "cannot create the folder"))?;
             continue;
         }
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(KaggleError::io(parent, "cannot create the folder"))?;
+            std::fs::create_dir_all(parent).map_err(io_at(parent, "cannot create the folder"))?;
         }
-        let mut w =
-            std::fs::File::create(&target).map_err(KaggleError::io(&target, "cannot create"))?;
+        let mut w = std::fs::File::create(&target).map_err(io_at(&target, "cannot create"))?;
         // Reading an entry to its end checks its CRC-32; a mismatch is an error here.
         let n = std::io::copy(&mut entry, &mut w).map_err(|e| {
             bad(format!(

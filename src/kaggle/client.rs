@@ -10,6 +10,7 @@ use reqwest::header::{CONTENT_RANGE, ETAG, IF_RANGE, LAST_MODIFIED, RANGE};
 use serde_json::Value;
 
 use super::{Credentials, KaggleError, Result};
+use crate::error::io_at;
 
 /// Kaggle's API root; `--api-url` or `AUTOKAGGLE_KAGGLE_API` point elsewhere (a mirror, a test).
 pub const DEFAULT_API: &str = "https://www.kaggle.com/api/v1";
@@ -43,11 +44,7 @@ impl Kaggle {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|source| KaggleError::Io {
-                path: ".".into(),
-                doing: "cannot start the HTTP runtime",
-                source,
-            })?;
+            .map_err(io_at(Path::new("."), "cannot start the HTTP runtime"))?;
         Ok(Self {
             api: api.trim_end_matches('/').to_string(),
             creds,
@@ -222,8 +219,7 @@ impl Kaggle {
             .filter(|v| !v.is_empty())
             .or_else(|| Some(header(&resp, LAST_MODIFIED)).filter(|v| !v.is_empty()));
         let meta = serde_json::json!({"validator": validator, "total": total});
-        std::fs::write(&meta_path, meta.to_string())
-            .map_err(KaggleError::io(&meta_path, "cannot write"))?;
+        std::fs::write(&meta_path, meta.to_string()).map_err(io_at(&meta_path, "cannot write"))?;
         let done = self.append(resp, part, resumed, (start, total), &what, progress)?;
         match total {
             Some(t) if done != t => Err(answer(
@@ -251,7 +247,7 @@ impl Kaggle {
             .append(resumed)
             .truncate(!resumed)
             .open(part)
-            .map_err(KaggleError::io(part, "cannot open"))?;
+            .map_err(io_at(part, "cannot open"))?;
         let mut done = start;
         loop {
             let chunk = self
@@ -264,7 +260,7 @@ impl Kaggle {
             match chunk {
                 Ok(Some(bytes)) => {
                     file.write_all(&bytes)
-                        .map_err(KaggleError::io(part, "cannot write"))?;
+                        .map_err(io_at(part, "cannot write"))?;
                     done += bytes.len() as u64;
                     progress(done, total);
                 }
@@ -275,8 +271,7 @@ impl Kaggle {
                 }
             }
         }
-        file.sync_all()
-            .map_err(KaggleError::io(part, "cannot write"))?;
+        file.sync_all().map_err(io_at(part, "cannot write"))?;
         Ok(done)
     }
 
@@ -284,7 +279,7 @@ impl Kaggle {
     /// Returns Kaggle's answer (e.g. "Successfully submitted to Titanic").
     pub fn submit(&self, slug: &str, file: &Path, message: &str) -> Result<String> {
         let what = format!("submitting to {slug}");
-        let bytes = std::fs::read(file).map_err(KaggleError::io(file, "cannot read"))?;
+        let bytes = std::fs::read(file).map_err(io_at(file, "cannot read"))?;
         let modified = std::fs::metadata(file)
             .and_then(|m| m.modified())
             .ok()

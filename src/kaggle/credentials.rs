@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{KaggleError, Result};
+use crate::error::io_at;
 
 /// What proves who the user is: a legacy API key (sent with the user name as Basic auth) or one of
 /// Kaggle's newer API tokens (sent as a Bearer token).
@@ -55,7 +56,7 @@ impl Credentials {
             && f.exists()
         {
             let text = std::fs::read_to_string(&f)
-                .map_err(KaggleError::io(&f, "cannot read the Kaggle API token"))?;
+                .map_err(io_at(&f, "cannot read the Kaggle API token"))?;
             if text.trim().is_empty() {
                 return Err(KaggleError::BadCredentials {
                     path: f,
@@ -80,8 +81,8 @@ impl Credentials {
 
     /// Reads `{"username": ..., "key": ...}`.
     pub fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(KaggleError::io(path, "cannot read Kaggle credentials"))?;
+        let text =
+            std::fs::read_to_string(path).map_err(io_at(path, "cannot read Kaggle credentials"))?;
         let bad = |problem: String| KaggleError::BadCredentials {
             path: path.to_path_buf(),
             problem,

@@ -3,21 +3,14 @@
 
 use std::path::PathBuf;
 
-use crate::error::RunError;
+use crate::error::{IoAt, RunError};
 
 /// Why a download or a submission did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum KaggleError {
     /// A local file or folder could not be read, written, moved or removed.
-    #[error("{}: {doing}: {source}", path.display())]
-    Io {
-        /// The file or folder.
-        path: PathBuf,
-        /// What was being done.
-        doing: &'static str,
-        /// The system's reason.
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] IoAt),
     /// No credentials were found anywhere Kaggle's CLI looks.
     #[error(
         "no Kaggle credentials: set KAGGLE_API_TOKEN (kaggle.com > Settings > API > Generate New Token) \
@@ -170,19 +163,6 @@ impl KaggleError {
             status,
             body,
             retryable,
-        }
-    }
-
-    /// An I/O failure on `path`, for `map_err`.
-    pub(super) fn io(
-        path: &std::path::Path,
-        doing: &'static str,
-    ) -> impl FnOnce(std::io::Error) -> Self {
-        let path = path.to_path_buf();
-        move |source| Self::Io {
-            path,
-            doing,
-            source,
         }
     }
 }

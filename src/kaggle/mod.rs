@@ -7,6 +7,7 @@ mod credentials;
 mod error;
 mod progress;
 
+use crate::error::io_at;
 use std::path::{Path, PathBuf};
 
 pub use archive::unpack;
@@ -61,7 +62,7 @@ pub fn download(
     check_slug(slug)?;
     let holds_files = dest.exists()
         && std::fs::read_dir(dest)
-            .map_err(KaggleError::io(dest, "cannot list"))?
+            .map_err(io_at(dest, "cannot list"))?
             .next()
             .is_some();
     if holds_files && !force {
@@ -74,12 +75,12 @@ pub fn download(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(KaggleError::io(parent, "cannot create the folder"))?;
+    std::fs::create_dir_all(parent).map_err(io_at(parent, "cannot create the folder"))?;
     let part = parent.join(format!(".{slug}.zip.part"));
     let staging = parent.join(format!(".{slug}.unpacking"));
     kaggle.download_archive(slug, &part, progress)?;
     if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(KaggleError::io(&staging, "cannot remove"))?;
+        std::fs::remove_dir_all(&staging).map_err(io_at(&staging, "cannot remove"))?;
     }
     let files = match unpack(&part, &staging) {
         Ok(f) => f,
@@ -97,16 +98,16 @@ pub fn download(
         match kaggle.overview(slug)? {
             Some(text) => {
                 let p = staging.join("overview.txt");
-                std::fs::write(&p, text).map_err(KaggleError::io(&p, "cannot write"))?;
+                std::fs::write(&p, text).map_err(io_at(&p, "cannot write"))?;
                 true
             }
             None => false,
         }
     };
     if dest.exists() {
-        std::fs::remove_dir_all(dest).map_err(KaggleError::io(dest, "cannot replace"))?;
+        std::fs::remove_dir_all(dest).map_err(io_at(dest, "cannot replace"))?;
     }
-    std::fs::rename(&staging, dest).map_err(KaggleError::io(dest, "cannot move the files to"))?;
+    std::fs::rename(&staging, dest).map_err(io_at(dest, "cannot move the files to"))?;
     std::fs::remove_file(&part).ok();
     std::fs::remove_file(part.with_extension("part.json")).ok();
     Ok(Downloaded {

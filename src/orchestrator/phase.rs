@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use crate::error::{Result, RunError};
+use crate::error::{Result, io_at};
 use autokaggle_agents::roles::{CvRow, Outcome, PhaseCx, gate_counts};
 use autokaggle_agents::{Review, Work};
 use autokaggle_core::Phase;
@@ -146,7 +146,7 @@ fn skipped(
     // A skipped phase changes nothing, so the saved model has no program of it.
     let fitted = run.fitted_file(phase);
     if fitted.exists() {
-        std::fs::remove_file(&fitted).map_err(RunError::io(&fitted, "cannot remove"))?;
+        std::fs::remove_file(&fitted).map_err(io_at(&fitted, "cannot remove"))?;
     }
     run.dir.write(&run.dir.phase(phase).report(), &report)?;
     Ok(PhaseDone {

@@ -2,7 +2,7 @@
 //! train/test are read back instead of redone. The modeling phase is always redone: its models live
 //! only in memory until the submission is written.
 
-use crate::error::{Result, RunError};
+use crate::error::{Result, io_at};
 use autokaggle_core::Phase;
 use autokaggle_core::phase::WorkKind;
 use autokaggle_toolkit::spec::Resolved;
@@ -64,10 +64,7 @@ pub(super) fn open(
     match std::fs::remove_file(dir.path.join(crate::store::STOPPED)) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
             let marker = dir.path.join(crate::store::STOPPED);
-            return Err(RunError::io(
-                &marker,
-                "cannot remove the run's `stopped` marker",
-            )(e));
+            return Err(io_at(&marker, "cannot remove the run's `stopped` marker")(e).into());
         }
         _ => {}
     }
@@ -92,7 +89,7 @@ pub(super) fn read_back(run: &Run, phase: Phase, ds: &mut Dataset) -> Result<Str
         phase.title()
     ));
     let p = run.dir.phase(phase).report();
-    let report = std::fs::read_to_string(&p).map_err(RunError::io(&p, "cannot read back"))?;
+    let report = std::fs::read_to_string(&p).map_err(io_at(&p, "cannot read back"))?;
     if phase.spec().work == WorkKind::Program {
         let (train, test) = run.frame_files(phase);
         ds.train = frame::read_parquet(&train)?;

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::error::{Result, RunError};
+use crate::error::{Result, io_at};
 use crate::store::layout::model_charts;
 use autokaggle_toolkit::Task;
 use autokaggle_toolkit::eda::{Chart, plot};
@@ -28,7 +28,7 @@ pub fn model_charts(
     blend: &Blend,
     importance: Option<&[f64]>,
 ) -> Result<Vec<Chart>> {
-    std::fs::create_dir_all(dir).map_err(RunError::io(dir, "cannot create the folder"))?;
+    std::fs::create_dir_all(dir).map_err(io_at(dir, "cannot create the folder"))?;
     let mut out = vec![cv_chart(dir, p, results)?];
     if let Some(imp) = importance {
         out.push(importance_chart(dir, p, imp)?);

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 
 pub use layout::{PhaseDir, RunLayout};
 
-use crate::error::{Result, RunError};
+use crate::error::{Result, RunError, io_at};
 pub use records::{BlendWeight, PhaseSummary, RunState, RunSummary, SpecRecord};
 
 /// The marker a run cancelled by an MCP client leaves in its directory, until it is resumed.
@@ -21,7 +21,7 @@ pub const STOPPED: &str = "stopped";
 /// Reads a JSON file of a run directory into its record; `missing` says what a file that cannot be
 /// read means.
 pub fn read_json<T: DeserializeOwned>(path: &Path, missing: &'static str) -> Result<T> {
-    let text = std::fs::read_to_string(path).map_err(RunError::io(path, missing))?;
+    let text = std::fs::read_to_string(path).map_err(io_at(path, missing))?;
     serde_json::from_str(&text).map_err(|source| RunError::Json {
         path: path.to_path_buf(),
         source,
@@ -53,8 +53,7 @@ impl RunDir {
             path = out.join(format!("{competition}-{stamp}-{i}"));
             i += 1;
         }
-        std::fs::create_dir_all(&path)
-            .map_err(RunError::io(&path, "cannot create the run directory"))?;
+        std::fs::create_dir_all(&path).map_err(io_at(&path, "cannot create the run directory"))?;
         Ok(Self { path })
     }
 
@@ -67,8 +66,8 @@ impl RunDir {
         }
         let mut stack = vec![path.to_path_buf()];
         while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).map_err(RunError::io(&d, "cannot list"))? {
-                let p = e.map_err(RunError::io(&d, "cannot list"))?.path();
+            for e in std::fs::read_dir(&d).map_err(io_at(&d, "cannot list"))? {
+                let p = e.map_err(io_at(&d, "cannot list"))?.path();
                 let name = p
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
@@ -76,7 +75,7 @@ impl RunDir {
                 if p.is_dir() {
                     stack.push(p);
                 } else if name.ends_with(".tmp") || name.ends_with(".part.png") {
-                    std::fs::remove_file(&p).map_err(RunError::io(&p, "cannot remove"))?;
+                    std::fs::remove_file(&p).map_err(io_at(&p, "cannot remove"))?;
                 }
             }
         }
@@ -160,10 +159,7 @@ mod tests {
         }
         let gone = dir.layout().summary();
         let e = dir.read::<RunSummary>(&gone).unwrap_err();
-        assert!(
-            matches!(e, RunError::Io { ref path, .. } if *path == gone),
-            "{e}"
-        );
+        assert!(matches!(e, RunError::Io(ref io) if io.path == gone), "{e}");
         assert!(
             e.to_string().starts_with(&format!("{}: ", gone.display())),
             "{e}"
