@@ -294,6 +294,17 @@ mod tests {
     }
 
     #[test]
+    fn the_model_plan_names_the_default_families_from_the_registry_and_every_candidate() {
+        let ds = with_text(40, "t", |i| format!("v{}", i % 3), "v1", 2, Task::Binary);
+        let profile = Profile::of(&ds).unwrap();
+        let plan = OfflinePolicy.plan(&cx(&ds, &profile, Phase::ModelBuilding));
+        assert!(
+            plan.contains("\n2. gbm (gradient-boosted trees), linear (logistic regression for classes, ridge for values) and forest (random forest) at default settings, then seeded draws from their search spaces: 25 candidates (gbm_d5_lr0.050, linear_l2_0.1000, forest_d12_leaf2, gbm_d4_lr0.102, "),
+            "{plan}"
+        );
+    }
+
+    #[test]
     fn iso_datetimes_are_expanded_into_parts_not_split_or_dropped() {
         let ds = with_text(
             40,

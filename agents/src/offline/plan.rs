@@ -6,6 +6,20 @@ use crate::roles::{PhaseCx, Planner};
 
 use super::*;
 
+/// The default search's families as the plan names them, from the family registry's names and
+/// notes: `gbm (gradient-boosted trees), linear (...) and forest (random forest)`.
+fn families() -> String {
+    let named: Vec<String> = search::SearchPlan::default()
+        .families
+        .iter()
+        .map(|f| format!("{} ({})", f.name(), f.note()))
+        .collect();
+    match named.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => named.join(""),
+    }
+}
+
 impl Planner for OfflinePolicy {
     fn plan(&self, cx: &PhaseCx) -> String {
         let p = cx.profile;
@@ -64,13 +78,14 @@ impl Planner for OfflinePolicy {
             Offline::Model => {
                 let (folds, c) = candidates(p.rows, outputs(cx), cx.seed);
                 format!(
-                    "1. {folds}-fold {}CV scored with {:?} (time-ordered folds when test follows train in time, grouped when test holds groups train lacks).\n2. Gradient-boosted trees, a linear model and a random forest at default settings, then seeded draws from their search spaces: {} candidates ({}), tried in order while the time budget allows.\n3. Blend on out-of-fold predictions (greedy), refit on all of train, predict test.\n4. Write the submission in the sample's exact format.",
+                    "1. {folds}-fold {}CV scored with {:?} (time-ordered folds when test follows train in time, grouped when test holds groups train lacks).\n2. {} at default settings, then seeded draws from their search spaces: {} candidates ({}), tried in order while the time budget allows.\n3. Blend on out-of-fold predictions (greedy), refit on all of train, predict test.\n4. Write the submission in the sample's exact format.",
                     if cx.ds.spec.task == autokaggle_toolkit::Task::Regression {
                         ""
                     } else {
                         "stratified "
                     },
                     cx.ds.spec.metric,
+                    families(),
                     c.len(),
                     c.iter()
                         .map(|m| m.name.as_str())
