@@ -57,6 +57,9 @@ pub enum TuiError {
     /// The run failed (a person's quit is not a failure).
     #[error(transparent)]
     Run(Box<RunError>),
+    /// The run's thread ended without handing its error back (it panicked); what the screen showed.
+    #[error("the run ended abnormally: {0}")]
+    Lost(String),
 }
 
 type Result<T> = std::result::Result<T, TuiError>;
@@ -102,7 +105,7 @@ pub fn run(mut cfg: RunConfig, mut roles: Roles, auto: bool) -> Result<()> {
             // The pipeline has ended: its error is the typed one the screen showed.
             return Err(match pipeline.join() {
                 Ok(Some(e)) => TuiError::Run(Box::new(e)),
-                _ => TuiError::Terminal(std::io::Error::other(e.clone())),
+                _ => TuiError::Lost(e.clone()),
             });
         }
         None => {
