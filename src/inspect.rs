@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use autokaggle_toolkit::Result;
-use autokaggle_toolkit::metrics::METRICS;
+use autokaggle_toolkit::metrics::{METRICS, Residual};
 use autokaggle_toolkit::spec::{self, Resolved};
 use autokaggle_toolkit::{Dataset, MetricId, Profile};
 
@@ -28,7 +28,8 @@ pub fn metrics_table() -> String {
             .collect();
         let fitting = match m.fitting() {
             f if f.log_target => "on log1p(y)",
-            f if f.absolute_error => "absolute error",
+            f if f.residual == Residual::Absolute => "absolute error",
+            f if f.residual == Residual::Relative => "absolute error / |y|",
             _ => "as is",
         };
         let _ = writeln!(

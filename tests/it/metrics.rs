@@ -245,6 +245,19 @@ fn metrics_lists_the_registry() {
     assert!(
         text.contains("map_at_3") && text.contains("rankedlabels") && text.contains("on log1p(y)")
     );
+    let fitted = |name: &str| {
+        let line = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name));
+        line.map(|l| l.split("values").nth(1).unwrap_or("").trim().to_string())
+    };
+    assert_eq!(
+        fitted("mape").as_deref(),
+        Some("absolute error / |y|"),
+        "{text}"
+    );
+    assert_eq!(fitted("smape").as_deref(), Some("as is"), "{text}");
+    assert_eq!(fitted("mae").as_deref(), Some("absolute error"), "{text}");
     assert!(
         text.contains("19 metrics; choose one with `--metric NAME`"),
         "{text}"

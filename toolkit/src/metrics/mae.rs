@@ -1,6 +1,6 @@
 //! Mean absolute error.
 
-use super::{Fitting, Metric};
+use super::{Fitting, Metric, Residual};
 use crate::spec::{Submission, Task};
 
 /// Mean absolute error (over every target when there are several).
@@ -27,7 +27,7 @@ impl Metric for Mae {
     }
     fn fitting(&self) -> Fitting {
         Fitting {
-            absolute_error: true,
+            residual: Residual::Absolute,
             ..Fitting::default()
         }
     }

@@ -1,6 +1,6 @@
 //! Mean absolute percentage error, as a fraction (scikit-learn's convention: 0.1 is 10%).
 
-use super::Metric;
+use super::{Fitting, Metric, Residual};
 use crate::spec::{Submission, Task};
 
 /// mean(|y - p| / |y|); scikit-learn's floor of f64::EPSILON under |y|.
@@ -28,6 +28,12 @@ impl Metric for Mape {
     }
     fn submission(&self) -> Submission {
         Submission::Values
+    }
+    fn fitting(&self) -> Fitting {
+        Fitting {
+            residual: Residual::Relative,
+            ..Fitting::default()
+        }
     }
     fn outside_domain(&self, y: f64) -> Option<&'static str> {
         (y == 0.0).then_some("a percentage error of a true 0 is unbounded")

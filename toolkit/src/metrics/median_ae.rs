@@ -1,6 +1,6 @@
 //! Median absolute error: the error half the rows stay within, untouched by a few wild misses.
 
-use super::{Fitting, Metric};
+use super::{Fitting, Metric, Residual};
 use crate::spec::{Submission, Task};
 
 /// Median of |y - p|.
@@ -27,7 +27,7 @@ impl Metric for MedianAe {
     }
     fn fitting(&self) -> Fitting {
         Fitting {
-            absolute_error: true,
+            residual: Residual::Absolute,
             ..Fitting::default()
         }
     }

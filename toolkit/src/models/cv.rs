@@ -13,7 +13,7 @@ use super::linear::{Linear, LinearParams};
 use super::problem::{LARGE_ROWS, Problem};
 use crate::error::Result;
 use crate::folds;
-use crate::metrics::{better, score};
+use crate::metrics::{Residual, better, score};
 use crate::spec::Task;
 
 /// A model family with its settings.
@@ -116,10 +116,12 @@ fn fit_outputs(
             }
             let loss = if p.is_classification() {
                 Loss::Logistic
-            } else if p.metric.fitting().absolute_error {
-                Loss::Absolute
             } else {
-                Loss::Squared
+                match p.metric.fitting().residual {
+                    Residual::Squared => Loss::Squared,
+                    Residual::Absolute => Loss::Absolute,
+                    Residual::Relative => Loss::Relative,
+                }
             };
             p.y.iter().map(|y| b.fit(y, loss, importance)).collect()
         }

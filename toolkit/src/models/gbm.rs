@@ -68,6 +68,9 @@ pub enum Loss {
     Squared,
     /// Absolute error, each leaf the median of its rows' residuals: one value.
     Absolute,
+    /// Absolute error weighted by 1/|y| (see [`relative_weights`]), each leaf a weighted median:
+    /// one value.
+    Relative,
     /// Softmax over this many classes (targets are class indices): one probability per class.
     Softmax(usize),
 }
@@ -100,6 +103,23 @@ impl ColMajor<'_> {
 
 fn engine(e: hessboost::prelude::HessboostError) -> ToolkitError {
     ToolkitError::data(format!("gradient boosting failed: {e}"))
+}
+
+/// Row weights 1/|y| that make absolute error a percentage error, scaled to a mean of 1. |y| is
+/// floored at a thousandth of its median, so that a target near 0 does not outweigh every other
+/// row by orders of magnitude (MAPE refuses a target of 0, not one of 1e-12).
+fn relative_weights(y: &[f64]) -> Vec<f32> {
+    let mut abs: Vec<f64> = y
+        .iter()
+        .map(|v| v.abs())
+        .filter(|v| v.is_finite())
+        .collect();
+    abs.sort_by(f64::total_cmp);
+    let median = abs.get(abs.len() / 2).copied().unwrap_or(1.0);
+    let floor = if median > 0.0 { median / 1000.0 } else { 1e-9 };
+    let raw: Vec<f64> = y.iter().map(|v| 1.0 / v.abs().max(floor)).collect();
+    let mean = raw.iter().sum::<f64>() / raw.len().max(1) as f64;
+    raw.iter().map(|w| (w / mean) as f32).collect()
 }
 
 /// Held-out rows a booster scores after every round, so that the number of rounds comes from
@@ -145,15 +165,22 @@ impl Gbm {
             ));
         }
         let labels = |y: &[f64]| y.iter().map(|&v| v as f32).collect::<Vec<_>>();
-        let train = data.dmatrix()?.with_labels(&labels(y)).map_err(engine)?;
+        let matrix = |x: ColMajor, y: &[f64]| -> Result<DMatrix> {
+            let d = x.dmatrix()?.with_labels(&labels(y)).map_err(engine)?;
+            match loss {
+                Loss::Relative => d.with_weights(&relative_weights(y)).map_err(engine),
+                _ => Ok(d),
+            }
+        };
+        let train = matrix(data, y)?;
         let objective = match loss {
             Loss::Logistic => Objective::BinaryLogistic(Default::default()),
             Loss::Squared => Objective::SquaredError(Default::default()),
-            Loss::Absolute => Objective::AbsoluteError,
+            Loss::Absolute | Loss::Relative => Objective::AbsoluteError,
             Loss::Softmax(k) => Objective::Softprob(Multiclass::new(k).map_err(engine)?),
         };
         let leaves = match loss {
-            Loss::Absolute => LeafEstimation::Exact,
+            Loss::Absolute | Loss::Relative => LeafEstimation::Exact,
             _ => LeafEstimation::Newton,
         };
         let params = TrainingParams::builder()
@@ -170,7 +197,7 @@ impl Gbm {
             .build()
             .map_err(engine)?;
         let held = match watch {
-            Some(w) => Some(w.x.dmatrix()?.with_labels(&labels(w.y)).map_err(engine)?),
+            Some(w) => Some(matrix(w.x, w.y)?),
             None => None,
         };
         let mut trainer = Trainer::new(&params, &train, p.iterations.max(1));
@@ -334,5 +361,42 @@ mod tests {
         // The median predicts 0 and 10: MAE 0.3 x 50 = 15. The mean (15 and 25) gives 21.
         assert!((l1 - 15.0).abs() < 0.5, "absolute error: MAE {l1}");
         assert!(l2 > 20.0, "squared error: MAE {l2}");
+    }
+
+    #[test]
+    fn relative_error_fits_the_guess_a_percentage_error_rewards() {
+        // In each of two groups 40% of targets sit at a low level and 60% at ten times it. The
+        // median is the high level (MAPE 0.4 x 9 = 3.6); the 1/|y|-weighted median is the low
+        // one (MAPE 0.6 x 0.9 = 0.54), which is what MAPE rewards.
+        let n = 2000;
+        let x: Vec<f64> = (0..n).map(|i| f64::from(u8::from(i % 2 == 0))).collect();
+        let y: Vec<f64> = (0..n)
+            .map(|i| (1.0 + x[i]) * if i % 10 < 4 { 10.0 } else { 100.0 })
+            .collect();
+        let data = ColMajor {
+            x: &x,
+            rows: n,
+            cols: 1,
+        };
+        let p = GbmParams {
+            learning_rate: 0.3,
+            subsample: 1.0,
+            ..GbmParams::default()
+        };
+        let mape = |loss| {
+            let g = Gbm::fit(data, &y, loss, &p, 1, None, None).unwrap();
+            let pred = g.predict(&x, n).unwrap().remove(0);
+            pred.iter()
+                .zip(&y)
+                .map(|(a, b)| (a - b).abs() / b)
+                .sum::<f64>()
+                / n as f64
+        };
+        let (relative, absolute) = (mape(Loss::Relative), mape(Loss::Absolute));
+        assert!(
+            (relative - 0.54).abs() < 0.02,
+            "relative error: MAPE {relative}"
+        );
+        assert!(absolute > 3.0, "absolute error: MAPE {absolute}");
     }
 }
