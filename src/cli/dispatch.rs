@@ -17,6 +17,7 @@ pub fn run(cli: Cli) -> Result<String> {
             .map(|()| String::new())
             .map_err(Into::into),
         Command::Metrics => Ok(listing::metrics()),
+        Command::Families => listing::families(),
         Command::Tools { json } => listing::tools(json),
         Command::Gates => Ok(listing::gates()),
         Command::Download {

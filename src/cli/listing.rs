@@ -1,12 +1,36 @@
-//! The commands that list what the registries hold: metrics, tools and gates.
+//! The commands that list what the registries hold: metrics, model families, tools and gates.
 
 use anyhow::Result;
 
+use autokaggle_toolkit::models::family::Family;
 use autokaggle_toolkit::registry;
 
 /// `metrics`: the registry's table.
 pub fn metrics() -> String {
     crate::inspect::metrics_table()
+}
+
+/// Train rows the `families` listing shows default settings for (they depend on the data's size).
+const SHOWN_ROWS: usize = 10_000;
+
+/// `families`: each family's name and note, and its default settings as a plan would try them.
+pub fn families() -> Result<String> {
+    let mut lines = Vec::new();
+    for f in Family::all() {
+        let defaults = serde_json::to_string(&f.defaults(SHOWN_ROWS, 1))?;
+        lines.push(format!(
+            "{:<12} {}
+{:<12} {defaults}",
+            f.name(),
+            f.note(),
+            ""
+        ));
+    }
+    lines.push(format!(
+        "\n{} families; the settings shown are the defaults at {SHOWN_ROWS} train rows and one output",
+        lines.len()
+    ));
+    Ok(lines.join("\n"))
 }
 
 /// `tools`: a line per tool, or every tool's spec and schema as JSON.

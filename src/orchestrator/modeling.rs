@@ -209,18 +209,13 @@ fn fold_ids(
 
 /// The out-of-fold score of the GBM at the search space's default for this problem's size.
 fn default_gbm(p: &Problem, results: &[CvResult]) -> Option<f64> {
-    let trees_aside = |kind: &ModelKind| match kind {
-        ModelKind::Gbm(g) => Some(GbmParams {
+    let trees_aside = |kind: &ModelKind| {
+        kind.get::<GbmParams>().map(|g| GbmParams {
             iterations: 0,
             ..g.clone()
-        }),
-        _ => None,
+        })
     };
-    let default = trees_aside(&search::default_kind(
-        search::Family::Gbm,
-        p.rows,
-        p.y.len(),
-    ));
+    let default = trees_aside(&search::Family::GBM.defaults(p.rows, p.y.len()));
     results
         .iter()
         .find(|r| trees_aside(&r.model.kind) == default)

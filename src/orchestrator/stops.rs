@@ -183,7 +183,7 @@ mod tests {
         let ds = tiny();
         let gbm = ModelSpec {
             name: "gbm".into(),
-            kind: ModelKind::Gbm(Default::default()),
+            kind: ModelKind::new(autokaggle_toolkit::models::gbm::GbmParams::default()),
         };
         let models = |folds, candidates: Vec<ModelSpec>| Work::Models { folds, candidates };
         let e = check_edit(Phase::ModelBuilding, &ds, &models(11, vec![gbm.clone()]), 1);

@@ -239,6 +239,37 @@ fn no_metric_named_says_which_default_first() {
 }
 
 #[test]
+fn families_lists_the_registry_with_each_familys_defaults() {
+    let o = bin().arg("families").output().unwrap();
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    let names: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with(' ') && !l.is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "gbm",
+            "gbm_bag",
+            "linear",
+            "forest",
+            "extra_trees",
+            "knn",
+            "6"
+        ],
+        "{text}"
+    );
+    // At 10,000 rows the booster's default is 600 trees at 0.05, stopped by its held-out fold.
+    assert!(
+        text.contains(r#"{"family":"gbm","iterations":600,"learning_rate":0.05,"max_depth":5"#),
+        "{text}"
+    );
+    assert!(text.contains(r#""bags":3"#), "{text}");
+}
+
+#[test]
 fn metrics_lists_the_registry() {
     let o = bin().arg("metrics").output().unwrap();
     let text = String::from_utf8_lossy(&o.stdout);

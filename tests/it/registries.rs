@@ -5,6 +5,7 @@ use std::path::Path;
 
 use autokaggle::gates::GATES;
 use autokaggle_core::phase::{PHASE_SPECS, PHASES};
+use autokaggle_toolkit::models::family::{FAMILIES, Family};
 use autokaggle_toolkit::registry::{self, TOOLS};
 
 /// The string literals after `key` on lines of the .rs files under `dir` (relative to the workspace).
@@ -58,6 +59,25 @@ fn every_tool_defined_in_the_toolkit_is_registered_once() {
         .collect();
     assert_eq!(removing, ["remove_outlier_rows", "remove_duplicates"]);
     assert!(registry::removes_rows("remove_duplicates") && !registry::removes_rows("one_hot"));
+}
+
+#[test]
+fn every_model_family_defined_in_its_folder_is_registered_once() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("toolkit/src/models/family");
+    let mut defined = 0;
+    for e in std::fs::read_dir(root).unwrap().flatten() {
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        defined += text
+            .lines()
+            .filter(|l| l.starts_with("impl ModelFamily for "))
+            .count();
+    }
+    assert_eq!(defined, FAMILIES.len());
+    let names: Vec<&str> = Family::all().map(|f| f.name()).collect();
+    assert_eq!(
+        names,
+        ["gbm", "gbm_bag", "linear", "forest", "extra_trees", "knn"]
+    );
 }
 
 #[test]

@@ -78,8 +78,7 @@ impl LlmAgent {
             "phases": PHASES.len(),
             "folds_min": cv::FOLDS.start(),
             "folds_max": cv::FOLDS.end(),
-            "families": Family::ALL
-                .iter()
+            "families": Family::all()
                 .map(|f| json!({"name": f.name(), "note": f.note()}))
                 .collect::<Vec<_>>(),
             "phase_title": cx.phase.title(),

@@ -216,8 +216,7 @@ impl ReplyType for ReadingReply {
 impl ReplyType for SearchReply {
     fn check(&self) -> Result<(), ReplyError> {
         if self.families.is_empty() {
-            let names: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
-            return Err(ReplyError::NoFamily(names.join(", ")));
+            return Err(ReplyError::NoFamily(Family::names()));
         }
         Ok(())
     }
@@ -312,7 +311,7 @@ mod tests {
         let folds: Vec<u64> = cv::FOLDS.map(|f| f as u64).collect();
         assert_eq!(s["properties"]["folds"]["enum"], json!(folds));
         // The schema's names (serde's, from the enum) are the ones prompts and errors list.
-        let mut listed: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
+        let mut listed: Vec<&str> = Family::all().map(|f| f.name()).collect();
         let mut named: Vec<&str> = s["properties"]["families"]["items"]["enum"]
             .as_array()
             .unwrap()

@@ -233,7 +233,9 @@ pub fn safe_work(phase: Phase) -> Work {
             folds: 3,
             candidates: vec![ModelSpec {
                 name: "gbm_default".into(),
-                kind: autokaggle_toolkit::models::cv::ModelKind::Gbm(Default::default()),
+                kind: autokaggle_toolkit::models::cv::ModelKind::new(
+                    autokaggle_toolkit::models::gbm::GbmParams::default(),
+                ),
             }],
         },
         Offline::Look(_) => Work::Analysis,

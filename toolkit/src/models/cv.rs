@@ -4,31 +4,14 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::family::ModelKind;
+use super::family::{FitCx, Held};
 use super::fitted::{FittedModel, predict_outputs};
 pub use super::fitted::{blend_predictions, combine};
-use super::forest::{Forest, ForestParams};
-use super::gbm::{BAG_SEED_STEP, ColMajor, Gbm, GbmParams, Loss, Watch};
-use super::knn::{Knn, KnnParams};
-use super::linear::{Linear, LinearParams};
-use super::problem::{LARGE_ROWS, Problem};
+use super::problem::Problem;
 use crate::error::Result;
 use crate::folds;
-use crate::metrics::{Residual, better, score};
-use crate::spec::Task;
-
-/// A model family with its settings.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "snake_case", tag = "family")]
-pub enum ModelKind {
-    /// Gradient-boosted trees (hessboost).
-    Gbm(GbmParams),
-    /// Random forest (smartcore).
-    Forest(ForestParams),
-    /// Logistic regression for classes, ridge for values (Linfa).
-    Linear(LinearParams),
-    /// k-nearest neighbours on standardised features.
-    Knn(KnnParams),
-}
+use crate::metrics::{better, score};
 
 /// A model the search may try.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -59,26 +42,12 @@ pub struct CvResult {
     pub seconds: f64,
 }
 
-/// Held-out rows for boosters to stop on: their column-major matrix and their row indices.
-struct Held<'a> {
-    x: &'a [f64],
-    rows: &'a [usize],
-}
-
 /// Most held-out rows a booster watches for early stopping; every held-out row is still scored.
 const WATCH_ROWS: usize = 50_000;
 
-/// Trees without improvement on the held-out fold before a booster stops: a tenth of its most
-/// trees (a twentieth from [`LARGE_ROWS`] rows, whose cap is set high so that only the fold stops
-/// it), and at least 20 so that a noisy small fold does not stop it at the first dip.
-fn patience(p: &GbmParams, rows: usize) -> usize {
-    let share = if rows >= LARGE_ROWS { 20 } else { 10 };
-    (p.iterations / share).max(20)
-}
-
-/// Fits the models of `spec` on `train_rows`: one per output, or one softmax booster for all the
-/// classes of a multiclass target. Boosters add their gain per feature to `importance` (summed
-/// over models), stop on `held` when it is given, and stop growing at `deadline`.
+/// Fits the models of `spec` on `train_rows` (see [`Settings::fit`]). Boosters add their gain per
+/// feature to `importance` (summed over models), stop on `held` when it is given, and stop
+/// growing at `deadline`.
 fn fit_outputs(
     p: &Problem,
     spec: &ModelSpec,
@@ -89,109 +58,15 @@ fn fit_outputs(
     deadline: Option<Instant>,
 ) -> Result<Vec<FittedModel>> {
     let x = p.subset(&p.x_train, p.rows, train_rows);
-    let (n, k) = (train_rows.len(), p.features.len());
-    let per_output = |fit: &dyn Fn(&[f64]) -> Result<FittedModel>| {
-        p.y.iter()
-            .map(|y| fit(&train_rows.iter().map(|&i| y[i]).collect::<Vec<_>>()))
-            .collect::<Result<Vec<_>>>()
+    let cx = FitCx {
+        problem: p,
+        x: &x,
+        train_rows,
+        seed,
+        held,
+        deadline,
     };
-    match &spec.kind {
-        ModelKind::Gbm(params) => {
-            let b = Boosters {
-                data: ColMajor {
-                    x: &x,
-                    rows: n,
-                    cols: k,
-                },
-                rows: p.rows,
-                train_rows,
-                held,
-                params,
-                seed,
-                deadline,
-            };
-            if p.task == Task::Multiclass && p.y.len() > 2 {
-                let classes = Loss::Softmax(p.y.len());
-                return Ok(vec![b.fit(&class_index(&p.y), classes, importance)?]);
-            }
-            let loss = if p.is_classification() {
-                Loss::Logistic
-            } else {
-                match p.metric.fitting().residual {
-                    Residual::Squared => Loss::Squared,
-                    Residual::Absolute => Loss::Absolute,
-                    Residual::Relative => Loss::Relative,
-                }
-            };
-            p.y.iter().map(|y| b.fit(y, loss, importance)).collect()
-        }
-        ModelKind::Forest(params) => {
-            per_output(&|y| Ok(FittedModel::Forest(Forest::fit(&x, n, k, y, params, seed)?)))
-        }
-        ModelKind::Linear(params) => per_output(&|y| {
-            let classes = p.is_classification();
-            Ok(FittedModel::Linear(Linear::fit(
-                &x, n, k, y, classes, params,
-            )?))
-        }),
-        ModelKind::Knn(params) => {
-            per_output(&|y| Ok(FittedModel::Knn(Knn::fit(&x, n, k, y, params)?)))
-        }
-    }
-}
-
-/// What every booster of one fit shares: its rows, the held-out rows it stops on, its settings.
-struct Boosters<'a> {
-    data: ColMajor<'a>,
-    /// The problem's train rows (all of them, not this fit's): what sets a booster's patience.
-    rows: usize,
-    train_rows: &'a [usize],
-    held: Option<&'a Held<'a>>,
-    params: &'a GbmParams,
-    seed: u64,
-    deadline: Option<Instant>,
-}
-
-impl Boosters<'_> {
-    /// One booster (or a bag of them) for target `y` (all train rows), adding its gain to
-    /// `importance`.
-    fn fit(&self, y: &[f64], loss: Loss, importance: &mut Option<Vec<f64>>) -> Result<FittedModel> {
-        let p = self.params;
-        let at = |rows: &[usize]| rows.iter().map(|&i| y[i]).collect::<Vec<_>>();
-        let yv = self.held.map_or(vec![], |h| at(h.rows));
-        let watch = self.held.map(|h| Watch {
-            x: ColMajor {
-                x: h.x,
-                rows: h.rows.len(),
-                cols: self.data.cols,
-            },
-            y: &yv,
-            patience: patience(p, self.rows),
-        });
-        let yy = at(self.train_rows);
-        let mut bag = Vec::with_capacity(p.bags.max(1));
-        for b in 0..p.bags.max(1) as u64 {
-            let s = self.seed + b * BAG_SEED_STEP;
-            let model = Gbm::fit(self.data, &yy, loss, p, s, watch.as_ref(), self.deadline)?;
-            let total = importance.get_or_insert_with(|| vec![0.0; self.data.cols]);
-            total
-                .iter_mut()
-                .zip(model.importance())
-                .for_each(|(t, g)| *t += g);
-            bag.push(model);
-        }
-        Ok(match bag.len() {
-            1 => FittedModel::Gbm(Box::new(bag.remove(0))),
-            _ => FittedModel::GbmBag(bag),
-        })
-    }
-}
-
-/// The class of each row from one-hot outputs (the first class for a row with none).
-fn class_index(y: &[Vec<f64>]) -> Vec<f64> {
-    (0..y[0].len())
-        .map(|i| y.iter().position(|c| c[i] > 0.5).unwrap_or(0) as f64)
-        .collect()
+    spec.kind.fit(&cx, importance)
 }
 
 /// The numbers of CV folds a run may use: below 2 there is no held-out fold, above 10 each fold's
@@ -267,7 +142,7 @@ pub fn cross_validate(
     let k = fold.iter().max().map_or(1, |m| m + 1);
     let mut oof = vec![vec![0.0; p.rows]; p.y.len()];
     let mut fold_scores = Vec::new();
-    let boosted = matches!(spec.kind, ModelKind::Gbm(_));
+    let boosted = spec.kind.watches();
     let mut fitted = Vec::with_capacity(k);
     for f in 0..k {
         progress(f);
@@ -348,30 +223,16 @@ fn outputs_at(p: &Problem, rows: &[usize]) -> Vec<Vec<f64>> {
         .collect()
 }
 
-/// The model with the tree count its folds agreed on (the mean of their best counts, rounded),
-/// with every fold's booster set to predict with that many trees; other models unchanged.
+/// The model with the capacity its folds agreed on (a booster's tree count, see
+/// [`Settings::agreed`]), every fold's models set to predict with it; other models unchanged.
 fn tree_count(spec: &ModelSpec, fitted: &mut [(Vec<usize>, Vec<FittedModel>)]) -> ModelSpec {
-    let ModelKind::Gbm(params) = &spec.kind else {
-        return spec.clone();
-    };
-    let best: Vec<usize> = fitted
-        .iter_mut()
-        .flat_map(|(_, m)| m)
-        .flat_map(|m| m.boosters().iter().filter_map(Gbm::best_trees))
-        .collect();
-    if best.is_empty() {
-        return spec.clone();
-    }
-    let n = (best.iter().sum::<usize>() as f64 / best.len() as f64).round() as usize;
-    for m in fitted.iter_mut().flat_map(|(_, m)| m) {
-        m.boosters().iter_mut().for_each(|g| g.use_trees(n));
-    }
-    ModelSpec {
-        name: spec.name.clone(),
-        kind: ModelKind::Gbm(GbmParams {
-            iterations: n.max(1),
-            ..params.clone()
-        }),
+    let mut folds: Vec<&mut Vec<FittedModel>> = fitted.iter_mut().map(|(_, m)| m).collect();
+    match spec.kind.agreed(&mut folds) {
+        Some(kind) => ModelSpec {
+            name: spec.name.clone(),
+            kind,
+        },
+        None => spec.clone(),
     }
 }
 
@@ -419,7 +280,7 @@ impl CvResult {
         Self {
             model: ModelSpec {
                 name: name.into(),
-                kind: ModelKind::Linear(LinearParams::default()),
+                kind: ModelKind::new(crate::models::linear::LinearParams::default()),
             },
             fold_scores: vec![],
             mean: 0.0,
@@ -435,6 +296,7 @@ impl CvResult {
 mod tests {
     use super::*;
     use crate::metrics::MetricId;
+    use crate::models::gbm::GbmParams;
     use crate::spec::Task;
 
     #[test]
@@ -476,7 +338,7 @@ mod tests {
     fn booster(iterations: usize) -> ModelSpec {
         ModelSpec {
             name: "gbm".into(),
-            kind: ModelKind::Gbm(GbmParams {
+            kind: ModelKind::new(GbmParams {
                 iterations,
                 learning_rate: 0.3,
                 max_depth: 6,
@@ -486,9 +348,9 @@ mod tests {
     }
 
     fn trees(r: &CvResult) -> usize {
-        match &r.model.kind {
-            ModelKind::Gbm(p) => p.iterations,
-            k => panic!("{k:?}"),
+        match r.model.kind.get::<GbmParams>() {
+            Some(p) => p.iterations,
+            None => panic!("{:?}", r.model.kind),
         }
     }
 

@@ -5,66 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::decision::Decision;
-use super::forest::Forest;
-use super::gbm::Gbm;
-use super::knn::Knn;
-use super::linear::Linear;
+pub use super::family::FittedModel;
 use crate::error::{Result, ToolkitError};
 use crate::metrics::MetricId;
 use crate::spec::Task;
-
-/// One output's fitted model (probability of a class or label, or a value).
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FittedModel {
-    /// Gradient-boosted trees.
-    Gbm(Box<Gbm>),
-    /// Boosters with different seeds whose predictions are averaged.
-    GbmBag(Vec<Gbm>),
-    /// A random forest.
-    Forest(Forest),
-    /// A logistic or ridge model with its scaler.
-    Linear(Linear),
-    /// k-nearest neighbours with its train rows.
-    Knn(Knn),
-}
-
-impl FittedModel {
-    /// Predictions for a column-major matrix of `rows` rows, one vector per output: one for most
-    /// models, one per class for a softmax booster.
-    pub fn predict(&self, x: &[f64], rows: usize) -> Result<Vec<Vec<f64>>> {
-        match self {
-            Self::Gbm(m) => m.predict(x, rows),
-            Self::GbmBag(bag) => {
-                let mut mean: Option<Vec<Vec<f64>>> = None;
-                for m in bag {
-                    let p = m.predict(x, rows)?;
-                    let acc = mean.get_or_insert_with(|| vec![vec![0.0; rows]; p.len()]);
-                    for (a, col) in acc.iter_mut().zip(p) {
-                        a.iter_mut()
-                            .zip(col)
-                            .for_each(|(a, v)| *a += v / bag.len() as f64);
-                    }
-                }
-                Ok(mean.unwrap_or_default())
-            }
-            Self::Forest(m) => Ok(vec![m.predict(x, rows)?]),
-            Self::Linear(m) => Ok(vec![m.predict(x, rows)?]),
-            Self::Knn(m) => Ok(vec![m.predict(x, rows)?]),
-        }
-    }
-}
-
-impl FittedModel {
-    /// The boosters inside (none for other families): what early stopping sets a tree count on.
-    pub fn boosters(&mut self) -> &mut [Gbm] {
-        match self {
-            Self::Gbm(m) => std::slice::from_mut(&mut **m),
-            Self::GbmBag(bag) => bag,
-            _ => &mut [],
-        }
-    }
-}
 
 /// Every output's predictions: each model's outputs in order (a softmax booster gives all the
 /// classes at once); one-vs-rest probabilities are made to sum to 1 per row.

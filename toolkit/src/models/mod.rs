@@ -6,6 +6,7 @@ pub mod blend;
 pub mod choice;
 pub mod cv;
 pub mod decision;
+pub mod family;
 pub mod fitted;
 pub mod forest;
 pub mod gbm;

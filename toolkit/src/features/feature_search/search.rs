@@ -183,7 +183,7 @@ impl<'a> Search<'a> {
         let fold = cv::fold_ids(p, k, self.seed + 101 * (round + 1));
         let spec = ModelSpec {
             name: "screen".into(),
-            kind: ModelKind::Gbm(GbmParams {
+            kind: ModelKind::new(GbmParams {
                 iterations: 60,
                 learning_rate: 0.1,
                 max_depth: 4,

@@ -81,11 +81,11 @@ impl Cost {
     /// the same at every stage): a 16-class softmax booster's 300 rounds on 100,000 rows took
     /// 16.8 s of a 50 s budget only to be timed.
     fn probe(p: &Problem, spec: &ModelSpec, n: usize, seed: u64) -> Result<Self> {
-        let (timed, scale) = match &spec.kind {
-            ModelKind::Gbm(g) if g.iterations > PROBE_ROUNDS => {
+        let (timed, scale) = match spec.kind.get::<GbmParams>() {
+            Some(g) if g.iterations > PROBE_ROUNDS => {
                 let short = ModelSpec {
                     name: spec.name.clone(),
-                    kind: ModelKind::Gbm(GbmParams {
+                    kind: ModelKind::new(GbmParams {
                         iterations: PROBE_ROUNDS,
                         ..g.clone()
                     }),

@@ -9,8 +9,9 @@ use super::STOP_EARLY_ROWS;
 use super::budget::{self, Clock};
 use crate::error::{Result, ToolkitError};
 use crate::metrics::better;
-use crate::models::cv::{self, CvResult, ModelKind, ModelSpec};
+use crate::models::cv::{self, CvResult, ModelSpec};
 use crate::models::fitted::{Ensemble, Member};
+use crate::models::gbm::GbmParams;
 use crate::models::problem::Problem;
 use crate::models::{blend, choice};
 
@@ -240,8 +241,8 @@ fn cross_validate_all(
 
 /// A candidate's CV line: its mean and spread, its time, and the trees early stopping kept.
 fn cv_line(c: &ModelSpec, r: &CvResult, stop_early: bool) -> String {
-    let trees = match (&c.kind, &r.model.kind) {
-        (ModelKind::Gbm(most), ModelKind::Gbm(chosen)) if stop_early => {
+    let trees = match (c.kind.get::<GbmParams>(), r.model.kind.get::<GbmParams>()) {
+        (Some(most), Some(chosen)) if stop_early => {
             format!(
                 ", {} of at most {} trees",
                 chosen.iterations, most.iterations
@@ -346,10 +347,11 @@ fn projected(
     seed: u64,
 ) -> Result<f64> {
     let refits: f64 = results.iter().map(|r| r.seconds).sum::<f64>() * refit_share;
+    let engine = c.kind.engine();
     let same = results
         .iter()
         .rev()
-        .find(|r| std::mem::discriminant(&r.model.kind) == std::mem::discriminant(&c.kind));
+        .find(|r| r.model.kind.engine() == engine);
     let search = match same {
         Some(r) => r.seconds * (1.0 + refit_share),
         // With a tenth of the budget or less left after the refits, a new family is not worth
