@@ -1,8 +1,6 @@
 //! Random forests (`forest`) and extremely randomized trees (`extra_trees`) as families: one
 //! forest per output, smaller forests on large data. The engine is `models::forest`.
 
-use std::any::Any;
-
 use super::{FitCx, FittedModel, ModelFamily, ModelKind, Output, Settings};
 use super::{large, pick};
 use crate::error::Result;
@@ -84,20 +82,11 @@ impl Settings for ForestParams {
         let (n, k) = (cx.train_rows.len(), cx.cols());
         cx.per_output(|y| Ok(FittedModel::new(Forest::fit(cx.x, n, k, y, self, cx.seed)?)))
     }
-    fn copy(&self) -> ModelKind {
-        ModelKind::new(self.clone())
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 #[typetag::serde(name = "forest")]
 impl Output for Forest {
     fn predict(&self, x: &[f64], rows: usize) -> Result<Vec<Vec<f64>>> {
         Ok(vec![Forest::predict(self, x, rows)?])
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

@@ -3,7 +3,6 @@
 //! held-out fold, and the search space's rates and depths for data of a size. The engine is
 //! `models::gbm`.
 
-use std::any::Any;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -177,14 +176,6 @@ impl Settings for GbmParams {
             ..self.clone()
         }))
     }
-
-    fn copy(&self) -> ModelKind {
-        ModelKind::new(self.clone())
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 /// The boosters inside a fitted model (none for other families).
@@ -202,9 +193,6 @@ fn boosters_of(m: &mut FittedModel) -> Vec<&mut Gbm> {
 impl Output for Gbm {
     fn predict(&self, x: &[f64], rows: usize) -> Result<Vec<Vec<f64>>> {
         Gbm::predict(self, x, rows)
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
 
@@ -227,9 +215,6 @@ impl Output for GbmBag {
             }
         }
         mean.ok_or_else(|| not_mine("gbm_bag"))
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
 

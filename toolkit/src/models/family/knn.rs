@@ -1,8 +1,6 @@
 //! k-nearest neighbours as a family (`knn`): one per output, tried on small data only. The engine
 //! is `models::knn`.
 
-use std::any::Any;
-
 use super::pick;
 use super::{FitCx, FittedModel, ModelFamily, ModelKind, Output, Settings};
 use crate::error::Result;
@@ -46,20 +44,11 @@ impl Settings for KnnParams {
         let (n, k) = (cx.train_rows.len(), cx.cols());
         cx.per_output(|y| Ok(FittedModel::new(Knn::fit(cx.x, n, k, y, self)?)))
     }
-    fn copy(&self) -> ModelKind {
-        ModelKind::new(self.clone())
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 #[typetag::serde(name = "knn")]
 impl Output for Knn {
     fn predict(&self, x: &[f64], rows: usize) -> Result<Vec<Vec<f64>>> {
         Ok(vec![Knn::predict(self, x, rows)?])
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

@@ -1,8 +1,6 @@
 //! Linear models as a family (`linear`): logistic regression for classes, ridge for values, one
 //! per output. The engine is `models::linear`.
 
-use std::any::Any;
-
 use super::log_uniform;
 use super::{FitCx, FittedModel, ModelFamily, ModelKind, Output, Settings};
 use crate::error::Result;
@@ -40,20 +38,11 @@ impl Settings for LinearParams {
         let classes = cx.problem.is_classification();
         cx.per_output(|y| Ok(FittedModel::new(Linear::fit(cx.x, n, k, y, classes, self)?)))
     }
-    fn copy(&self) -> ModelKind {
-        ModelKind::new(self.clone())
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 #[typetag::serde(name = "linear")]
 impl Output for Linear {
     fn predict(&self, x: &[f64], rows: usize) -> Result<Vec<Vec<f64>>> {
         Ok(vec![Linear::predict(self, x, rows)?])
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

@@ -137,7 +137,7 @@ impl schemars::JsonSchema for Family {
 
 /// A family's settings for one candidate.
 #[typetag::serde(tag = "family")]
-pub trait Settings: fmt::Debug + Send + Sync + Any {
+pub trait Settings: fmt::Debug + Send + Sync + Any + Boxed {
     /// The candidate's name in tables and blends (`gbm_d4_lr0.093`).
     fn label(&self) -> String;
     /// Fits the models of one fit on `cx`'s rows: one per output, or one for all of them.
@@ -154,10 +154,23 @@ pub trait Settings: fmt::Debug + Send + Sync + Any {
     fn agreed(&self, _folds: &mut [&mut Vec<FittedModel>]) -> Option<ModelKind> {
         None
     }
+}
+
+/// What every family's settings can do whatever the family: given to any `Clone` settings.
+pub trait Boxed {
     /// A copy, boxed.
     fn copy(&self) -> ModelKind;
     /// For code that reads one family's settings ([`ModelKind::get`]).
     fn as_any(&self) -> &dyn Any;
+}
+
+impl<S: Settings + Clone> Boxed for S {
+    fn copy(&self) -> ModelKind {
+        ModelKind::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 }
 
 /// A candidate's family and settings, saved as `{"family": NAME, ...settings}`.
@@ -173,7 +186,7 @@ impl ModelKind {
 
     /// The settings, when they are of type `S`.
     pub fn get<S: Settings>(&self) -> Option<&S> {
-        self.0.as_any().downcast_ref()
+        (*self.0).as_any().downcast_ref()
     }
 
     /// The name its settings are saved under (`gbm`, `forest` for random and extra trees alike):
@@ -212,12 +225,22 @@ impl fmt::Debug for ModelKind {
 
 /// One output's fitted model, saved as `{NAME: state}`.
 #[typetag::serde]
-pub trait Output: Send + Sync + Any {
+pub trait Output: Send + Sync + Any + AnyMut {
     /// Predictions for a column-major matrix of `rows` rows, one vector per output: one for most
     /// models, one per class for a softmax booster.
     fn predict(&self, x: &[f64], rows: usize) -> Result<Vec<Vec<f64>>>;
-    /// For a family's [`Settings::agreed`], which sets its own models.
+}
+
+/// For a family's [`Settings::agreed`], which sets its own fitted models: given to every type.
+pub trait AnyMut {
+    /// The model as `Any`, to downcast.
     fn as_any_mut(&mut self) -> &mut dyn Any;
+}
+
+impl<T: Any> AnyMut for T {
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
 }
 
 /// A fitted model of any family (see [`Output`]).
@@ -238,7 +261,8 @@ impl FittedModel {
 
     /// The model, when it is of type `O`.
     pub fn get_mut<O: Output>(&mut self) -> Option<&mut O> {
-        self.0.as_any_mut().downcast_mut()
+        // On the model inside, not on the box (a `Box` is `Any` too).
+        (*self.0).as_any_mut().downcast_mut()
     }
 }
 
