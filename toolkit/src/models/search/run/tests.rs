@@ -1,0 +1,145 @@
+//! The budgeted search's tests: events, the refitted ensemble, cancellation.
+
+use std::cell::RefCell;
+
+use super::*;
+use crate::metrics::MetricId;
+use crate::models::search::{SearchPlan, candidates};
+use crate::spec::Task;
+
+/// 600 rows, two features; the label is `x0 + x1 > 1`.
+fn problem() -> Problem {
+    let n = 600;
+    let x0: Vec<f64> = (0..n).map(|i| ((i * 7919) % n) as f64 / n as f64).collect();
+    let x1: Vec<f64> = (0..n)
+        .map(|i| ((i * 104_729) % n) as f64 / n as f64)
+        .collect();
+    let y = (0..n)
+        .map(|i| f64::from(u8::from(x0[i] + x1[i] > 1.0)))
+        .collect();
+    Problem {
+        features: vec!["x0".into(), "x1".into()],
+        x_train: [x0.clone(), x1.clone()].concat(),
+        rows: n,
+        x_test: [x0, x1].concat(),
+        test_rows: n,
+        y: vec![y],
+        classes: vec!["0".into(), "1".into()],
+        task: Task::Binary,
+        metric: MetricId::must("accuracy"),
+        log_target: false,
+        strata: None,
+    }
+}
+
+#[test]
+fn a_search_reports_events_and_returns_a_refitted_ensemble_that_predicts() {
+    let p = problem();
+    let fold = cv::fold_ids(&p, 3, 1);
+    let plan = SearchPlan {
+        draws: vec![],
+        ..SearchPlan::default()
+    };
+    let cands = candidates(&plan, p.rows, p.y.len(), 1);
+    let heard = RefCell::new(Vec::new());
+    let s = Search {
+        clock: Some(Clock::new(60.0, 0.0)),
+        seed: 1,
+        cancelled: &|| false,
+        events: &|e| heard.borrow_mut().push(e),
+    };
+    let out = run(&p, &fold, &cands, &s).unwrap();
+    assert_eq!(
+        out.results.len(),
+        cands.len(),
+        "a minute pays for every default"
+    );
+    let pred = out.ensemble.predict(&p.x_test, p.test_rows).unwrap();
+    let right = (0..p.rows)
+        .filter(|&i| (pred[0][i] > 0.5) == (p.y[0][i] > 0.5))
+        .count();
+    assert!(right as f64 / p.rows as f64 > 0.9, "{right} of {}", p.rows);
+    let heard = heard.into_inner();
+    let logs: Vec<&String> = heard
+        .iter()
+        .filter_map(|e| match e {
+            Event::Log(l) => Some(l),
+            Event::Fold(_) => None,
+        })
+        .collect();
+    assert!(logs.iter().any(|l| l.contains(": CV ")), "{logs:?}");
+    assert_eq!(
+        out.log.len(),
+        logs.len(),
+        "every logged event is in the outcome's log"
+    );
+    let folds: Vec<&FoldStart> = heard
+        .iter()
+        .filter_map(|e| match e {
+            Event::Fold(f) => Some(f),
+            Event::Log(_) => None,
+        })
+        .collect();
+    assert_eq!(folds.len(), 3 * cands.len(), "a fold event per fold");
+    assert_eq!(
+        folds[4].to_string(),
+        format!("  candidate 2/{}: {} fold 2/3", cands.len(), cands[1].name)
+    );
+}
+
+#[test]
+fn a_capped_refit_takes_the_rows_the_time_left_pays_for() {
+    // 300,000 rows, 3 folds capped at 100,000 rows each: the kept model's folds took 6 s, 2e-5 s
+    // a row; a refit row is planned at 1.3 times that.
+    let mut p = problem();
+    p.rows = 300_000;
+    let mut kept = CvResult::of_oof("gbm", vec![]);
+    kept.seconds = 6.0;
+    let mut unused = CvResult::of_oof("linear", vec![]);
+    unused.seconds = 100.0;
+    let results = [kept, unused];
+    let blend = blend::Blend {
+        weights: vec![1.0, 0.0],
+        score: 0.0,
+        head: None,
+        decision: Default::default(),
+    };
+    let rows = |left: f64| {
+        // A 100 s budget of which 100 - left is spent; a tenth is kept after the refit.
+        let clock = Clock::new(100.0, 100.0 - left);
+        refit_rows(&clock, &p, &results, &blend, (3, 100_000))
+    };
+    assert_eq!(rows(20.0), usize::MAX, "10 s pay for 384,615 rows: all");
+    // 5.2 s after the tenth: 5.2 / (2e-5 x 1.3) = 200,000 rows (to rounding of the clock).
+    let n = rows(15.2);
+    assert!((199_000..=200_000).contains(&n), "{n}");
+    assert_eq!(
+        rows(11.0),
+        100_000,
+        "1 s pays for fewer than the folds used"
+    );
+    assert_eq!(rows(5.0), 100_000, "past the tenth: as the folds");
+    let clock = Clock::new(100.0, 0.0);
+    assert_eq!(
+        refit_rows(&clock, &p, &results, &blend, (3, usize::MAX)),
+        usize::MAX,
+        "an uncapped search refits on all rows"
+    );
+}
+
+#[test]
+fn a_cancelled_search_stops_before_its_first_candidate() {
+    let p = problem();
+    let fold = cv::fold_ids(&p, 3, 1);
+    let cands = candidates(&SearchPlan::default(), p.rows, 1, 1);
+    let s = Search {
+        clock: None,
+        seed: 1,
+        cancelled: &|| true,
+        events: &|_| {},
+    };
+    assert!(matches!(
+        run(&p, &fold, &cands, &s),
+        Err(ToolkitError::Cancelled)
+    ));
+}
