@@ -257,7 +257,8 @@ fn families_lists_the_registry_with_each_familys_defaults() {
             "forest",
             "extra_trees",
             "knn",
-            "6"
+            "gbm_leaves",
+            "7"
         ],
         "{text}"
     );
@@ -267,6 +268,10 @@ fn families_lists_the_registry_with_each_familys_defaults() {
         "{text}"
     );
     assert!(text.contains(r#""bags":3"#), "{text}");
+    assert!(
+        text.contains(r#""max_depth":12"#) && text.contains(r#""leaves":31"#),
+        "{text}"
+    );
 }
 
 #[test]

@@ -76,7 +76,15 @@ fn every_model_family_defined_in_its_folder_is_registered_once() {
     let names: Vec<&str> = Family::all().map(|f| f.name()).collect();
     assert_eq!(
         names,
-        ["gbm", "gbm_bag", "linear", "forest", "extra_trees", "knn"]
+        [
+            "gbm",
+            "gbm_bag",
+            "linear",
+            "forest",
+            "extra_trees",
+            "knn",
+            "gbm_leaves"
+        ]
     );
 }
 

@@ -6,7 +6,7 @@ use std::num::NonZeroUsize;
 use std::ops::ControlFlow;
 use std::time::Instant;
 
-use hessboost::config::LeafEstimation;
+use hessboost::config::{GrowPolicy, LeafEstimation};
 use hessboost::objective::Multiclass;
 use hessboost::prelude::{DMatrix, ImportanceType, Objective, TrainingParams, TreeMethod};
 use hessboost::training::Trainer;
@@ -34,6 +34,10 @@ pub struct GbmParams {
     /// bagging lowers the variance one seed's samples leave.
     #[serde(default = "one")]
     pub bags: usize,
+    /// Most leaves per tree, each tree grown best split first (LightGBM's way) within `max_depth`;
+    /// None grows every tree level by level to `max_depth` (XGBoost's way).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaves: Option<usize>,
 }
 
 fn one() -> usize {
@@ -54,6 +58,7 @@ impl Default for GbmParams {
             colsample: 0.8,
             min_leaf_weight: 1.0,
             bags: 1,
+            leaves: None,
         }
     }
 }
@@ -183,7 +188,13 @@ impl Gbm {
             Loss::Absolute | Loss::Relative => LeafEstimation::Exact,
             _ => LeafEstimation::Newton,
         };
-        let params = TrainingParams::builder()
+        let mut builder = TrainingParams::builder();
+        if let Some(leaves) = p.leaves {
+            builder = builder
+                .grow_policy(GrowPolicy::LossGuide)
+                .max_leaves(leaves.max(2));
+        }
+        let params = builder
             .objective(objective)
             .leaf_estimation(leaves)
             .tree_method(TreeMethod::Hist)
@@ -383,5 +394,51 @@ mod tests {
             "relative error: MAPE {relative}"
         );
         assert!(absolute > 3.0, "absolute error: MAPE {absolute}");
+    }
+
+    #[test]
+    fn leaves_bound_a_tree_grown_best_leaf_first() {
+        // y = x0 XOR x1 (x0 on 70% of rows, x1 on 60%, so the first split gains something): one
+        // split per tree (two leaves) adds up effects of one feature at a time and cannot learn
+        // it; four leaves can.
+        let n = 400;
+        let x0: Vec<f64> = (0..n).map(|i| f64::from(u8::from(i % 10 < 7))).collect();
+        let x1: Vec<f64> = (0..n).map(|i| f64::from(u8::from(i % 5 < 3))).collect();
+        let y: Vec<f64> = (0..n)
+            .map(|i| f64::from(u8::from(x0[i] != x1[i])))
+            .collect();
+        let x = [x0, x1].concat();
+        let data = ColMajor {
+            x: &x,
+            rows: n,
+            cols: 2,
+        };
+        let fit = |leaves| {
+            let p = GbmParams {
+                leaves: Some(leaves),
+                max_depth: 12,
+                subsample: 1.0,
+                colsample: 1.0,
+                ..GbmParams::default()
+            };
+            let g = Gbm::fit(data, &y, Loss::Logistic, &p, 1, None, None).unwrap();
+            // The four cells (1, 1), (1, 0), (0, 1), (0, 0), whose labels are 0, 1, 1, 0.
+            let cells = [1.0, 1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0];
+            g.predict(&cells, 4).unwrap().remove(0)
+        };
+        let off = |p: &[f64]| {
+            let labels = [0.0, 1.0, 1.0, 0.0];
+            p.iter()
+                .zip(labels)
+                .map(|(p, l)| (p - l).abs())
+                .fold(0.0, f64::max)
+        };
+        let stumps = fit(2);
+        assert!(
+            off(&stumps) > 0.5,
+            "two leaves cannot learn XOR: {stumps:?}"
+        );
+        let four = fit(4);
+        assert!(off(&four) < 0.05, "four leaves learn it: {four:?}");
     }
 }

@@ -93,7 +93,7 @@ fn rates(rows: usize) -> (f64, f64) {
 }
 
 /// The default booster: most trees, cross-validation stopping each on its held-out fold.
-fn default_params(rows: usize, outputs: usize) -> GbmParams {
+pub(super) fn default_params(rows: usize, outputs: usize) -> GbmParams {
     let rate = if rows >= LARGE_ROWS { LARGE_RATE } else { 0.05 };
     GbmParams {
         iterations: (most_trees(rows, rows * outputs) as f32 * 0.05 / rate).round() as usize,
@@ -104,7 +104,7 @@ fn default_params(rows: usize, outputs: usize) -> GbmParams {
 
 /// A seeded draw. Boosting rounds scale inversely with the learning rate so every draw does about
 /// the same amount of learning.
-fn draw_params(rows: usize, outputs: usize, rng: &mut Rng) -> GbmParams {
+pub(super) fn draw_params(rows: usize, outputs: usize, rng: &mut Rng) -> GbmParams {
     let base = most_trees(rows, rows * outputs) as f64;
     let (lo, hi) = rates(rows);
     let learning_rate = log_uniform(rng, lo, hi);
@@ -117,20 +117,22 @@ fn draw_params(rows: usize, outputs: usize, rng: &mut Rng) -> GbmParams {
         colsample: 0.4 + 0.6 * rng.unit(),
         min_leaf_weight: log_uniform(rng, 0.5, 20.0) as f32,
         bags: 1,
+        leaves: None,
     }
 }
 
 #[typetag::serde(name = "gbm")]
 impl Settings for GbmParams {
     fn label(&self) -> String {
-        if self.bags > 1 {
-            format!(
-                "gbm_d{}_lr{:.3}_bag{}",
-                self.max_depth, self.learning_rate, self.bags
-            )
-        } else {
-            format!("gbm_d{}_lr{:.3}", self.max_depth, self.learning_rate)
-        }
+        let shape = match self.leaves {
+            Some(l) => format!("l{l}"),
+            None => format!("d{}", self.max_depth),
+        };
+        let bag = match self.bags {
+            0 | 1 => String::new(),
+            b => format!("_bag{b}"),
+        };
+        format!("gbm_{shape}_lr{:.3}{bag}", self.learning_rate)
     }
 
     fn fit(&self, cx: &FitCx, importance: &mut Option<Vec<f64>>) -> Result<Vec<FittedModel>> {

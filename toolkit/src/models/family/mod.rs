@@ -8,6 +8,7 @@
 pub mod forest;
 pub mod gbm;
 pub mod knn;
+pub mod leafwise;
 pub mod linear;
 
 use std::any::Any;
@@ -29,6 +30,7 @@ pub const FAMILIES: &[&dyn ModelFamily] = &[
     &forest::RandomForest,
     &forest::ExtraTrees,
     &knn::Neighbours,
+    &leafwise::Leafwise,
 ];
 
 /// A family the search can draw from.
@@ -65,6 +67,8 @@ impl Family {
     pub const EXTRA_TREES: Family = Family(&forest::ExtraTrees);
     /// k-nearest neighbours.
     pub const KNN: Family = Family(&knn::Neighbours);
+    /// Boosters grown best leaf first.
+    pub const GBM_LEAVES: Family = Family(&leafwise::Leafwise);
 
     /// Every registered family.
     pub fn all() -> impl Iterator<Item = Family> {
