@@ -71,6 +71,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         colsample: 1.0,
         min_leaf_weight: 1.0,
         bags: 1,
+        leaves: None,
     };
     let loss = if classes == 2 {
         Loss::Logistic
