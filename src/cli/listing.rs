@@ -28,7 +28,7 @@ pub fn families() -> Result<String> {
     }
     lines.push(format!(
         "\n{} families; the settings shown are the defaults at {SHOWN_ROWS} train rows and one output",
-        lines.len()
+        Family::all().count()
     ));
     Ok(lines.join("\n"))
 }

@@ -3,13 +3,11 @@
 //! held-out fold, and the search space's rates and depths for data of a size. The engine is
 //! `models::gbm`.
 
-use std::time::Instant;
-
 use serde::{Deserialize, Serialize};
 
 use super::{FitCx, FittedModel, Held, ModelFamily, ModelKind, Output, Settings};
-use super::{large, log_uniform, not_mine};
-use crate::error::Result;
+use super::{large, log_uniform};
+use crate::error::{Result, ToolkitError};
 use crate::folds::Rng;
 use crate::metrics::Residual;
 use crate::models::gbm::{BAG_SEED_STEP, ColMajor, Gbm, GbmParams, Loss, Watch};
@@ -216,7 +214,9 @@ impl Output for GbmBag {
                     .for_each(|(a, v)| *a += v / self.0.len() as f64);
             }
         }
-        mean.ok_or_else(|| not_mine("gbm_bag"))
+        mean.ok_or_else(|| {
+            ToolkitError::data("a saved bag of boosters holds none; run the competition again")
+        })
     }
 }
 
@@ -256,11 +256,10 @@ impl Boosters<'_> {
             patience: patience(p, cx.problem.rows),
         });
         let yy = at(cx.train_rows);
-        let deadline: Option<Instant> = cx.deadline;
         let mut bag = Vec::with_capacity(p.bags.max(1));
         for b in 0..p.bags.max(1) as u64 {
             let s = cx.seed + b * BAG_SEED_STEP;
-            let model = Gbm::fit(data, &yy, loss, p, s, watch.as_ref(), deadline)?;
+            let model = Gbm::fit(data, &yy, loss, p, s, watch.as_ref(), cx.deadline)?;
             let total = importance.get_or_insert_with(|| vec![0.0; data.cols]);
             total
                 .iter_mut()

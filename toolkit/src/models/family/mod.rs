@@ -19,7 +19,7 @@ use std::time::Instant;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::problem::Problem;
-use crate::error::{Result, ToolkitError};
+use crate::error::Result;
 use crate::folds::Rng;
 
 /// Every family a search plan may name, in the order prompts and errors list them.
@@ -193,12 +193,10 @@ impl ModelKind {
         (*self.0).as_any().downcast_ref()
     }
 
-    /// The name its settings are saved under (`gbm`, `forest` for random and extra trees alike):
-    /// what tells two candidates of one engine, whose costs compare, from two of different ones.
-    pub fn engine(&self) -> String {
-        let saved = serde_json::to_value(self).ok();
-        let name = saved.as_ref().and_then(|v| v.get("family")?.as_str());
-        name.unwrap_or_default().to_string()
+    /// Whether `other` has the same type of settings (one engine: `gbm` and `gbm_bag` alike, a
+    /// random forest and extra trees alike): two such candidates' costs compare.
+    pub fn same_engine(&self, other: &ModelKind) -> bool {
+        (*self.0).as_any().type_id() == (*other.0).as_any().type_id()
     }
 }
 
@@ -326,13 +324,6 @@ pub(crate) fn pick<T: Copy>(rng: &mut Rng, options: &[T]) -> T {
     options[rng.below(options.len())]
 }
 
-/// The error for a fitted model a family did not expect (a saved model edited by hand).
-pub(crate) fn not_mine(family: &str) -> ToolkitError {
-    ToolkitError::data(format!(
-        "a fitted model is not of the `{family}` family that made it"
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,7 +359,13 @@ mod tests {
             serde_json::to_value(&kind).unwrap(),
             serde_json::json!({"family": "knn", "k": 25, "weighted": true})
         );
-        assert_eq!(kind.engine(), "knn");
+        let other_knn = ModelKind::new(KnnParams {
+            k: 5,
+            weighted: false,
+        });
+        assert!(kind.same_engine(&other_knn));
+        let linear = ModelKind::new(crate::models::linear::LinearParams::default());
+        assert!(!kind.same_engine(&linear));
         let x = [0.0, 1.0, 2.0, 3.0];
         let fitted = Knn::fit(&x, 4, 1, &[0.0, 0.0, 1.0, 1.0], &KnnParams::default()).unwrap();
         let before = fitted.predict(&[1.4], 1).unwrap();

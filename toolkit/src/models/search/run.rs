@@ -347,11 +347,10 @@ fn projected(
     seed: u64,
 ) -> Result<f64> {
     let refits: f64 = results.iter().map(|r| r.seconds).sum::<f64>() * refit_share;
-    let engine = c.kind.engine();
     let same = results
         .iter()
         .rev()
-        .find(|r| r.model.kind.engine() == engine);
+        .find(|r| r.model.kind.same_engine(&c.kind));
     let search = match same {
         Some(r) => r.seconds * (1.0 + refit_share),
         // With a tenth of the budget or less left after the refits, a new family is not worth
