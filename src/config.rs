@@ -43,6 +43,8 @@ pub struct RunConfig {
     pub llm_unused: Option<String>,
     /// The metric the user chose (`--metric`); a resumed run keeps the one it ran with.
     pub metric: Option<MetricId>,
+    /// More labelled rows to fit on (`--extra-train`), over competition.toml's `extra_train`.
+    pub extra_train: Option<PathBuf>,
 }
 
 impl RunConfig {
@@ -60,6 +62,7 @@ impl RunConfig {
             resume: None,
             llm_unused: None,
             metric: None,
+            extra_train: None,
         }
     }
 }
@@ -116,6 +119,8 @@ pub struct Setup {
     pub seed: u64,
     /// The metric the user chose (`--metric`), over the overview's and the toml's.
     pub metric: Option<MetricId>,
+    /// More labelled rows to fit on (`--extra-train`).
+    pub extra_train: Option<PathBuf>,
     /// Continue this run directory.
     pub resume: Option<PathBuf>,
     /// The LLM choices.
@@ -134,6 +139,7 @@ pub fn configure(s: Setup) -> Result<(RunConfig, Roles)> {
             instructions: rec.instructions,
             resume: Some(dir.clone()),
             metric: Some(rec.spec.metric),
+            extra_train: rec.spec.files.extra_train.map(PathBuf::from),
             ..RunConfig::new(rec.competition, s.out, rec.seed.unwrap_or(s.seed))
         };
         return live_roles(cfg, llm, s.llm.fallback_offline);
@@ -156,6 +162,10 @@ pub fn configure(s: Setup) -> Result<(RunConfig, Roles)> {
             replay: Some(dir.clone()),
             instructions: rec.instructions,
             metric: s.metric.or(Some(rec.spec.metric)),
+            extra_train: s
+                .extra_train
+                .clone()
+                .or(rec.spec.files.extra_train.map(PathBuf::from)),
             ..RunConfig::new(competition, s.out, rec.seed.unwrap_or(s.seed))
         };
         // The record holds every call the run made; with none, the run was offline.
@@ -172,6 +182,7 @@ pub fn configure(s: Setup) -> Result<(RunConfig, Roles)> {
         progress: true,
         instructions: s.llm.instructions.clone(),
         metric: s.metric,
+        extra_train: s.extra_train.map(|f| std::path::absolute(&f).unwrap_or(f)),
         ..RunConfig::new(competition, s.out, s.seed)
     };
     live_roles(cfg, llm, s.llm.fallback_offline)

@@ -43,6 +43,7 @@ pub fn run(cli: Cli) -> Result<String> {
             time_budget,
             seed,
             metric,
+            extra_train,
             llm,
         } => running::run(Setup {
             competition,
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> Result<String> {
             time_budget,
             seed,
             metric,
+            extra_train,
             resume: None,
             llm: llm.into(),
         }),

@@ -80,6 +80,10 @@ pub enum Command {
         /// `map_at_3`, `rmsle`; `autokaggle metrics` lists them).
         #[arg(long, value_parser = parse_metric)]
         metric: Option<MetricId>,
+        /// More labelled rows to fit on, such as a Playground competition's original dataset: a
+        /// CSV whose columns are named as train's. Every fold fits on them; none holds them out.
+        #[arg(long, value_name = "FILE")]
+        extra_train: Option<PathBuf>,
         #[command(flatten)]
         llm: LlmArgs,
     },
@@ -229,6 +233,9 @@ pub struct TuiArgs {
     /// The competition's metric, over the overview's and competition.toml's.
     #[arg(long, value_parser = parse_metric)]
     pub metric: Option<MetricId>,
+    /// More labelled rows to fit on (a CSV with train's column names); none is ever held out.
+    #[arg(long, value_name = "FILE")]
+    pub extra_train: Option<PathBuf>,
     #[command(flatten)]
     pub llm: LlmArgs,
 }

@@ -24,6 +24,7 @@ pub fn resume(run_dir: PathBuf, llm: crate::config::LlmChoice) -> Result<String>
         time_budget: DEFAULT_TIME_BUDGET,
         seed: DEFAULT_SEED,
         metric: None,
+        extra_train: None,
         resume: Some(run_dir),
         llm,
     })
@@ -41,6 +42,7 @@ pub fn tui(a: TuiArgs) -> Result<String> {
         time_budget: a.time_budget,
         seed: a.seed,
         metric: a.metric,
+        extra_train: a.extra_train,
         resume: a.resume,
         llm: a.llm.into(),
     })?;

@@ -50,6 +50,7 @@ pub(super) fn check(
                     )
                     .map(|d| Dataset {
                         validation: base.validation.clone(),
+                        extra: base.extra.clone(),
                         ..d
                     })
                     .map_err(|e| format!("rejected by the files: {e}"))

@@ -146,6 +146,9 @@ pub fn run_with(cfg: &RunConfig, roles: &Roles) -> Result<RunSummary> {
     // Refused before reading when the machine lacks the memory, rather than killed halfway.
     autokaggle_toolkit::memory::check_fits(&cfg.competition)?;
     let mut resolved = spec::resolve_with(&cfg.competition, cfg.metric)?;
+    if let Some(f) = &cfg.extra_train {
+        resolved.spec.files.extra_train = Some(f.display().to_string());
+    }
     let ds = Dataset::load(&resolved)?;
     // The frames inference read are in `ds` now; the run keeps no second copy.
     resolved.read = None;
@@ -183,6 +186,10 @@ fn run_from(
     roles: &Roles,
     start: Instant,
 ) -> Result<RunSummary> {
+    // Added rows join train before anything reads it, so that every phase sees them.
+    if let (Some(f), None) = (ds.spec.files.extra_train.clone(), &ds.extra) {
+        ds.add_extra_train(&resolved.path(&f))?;
+    }
     // On the data as read, before a program can drop the column that shows it.
     ds.validation = validation::detect(&ds)?.map(Arc::new);
     let steer: Arc<dyn Steer> = match &roles.human {
@@ -195,6 +202,13 @@ fn run_from(
     }
     let (dir, back) = resume::open(cfg, resolved, &mut ds)?;
     steer.event(Event::Log(format!("run directory: {}", dir.path.display())));
+    if let Some(e) = &ds.extra {
+        steer.event(Event::Log(format!(
+            "extra train: {} rows of {} fitted on in every fold, never scored",
+            e.rows,
+            e.file.display()
+        )));
+    }
     steer.event(Event::RunDir(dir.path.clone()));
     let interventions = crate::steer::recorded(&dir.path)?;
     let mut instructions = cfg.instructions.clone();

@@ -81,12 +81,23 @@ pub(super) fn model(
 ) -> Result<Modeled> {
     let log = &mut Vec::new();
     let t = Instant::now();
+    // Rows added by `--extra-train` go last: the problem fits on them and scores the rest.
+    let (ds, _) = ds.extra_last()?;
+    let ds = &ds;
     let p = Problem::from_dataset(ds)?;
+    let added = match &ds.extra {
+        Some(e) if p.extra > 0 => format!(
+            " ({} of them added from {}: fitted on in every fold, never scored)",
+            p.extra,
+            e.file.display()
+        ),
+        _ => String::new(),
+    };
     say(
         run,
         log,
         format!(
-            "  matrix: {} rows x {} features in {:.1}s",
+            "  matrix: {} rows x {} features in {:.1}s{added}",
             p.rows,
             p.features.len(),
             t.elapsed().as_secs_f64()
@@ -111,7 +122,7 @@ pub(super) fn model(
     let t = Instant::now();
     let charts = crate::report::charts::model_charts(
         charts_dir,
-        &p,
+        &p.scored_part(),
         &found.results,
         &found.blend,
         found.importance.as_deref(),
@@ -185,7 +196,9 @@ fn fold_ids(
 ) -> Result<Vec<usize>> {
     if let Some(key) = &run.fold_key {
         match key.assign(&ds.train, &ds.spec.id, folds, run.cfg.seed)? {
-            Some(fold) => {
+            Some(mut fold) => {
+                // Added rows are last in train and in no fold.
+                fold.truncate(p.scored());
                 say(
                     run,
                     log,

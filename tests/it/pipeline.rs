@@ -316,3 +316,87 @@ fn a_test_set_later_than_train_gets_time_ordered_folds() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A Playground-style competition with its original dataset: `--extra-train` adds the original's
+/// rows to train for fitting (mapped by name: its extra column dropped), every fold fits on them,
+/// and the folds hold out and score only the competition's own rows.
+#[test]
+fn extra_train_rows_are_fitted_on_and_never_scored() {
+    let dir = tmp("extra_train");
+    std::fs::create_dir_all(&dir).unwrap();
+    let x = |i: u64| (i * 37 % 101) as f64 / 101.0;
+    let rows = |r: std::ops::Range<u64>, label: bool| -> String {
+        r.map(|i| match label {
+            // Every fourth label of the competition's own rows flipped; the original's are clean.
+            true => format!(
+                "{i},{:.3},{}\n",
+                x(i),
+                u8::from(x(i) > 0.5) ^ u8::from(i % 4 == 0)
+            ),
+            false => format!("{i},{:.3}\n", x(i)),
+        })
+        .collect()
+    };
+    std::fs::write(
+        dir.join("train.csv"),
+        format!("id,x,y\n{}", rows(0..80, true)),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("test.csv"),
+        format!("id,x\n{}", rows(80..120, false)),
+    )
+    .unwrap();
+    let sample: String = (80..120).map(|i| format!("{i},0\n")).collect();
+    std::fs::write(dir.join("sample_submission.csv"), format!("id,y\n{sample}")).unwrap();
+    let original: String = (0..500u64)
+        .map(|i| {
+            let v = (i * 53 % 499) as f64 / 499.0;
+            format!("{},{v:.3},survey\n", u8::from(v > 0.5))
+        })
+        .collect();
+    let extra = dir.join("original.csv");
+    std::fs::write(&extra, format!("y,x,source\n{original}")).unwrap();
+    let cfg = RunConfig {
+        extra_train: Some(extra.clone()),
+        ..RunConfig::new(dir.clone(), dir.join("runs"), 1)
+    };
+    let s = pipeline::run(&cfg).unwrap();
+    assert!(
+        s.phases.iter().all(|p| p.passed == p.gates),
+        "{:?}",
+        s.phases
+    );
+    let log = std::fs::read_to_string(s.run_dir.join("6_model_building/output.log")).unwrap();
+    let said = format!(
+        "580 rows x 1 features in {{}}s (500 of them added from {}: fitted on in every fold, never scored)",
+        extra.display()
+    );
+    let (head, tail) = said.split_once("{}").unwrap();
+    assert!(
+        log.lines().any(|l| l.contains(head) && l.ends_with(tail)),
+        "{said:?} not in {log}"
+    );
+    // Scored on the competition's own rows, three quarters of whose labels follow x: a score
+    // near 1 would mean the clean added rows were scored too.
+    assert!(
+        (0.65..0.85).contains(&s.blend_score),
+        "out-of-fold accuracy {}",
+        s.blend_score
+    );
+    let plan = std::fs::read_to_string(s.run_dir.join("1_understand_background/plan.md")).unwrap();
+    for note in [
+        "original.csv's `source` not in train: dropped",
+        "added 500 rows of original.csv to train: fitted on in every fold, never held out or scored",
+    ] {
+        assert!(plan.contains(note), "{note:?} not in {plan}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&s.submission)
+            .unwrap()
+            .lines()
+            .count(),
+        41
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -103,5 +103,6 @@ fn dataset(df: frame::DataFrame) -> Dataset {
         spec,
         notes: vec![],
         validation: None,
+        extra: None,
     }
 }

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::error::{OutsideDomain, Result, ToolkitError};
+use crate::extra_train::ExtraRows;
 use crate::folds::FoldKey;
 use crate::frame::{self, DataFrame};
 use crate::spec::{self, CompetitionSpec, Resolved, Task};
@@ -25,6 +26,8 @@ pub struct Dataset {
     /// The time or grouping test differs from train by, found on the data as read (None when
     /// shuffled folds fit): what the models' CV and every tool that fits out of fold deal folds by.
     pub validation: Option<Arc<FoldKey>>,
+    /// Rows added to train from another file (`--extra-train`): fitted on, never scored.
+    pub extra: Option<Arc<ExtraRows>>,
 }
 
 pub use crate::rows::{MIN_TRAIN_ROWS, check_train_rows};
@@ -86,6 +89,7 @@ impl Dataset {
             spec,
             notes,
             validation: None,
+            extra: None,
         })
     }
 
@@ -236,7 +240,7 @@ fn check_ids(
 
 /// Rows without a target cannot be learned from: drops them and says so in the returned notes.
 /// A target missing everywhere, or a value outside the metric's domain, is an error.
-fn drop_unlabelled(
+pub(crate) fn drop_unlabelled(
     train: DataFrame,
     spec: &CompetitionSpec,
     train_path: &Path,

@@ -28,6 +28,7 @@ pub mod dataset;
 pub mod eda;
 pub mod error;
 pub mod expr;
+pub mod extra_train;
 pub mod features;
 pub mod folds;
 pub mod frame;

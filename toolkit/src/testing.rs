@@ -65,6 +65,7 @@ pub fn dataset(train: DataFrame, test: DataFrame, task: Task) -> Dataset {
         spec,
         notes: vec![],
         validation: None,
+        extra: None,
     }
 }
 

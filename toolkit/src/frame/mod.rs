@@ -277,6 +277,29 @@ pub fn take_rows(df: &DataFrame, idx: &[usize]) -> Result<DataFrame> {
     Ok(df.take(&ca)?)
 }
 
+/// `df` in the shape of `like`: `like`'s columns in its order and types (text parsed into numbers,
+/// unparseable values missing), a column `df` lacks all missing. What stacking rows from another
+/// file onto train needs; the names of the columns `df` lacked come back with it.
+pub fn conform(df: &DataFrame, like: &DataFrame) -> Result<(DataFrame, Vec<String>)> {
+    let mut out = empty(df.height());
+    let mut absent = Vec::new();
+    for c in like.columns() {
+        let (name, dt) = (c.name().as_str(), c.dtype());
+        let s = match df.column(name) {
+            Ok(col) if kind_of(col.dtype()) == Kind::Text && kind_of(dt) == Kind::Numeric => {
+                Series::new(name.into(), f64s(df, name)?).cast(dt)?
+            }
+            Ok(col) => col.cast(dt)?.take_materialized_series(),
+            Err(_) => {
+                absent.push(name.to_string());
+                Series::full_null(name.into(), df.height(), dt)
+            }
+        };
+        put(&mut out, s)?;
+    }
+    Ok((out, absent))
+}
+
 /// Rows stacked: `a` then `b` (same columns).
 pub fn vstack(a: &DataFrame, b: &DataFrame) -> Result<DataFrame> {
     Ok(a.vstack(b)?)

@@ -74,9 +74,11 @@ fn fit_outputs(
 /// LLM's reply schema, its prompt and a person's edit in the TUI.
 pub const FOLDS: std::ops::RangeInclusive<usize> = 2..=10;
 
-/// The fold of each train row (stratified for classification), seeded.
+/// The fold of each scored train row (stratified for classification), seeded; added rows
+/// ([`Problem::extra`]) are in no fold.
 pub fn fold_ids(p: &Problem, k: usize, seed: u64) -> Vec<usize> {
-    folds::assign(p.rows, k, seed, p.strata.as_deref())
+    let n = p.scored();
+    folds::assign(n, k, seed, p.strata.as_ref().map(|s| &s[..n]))
 }
 
 /// At most `max_rows` of `rows`, drawn with `seed`: what a model is fitted on when the time budget
@@ -128,6 +130,9 @@ impl CvPlan {
 /// the result's model carries that count for the refit. One count for all folds, not each fold's
 /// own best, so the out-of-fold score is not tuned row by row on the rows it scores.
 ///
+/// `fold` covers the scored rows ([`Problem::scored`]); the added rows after them are fitted on
+/// in every fold and predicted in none.
+///
 /// Returns None when `how.bar` stopped the candidate after its first fold.
 pub fn cross_validate(
     p: &Problem,
@@ -140,15 +145,19 @@ pub fn cross_validate(
     let start = Instant::now();
     let max_rows = how.max_rows;
     let k = fold.iter().max().map_or(1, |m| m + 1);
-    let mut oof = vec![vec![0.0; p.rows]; p.y.len()];
+    let scored = p.scored();
+    let mut oof = vec![vec![0.0; scored]; p.y.len()];
     let mut fold_scores = Vec::new();
     let boosted = spec.kind.watches();
     let mut fitted = Vec::with_capacity(k);
     for f in 0..k {
         progress(f);
-        let train_rows: Vec<usize> = (0..p.rows).filter(|&i| fold[i] != f).collect();
+        let train_rows: Vec<usize> = (0..scored)
+            .filter(|&i| fold[i] != f)
+            .chain(scored..p.rows)
+            .collect();
         let train_rows = capped(train_rows, max_rows, seed + f as u64);
-        let val_rows: Vec<usize> = (0..p.rows).filter(|&i| fold[i] == f).collect();
+        let val_rows: Vec<usize> = (0..scored).filter(|&i| fold[i] == f).collect();
         // Boosters score the watched rows after every tree: a seeded sample of the held-out fold
         // at large sizes, where scoring all of it cost more than the fit (a 333,000-row fold
         // watched by a fit on 110,000 rows took 2.2 times the fit alone).
@@ -196,7 +205,11 @@ pub fn cross_validate(
     }
     let mean = fold_scores.iter().sum::<f64>() / k as f64;
     let std = (fold_scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / k as f64).sqrt();
-    let oof_score = score(p.metric, &p.y, &oof);
+    let oof_score = score(
+        p.metric,
+        &outputs_at(p, &(0..scored).collect::<Vec<_>>()),
+        &oof,
+    );
     Ok(Some(CvResult {
         model: spec.clone(),
         fold_scores,
@@ -324,6 +337,7 @@ mod tests {
             features: vec!["x".into()],
             x_train: x,
             rows: n,
+            extra: 0,
             x_test: vec![],
             test_rows: 0,
             y: vec![y],
@@ -405,5 +419,56 @@ mod tests {
             .unwrap()
             .expect("the first fold's AUC is above 0.8");
         assert_eq!(kept.fold_scores.len(), 5);
+    }
+
+    #[test]
+    fn added_rows_are_fitted_on_in_every_fold_and_never_scored() {
+        // Labels no neighbour can foretell, and the same rows again as added rows: a nearest
+        // neighbour finds each held-out row's copy only if the added rows are in every fold's fit.
+        let n = 300;
+        let x: Vec<f64> = (0..n).map(|i| i as f64).collect();
+        let y: Vec<f64> = (0..n)
+            .map(|i| f64::from(u8::from((i * 7919 + i / 3) % 5 < 2)))
+            .collect();
+        let problem = |extra: usize| Problem {
+            features: vec!["x".into()],
+            x_train: x.iter().chain(&x[..extra]).copied().collect(),
+            rows: n + extra,
+            extra,
+            x_test: vec![],
+            test_rows: 0,
+            y: vec![y.iter().chain(&y[..extra]).copied().collect()],
+            classes: vec![],
+            task: Task::Binary,
+            metric: MetricId::must("accuracy"),
+            log_target: false,
+            strata: None,
+        };
+        let nearest = ModelSpec {
+            name: "knn".into(),
+            kind: ModelKind::new(crate::models::knn::KnnParams {
+                k: 1,
+                weighted: false,
+            }),
+        };
+        let cv = |p: &Problem| {
+            let fold = fold_ids(p, 5, 1);
+            assert_eq!(fold.len(), n, "folds deal the scored rows only");
+            cross_validate(p, &nearest, &fold, 1, &CvPlan::all_rows(), &mut |_| {})
+                .unwrap()
+                .unwrap()
+        };
+        let (alone, added) = (cv(&problem(0)), cv(&problem(n)));
+        assert_eq!(
+            added.oof[0].len(),
+            n,
+            "out-of-fold predictions of the scored rows"
+        );
+        assert_eq!(
+            added.oof_score, 1.0,
+            "each held-out row's copy was fitted on"
+        );
+        assert_eq!(added.fold_scores, vec![1.0; 5]);
+        assert!(alone.oof_score < 0.8, "{}", alone.oof_score);
     }
 }

@@ -22,8 +22,12 @@ pub struct Problem {
     pub features: Vec<String>,
     /// Train matrix, column-major, NaN for missing.
     pub x_train: Vec<f64>,
-    /// Train rows.
+    /// Train rows, the added ones included.
     pub rows: usize,
+    /// How many of the last train rows were added from another file (`--extra-train`): every
+    /// fold fits on them, none holds them out, and out-of-fold predictions cover only the first
+    /// [`Self::scored`] rows.
+    pub extra: usize,
     /// Test matrix, column-major.
     pub x_test: Vec<f64>,
     /// Test rows.
@@ -64,6 +68,17 @@ pub fn sort_labels(labels: &mut [String]) {
 }
 
 impl Problem {
+    /// Train rows the folds hold out and score: the competition's own, not the added ones.
+    pub fn scored(&self) -> usize {
+        self.rows - self.extra
+    }
+
+    /// The scored rows' targets without the matrices: what works on out-of-fold predictions
+    /// (choosing the ensemble, the baseline, the charts) reads.
+    pub fn scored_part(&self) -> Self {
+        self.part(&(0..self.scored()).collect::<Vec<_>>(), self.metric)
+    }
+
     /// The targets of `rows` only, without the matrices: what choosing an ensemble on part of the
     /// out-of-fold predictions needs.
     pub fn targets_of(&self, rows: &[usize]) -> Self {
@@ -73,7 +88,7 @@ impl Problem {
     /// All targets without the matrices, scored by `metric`: what choosing an ensemble on another
     /// metric than the competition's needs.
     pub fn scored_by(&self, metric: MetricId) -> Self {
-        self.part(&(0..self.rows).collect::<Vec<_>>(), metric)
+        self.part(&(0..self.scored()).collect::<Vec<_>>(), metric)
     }
 
     fn part(&self, rows: &[usize], metric: MetricId) -> Self {
@@ -81,6 +96,7 @@ impl Problem {
             features: self.features.clone(),
             x_train: vec![],
             rows: rows.len(),
+            extra: 0,
             x_test: vec![],
             test_rows: 0,
             y: take_rows(&self.y, rows),
@@ -96,6 +112,7 @@ impl Problem {
     }
 
     /// Builds the matrices; every feature must be numeric by now (the feature gates see to it).
+    /// Added train rows must come last ([`Dataset::extra_last`]).
     pub fn from_dataset(ds: &Dataset) -> Result<Self> {
         let features = ds.features();
         if features.is_empty() {
@@ -110,6 +127,19 @@ impl Problem {
         }
         let spec = &ds.spec;
         let rows = ds.train.height();
+        let extra = match &ds.extra {
+            Some(e) => {
+                let mask = e.mask(&ds.train, &spec.id)?;
+                let n = mask.iter().filter(|m| **m).count();
+                if mask[rows - n..].iter().any(|m| !m) {
+                    return Err(ToolkitError::data(
+                        "added train rows must come after train's own (Dataset::extra_last)",
+                    ));
+                }
+                n
+            }
+            None => 0,
+        };
         let mut classes = Vec::new();
         let mut log_target = false;
         let (y, strata) = match spec.task {
@@ -148,6 +178,7 @@ impl Problem {
             x_train: frame::matrix_col_major(&ds.train, &features)?,
             x_test: frame::matrix_col_major(&ds.test, &features)?,
             rows,
+            extra,
             test_rows: ds.test.height(),
             features,
             y,
@@ -215,6 +246,7 @@ impl Problem {
             features: vec![],
             x_train: vec![],
             rows: y.len(),
+            extra: 0,
             x_test: vec![],
             test_rows: 0,
             y: vec![y],

@@ -166,6 +166,7 @@ impl Program {
             spec: ds.spec.clone(),
             notes: vec![],
             validation: ds.validation.clone(),
+            extra: ds.extra.clone(),
         };
         self.run(&sample, seed, &mut |_, _| {}).map(|_| ())
     }
@@ -213,6 +214,7 @@ impl Program {
             spec,
             notes,
             validation,
+            extra,
         } = ds;
         let mut kept = FittedProgram::default();
         let mut logs = Vec::new();
@@ -273,6 +275,7 @@ impl Program {
             spec,
             notes,
             validation,
+            extra,
         };
         Ok((out, logs, kept))
     }

@@ -52,6 +52,10 @@ pub struct Files {
     pub sample_submission: String,
     /// The competition's description (metric, background).
     pub overview: String,
+    /// More labelled rows to fit on (`--extra-train`; a Playground competition's original
+    /// dataset), mapped to train by column name: fitted on in every fold, never held out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra_train: Option<String>,
 }
 
 impl Default for Files {
@@ -61,6 +65,7 @@ impl Default for Files {
             test: "test.csv".into(),
             sample_submission: "sample_submission.csv".into(),
             overview: "overview.txt".into(),
+            extra_train: None,
         }
     }
 }

@@ -41,6 +41,7 @@ pub(super) fn dataset_of(train: DataFrame, cx: &FitCx) -> Result<Dataset> {
         },
         notes: vec![],
         validation: cx.validation.cloned(),
+        extra: None,
     })
 }
 

@@ -99,6 +99,8 @@ pub struct Outcome {
 const NESTED_SECONDS: f64 = 5.0;
 
 /// Cross-validates `candidates` on `fold` within the budget, chooses the ensemble and refits it.
+/// `fold` covers the scored rows; added train rows ([`Problem::extra`]) are fitted on in every
+/// fold and in the refit.
 pub fn run(p: &Problem, fold: &[usize], candidates: &[ModelSpec], s: &Search) -> Result<Outcome> {
     let log = &mut Vec::new();
     let folds = fold.iter().max().map_or(2, |m| m + 1);
@@ -118,8 +120,16 @@ pub fn run(p: &Problem, fold: &[usize], candidates: &[ModelSpec], s: &Search) ->
             "no candidate model could be cross-validated within the time budget",
         ));
     }
-    let (blend, nested) = choose(p, &results, fold, folds, s, log);
-    let baseline = cv::baseline(p);
+    // Choosing the ensemble reads out-of-fold predictions, which cover the scored rows only.
+    let part;
+    let scored = if p.extra == 0 {
+        p
+    } else {
+        part = p.scored_part();
+        &part
+    };
+    let (blend, nested) = choose(scored, &results, fold, folds, s, log);
+    let baseline = cv::baseline(scored);
     let max_rows = match &s.clock {
         Some(clock) => refit_rows(clock, p, &results, &blend, (folds, max_rows)),
         None => max_rows,

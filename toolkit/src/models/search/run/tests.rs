@@ -21,6 +21,7 @@ fn problem() -> Problem {
         features: vec!["x0".into(), "x1".into()],
         x_train: [x0.clone(), x1.clone()].concat(),
         rows: n,
+        extra: 0,
         x_test: [x0, x1].concat(),
         test_rows: n,
         y: vec![y],
