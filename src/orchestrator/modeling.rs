@@ -120,17 +120,20 @@ pub(super) fn model(
         ),
     );
     let t = Instant::now();
-    let charts = crate::report::charts::model_charts(
-        charts_dir,
-        &p.scored_part(),
-        &found.results,
-        &found.blend,
-        found.importance.as_deref(),
-    )
-    .unwrap_or_else(|e| {
-        say(run, log, format!("  charts skipped: {e}"));
-        vec![]
-    });
+    let charts = p
+        .with_scored(|scored| {
+            crate::report::charts::model_charts(
+                charts_dir,
+                scored,
+                &found.results,
+                &found.blend,
+                found.importance.as_deref(),
+            )
+        })
+        .unwrap_or_else(|e| {
+            say(run, log, format!("  charts skipped: {e}"));
+            vec![]
+        });
     say(
         run,
         log,

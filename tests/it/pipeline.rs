@@ -258,6 +258,15 @@ fn adapted_inputs_run_to_a_submission_with_the_note_in_the_report() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Writes train.csv, test.csv and a sample submission (`id,y`, a row per test id) into `dir`.
+fn write_competition(dir: &Path, train: &str, test: &str, test_ids: std::ops::Range<u64>) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("train.csv"), train).unwrap();
+    std::fs::write(dir.join("test.csv"), test).unwrap();
+    let sample: String = test_ids.map(|i| format!("{i},0\n")).collect();
+    std::fs::write(dir.join("sample_submission.csv"), format!("id,y\n{sample}")).unwrap();
+}
+
 /// A competition whose test rows are all later than its train rows is cross-validated on
 /// time-ordered folds, and the model phase's log says why.
 #[test]
@@ -268,7 +277,6 @@ fn a_test_set_later_than_train_gets_time_ordered_folds() {
         format!("{i},{},{x:.3},{}", day(i), u8::from(x > 0.5))
     };
     let dir = tmp("time_split");
-    std::fs::create_dir_all(&dir).unwrap();
     let lines = |r: std::ops::Range<u64>, test: bool| -> String {
         r.map(|i| {
             let l = row(i);
@@ -281,18 +289,12 @@ fn a_test_set_later_than_train_gets_time_ordered_folds() {
         .map(|l| l + "\n")
         .collect()
     };
-    std::fs::write(
-        dir.join("train.csv"),
-        format!("id,date,x,y\n{}", lines(0..300, false)),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("test.csv"),
-        format!("id,date,x\n{}", lines(300..360, true)),
-    )
-    .unwrap();
-    let sample: String = (300..360).map(|i| format!("{i},0\n")).collect();
-    std::fs::write(dir.join("sample_submission.csv"), format!("id,y\n{sample}")).unwrap();
+    write_competition(
+        &dir,
+        &format!("id,date,x,y\n{}", lines(0..300, false)),
+        &format!("id,date,x\n{}", lines(300..360, true)),
+        300..360,
+    );
     let cfg = RunConfig::new(dir.clone(), dir.join("runs"), 1);
     let s = pipeline::run(&cfg).unwrap();
     assert!(
@@ -323,7 +325,6 @@ fn a_test_set_later_than_train_gets_time_ordered_folds() {
 #[test]
 fn extra_train_rows_are_fitted_on_and_never_scored() {
     let dir = tmp("extra_train");
-    std::fs::create_dir_all(&dir).unwrap();
     let x = |i: u64| (i * 37 % 101) as f64 / 101.0;
     let rows = |r: std::ops::Range<u64>, label: bool| -> String {
         r.map(|i| match label {
@@ -337,18 +338,12 @@ fn extra_train_rows_are_fitted_on_and_never_scored() {
         })
         .collect()
     };
-    std::fs::write(
-        dir.join("train.csv"),
-        format!("id,x,y\n{}", rows(0..80, true)),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("test.csv"),
-        format!("id,x\n{}", rows(80..120, false)),
-    )
-    .unwrap();
-    let sample: String = (80..120).map(|i| format!("{i},0\n")).collect();
-    std::fs::write(dir.join("sample_submission.csv"), format!("id,y\n{sample}")).unwrap();
+    write_competition(
+        &dir,
+        &format!("id,x,y\n{}", rows(0..80, true)),
+        &format!("id,x\n{}", rows(80..120, false)),
+        80..120,
+    );
     let original: String = (0..500u64)
         .map(|i| {
             let v = (i * 53 % 499) as f64 / 499.0;
@@ -391,12 +386,26 @@ fn extra_train_rows_are_fitted_on_and_never_scored() {
     ] {
         assert!(plan.contains(note), "{note:?} not in {plan}");
     }
+    let submission = std::fs::read_to_string(&s.submission).unwrap();
+    assert_eq!(submission.lines().count(), 41);
+    // Resumed, the run adds the same rows again (the spec it recorded names the file) and reads its
+    // finished phases back: the refitted models write the same submission.
+    let (resumed, _) = config::configure(config::Setup {
+        competition: None,
+        out: dir.join("runs"),
+        time_budget: config::DEFAULT_TIME_BUDGET,
+        seed: 1,
+        metric: None,
+        extra_train: None,
+        resume: Some(s.run_dir.clone()),
+        llm: Default::default(),
+    })
+    .unwrap();
+    assert_eq!(resumed.extra_train.as_deref(), Some(extra.as_path()));
+    let again = pipeline::run(&resumed).unwrap();
     assert_eq!(
-        std::fs::read_to_string(&s.submission)
-            .unwrap()
-            .lines()
-            .count(),
-        41
+        std::fs::read_to_string(&again.submission).unwrap(),
+        submission
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -205,11 +205,7 @@ pub fn cross_validate(
     }
     let mean = fold_scores.iter().sum::<f64>() / k as f64;
     let std = (fold_scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / k as f64).sqrt();
-    let oof_score = score(
-        p.metric,
-        &outputs_at(p, &(0..scored).collect::<Vec<_>>()),
-        &oof,
-    );
+    let oof_score = p.with_scored(|scored| score(p.metric, &scored.y, &oof));
     Ok(Some(CvResult {
         model: spec.clone(),
         fold_scores,

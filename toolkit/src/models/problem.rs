@@ -79,6 +79,16 @@ impl Problem {
         self.part(&(0..self.scored()).collect::<Vec<_>>(), self.metric)
     }
 
+    /// `f` of the scored rows' problem: this one when no rows were added (no copy of the targets,
+    /// which at a million rows and many classes is large), else [`Self::scored_part`].
+    pub fn with_scored<T>(&self, f: impl FnOnce(&Problem) -> T) -> T {
+        if self.extra == 0 {
+            f(self)
+        } else {
+            f(&self.scored_part())
+        }
+    }
+
     /// The targets of `rows` only, without the matrices: what choosing an ensemble on part of the
     /// out-of-fold predictions needs.
     pub fn targets_of(&self, rows: &[usize]) -> Self {

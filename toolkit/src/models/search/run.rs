@@ -121,15 +121,12 @@ pub fn run(p: &Problem, fold: &[usize], candidates: &[ModelSpec], s: &Search) ->
         ));
     }
     // Choosing the ensemble reads out-of-fold predictions, which cover the scored rows only.
-    let part;
-    let scored = if p.extra == 0 {
-        p
-    } else {
-        part = p.scored_part();
-        &part
-    };
-    let (blend, nested) = choose(scored, &results, fold, folds, s, log);
-    let baseline = cv::baseline(scored);
+    let ((blend, nested), baseline) = p.with_scored(|scored| {
+        (
+            choose(scored, &results, fold, folds, s, log),
+            cv::baseline(scored),
+        )
+    });
     let max_rows = match &s.clock {
         Some(clock) => refit_rows(clock, p, &results, &blend, (folds, max_rows)),
         None => max_rows,
