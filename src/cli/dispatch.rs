@@ -17,7 +17,7 @@ pub fn run(cli: Cli) -> Result<String> {
             .map(|()| String::new())
             .map_err(Into::into),
         Command::Metrics => Ok(listing::metrics()),
-        Command::Families => listing::families(),
+        Command::Families { json } => listing::families(json),
         Command::Tools { json } => listing::tools(json),
         Command::Gates => Ok(listing::gates()),
         Command::Download {

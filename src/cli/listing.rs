@@ -13,8 +13,23 @@ pub fn metrics() -> String {
 /// Train rows the `families` listing shows default settings for (they depend on the data's size).
 const SHOWN_ROWS: usize = 10_000;
 
-/// `families`: each family's name and note, and its default settings as a plan would try them.
-pub fn families() -> Result<String> {
+/// `families`: each family's name and note, and its default settings as a plan would try them;
+/// with `json`, also the JSON schema of its settings.
+pub fn families(json: bool) -> Result<String> {
+    if json {
+        let all: Vec<serde_json::Value> = Family::all()
+            .map(|f| {
+                let defaults = f.defaults(SHOWN_ROWS, 1);
+                serde_json::json!({
+                    "name": f.name(),
+                    "note": f.note(),
+                    "defaults": &defaults,
+                    "schema": defaults.schema(),
+                })
+            })
+            .collect();
+        return Ok(serde_json::to_string_pretty(&all)?);
+    }
     let mut lines = Vec::new();
     for f in Family::all() {
         let defaults = serde_json::to_string(&f.defaults(SHOWN_ROWS, 1))?;

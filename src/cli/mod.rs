@@ -55,7 +55,11 @@ pub enum Command {
     /// List the metrics: name, direction, the tasks each scores, its submission and how it is fitted.
     Metrics,
     /// List the model families a search plan may name, each with its default settings.
-    Families,
+    Families {
+        /// Print each family's name, note, defaults and the JSON schema of its settings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// List the toolkit's tools.
     Tools {
         /// Print every tool's name, phase, description and JSON schema as JSON.

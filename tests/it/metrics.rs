@@ -272,6 +272,22 @@ fn families_lists_the_registry_with_each_familys_defaults() {
         text.contains(r#""max_depth":12"#) && text.contains(r#""leaves":31"#),
         "{text}"
     );
+    // As JSON, each family carries the schema of its settings.
+    let o = bin().args(["families", "--json"]).output().unwrap();
+    assert!(o.status.success());
+    let all: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let knn = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "knn")
+        .unwrap();
+    assert_eq!(knn["defaults"]["k"], 25);
+    assert_eq!(
+        knn["schema"]["properties"]["k"]["description"],
+        "Neighbours averaged."
+    );
+    assert_eq!(all.as_array().unwrap().len(), 7);
 }
 
 #[test]

@@ -15,7 +15,7 @@ use smartcore::linalg::basic::matrix::DenseMatrix;
 use crate::error::{Result, ToolkitError};
 
 /// Settings for one forest.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct ForestParams {
     /// Number of trees.
     pub trees: usize,

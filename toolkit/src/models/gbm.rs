@@ -14,7 +14,7 @@ use hessboost::training::Trainer;
 use crate::error::{Result, ToolkitError};
 
 /// Settings for one booster.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct GbmParams {
     /// Boosting rounds (one tree per round, or one per class for softmax).
     pub iterations: usize,

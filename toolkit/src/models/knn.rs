@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Result, ToolkitError};
 
 /// Settings for k-nearest neighbours.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct KnnParams {
     /// Neighbours averaged.
     pub k: usize,

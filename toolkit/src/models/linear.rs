@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Result, ToolkitError};
 
 /// Settings for one linear model.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct LinearParams {
     /// L2 penalty on standardised features (logistic: `alpha`; ridge: `penalty`).
     pub penalty: f64,

@@ -160,20 +160,29 @@ pub trait Settings: fmt::Debug + Send + Sync + Any + Boxed {
     }
 }
 
-/// What every family's settings can do whatever the family: given to any `Clone` settings.
+/// What every family's settings can do whatever the family: given to any `Clone` settings with
+/// a JSON schema, so that a family's settings cannot be added without one.
 pub trait Boxed {
     /// A copy, boxed.
     fn copy(&self) -> ModelKind;
     /// For code that reads one family's settings ([`ModelKind::get`]).
     fn as_any(&self) -> &dyn Any;
+    /// The JSON schema of the settings' type (each field with its doc comment), for whoever
+    /// writes settings by hand or asks a model for them (`autokaggle families --json`).
+    fn schema(&self) -> serde_json::Value;
 }
 
-impl<S: Settings + Clone> Boxed for S {
+impl<S: Settings + Clone + schemars::JsonSchema> Boxed for S {
     fn copy(&self) -> ModelKind {
         ModelKind::new(self.clone())
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+    fn schema(&self) -> serde_json::Value {
+        schemars::SchemaGenerator::default()
+            .into_root_schema_for::<S>()
+            .to_value()
     }
 }
 
@@ -374,5 +383,33 @@ mod tests {
         assert_eq!(keys, ["knn"], "{saved}");
         let back: FittedModel = serde_json::from_value(saved).unwrap();
         assert_eq!(back.predict(&[1.4], 1).unwrap(), vec![before]);
+    }
+
+    #[test]
+    fn every_familys_settings_have_a_schema_naming_each_field_with_its_doc() {
+        for f in Family::all() {
+            let kind = f.defaults(1000, 1);
+            let schema = kind.schema();
+            let props = schema["properties"]
+                .as_object()
+                .unwrap_or_else(|| panic!("{}: {schema}", f.name()));
+            let saved = serde_json::to_value(&kind).unwrap();
+            for (field, _) in saved.as_object().unwrap() {
+                if field == "family" {
+                    continue;
+                }
+                let p = props
+                    .get(field)
+                    .unwrap_or_else(|| panic!("{}: `{field}` not in {schema}", f.name()));
+                assert!(
+                    p["description"].as_str().is_some_and(|d| !d.is_empty()),
+                    "{}: `{field}` has no description",
+                    f.name()
+                );
+            }
+        }
+        let gbm = Family::GBM.defaults(1000, 1).schema();
+        assert_eq!(gbm["properties"]["max_depth"]["type"], "integer");
+        assert_eq!(gbm["properties"]["learning_rate"]["type"], "number");
     }
 }
