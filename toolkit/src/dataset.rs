@@ -1,11 +1,10 @@
 //! A competition loaded and checked: train and test frames, the sample submission, and the spec.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::{OutsideDomain, Result, ToolkitError};
-use crate::extra_train::ExtraRows;
 use crate::folds::FoldKey;
 use crate::frame::{self, DataFrame};
 use crate::spec::{self, CompetitionSpec, Resolved, Task};
@@ -31,6 +30,28 @@ pub struct Dataset {
 }
 
 pub use crate::rows::{MIN_TRAIN_ROWS, check_train_rows};
+
+/// Which train rows were added from another file (`--extra-train`, [`crate::extra_train`]), by
+/// id: ids given to them when they were added, so they are found again after any program drops or
+/// reorders rows.
+#[derive(Debug)]
+pub struct ExtraRows {
+    /// The file they came from.
+    pub file: PathBuf,
+    /// How many were added.
+    pub rows: usize,
+    pub(crate) ids: HashSet<String>,
+}
+
+impl ExtraRows {
+    /// Whether each row of `train` is an added one.
+    pub fn mask(&self, train: &DataFrame, id: &str) -> Result<Vec<bool>> {
+        Ok(frame::strs(train, id)?
+            .iter()
+            .map(|v| v.as_ref().is_some_and(|v| self.ids.contains(v)))
+            .collect())
+    }
+}
 
 impl Dataset {
     /// Reads and checks the competition in `dir` (a folder with a competition.toml or the raw files).

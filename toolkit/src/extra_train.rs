@@ -5,33 +5,12 @@
 //! competition's own rows, which are what test resembles.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::dataset::{Dataset, drop_unlabelled};
+use crate::dataset::{Dataset, ExtraRows, drop_unlabelled};
 use crate::error::{Result, ToolkitError};
 use crate::frame::{self, DataFrame};
 use crate::spec::Task;
-
-/// Which train rows were added, by id (ids given to them when they were added, so they survive
-/// any program that drops or reorders rows).
-#[derive(Debug)]
-pub struct ExtraRows {
-    /// The file they came from.
-    pub file: PathBuf,
-    /// How many were added.
-    pub rows: usize,
-    ids: HashSet<String>,
-}
-
-impl ExtraRows {
-    /// Whether each row of `train` is an added one.
-    pub fn mask(&self, train: &DataFrame, id: &str) -> Result<Vec<bool>> {
-        Ok(frame::strs(train, id)?
-            .iter()
-            .map(|v| v.as_ref().is_some_and(|v| self.ids.contains(v)))
-            .collect())
-    }
-}
 
 impl Dataset {
     /// Stacks the rows of `path` onto train, mapped by column name: train's columns in train's
@@ -202,6 +181,7 @@ fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
 mod tests {
     use super::*;
     use crate::testing::{C, dataset, df, f, s};
+    use std::path::PathBuf;
 
     fn competition() -> Dataset {
         let train = df(vec![
