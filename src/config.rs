@@ -164,7 +164,6 @@ pub fn configure(s: Setup) -> Result<(RunConfig, Roles)> {
             metric: s.metric.or(Some(rec.spec.metric)),
             extra_train: s
                 .extra_train
-                .clone()
                 .or(rec.spec.files.extra_train.map(PathBuf::from)),
             ..RunConfig::new(competition, s.out, rec.seed.unwrap_or(s.seed))
         };

@@ -82,7 +82,7 @@ pub(super) fn model(
     let log = &mut Vec::new();
     let t = Instant::now();
     // Rows added by `--extra-train` go last: the problem fits on them and scores the rest.
-    let (ds, _) = ds.extra_last()?;
+    let ds = ds.extra_last()?;
     let ds = &ds;
     let p = Problem::from_dataset(ds)?;
     let added = match &ds.extra {

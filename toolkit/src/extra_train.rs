@@ -149,14 +149,14 @@ impl Dataset {
         Ok((1..=n).map(|i| Some(format!("extra-{i}"))).collect())
     }
 
-    /// This dataset with the added rows last in train, and how many there are: the layout a
-    /// [`Problem`](crate::models::problem::Problem) reads (its last rows fitted on, never scored).
-    pub fn extra_last(&self) -> Result<(Dataset, usize)> {
+    /// This dataset with the added rows last in train: the layout a
+    /// [`Problem`](crate::models::problem::Problem) reads (its last rows fitted on, never scored),
+    /// which counts them.
+    pub fn extra_last(&self) -> Result<Dataset> {
         let Some(extra) = &self.extra else {
-            return Ok((self.clone(), 0));
+            return Ok(self.clone());
         };
         let mask = extra.mask(&self.train, &self.spec.id)?;
-        let added = mask.iter().filter(|m| **m).count();
         let order: Vec<usize> = (0..mask.len())
             .filter(|&i| !mask[i])
             .chain((0..mask.len()).filter(|&i| mask[i]))
@@ -165,7 +165,7 @@ impl Dataset {
         if order.iter().enumerate().any(|(k, &i)| k != i) {
             ds.train = frame::take_rows(&self.train, &order)?;
         }
-        Ok((ds, added))
+        Ok(ds)
     }
 }
 
@@ -239,13 +239,16 @@ mod tests {
         assert_eq!(extra.rows, 2);
         // A program that reversed train's rows: the added ones are found by id and put last.
         let reversed = frame::take_rows(&ds.train, &[4, 3, 2, 1, 0]).unwrap();
-        let (last, n) = Dataset {
+        let last = Dataset {
             train: reversed,
             ..ds.clone()
         }
         .extra_last()
         .unwrap();
-        assert_eq!(n, 2);
+        assert_eq!(
+            extra.mask(&last.train, "id").unwrap(),
+            [false, false, false, true, true]
+        );
         assert_eq!(
             f(&last.train, "id"),
             vec![Some(3.0), Some(2.0), Some(1.0), Some(12.0), Some(11.0)]

@@ -73,19 +73,15 @@ impl Problem {
         self.rows - self.extra
     }
 
-    /// The scored rows' targets without the matrices: what works on out-of-fold predictions
-    /// (choosing the ensemble, the baseline, the charts) reads.
-    pub fn scored_part(&self) -> Self {
-        self.part(&(0..self.scored()).collect::<Vec<_>>(), self.metric)
-    }
-
-    /// `f` of the scored rows' problem: this one when no rows were added (no copy of the targets,
-    /// which at a million rows and many classes is large), else [`Self::scored_part`].
+    /// `f` of the scored rows' problem, what works on out-of-fold predictions (choosing the
+    /// ensemble, the baseline, the charts) reads: this one when no rows were added (no copy of the
+    /// targets, which at a million rows and many classes is large), else the scored rows' targets
+    /// without the matrices ([`Self::scored_by`] this metric).
     pub fn with_scored<T>(&self, f: impl FnOnce(&Problem) -> T) -> T {
         if self.extra == 0 {
             f(self)
         } else {
-            f(&self.scored_part())
+            f(&self.scored_by(self.metric))
         }
     }
 
@@ -95,8 +91,8 @@ impl Problem {
         self.part(rows, self.metric)
     }
 
-    /// All targets without the matrices, scored by `metric`: what choosing an ensemble on another
-    /// metric than the competition's needs.
+    /// The scored rows' targets without the matrices, scored by `metric`: what choosing an
+    /// ensemble on another metric than the competition's needs.
     pub fn scored_by(&self, metric: MetricId) -> Self {
         self.part(&(0..self.scored()).collect::<Vec<_>>(), metric)
     }
