@@ -26,6 +26,10 @@ pub struct ParseDatetimeParams {
 /// fractional seconds allowed), converted to UTC.
 pub const RFC3339: &str = "rfc3339";
 
+/// A date and an hour without minutes (`2016-09-06 18`), as hourly records are often written.
+/// chrono reads no time without minutes, so [`parse_ms`] adds `:00`.
+const HOURLY: &str = "%Y-%m-%d %H";
+
 const FORMATS: &[&str] = &[
     RFC3339,
     "%Y-%m-%dT%H:%M:%S%.f",
@@ -33,6 +37,7 @@ const FORMATS: &[&str] = &[
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%d %H:%M",
+    HOURLY,
     "%Y-%m-%d",
     "%Y/%m/%d",
     "%d/%m/%Y",
@@ -49,6 +54,9 @@ pub fn parse_ms(s: &str, fmt: &str) -> Option<i64> {
         return DateTime::parse_from_rfc3339(s)
             .ok()
             .map(|d| d.timestamp_millis());
+    }
+    if fmt == HOURLY {
+        return parse_ms(&format!("{s}:00"), "%Y-%m-%d %H:%M");
     }
     NaiveDateTime::parse_from_str(s, fmt)
         .ok()
@@ -172,7 +180,19 @@ mod tests {
             detect_format(&v(&["2013-05-16", "2014-12-31"])),
             Some("%Y-%m-%d")
         );
+        // Hourly records: an hour without minutes.
+        assert_eq!(
+            detect_format(&v(&["1975-06-27 00", "2016-09-06 18"])),
+            Some(HOURLY)
+        );
+        assert_eq!(parse_ms("2013-05-16 02", HOURLY), Some(1_368_669_600_000));
+        assert_eq!(parse_ms("2013-05-16 02:30", HOURLY), None);
+        assert_eq!(
+            detect_format(&v(&["2013-05-16 02:30", "2013-05-16 03:45"])),
+            Some("%Y-%m-%d %H:%M")
+        );
         for s in [
+            "2013-05-16 08",
             "2013-05-16T00:00:00Z",
             "2013-05-16 08:30:00",
             "2013-05-16",
