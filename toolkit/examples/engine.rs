@@ -72,6 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         min_leaf_weight: 1.0,
         bags: 1,
         leaves: None,
+        category_sets: false,
     };
     let loss = if classes == 2 {
         Loss::Logistic
@@ -82,6 +83,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         x: &x,
         rows,
         cols: COLS,
+        categorical: &[],
     };
     let t = Instant::now();
     Gbm::fit(data, &y, loss, &params, 1, None, None)?;

@@ -370,6 +370,10 @@ pub struct TextMap {
     /// Not saved: a saved state only ever meets new rows.
     #[serde(skip)]
     pub train_values: Option<Vec<f64>>,
+    /// Whether the values are unordered category codes 0..k (-1 unseen), written as
+    /// [`frame::put_codes`] marks them; false for ordered codes and for numbers.
+    #[serde(default)]
+    pub codes: bool,
 }
 
 impl Fitted for MapText {
@@ -379,6 +383,17 @@ impl Fitted for MapText {
                 // The copy becomes the column's buffer as it is.
                 (Some(v), Split::Train) if v.len() == df.height() => {
                     frame::put_f64_full(&mut df, &m.output, v.clone())?
+                }
+                _ if m.codes => {
+                    let v: Vec<i32> = frame::with_strs(&df, &m.input, |rows| {
+                        rows.map(|s| {
+                            s.and_then(|s| m.table.get(s).copied())
+                                .or(m.unseen)
+                                .map_or(-1, |v| v as i32)
+                        })
+                        .collect()
+                    })?;
+                    frame::put_codes(&mut df, &m.output, v)?
                 }
                 _ => {
                     let v: Vec<Option<f64>> = frame::with_strs(&df, &m.input, |rows| {

@@ -158,9 +158,10 @@ fn mode(mut xs: Vec<f64>) -> Option<f64> {
 impl Fitted for Fitted_ {
     fn apply(&self, mut df: DataFrame, _: Split) -> Result<DataFrame> {
         for (c, fill, indicator) in &self.fills {
-            // A complete column of the type a fill writes is left as it is.
+            // A complete column of the type a fill writes is left as it is, and so are category
+            // codes, which are never missing (an unseen category has its own code).
             let written_type = match fill {
-                Fill::Num(_) => frame::is_f64(&df, c)?,
+                Fill::Num(_) => frame::is_f64(&df, c)? || frame::is_codes(&df, c)?,
                 Fill::Text(_) => frame::is_string(&df, c)?,
             };
             if written_type && frame::complete(&df, c)? {

@@ -37,7 +37,8 @@ impl Tool for OrdinalEncode {
     fn fit(&self, p: &Self::Params, cx: &FitCx) -> Result<Self::State> {
         let mut maps = Vec::new();
         for c in cx.resolve(Self::NAME, p.columns.as_ref(), TEXT)? {
-            let values: Vec<String> = match p.order.as_ref().and_then(|o| o.get(&c)) {
+            let order = p.order.as_ref().and_then(|o| o.get(&c));
+            let values: Vec<String> = match order {
                 Some(order) => order.clone(),
                 None => {
                     let mut v: Vec<String> = frame::value_counts(cx.train, &c)?
@@ -59,6 +60,8 @@ impl Tool for OrdinalEncode {
                 table,
                 unseen: Some(-1.0),
                 train_values: None,
+                // Alphabetical codes carry no order a model should read; a given order does.
+                codes: order.is_none(),
             });
         }
         Ok(MapText {
@@ -95,6 +98,7 @@ impl Tool for FrequencyEncode {
                 table,
                 unseen: Some(0.0),
                 train_values: None,
+                codes: false,
             });
         }
         Ok(MapText {
@@ -128,5 +132,34 @@ mod tests {
             vec![Some(0.6), Some(0.2), Some(0.6), Some(0.0), Some(0.6)]
         );
         assert_eq!(f(&te, "cat_freq"), vec![Some(0.0), Some(0.2), Some(0.0)]);
+    }
+
+    /// Alphabetical codes are marked as unordered categories for the boosters, through fill_missing
+    /// (which leaves them alone); a given order, or a step that rewrites the codes, is a number.
+    #[test]
+    fn alphabetical_codes_are_categories_to_the_model_and_a_given_order_is_not() {
+        use crate::frame;
+        use crate::models::problem::Problem;
+        use crate::program::Program;
+        let ds = small();
+        let categorical = |steps: serde_json::Value| {
+            let program = Program::from_json(&json!({ "steps": steps }).to_string()).unwrap();
+            let (out, _) = program.run(&ds, 0, &mut |_, _| {}).unwrap();
+            let p = Problem::from_dataset(&out).unwrap();
+            let at = p.features.iter().position(|c| c == "cat").unwrap();
+            (
+                frame::is_codes(&out.train, "cat").unwrap(),
+                p.categorical[at],
+            )
+        };
+        let codes =
+            json!([{"tool": "ordinal_encode", "args": {}}, {"tool": "fill_missing", "args": {}}]);
+        assert_eq!(categorical(codes), (true, true));
+        let ordered = json!([{"tool": "ordinal_encode", "args": {"order": {"cat": ["y", "x"]}}},
+                             {"tool": "fill_missing", "args": {}}]);
+        assert_eq!(categorical(ordered), (false, false));
+        let scaled = json!([{"tool": "ordinal_encode", "args": {}}, {"tool": "fill_missing", "args": {}},
+                            {"tool": "scale", "args": {"columns": ["cat"]}}]);
+        assert_eq!(categorical(scaled), (false, false));
     }
 }

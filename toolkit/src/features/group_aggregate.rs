@@ -135,6 +135,7 @@ impl Tool for GroupAggregate {
                     table,
                     unseen: Some(overall),
                     train_values,
+                    codes: false,
                 }
             })
             .collect();

@@ -186,6 +186,7 @@ impl Tool for SelectImportance {
             x: &x,
             rows: rows.len(),
             cols: cols.len(),
+            categorical: &[],
         };
         let model = Gbm::fit(data, &y, loss, &params, cx.seed, None, None)?;
         let imp = model.importance();

@@ -309,6 +309,7 @@ impl Tool for TargetEncode {
                     table: full,
                     unseen: Some(prior),
                     train_values: Some(oof),
+                    codes: false,
                 });
             }
         }

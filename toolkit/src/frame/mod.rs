@@ -166,6 +166,19 @@ fn put(df: &mut DataFrame, s: Series) -> Result<()> {
     Ok(())
 }
 
+/// Replaces or appends a column of unordered category codes (0..k, -1 for a category train never
+/// showed), stored as 32-bit integers: the dtype is the mark [`is_codes`] reads, so that a booster
+/// splits the column by category sets, and any step that rewrites the column (a scaler writes
+/// floats) takes the mark away with the meaning. A file read from CSV never has this dtype.
+pub fn put_codes(df: &mut DataFrame, name: &str, values: Vec<i32>) -> Result<()> {
+    put(df, Series::new(name.into(), values))
+}
+
+/// Whether a column holds unordered category codes ([`put_codes`]).
+pub fn is_codes(df: &DataFrame, name: &str) -> Result<bool> {
+    Ok(column(df, name)?.dtype() == &DataType::Int32)
+}
+
 /// Replaces or appends a string column.
 pub fn put_str(df: &mut DataFrame, name: &str, values: Vec<Option<String>>) -> Result<()> {
     put(df, Series::new(name.into(), values))

@@ -331,6 +331,7 @@ mod tests {
             .collect();
         Problem {
             features: vec!["x".into()],
+            categorical: vec![],
             x_train: x,
             rows: n,
             extra: 0,
@@ -428,6 +429,7 @@ mod tests {
             .collect();
         let problem = |extra: usize| Problem {
             features: vec!["x".into()],
+            categorical: vec![],
             x_train: x.iter().chain(&x[..extra]).copied().collect(),
             rows: n + extra,
             extra,

@@ -7,6 +7,7 @@ use std::ops::ControlFlow;
 use std::time::Instant;
 
 use hessboost::config::{GrowPolicy, LeafEstimation};
+use hessboost::data::FeatureType;
 use hessboost::objective::Multiclass;
 use hessboost::prelude::{DMatrix, ImportanceType, Objective, TrainingParams, TreeMethod};
 use hessboost::training::Trainer;
@@ -38,6 +39,13 @@ pub struct GbmParams {
     /// None grows every tree level by level to `max_depth` (XGBoost's way).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leaves: Option<usize>,
+    /// Split columns of unordered category codes ([`crate::models::problem::Problem::categorical`])
+    /// by sets of categories, as LightGBM does with categorical features, rather than by a
+    /// threshold on the codes. Off by default: on the suite it lifted the one competition with
+    /// such a column that matters (hpc_class) and left the others level, which the rule for
+    /// defaults in docs/bench.md does not count as a change of the suite's mean.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub category_sets: bool,
 }
 
 fn one() -> usize {
@@ -59,6 +67,7 @@ impl Default for GbmParams {
             min_leaf_weight: 1.0,
             bags: 1,
             leaves: None,
+            category_sets: false,
         }
     }
 }
@@ -89,20 +98,43 @@ pub struct ColMajor<'a> {
     pub rows: usize,
     /// Columns.
     pub cols: usize,
+    /// Which columns hold unordered category codes (0..k, negative for unseen), split by category
+    /// sets; empty when none do.
+    pub categorical: &'a [bool],
 }
 
 impl ColMajor<'_> {
     /// The engine's matrix (row-major f32, NaN missing; infinities become missing).
     fn dmatrix(&self) -> Result<DMatrix> {
         let (rows, cols) = (self.rows, self.cols);
+        let is_cat = |j: usize| self.categorical.get(j).copied().unwrap_or(false);
         let mut v = vec![0f32; rows * cols];
         for j in 0..cols {
             let col = &self.x[j * rows..(j + 1) * rows];
+            // An unseen category (a negative code) is missing: it follows a split's default side.
+            let floor = if is_cat(j) { 0.0 } else { f64::NEG_INFINITY };
             for (i, &x) in col.iter().enumerate() {
-                v[i * cols + j] = if x.is_finite() { x as f32 } else { f32::NAN };
+                v[i * cols + j] = if x.is_finite() && x >= floor {
+                    x as f32
+                } else {
+                    f32::NAN
+                };
             }
         }
-        DMatrix::from_dense_vec(v, rows, cols).map_err(engine)
+        let d = DMatrix::from_dense_vec(v, rows, cols).map_err(engine)?;
+        if !(0..cols).any(is_cat) {
+            return Ok(d);
+        }
+        let types: Vec<FeatureType> = (0..cols)
+            .map(|j| {
+                if is_cat(j) {
+                    FeatureType::Categorical
+                } else {
+                    FeatureType::Numerical
+                }
+            })
+            .collect();
+        d.with_feature_types(&types).map_err(engine)
     }
 }
 
@@ -148,6 +180,9 @@ pub struct Gbm {
     best: Option<usize>,
     /// Rounds predictions use (None: all that were grown).
     rounds: Option<usize>,
+    /// The fit's [`ColMajor::categorical`], which predictions read the same way.
+    #[serde(default)]
+    categorical: Vec<bool>,
 }
 
 impl Gbm {
@@ -235,6 +270,7 @@ impl Gbm {
             loss,
             best,
             rounds: None,
+            categorical: data.categorical.to_vec(),
         })
     }
 
@@ -266,6 +302,7 @@ impl Gbm {
             x,
             rows,
             cols: self.cols,
+            categorical: &self.categorical,
         }
         .dmatrix()?;
         let rounds = self.rounds.unwrap_or(self.booster.num_boost_rounds());
@@ -290,155 +327,4 @@ impl Gbm {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_single_feature_is_used_even_with_column_sampling() {
-        let x: Vec<f64> = (0..200).map(|i| f64::from(i) / 200.0).collect();
-        let y: Vec<f64> = x.iter().map(|&v| f64::from(u8::from(v > 0.5))).collect();
-        let p = GbmParams::default();
-        assert_eq!(p.colsample, 0.8, "the case: 0.8 of one column");
-        let data = ColMajor {
-            x: &x,
-            rows: 200,
-            cols: 1,
-        };
-        let g = Gbm::fit(data, &y, Loss::Logistic, &p, 1, None, None).unwrap();
-        let pred = g.predict(&[0.1, 0.9], 2).unwrap();
-        assert!(pred[0][0] < 0.1 && pred[0][1] > 0.9, "{pred:?}");
-    }
-
-    #[test]
-    fn softmax_gives_each_class_a_probability_that_sums_to_one() {
-        // Three classes by thirds of one feature.
-        let x: Vec<f64> = (0..300).map(|i| f64::from(i) / 300.0).collect();
-        let y: Vec<f64> = x.iter().map(|&v| (v * 3.0).floor().min(2.0)).collect();
-        let data = ColMajor {
-            x: &x,
-            rows: 300,
-            cols: 1,
-        };
-        let p = GbmParams::default();
-        let g = Gbm::fit(data, &y, Loss::Softmax(3), &p, 1, None, None).unwrap();
-        let pred = g.predict(&[0.1, 0.5, 0.9], 3).unwrap();
-        assert_eq!(pred.len(), 3, "one output per class");
-        for (row, want) in [0, 1, 2].into_iter().enumerate() {
-            let s: f64 = pred.iter().map(|c| c[row]).sum();
-            assert!((s - 1.0).abs() < 1e-5, "row {row} sums to {s}");
-            assert!(pred[want][row] > 0.8, "row {row}: {pred:?}");
-        }
-    }
-
-    #[test]
-    fn a_deadline_already_past_stops_after_the_first_round() {
-        let x: Vec<f64> = (0..500).map(|i| f64::from(i % 97) / 97.0).collect();
-        let y: Vec<f64> = x.iter().map(|v| v * 2.0).collect();
-        let data = ColMajor {
-            x: &x,
-            rows: 500,
-            cols: 1,
-        };
-        let p = GbmParams::default();
-        let g = Gbm::fit(data, &y, Loss::Squared, &p, 1, None, Some(Instant::now())).unwrap();
-        assert_eq!(g.booster.num_boost_rounds(), 1, "of {}", p.iterations);
-    }
-
-    /// Two groups of 1,000 rows (`x` 0 or 1), the targets `y(i, x)`; a booster for `loss` fitted
-    /// on them, and the mean of `error(prediction, target)` over the rows.
-    fn two_groups(
-        y: impl Fn(usize, f64) -> f64,
-        loss: Loss,
-        error: impl Fn(f64, f64) -> f64,
-    ) -> f64 {
-        let n = 2000;
-        let x: Vec<f64> = (0..n).map(|i| f64::from(u8::from(i % 2 == 0))).collect();
-        let y: Vec<f64> = (0..n).map(|i| y(i, x[i])).collect();
-        let data = ColMajor {
-            x: &x,
-            rows: n,
-            cols: 1,
-        };
-        let p = GbmParams {
-            learning_rate: 0.3,
-            subsample: 1.0,
-            ..GbmParams::default()
-        };
-        let g = Gbm::fit(data, &y, loss, &p, 1, None, None).unwrap();
-        let pred = g.predict(&x, n).unwrap().remove(0);
-        pred.iter().zip(&y).map(|(&a, &b)| error(a, b)).sum::<f64>() / n as f64
-    }
-
-    #[test]
-    fn absolute_error_fits_the_median_where_squared_error_fits_the_mean() {
-        // In each group 70% of targets sit at the group's level and 30% far above it. The median
-        // is the level, the mean is pulled up; MAE rewards the median.
-        let y = |i: usize, x: f64| 10.0 * x + if i % 10 < 3 { 50.0 } else { 0.0 };
-        let mae = |loss| two_groups(y, loss, |p, t| (p - t).abs());
-        let (l1, l2) = (mae(Loss::Absolute), mae(Loss::Squared));
-        // The median predicts 0 and 10: MAE 0.3 x 50 = 15. The mean (15 and 25) gives 21.
-        assert!((l1 - 15.0).abs() < 0.5, "absolute error: MAE {l1}");
-        assert!(l2 > 20.0, "squared error: MAE {l2}");
-    }
-
-    #[test]
-    fn relative_error_fits_the_guess_a_percentage_error_rewards() {
-        // In each group 40% of targets sit at a low level and 60% at ten times it. The median is
-        // the high level (MAPE 0.4 x 9 = 3.6); the 1/|y|-weighted median is the low one (MAPE
-        // 0.6 x 0.9 = 0.54), which is what MAPE rewards.
-        let y = |i: usize, x: f64| (1.0 + x) * if i % 10 < 4 { 10.0 } else { 100.0 };
-        let mape = |loss| two_groups(y, loss, |p, t| (p - t).abs() / t);
-        let (relative, absolute) = (mape(Loss::Relative), mape(Loss::Absolute));
-        assert!(
-            (relative - 0.54).abs() < 0.02,
-            "relative error: MAPE {relative}"
-        );
-        assert!(absolute > 3.0, "absolute error: MAPE {absolute}");
-    }
-
-    #[test]
-    fn leaves_bound_a_tree_grown_best_leaf_first() {
-        // y = x0 XOR x1 (x0 on 70% of rows, x1 on 60%, so the first split gains something): one
-        // split per tree (two leaves) adds up effects of one feature at a time and cannot learn
-        // it; four leaves can.
-        let n = 400;
-        let x0: Vec<f64> = (0..n).map(|i| f64::from(u8::from(i % 10 < 7))).collect();
-        let x1: Vec<f64> = (0..n).map(|i| f64::from(u8::from(i % 5 < 3))).collect();
-        let y: Vec<f64> = (0..n)
-            .map(|i| f64::from(u8::from(x0[i] != x1[i])))
-            .collect();
-        let x = [x0, x1].concat();
-        let data = ColMajor {
-            x: &x,
-            rows: n,
-            cols: 2,
-        };
-        let fit = |leaves| {
-            let p = GbmParams {
-                leaves: Some(leaves),
-                max_depth: 12,
-                subsample: 1.0,
-                colsample: 1.0,
-                ..GbmParams::default()
-            };
-            let g = Gbm::fit(data, &y, Loss::Logistic, &p, 1, None, None).unwrap();
-            // The four cells (1, 1), (1, 0), (0, 1), (0, 0), whose labels are 0, 1, 1, 0.
-            let cells = [1.0, 1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0];
-            g.predict(&cells, 4).unwrap().remove(0)
-        };
-        let off = |p: &[f64]| {
-            let labels = [0.0, 1.0, 1.0, 0.0];
-            p.iter()
-                .zip(labels)
-                .map(|(p, l)| (p - l).abs())
-                .fold(0.0, f64::max)
-        };
-        let stumps = fit(2);
-        assert!(
-            off(&stumps) > 0.5,
-            "two leaves cannot learn XOR: {stumps:?}"
-        );
-        let four = fit(4);
-        assert!(off(&four) < 0.05, "four leaves learn it: {four:?}");
-    }
-}
+mod tests;

@@ -16,10 +16,18 @@ use crate::spec::Task;
 /// still-improving boosters ("300 of at most 300 trees" on a 640,000-row fit).
 pub const LARGE_ROWS: usize = 100_000;
 
+/// Most categories a code column ([`frame::is_codes`]) may have for boosters to split it by
+/// category sets. Above it a set split has too many ways to fit noise (the engine has none of
+/// LightGBM's per-category smoothing), and the column stays an ordered number.
+pub const MAX_CATEGORIES: usize = 64;
+
 /// Everything a model needs, converted once.
 pub struct Problem {
     /// Feature names, in matrix column order.
     pub features: Vec<String>,
+    /// Which features are unordered category codes that boosters split by category sets (at most
+    /// [`MAX_CATEGORIES`] of them); empty when none are.
+    pub categorical: Vec<bool>,
     /// Train matrix, column-major, NaN for missing.
     pub x_train: Vec<f64>,
     /// Train rows, the added ones included.
@@ -100,6 +108,7 @@ impl Problem {
     fn part(&self, rows: &[usize], metric: MetricId) -> Self {
         Self {
             features: self.features.clone(),
+            categorical: self.categorical.clone(),
             x_train: vec![],
             rows: rows.len(),
             extra: 0,
@@ -180,8 +189,19 @@ impl Problem {
                 (vec![y], None)
             }
         };
+        let x_train = frame::matrix_col_major(&ds.train, &features)?;
+        let categorical = features
+            .iter()
+            .enumerate()
+            .map(|(j, c)| {
+                let col = &x_train[j * rows..(j + 1) * rows];
+                let top = col.iter().copied().fold(-1.0, f64::max);
+                Ok(frame::is_codes(&ds.train, c)? && top < MAX_CATEGORIES as f64)
+            })
+            .collect::<Result<Vec<bool>>>()?;
         Ok(Self {
-            x_train: frame::matrix_col_major(&ds.train, &features)?,
+            x_train,
+            categorical,
             x_test: frame::matrix_col_major(&ds.test, &features)?,
             rows,
             extra,
@@ -250,6 +270,7 @@ impl Problem {
     pub(crate) fn of_targets(y: Vec<f64>, task: Task, metric: MetricId) -> Self {
         Self {
             features: vec![],
+            categorical: vec![],
             x_train: vec![],
             rows: y.len(),
             extra: 0,

@@ -116,6 +116,7 @@ pub(super) fn draw_params(rows: usize, outputs: usize, rng: &mut Rng) -> GbmPara
         min_leaf_weight: log_uniform(rng, 0.5, 20.0) as f32,
         bags: 1,
         leaves: None,
+        category_sets: false,
     }
 }
 
@@ -130,7 +131,8 @@ impl Settings for GbmParams {
             0 | 1 => String::new(),
             b => format!("_bag{b}"),
         };
-        format!("gbm_{shape}_lr{:.3}{bag}", self.learning_rate)
+        let sets = if self.category_sets { "_sets" } else { "" };
+        format!("gbm_{shape}_lr{:.3}{bag}{sets}", self.learning_rate)
     }
 
     fn fit(&self, cx: &FitCx, importance: &mut Option<Vec<f64>>) -> Result<Vec<FittedModel>> {
@@ -243,6 +245,11 @@ impl Boosters<'_> {
             x: cx.x,
             rows: cx.train_rows.len(),
             cols: cx.cols(),
+            categorical: if p.category_sets {
+                &cx.problem.categorical
+            } else {
+                &[]
+            },
         };
         let at = |rows: &[usize]| rows.iter().map(|&i| y[i]).collect::<Vec<_>>();
         let yv = cx.held.map_or(vec![], |h: &Held| at(h.rows));
@@ -251,6 +258,7 @@ impl Boosters<'_> {
                 x: h.x,
                 rows: h.rows.len(),
                 cols: data.cols,
+                categorical: data.categorical,
             },
             y: &yv,
             patience: patience(p, cx.problem.rows),
@@ -279,4 +287,67 @@ fn class_index(y: &[Vec<f64>]) -> Vec<f64> {
     (0..y[0].len())
         .map(|i| y.iter().position(|c| c[i] > 0.5).unwrap_or(0) as f64)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::metrics::MetricId;
+    use crate::models::cv::{CvPlan, ModelSpec, cross_validate, fold_ids};
+    use crate::models::family::ModelKind;
+    use crate::models::gbm::GbmParams;
+    use crate::models::problem::Problem;
+    use crate::spec::Task;
+
+    /// A problem's category-code column reaches the booster only when its settings ask for
+    /// category sets: stumps on eight categories, four of them positive in no order of the codes,
+    /// rank the held-out rows perfectly by sets and not by a threshold.
+    #[test]
+    fn category_sets_are_a_setting_that_reads_the_problems_code_columns() {
+        let positive = [0, 3, 5, 6];
+        let x: Vec<f64> = (0..400).map(|i| f64::from(i % 8)).collect();
+        let y: Vec<f64> = x
+            .iter()
+            .map(|&c| f64::from(u8::from(positive.contains(&(c as i32)))))
+            .collect();
+        let p = Problem {
+            features: vec!["code".into()],
+            categorical: vec![true],
+            x_train: x,
+            rows: 400,
+            extra: 0,
+            x_test: vec![],
+            test_rows: 0,
+            strata: Some(y.iter().map(|&v| v as i64).collect()),
+            y: vec![y],
+            classes: vec!["0".into(), "1".into()],
+            task: Task::Binary,
+            metric: MetricId::must("roc_auc"),
+            log_target: false,
+        };
+        let fold = fold_ids(&p, 4, 1);
+        let auc = |category_sets| {
+            let spec = ModelSpec {
+                name: "stumps".into(),
+                kind: ModelKind::new(GbmParams {
+                    iterations: 1,
+                    learning_rate: 1.0,
+                    max_depth: 1,
+                    subsample: 1.0,
+                    colsample: 1.0,
+                    category_sets,
+                    ..GbmParams::default()
+                }),
+            };
+            let plan = CvPlan {
+                stop_early: false,
+                ..CvPlan::all_rows()
+            };
+            cross_validate(&p, &spec, &fold, 1, &plan, &mut |_| {})
+                .unwrap()
+                .unwrap()
+                .oof_score
+        };
+        assert_eq!(auc(true), 1.0);
+        assert!(auc(false) < 0.9, "a threshold on the codes: {}", auc(false));
+    }
 }

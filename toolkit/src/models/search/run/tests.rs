@@ -19,6 +19,7 @@ fn problem() -> Problem {
         .collect();
     Problem {
         features: vec!["x0".into(), "x1".into()],
+        categorical: vec![],
         x_train: [x0.clone(), x1.clone()].concat(),
         rows: n,
         extra: 0,
