@@ -258,7 +258,8 @@ fn families_lists_the_registry_with_each_familys_defaults() {
             "extra_trees",
             "knn",
             "gbm_leaves",
-            "7"
+            "gbm_sets",
+            "8"
         ],
         "{text}"
     );
@@ -287,7 +288,20 @@ fn families_lists_the_registry_with_each_familys_defaults() {
         knn["schema"]["properties"]["k"]["description"],
         "Neighbours averaged."
     );
-    assert_eq!(all.as_array().unwrap().len(), 7);
+    let sets = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "gbm_sets")
+        .unwrap();
+    assert_eq!(sets["defaults"]["category_sets"], true);
+    assert!(
+        sets["schema"]["properties"]["category_sets"]["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("Split columns of unordered category codes")
+    );
+    assert_eq!(all.as_array().unwrap().len(), 8);
 }
 
 #[test]

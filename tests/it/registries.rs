@@ -83,7 +83,8 @@ fn every_model_family_defined_in_its_folder_is_registered_once() {
             "forest",
             "extra_trees",
             "knn",
-            "gbm_leaves"
+            "gbm_leaves",
+            "gbm_sets"
         ]
     );
 }

@@ -5,6 +5,7 @@
 //! prompts, the reply schema and the offline plan all read the registry, so adding a family is a
 //! file here plus a line below (the families' engines live beside them in `models/`).
 
+pub mod category_sets;
 pub mod forest;
 pub mod gbm;
 pub mod knn;
@@ -31,6 +32,7 @@ pub const FAMILIES: &[&dyn ModelFamily] = &[
     &forest::ExtraTrees,
     &knn::Neighbours,
     &leafwise::Leafwise,
+    &category_sets::CategorySets,
 ];
 
 /// A family the search can draw from.
