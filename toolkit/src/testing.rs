@@ -124,3 +124,15 @@ pub fn small() -> Dataset {
     ]);
     dataset(train, test, Task::Binary)
 }
+
+/// Codes 0 to 7 repeated over 400 rows and their labels, 1 for codes 0, 3, 5 and 6: a pattern no
+/// threshold on the codes separates and a set of categories does.
+pub fn codes_in_no_order() -> (Vec<f64>, Vec<f64>) {
+    const POSITIVE: [f64; 4] = [0.0, 3.0, 5.0, 6.0];
+    let x: Vec<f64> = (0..400).map(|i| f64::from(i % 8)).collect();
+    let y = x
+        .iter()
+        .map(|c| f64::from(u8::from(POSITIVE.contains(c))))
+        .collect();
+    (x, y)
+}

@@ -303,12 +303,7 @@ mod tests {
     /// rank the held-out rows perfectly by sets and not by a threshold.
     #[test]
     fn category_sets_are_a_setting_that_reads_the_problems_code_columns() {
-        let positive = [0, 3, 5, 6];
-        let x: Vec<f64> = (0..400).map(|i| f64::from(i % 8)).collect();
-        let y: Vec<f64> = x
-            .iter()
-            .map(|&c| f64::from(u8::from(positive.contains(&(c as i32)))))
-            .collect();
+        let (x, y) = crate::testing::codes_in_no_order();
         let p = Problem {
             features: vec!["code".into()],
             categorical: vec![true],

@@ -155,12 +155,7 @@ fn leaves_bound_a_tree_grown_best_leaf_first() {
 /// default side, as a missing value does, and a saved booster splits the same way.
 #[test]
 fn category_codes_split_by_sets_where_a_threshold_cannot() {
-    let positive = [0, 3, 5, 6];
-    let x: Vec<f64> = (0..400).map(|i| f64::from(i % 8)).collect();
-    let y: Vec<f64> = x
-        .iter()
-        .map(|&c| f64::from(u8::from(positive.contains(&(c as i32)))))
-        .collect();
+    let (x, y) = crate::testing::codes_in_no_order();
     let p = GbmParams {
         iterations: 1,
         learning_rate: 1.0,
@@ -183,7 +178,8 @@ fn category_codes_split_by_sets_where_a_threshold_cannot() {
     let split = |g: &Gbm| {
         let pred = g.predict(&cells, 10).unwrap().remove(0);
         let right = (0..8)
-            .filter(|&c| (pred[c] > 0.5) == positive.contains(&(c as i32)))
+            // Rows 0 to 7 hold codes 0 to 7.
+            .filter(|&c| (pred[c] > 0.5) == (y[c] > 0.5))
             .count();
         (right, pred[8] == pred[9])
     };
