@@ -16,7 +16,11 @@ pub fn sweep(a: BenchArgs) -> Result<String> {
         let out = a.out.unwrap_or_else(|| PathBuf::from("runs/suite"));
         let roots = [a.competitions, suite];
         let entries = bench::suite::plan(&roots, a.seeds, a.seed, &out)?;
-        let records = bench::suite::run(&entries, &a.label, a.holdout, &out, a.time_budget)?;
+        let records = if a.no_run {
+            bench::suite::records(&out)?
+        } else {
+            bench::suite::run(&entries, &a.label, a.holdout, &out, a.time_budget)?
+        };
         bench::report_table(&entries, &records, &a.label)
     } else {
         let out = a.out.unwrap_or_else(|| PathBuf::from("runs/bench"));

@@ -272,6 +272,10 @@ pub struct BenchArgs {
     /// Write the markdown table here too.
     #[arg(long)]
     pub table: Option<PathBuf>,
+    /// With `--suite`: print the table of what `<out>/results.jsonl` holds, running nothing (for a
+    /// sweep still going in another process, or a file references were added to).
+    #[arg(long, requires = "suite")]
+    pub no_run: bool,
     /// Seconds per run.
     #[arg(long, default_value_t = DEFAULT_TIME_BUDGET)]
     pub time_budget: f64,

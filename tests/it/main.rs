@@ -1,5 +1,6 @@
 //! End-to-end tests of the binary and the orchestrator.
 
+mod bench;
 mod budget;
 mod cli;
 mod http;

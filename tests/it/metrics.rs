@@ -10,7 +10,7 @@ use super::cli::{bin, tmp};
 
 /// A competition folder: `rows` train rows and 60 test rows of three features, a target made by
 /// `target(x1, x2)`, the sample's header and first cell, and an overview.
-fn competition(
+pub(super) fn competition(
     tag: &str,
     target: fn(f64, f64) -> String,
     sample: (&str, &str),
@@ -45,7 +45,7 @@ fn competition(
     dir
 }
 
-fn colour(x1: f64, x2: f64) -> String {
+pub(super) fn colour(x1: f64, x2: f64) -> String {
     ["red", "blue", "green", "gold"][((x1 / 2.6) as usize + (x2 > 4.0) as usize) % 4].into()
 }
 

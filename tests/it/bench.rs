@@ -1,0 +1,43 @@
+//! The suite's bench as a user meets it between sweeps.
+
+use super::cli::{bin, tmp};
+use super::metrics::{colour, competition};
+
+/// `bench --suite --no-run` prints the table of the results file as it stands, references
+/// included, and runs nothing: no split folder appears, and the table pairs the two lines.
+#[test]
+fn no_run_prints_the_table_of_the_results_file_and_runs_nothing() {
+    let comp = competition(
+        "bench-no-run",
+        colour,
+        ("y", "red"),
+        "Submissions are evaluated on accuracy.",
+    );
+    let root = comp.parent().unwrap();
+    let (empty, out) = (root.join("none"), root.join("out"));
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    let line = |model: &str, normalized: f64| {
+        format!(
+            r#"{{"competition": "comp", "seed": 42, "model": "{model}", "metric": "accuracy", "score": 0.9, "normalized": {normalized}, "seconds": 1.0}}"#
+        )
+    };
+    let lines = [line("autokaggle", 0.75), line("lightgbm", 0.5)].join("\n");
+    std::fs::write(out.join("results.jsonl"), lines).unwrap();
+    let o = bin()
+        .args(["bench", "--no-run", "--seeds", "1", "--suite"])
+        .arg(root)
+        .arg("--competitions")
+        .arg(&empty)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        text.contains("| lightgbm | 1 | 0.5000 | +0.2500 ± 0.0000 | 1 of 1 |"),
+        "{text}"
+    );
+    assert!(!out.join("seed-42").exists(), "a split was run");
+}
