@@ -1,6 +1,6 @@
 //! The suite's bench as a user meets it between sweeps.
 
-use super::cli::{bin, tmp};
+use super::cli::bin;
 use super::metrics::{colour, competition};
 
 /// `bench --suite --no-run` prints the table of the results file as it stands, references
