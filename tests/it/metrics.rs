@@ -277,23 +277,20 @@ fn families_lists_the_registry_with_each_familys_defaults() {
     let o = bin().args(["families", "--json"]).output().unwrap();
     assert!(o.status.success());
     let all: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let knn = all
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["name"] == "knn")
-        .unwrap();
+    let family = |name: &str| {
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap()
+    };
+    let knn = family("knn");
     assert_eq!(knn["defaults"]["k"], 25);
     assert_eq!(
         knn["schema"]["properties"]["k"]["description"],
         "Neighbours averaged."
     );
-    let sets = all
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["name"] == "gbm_sets")
-        .unwrap();
+    let sets = family("gbm_sets");
     assert_eq!(sets["defaults"]["category_sets"], true);
     assert!(
         sets["schema"]["properties"]["category_sets"]["description"]

@@ -2,7 +2,6 @@
 //! and that state's `apply` to train and test alike. `DynTool` is the same thing over JSON, for the
 //! registry and the program runner.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
@@ -15,6 +14,9 @@ use crate::folds::FoldKey;
 use crate::frame::{self, DataFrame, Kind};
 use crate::spec::Task;
 use crate::step::Step;
+
+mod states;
+pub use states::{DropColumns, MapNumeric, MapText, NumOp, TextMap};
 
 /// The phase a tool belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -320,110 +322,6 @@ impl<T: Tool> DynTool for T {
             ))
         })?;
         Ok(Box::new(T::loaded(s, programs)?))
-    }
-}
-
-/// A value-to-value map learned on train (an imputer's fill, a clipper's bounds, a scaler's centre
-/// and spread), as data so it can be saved.
-pub trait NumOp: Send + Sync {
-    /// The new value of one cell (None is missing).
-    fn map(&self, v: Option<f64>) -> Option<f64>;
-}
-
-/// Fitted state that maps numeric columns value by value (clippers, scalers, transforms).
-#[derive(Serialize, Deserialize)]
-pub struct MapNumeric<F> {
-    /// (input column, output column, map).
-    pub maps: Vec<(String, String, F)>,
-}
-
-impl<F: NumOp> Fitted for MapNumeric<F> {
-    fn apply(&self, mut df: DataFrame, _: Split) -> Result<DataFrame> {
-        for (input, output, f) in &self.maps {
-            frame::map_f64(&mut df, input, output, |x| f.map(x))?;
-        }
-        Ok(df)
-    }
-}
-
-/// Fitted state that maps text columns through a learned table (encoders, text imputers).
-#[derive(Serialize, Deserialize)]
-pub struct MapText {
-    /// One entry per input column.
-    pub maps: Vec<TextMap>,
-    /// Whether to drop the input columns after mapping.
-    pub drop_inputs: bool,
-}
-
-/// One learned text-to-number (or text-to-text) table.
-#[derive(Serialize, Deserialize)]
-pub struct TextMap {
-    /// The input column.
-    pub input: String,
-    /// The output column (may equal the input).
-    pub output: String,
-    /// The table learned on train.
-    pub table: HashMap<String, f64>,
-    /// The value for unseen or missing inputs.
-    pub unseen: Option<f64>,
-    /// Values to use on train instead of the table (out-of-fold target encoding), none missing.
-    /// Not saved: a saved state only ever meets new rows.
-    #[serde(skip)]
-    pub train_values: Option<Vec<f64>>,
-    /// Whether the values are unordered category codes 0..k (-1 unseen), written as
-    /// [`frame::put_codes`] marks them; false for ordered codes and for numbers.
-    #[serde(default)]
-    pub codes: bool,
-}
-
-impl Fitted for MapText {
-    fn apply(&self, mut df: DataFrame, split: Split) -> Result<DataFrame> {
-        for m in &self.maps {
-            match (&m.train_values, split) {
-                // The copy becomes the column's buffer as it is.
-                (Some(v), Split::Train) if v.len() == df.height() => {
-                    frame::put_f64_full(&mut df, &m.output, v.clone())?
-                }
-                _ if m.codes => {
-                    let v: Vec<i32> = frame::with_strs(&df, &m.input, |rows| {
-                        rows.map(|s| {
-                            s.and_then(|s| m.table.get(s).copied())
-                                .or(m.unseen)
-                                .map_or(-1, |v| v as i32)
-                        })
-                        .collect()
-                    })?;
-                    frame::put_codes(&mut df, &m.output, v)?
-                }
-                _ => {
-                    let v: Vec<Option<f64>> = frame::with_strs(&df, &m.input, |rows| {
-                        rows.map(|s| s.and_then(|s| m.table.get(s).copied()).or(m.unseen))
-                            .collect()
-                    })?;
-                    frame::put_f64(&mut df, &m.output, v)?
-                }
-            }
-        }
-        if self.drop_inputs {
-            let drop: Vec<String> = self
-                .maps
-                .iter()
-                .filter(|m| m.output != m.input)
-                .map(|m| m.input.clone())
-                .collect();
-            df = frame::drop_cols(&df, &drop);
-        }
-        Ok(df)
-    }
-}
-
-/// Fitted state that drops a fixed list of columns (learned on train).
-#[derive(Serialize, Deserialize)]
-pub struct DropColumns(pub Vec<String>);
-
-impl Fitted for DropColumns {
-    fn apply(&self, df: DataFrame, _: Split) -> Result<DataFrame> {
-        Ok(frame::drop_cols(&df, &self.0))
     }
 }
 
