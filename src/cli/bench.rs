@@ -17,7 +17,14 @@ pub fn sweep(a: BenchArgs) -> Result<String> {
         let roots = [a.competitions, suite];
         let entries = bench::suite::plan(&roots, a.seeds, a.seed, &out)?;
         let records = if a.no_run {
-            bench::suite::records(&out)?
+            let records = bench::suite::records(&out)?;
+            if records.is_empty() {
+                bail!(
+                    "--no-run: {} holds no results yet; run the sweep first (the same command without --no-run)",
+                    out.join("results.jsonl").display()
+                );
+            }
+            records
         } else {
             bench::suite::run(&entries, &a.label, a.holdout, &out, a.time_budget)?
         };

@@ -40,4 +40,25 @@ fn no_run_prints_the_table_of_the_results_file_and_runs_nothing() {
         "{text}"
     );
     assert!(!out.join("seed-42").exists(), "a split was run");
+    // Before any sweep there is nothing to print: an error naming the file, not an empty table.
+    let fresh = root.join("fresh");
+    let o = bin()
+        .args(["bench", "--no-run", "--seeds", "1", "--suite"])
+        .arg(root)
+        .arg("--competitions")
+        .arg(&empty)
+        .arg("--out")
+        .arg(&fresh)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success(),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(
+        err.contains("results.jsonl holds no results yet; run the sweep first"),
+        "{err}"
+    );
 }
