@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
+use super::decision::Decision;
 pub use super::family::ModelKind;
 use super::family::{FitCx, Held};
 use super::fitted::{FittedModel, predict_outputs};
@@ -148,6 +149,7 @@ pub fn cross_validate(
     let scored = p.scored();
     let mut oof = vec![vec![0.0; scored]; p.y.len()];
     let mut fold_scores = Vec::new();
+    let rule = Decision::untuned(p.metric, p.y.len());
     let boosted = spec.kind.watches();
     let mut fitted = Vec::with_capacity(k);
     for f in 0..k {
@@ -181,7 +183,7 @@ pub fn cross_validate(
         )?;
         if let (0, Some(bar)) = (f, how.bar) {
             let xv = p.subset(&p.x_train, p.rows, &val_rows);
-            let first = score(
+            let first = rule.score(
                 p.metric,
                 &outputs_at(p, &val_rows),
                 &predict_outputs(&models, p.task, &xv, val_rows.len())?,
@@ -201,11 +203,11 @@ pub fn cross_validate(
                 oof[o][i] = col[j];
             }
         }
-        fold_scores.push(score(p.metric, &outputs_at(p, val_rows), &pred));
+        fold_scores.push(rule.score(p.metric, &outputs_at(p, val_rows), &pred));
     }
     let mean = fold_scores.iter().sum::<f64>() / k as f64;
     let std = (fold_scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / k as f64).sqrt();
-    let oof_score = p.with_scored(|scored| score(p.metric, &scored.y, &oof));
+    let oof_score = p.with_scored(|scored| rule.score(p.metric, &scored.y, &oof));
     Ok(Some(CvResult {
         model: spec.clone(),
         fold_scores,

@@ -51,6 +51,27 @@ impl Decision {
         }
     }
 
+    /// The rule a candidate model is scored with, before any is tuned: argmax, or for an ordinal
+    /// metric the expected class rounded to the nearest (cuts at the midpoints of `outputs`
+    /// classes). Argmax gives kappa near 0 for every model on many ordered classes (the commonest
+    /// wins nearly every row), which left the search comparing and pruning candidates on noise.
+    pub fn untuned(metric: MetricId, outputs: usize) -> Self {
+        match metric.fitting().decide {
+            Decide::Ordinal if outputs > 1 => {
+                Self::Cuts((0..outputs - 1).map(|j| j as f64 + 0.5).collect())
+            }
+            _ => Self::Argmax,
+        }
+    }
+
+    /// `metric`'s score of predictions `p` of targets `y` decided by this rule.
+    pub fn score(&self, metric: MetricId, y: &[Vec<f64>], p: &[Vec<f64>]) -> f64 {
+        match self {
+            Self::Argmax => metric.score(y, p),
+            rule => metric.score(y, &rule.apply(p)),
+        }
+    }
+
     /// Predictions whose most probable class (P > 0.5 for one output) is the class this rule
     /// decides. A threshold is a monotone remap (ranks, and so AUC, are kept); weights rescale and
     /// renormalise; cuts give 0/1 indicators.
