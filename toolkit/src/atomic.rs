@@ -86,16 +86,19 @@ mod tests {
 
     #[test]
     fn a_write_replaces_the_file_whole_and_leaves_no_temporary() {
-        let p = folder("replace").join("sub").join("a.json");
+        let d = folder("replace");
+        let p = d.join("sub").join("a.json");
         write(&p, b"old").unwrap();
         write(&p, b"new").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"new");
         assert!(!temporary(&p).exists());
+        std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]
     fn a_failed_write_keeps_the_old_file_and_removes_the_temporary() {
-        let p = folder("fail").join("a.csv");
+        let d = folder("fail");
+        let p = d.join("a.csv");
         write(&p, b"old").unwrap();
         let e = write_with(&p, |w| {
             w.write_all(b"half")?;
@@ -105,5 +108,6 @@ mod tests {
         assert!(e.to_string().contains("the writer failed"), "{e}");
         assert_eq!(std::fs::read(&p).unwrap(), b"old");
         assert!(!temporary(&p).exists());
+        std::fs::remove_dir_all(&d).unwrap();
     }
 }
