@@ -10,11 +10,11 @@ use super::{Checked, GateCx};
 use autokaggle_core::Phase;
 
 fn csv(name: &str, text: &str) -> DataFrame {
-    let dir = std::env::temp_dir().join(format!("autokaggle-gates-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let p = dir.join(format!(
-        "{name}-{:?}-{}.csv",
+    // A file of its own per call, removed once read: test threads never share a folder.
+    let p = std::env::temp_dir().join(format!(
+        "autokaggle-gates-{}-{name}-{:?}-{}.csv",
+        std::process::id(),
         std::thread::current().id(),
         N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));

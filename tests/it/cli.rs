@@ -36,8 +36,11 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// A test's scratch folder, emptied: under the target directory's `tmp/` (cargo's folder for
+/// integration tests' data), so each run replaces the last one's instead of piling up in the
+/// system's temporary folder, and `cargo clean` removes it.
 pub fn tmp(tag: &str) -> PathBuf {
-    let p = std::env::temp_dir().join(format!("ak-{tag}-{}", std::process::id()));
+    let p = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(tag);
     let _ = std::fs::remove_dir_all(&p);
     p
 }

@@ -181,7 +181,6 @@ fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
 mod tests {
     use super::*;
     use crate::testing::{C, dataset, df, f, s};
-    use std::path::PathBuf;
 
     fn competition() -> Dataset {
         let train = df(vec![
@@ -198,12 +197,15 @@ mod tests {
         dataset(train, test, Task::Binary)
     }
 
-    fn file(name: &str, text: &str) -> PathBuf {
+    /// Adds `text` to `ds` as an `original.csv` written for the call and removed after it.
+    fn add(ds: &mut Dataset, name: &str, text: &str) -> crate::error::Result<()> {
         let dir = std::env::temp_dir().join(format!("ak-extra-{}-{name}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("original.csv");
         std::fs::write(&path, text).unwrap();
-        path
+        let added = ds.add_extra_train(&path);
+        std::fs::remove_dir_all(&dir).unwrap();
+        added
     }
 
     #[test]
@@ -211,11 +213,12 @@ mod tests {
         let mut ds = competition();
         // Columns in another order, `b` missing, `c` unknown to train; a row without a target and
         // one of a class train never shows.
-        let path = file(
+        add(
+            &mut ds,
             "mapped",
             "y,c,a\nyes,7,\"1.5\"\nno,8,2.5\n,9,3.5\nmaybe,1,4.5\n",
-        );
-        ds.add_extra_train(&path).unwrap();
+        )
+        .unwrap();
         assert_eq!(ds.train.height(), 5);
         assert_eq!(frame::names(&ds.train), vec!["id", "a", "b", "y"]);
         assert_eq!(
@@ -258,8 +261,7 @@ mod tests {
     #[test]
     fn a_file_without_the_target_or_any_shared_feature_is_refused_by_name() {
         let mut ds = competition();
-        let e = ds
-            .add_extra_train(&file("notarget", "a,b\n1,x\n"))
+        let e = add(&mut ds, "notarget", "a,b\n1,x\n")
             .unwrap_err()
             .to_string();
         assert!(e.contains("original.csv") && e.contains("`y`"), "{e}");
@@ -267,8 +269,7 @@ mod tests {
             e.contains("the target is not in the added train file"),
             "{e}"
         );
-        let e = ds
-            .add_extra_train(&file("nofeature", "y,z\nyes,1\n"))
+        let e = add(&mut ds, "nofeature", "y,z\nyes,1\n")
             .unwrap_err()
             .to_string();
         assert!(e.contains("shares no feature column with train"), "{e}");
