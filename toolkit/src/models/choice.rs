@@ -48,7 +48,7 @@ pub fn choose(p: &Problem, results: &[CvResult], fold: &[usize]) -> Choice {
         let oofs: Vec<&[Vec<f64>]> = results.iter().map(|r| r.oof.as_slice()).collect();
         let oof = combine(&oofs, &ensemble.weights, ensemble.head.as_ref());
         ensemble.decision = Decision::tune(p.metric, &p.y, &oof);
-        ensemble.score = p.metric.score(&p.y, &ensemble.decision.apply(&oof));
+        ensemble.score = ensemble.decision.score(p.metric, &p.y, &oof);
     }
     Choice {
         ensemble,

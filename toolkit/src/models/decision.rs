@@ -43,7 +43,7 @@ impl Decision {
             (Decide::Threshold, _) => weights(metric, &y, &p),
             (Decide::Ordinal, _) => cuts(metric, &y, &p),
         };
-        let (a, t) = (metric.score(&y, &p), metric.score(&y, &tuned.apply(&p)));
+        let (a, t) = (metric.score(&y, &p), tuned.score(metric, &y, &p));
         if metric.better(t, a) {
             tuned
         } else {
@@ -173,7 +173,7 @@ fn threshold(metric: MetricId, y: &[Vec<f64>], p: &[Vec<f64>]) -> Decision {
     let mut best = (0.5, metric.score(y, p));
     for q in 1..QUANTILES {
         let t = sorted[q * (sorted.len() - 1) / QUANTILES];
-        let s = metric.score(y, &Decision::Threshold(t).apply(p));
+        let s = Decision::Threshold(t).score(metric, y, p);
         if metric.better(s, best.1) {
             best = (t, s);
         }
@@ -190,7 +190,7 @@ fn weights(metric: MetricId, y: &[Vec<f64>], p: &[Vec<f64>]) -> Decision {
         metric,
         vec![1.0; p.len()],
         |_, _| GRID.to_vec(),
-        |w| metric.score(y, &Decision::Weights(w.to_vec()).apply(p)),
+        |w| Decision::Weights(w.to_vec()).score(metric, y, p),
     );
     Decision::Weights(w)
 }
@@ -211,7 +211,7 @@ fn cuts(metric: MetricId, y: &[Vec<f64>], p: &[Vec<f64>]) -> Decision {
             .collect()
     };
     let c = coordinate_search(metric, start, between, |c| {
-        metric.score(y, &Decision::Cuts(c.to_vec()).apply(p))
+        Decision::Cuts(c.to_vec()).score(metric, y, p)
     });
     Decision::Cuts(c)
 }
