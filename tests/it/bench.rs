@@ -24,15 +24,18 @@ fn no_run_prints_the_table_of_the_results_file_and_runs_nothing() {
     };
     let lines = [line("autokaggle", 0.75), line("lightgbm", 0.5)].join("\n");
     std::fs::write(out.join("results.jsonl"), lines).unwrap();
-    let o = bin()
-        .args(["bench", "--no-run", "--seeds", "1", "--suite"])
-        .arg(root)
-        .arg("--competitions")
-        .arg(&empty)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let no_run = |out: &std::path::Path| {
+        bin()
+            .args(["bench", "--no-run", "--seeds", "1", "--suite"])
+            .arg(root)
+            .arg("--competitions")
+            .arg(&empty)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    let o = no_run(&out);
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(
@@ -42,15 +45,7 @@ fn no_run_prints_the_table_of_the_results_file_and_runs_nothing() {
     assert!(!out.join("seed-42").exists(), "a split was run");
     // Before any sweep there is nothing to print: an error naming the file, not an empty table.
     let fresh = root.join("fresh");
-    let o = bin()
-        .args(["bench", "--no-run", "--seeds", "1", "--suite"])
-        .arg(root)
-        .arg("--competitions")
-        .arg(&empty)
-        .arg("--out")
-        .arg(&fresh)
-        .output()
-        .unwrap();
+    let o = no_run(&fresh);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         !o.status.success(),

@@ -122,22 +122,38 @@ pub mod fixtures {
     }
     /// Three classes: y = [0,1,2,2,1,0,2,1], one probability row each (columns per class).
     pub fn multiclass() -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
-        let y = [0usize, 1, 2, 2, 1, 0, 2, 1];
-        let p = [
-            [0.7, 0.2, 0.1],
-            [0.2, 0.5, 0.3],
-            [0.1, 0.3, 0.6],
-            [0.25, 0.4, 0.35],
-            [0.5, 0.3, 0.2],
-            [0.6, 0.1, 0.3],
-            [0.2, 0.2, 0.6],
-            [0.1, 0.8, 0.1],
-        ];
+        columns(
+            &[0, 1, 2, 2, 1, 0, 2, 1],
+            &[
+                [0.7, 0.2, 0.1],
+                [0.2, 0.5, 0.3],
+                [0.1, 0.3, 0.6],
+                [0.25, 0.4, 0.35],
+                [0.5, 0.3, 0.2],
+                [0.6, 0.1, 0.3],
+                [0.2, 0.2, 0.6],
+                [0.1, 0.8, 0.1],
+            ],
+        )
+    }
+    /// Class labels and one probability row per label as the metrics read them: one-hot targets
+    /// and probabilities, a column per class.
+    pub fn columns<const K: usize>(
+        labels: &[usize],
+        rows: &[[f64; K]],
+    ) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
         (
-            (0..3)
-                .map(|k| y.iter().map(|&c| f64::from(u8::from(c == k))).collect())
+            (0..K)
+                .map(|k| {
+                    labels
+                        .iter()
+                        .map(|&c| f64::from(u8::from(c == k)))
+                        .collect()
+                })
                 .collect(),
-            (0..3).map(|k| p.iter().map(|r| r[k]).collect()).collect(),
+            (0..K)
+                .map(|k| rows.iter().map(|r| r[k]).collect())
+                .collect(),
         )
     }
     /// Regression: y and predictions.

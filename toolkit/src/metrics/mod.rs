@@ -17,6 +17,8 @@ use crate::spec::{Submission, Task};
 mod accuracy;
 mod balanced_accuracy;
 mod classes;
+#[cfg(test)]
+pub(crate) use classes::fixtures;
 mod f1;
 mod log_loss;
 mod mae;

@@ -1,5 +1,5 @@
 use super::Decision;
-use crate::metrics::{MetricId, predicted_class};
+use crate::metrics::{MetricId, fixtures, predicted_class};
 
 /// Deterministic numbers in [0, 1).
 fn uniform(n: usize, seed: u64) -> Vec<f64> {
@@ -191,26 +191,19 @@ fn candidates_are_scored_for_kappa_on_the_rounded_expected_class_not_the_commone
     );
     // Class 0 is the most probable on every row, while the expected class follows the label:
     // rounded, it is 0, 0, 1, 1, 1, 1 for labels 0, 0, 1, 1, 2, 2.
-    let rows = [
-        [0.7, 0.2, 0.1],
-        [0.8, 0.1, 0.1],
-        [0.4, 0.35, 0.25],
-        [0.45, 0.3, 0.25],
-        [0.4, 0.25, 0.35],
-        [0.38, 0.3, 0.32],
-    ];
-    let p: Vec<Vec<f64>> = (0..3)
-        .map(|c| rows.iter().map(|r| r[c]).collect())
-        .collect();
-    let label = [0, 0, 1, 1, 2, 2];
-    let y: Vec<Vec<f64>> = (0..3)
-        .map(|c| label.iter().map(|&l| f64::from(u8::from(l == c))).collect())
-        .collect();
+    let (y, p) = fixtures::columns(
+        &[0, 0, 1, 1, 2, 2],
+        &[
+            [0.7, 0.2, 0.1],
+            [0.8, 0.1, 0.1],
+            [0.4, 0.35, 0.25],
+            [0.45, 0.3, 0.25],
+            [0.4, 0.25, 0.35],
+            [0.38, 0.3, 0.32],
+        ],
+    );
     // scikit-learn: cohen_kappa_score([0,0,1,1,2,2], [0,0,1,1,1,1], weights="quadratic").
     let rounded = Decision::untuned(qwk, 3).score(qwk, &y, &p);
-    assert!(
-        (rounded - 0.666_666_666_666_666_7).abs() < 1e-12,
-        "{rounded}"
-    );
+    fixtures::close(rounded, 0.666_666_666_666_666_7);
     assert_eq!(Decision::Argmax.score(qwk, &y, &p), 0.0);
 }
