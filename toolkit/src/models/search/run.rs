@@ -270,8 +270,8 @@ fn cv_line(c: &ModelSpec, r: &CvResult, stop_early: bool) -> String {
 /// Share of the budget kept after the refit, for predicting test, the charts and the reports.
 const AFTER_REFIT: f64 = 0.1;
 /// A row's cost in the refit against its cost in the folds, which also score their held-out rows
-/// at every round: 0.66-0.73 on a 640,000-row, 4-class problem refitted on 420,000-590,000 rows
-/// after folds of 316,000-368,000, and 0.46 on a 16-class one of 250,000; the margin above them
+/// at every round: 0.66-0.73 on a 640,000-row, 4-class problem refitted on 420,000-556,000 rows
+/// after folds of 342,000-368,000, and 0.46 on a 16-class one of 250,000; the margin above them
 /// covers a cache that more rows leave (the folds' 1.3 seen from the timed fit at a million rows).
 const REFIT_GROWTH: f64 = 0.8;
 
