@@ -2,12 +2,13 @@
 //! cross-validation and refit can outlast what is left of the budget (a 3-fold GBM on a million rows
 //! took 48 s, its refit 19 s), and the search always fits its first candidate. A timed fit of that
 //! candidate on a sample tells its cost per row, and every fit of the search is capped to what the
-//! rest of the budget pays for.
+//! rest of the budget pays for. Each later candidate's turn is forecast before it is taken
+//! ([`projected`]), from its family's last fit or, for a new family, a timed fit on a sample.
 
 use std::time::Instant;
 
 use crate::error::Result;
-use crate::models::cv::{self, ModelKind, ModelSpec};
+use crate::models::cv::{self, CvResult, ModelKind, ModelSpec};
 use crate::models::gbm::GbmParams;
 use crate::models::problem::{LARGE_ROWS, Problem};
 
@@ -170,6 +171,62 @@ pub fn estimate(
     Ok(Some(
         Cost::probe(p, spec, PROBE_NEW_ROWS, seed)?.search(p.rows, folds, max_rows),
     ))
+}
+
+/// The measured forecasts of the families not yet fitted: a family's later candidates are
+/// forecast from its first's timed fit, not timed again (three linear models' timed fits on a
+/// 16-class, 250,000-row problem took most of 9 s only to be skipped each time).
+pub(super) struct Forecasts {
+    /// The run's seed, for the timed fits.
+    pub seed: u64,
+    /// Each forecast family's engine and the seconds its cross-validation and refit would take.
+    pub known: Vec<(ModelKind, f64)>,
+}
+
+/// The run's time once this candidate's cross-validation, its refit and the refits of the models
+/// before it are done (a refit costing `refit_share` of a cross-validation). Its time is guessed
+/// from the same family's last candidate; for a new family, measured by a small fit on large
+/// data (once a family), else the slowest so far.
+pub(super) fn projected(
+    clock: &Clock,
+    p: &Problem,
+    results: &[CvResult],
+    c: &ModelSpec,
+    (folds, max_rows): (usize, usize),
+    refit_share: f64,
+    forecasts: &mut Forecasts,
+) -> Result<f64> {
+    let refits: f64 = results.iter().map(|r| r.seconds).sum::<f64>() * refit_share;
+    let same = results
+        .iter()
+        .rev()
+        .find(|r| r.model.kind.same_engine(&c.kind));
+    let known = forecasts
+        .known
+        .iter()
+        .find(|(kind, _)| kind.same_engine(&c.kind))
+        .map(|(_, s)| *s);
+    let search = match (same, known) {
+        (Some(r), _) => r.seconds * (1.0 + refit_share),
+        (None, Some(s)) => s,
+        // With a tenth of the budget or less left after the refits, a new family is not worth
+        // even the timed fit that would forecast it.
+        (None, None) if clock.spent() + refits > 0.9 * clock.budget => return Ok(f64::INFINITY),
+        (None, None) => match estimate(
+            p,
+            c,
+            (folds, max_rows),
+            forecasts.seed,
+            clock.left() - refits,
+        )? {
+            Some(s) => {
+                forecasts.known.push((c.kind.clone(), s));
+                s
+            }
+            None => results.iter().map(|r| r.seconds).fold(0.0, f64::max) * (1.0 + refit_share),
+        },
+    };
+    Ok(clock.spent() + search * 1.1 + refits)
 }
 
 /// The most rows per fit such that `folds` fold fits and one refit take at most `seconds`;

@@ -6,10 +6,10 @@
 use std::time::{Duration, Instant};
 
 use super::STOP_EARLY_ROWS;
-use super::budget::{self, Clock};
+use super::budget::{self, Clock, Forecasts, projected};
 use crate::error::{Result, ToolkitError};
 use crate::metrics::better;
-use crate::models::cv::{self, CvResult, ModelKind, ModelSpec};
+use crate::models::cv::{self, CvResult, ModelSpec};
 use crate::models::fitted::{Ensemble, Member};
 use crate::models::gbm::GbmParams;
 use crate::models::problem::Problem;
@@ -344,61 +344,6 @@ fn bar(clock: &Clock, p: &Problem, results: &[CvResult], left: usize) -> Option<
     } else {
         first + margin
     })
-}
-
-/// The measured forecasts of the families not yet fitted: a family's later candidates are
-/// forecast from its first's timed fit, not timed again (three linear models' timed fits on a
-/// 16-class, 250,000-row problem took most of 9 s only to be skipped each time).
-struct Forecasts {
-    seed: u64,
-    /// Each forecast family's engine and the seconds its cross-validation and refit would take.
-    known: Vec<(ModelKind, f64)>,
-}
-
-/// The run's time once this candidate's cross-validation, its refit and the refits of the models
-/// before it are done (a refit costing `refit_share` of a cross-validation). Its time is guessed
-/// from the same family's last candidate; for a new family, measured by a small fit on large
-/// data (once a family), else the slowest so far.
-fn projected(
-    clock: &Clock,
-    p: &Problem,
-    results: &[CvResult],
-    c: &ModelSpec,
-    (folds, max_rows): (usize, usize),
-    refit_share: f64,
-    forecasts: &mut Forecasts,
-) -> Result<f64> {
-    let refits: f64 = results.iter().map(|r| r.seconds).sum::<f64>() * refit_share;
-    let same = results
-        .iter()
-        .rev()
-        .find(|r| r.model.kind.same_engine(&c.kind));
-    let known = forecasts
-        .known
-        .iter()
-        .find(|(kind, _)| kind.same_engine(&c.kind))
-        .map(|(_, s)| *s);
-    let search = match (same, known) {
-        (Some(r), _) => r.seconds * (1.0 + refit_share),
-        (None, Some(s)) => s,
-        // With a tenth of the budget or less left after the refits, a new family is not worth
-        // even the timed fit that would forecast it.
-        (None, None) if clock.spent() + refits > 0.9 * clock.budget => return Ok(f64::INFINITY),
-        (None, None) => match budget::estimate(
-            p,
-            c,
-            (folds, max_rows),
-            forecasts.seed,
-            clock.left() - refits,
-        )? {
-            Some(s) => {
-                forecasts.known.push((c.kind.clone(), s));
-                s
-            }
-            None => results.iter().map(|r| r.seconds).fold(0.0, f64::max) * (1.0 + refit_share),
-        },
-    };
-    Ok(clock.spent() + search * 1.1 + refits)
 }
 
 /// The ensemble [`choice::choose`] picks; what it was chosen over, its decision rule and the nested

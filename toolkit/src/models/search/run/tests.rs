@@ -4,6 +4,7 @@ use std::cell::RefCell;
 
 use super::*;
 use crate::metrics::MetricId;
+use crate::models::cv::ModelKind;
 use crate::models::search::{SearchPlan, candidates};
 use crate::spec::Task;
 
