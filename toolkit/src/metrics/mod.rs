@@ -34,7 +34,7 @@ mod rmsle;
 mod roc_auc;
 mod smape;
 
-pub use classes::{predicted_class, true_class};
+pub use classes::{confusion, predicted_class, true_class};
 pub use recognise::{Recognised, metric_named, recognise};
 pub use rmse::rmse;
 pub use roc_auc::roc_auc;
@@ -69,6 +69,12 @@ pub trait Metric: Sync {
     }
     /// The score of predictions `p` against targets `y`, in the model's space (module docs).
     fn score(&self, y: &[Vec<f64>], p: &[Vec<f64>]) -> f64;
+    /// The score of label predictions from their confusion matrix alone (`m[true][predicted]`,
+    /// counts), for a metric that reads nothing else of them; None for the others. A decision
+    /// rule's search scores each trial from counts in this way instead of from every row.
+    fn score_confusion(&self, _m: &[Vec<f64>]) -> Option<f64> {
+        None
+    }
 }
 
 /// How a model is fitted for a metric.
@@ -200,6 +206,10 @@ impl MetricId {
     /// The score of `p` against `y` (model space).
     pub fn score(self, y: &[Vec<f64>], p: &[Vec<f64>]) -> f64 {
         self.0.score(y, p)
+    }
+    /// See [`Metric::score_confusion`].
+    pub fn score_confusion(self, m: &[Vec<f64>]) -> Option<f64> {
+        self.0.score_confusion(m)
     }
     /// Whether score `a` is better than `b`.
     pub fn better(self, a: f64, b: f64) -> bool {

@@ -41,24 +41,31 @@ impl Metric for Qwk {
         Submission::Labels
     }
     fn score(&self, y: &[Vec<f64>], p: &[Vec<f64>]) -> f64 {
-        let o = classes::confusion(y, p);
-        let k = o.len();
-        let n: f64 = o.iter().flatten().sum();
-        let rows: Vec<f64> = o.iter().map(|r| r.iter().sum()).collect();
-        let cols: Vec<f64> = (0..k).map(|c| o.iter().map(|r| r[c]).sum()).collect();
-        let (mut observed, mut expected) = (0.0, 0.0);
-        for i in 0..k {
-            for j in 0..k {
-                let w = ((i as f64) - (j as f64)).powi(2);
-                observed += w * o[i][j];
-                expected += w * rows[i] * cols[j] / n.max(1.0);
-            }
+        kappa(&classes::confusion(y, p))
+    }
+    fn score_confusion(&self, m: &[Vec<f64>]) -> Option<f64> {
+        Some(kappa(m))
+    }
+}
+
+/// Quadratic weighted kappa of the confusion matrix `o[true][predicted]`.
+fn kappa(o: &[Vec<f64>]) -> f64 {
+    let k = o.len();
+    let n: f64 = o.iter().flatten().sum();
+    let rows: Vec<f64> = o.iter().map(|r| r.iter().sum()).collect();
+    let cols: Vec<f64> = (0..k).map(|c| o.iter().map(|r| r[c]).sum()).collect();
+    let (mut observed, mut expected) = (0.0, 0.0);
+    for i in 0..k {
+        for j in 0..k {
+            let w = ((i as f64) - (j as f64)).powi(2);
+            observed += w * o[i][j];
+            expected += w * rows[i] * cols[j] / n.max(1.0);
         }
-        if expected == 0.0 {
-            1.0
-        } else {
-            1.0 - observed / expected
-        }
+    }
+    if expected == 0.0 {
+        1.0
+    } else {
+        1.0 - observed / expected
     }
 }
 

@@ -207,3 +207,32 @@ fn candidates_are_scored_for_kappa_on_the_rounded_expected_class_not_the_commone
     fixtures::close(rounded, 0.666_666_666_666_666_7);
     assert_eq!(Decision::Argmax.score(qwk, &y, &p), 0.0);
 }
+
+#[test]
+fn a_trials_counts_from_the_sorted_rows_are_the_rows_own_confusion_and_kappa() {
+    // Five ordered levels on 500 rows; cut vectors sorted, unsorted, equal, below and above every
+    // row: the counts and kappa are those of the rule applied row by row, to the last bit.
+    let (y, p) = ordinal();
+    let qwk = MetricId::must("qwk");
+    let ranked = super::ordinal::Ranked::new(&y, &p);
+    for cuts in [
+        vec![0.5, 1.5, 2.5, 3.5],
+        vec![1.2, 0.3, 3.9, 2.2],
+        vec![1.0, 1.0, 1.0, 1.0],
+        vec![-1.0, -1.0, 9.0, 9.0],
+        vec![0.9, 1.7, 2.05, 3.3],
+    ] {
+        let rule = Decision::Cuts(cuts.clone());
+        let by_rows = crate::metrics::confusion(&y, &rule.apply(&p));
+        assert_eq!(ranked.confusion(&cuts), by_rows, "{cuts:?}");
+        assert_eq!(
+            qwk.score_confusion(&ranked.confusion(&cuts)),
+            Some(rule.score(qwk, &y, &p)),
+            "{cuts:?}"
+        );
+    }
+    assert_eq!(
+        MetricId::must("accuracy").score_confusion(&[vec![1.0]]),
+        None
+    );
+}
