@@ -28,8 +28,9 @@ const MAX_ROWS: usize = 20_000;
 
 /// Rows ordinal cut points are tuned on at most, when the metric scores a confusion matrix (a
 /// trial then costs a few binary searches, see [`ordinal`]): kappa moves with where a few rows fall
-/// on either side of a cut, and on wvs_bribe cuts tuned on 20,000 of its 192,000 out-of-fold rows
-/// scored 0.316 on the holdout, on all of them 0.319 (docs/bench.md).
+/// on either side of a cut: on one wvs_bribe split, cuts tuned on 20,000 of its 192,000
+/// out-of-fold rows scored 0.316 on the holdout, on all of them 0.319 (level over three splits:
+/// docs/bench.md).
 const MAX_ROWS_ORDINAL: usize = 1_000_000;
 
 /// Thresholds tried, at these quantiles of the predictions.

@@ -1,7 +1,7 @@
 //! Ordinal cut points scored from counts. A cut search tries some six hundred cut vectors; scoring
 //! each on every row (ten indicator columns and a confusion matrix over 192,000 rows) took 19 s of
-//! a 50-s run, so tuning read a 20,000-row sample, whose cuts cost wvs_bribe 0.003 of kappa
-//! (docs/bench.md). Sorted once by their expected class, the rows give any trial's confusion matrix
+//! a 50-s run, so tuning read a 20,000-row sample, whose cuts moved wvs_bribe's holdout kappa by
+//! up to 0.003 on a split (docs/bench.md). Sorted once by their expected class, the rows give any trial's confusion matrix
 //! from per-level running counts and a binary search per cut.
 
 use crate::metrics::true_class;
