@@ -16,7 +16,7 @@ use crate::spec::{Submission, Task};
 
 mod accuracy;
 mod balanced_accuracy;
-mod classes;
+pub(crate) mod classes;
 #[cfg(test)]
 pub(crate) use classes::fixtures;
 mod f1;

@@ -1,9 +1,10 @@
 //! Ordinal cut points scored from counts. A cut search tries some six hundred cut vectors; scoring
 //! each on every row (ten indicator columns and a confusion matrix over 192,000 rows) took 19 s of
 //! a 50-s run, so tuning read a 20,000-row sample, whose cuts moved wvs_bribe's holdout kappa by
-//! up to 0.003 on a split (docs/bench.md). Sorted once by their expected class, the rows give any trial's confusion matrix
-//! from per-level running counts and a binary search per cut.
+//! up to 0.003 on a split (docs/bench.md). Sorted once by their expected class, the rows give any
+//! trial's confusion matrix from per-level running counts and a binary search per cut.
 
+use crate::metrics::classes::count;
 use crate::metrics::true_class;
 
 /// Rows sorted by their expected class, with each true class's running count.
@@ -22,8 +23,7 @@ impl Ranked {
             .map(|i| (super::expected(p, i), true_class(y, i)))
             .collect();
         rows.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let classes = if y.len() == 1 { 2 } else { y.len() };
-        let mut below = vec![vec![0u32; n + 1]; classes];
+        let mut below = vec![vec![0u32; n + 1]; count(y)];
         for (j, &(_, t)) in rows.iter().enumerate() {
             for (class, col) in below.iter_mut().enumerate() {
                 col[j + 1] = col[j] + u32::from(class == t);
