@@ -50,7 +50,9 @@ fn is_datetime(c: &ColumnProfile) -> bool {
 }
 
 /// Whether a text column is target-encoded rather than ordinal-encoded: many levels of real text
-/// (numbers read as text, such as `LotFrontage` with its `NA`s, keep their ordinal codes).
+/// (numbers read as text, such as `LotFrontage` with its `NA`s, keep their ordinal codes). Not for
+/// many classes: one rate per class lifted insteval_rating on every split of the suite and lowered
+/// wvs_bribe on every split (docs/bench.md, "Target encoding for many classes").
 fn target_encoded(c: &ColumnProfile, task: Task) -> bool {
     c.distinct > TARGET_ENCODE_MIN
         && matches!(task, Task::Binary | Task::Regression)
@@ -131,6 +133,9 @@ fn cleaning(p: &Profile) -> Cleaning {
             .filter(|c| c.kind == Kind::Bool)
             .map(|c| c.name.clone())
             .collect(),
+        // Not for every gap: indicators wherever a column is missing somewhere in train gave
+        // spaceship_titanic twelve near-empty columns and lowered it on every split of the suite
+        // (docs/bench.md, "A was-missing indicator for every column with gaps").
         indicator: features(p)
             .any(|c| c.missing as f64 / n > 0.05 && c.missing as f64 / n <= DROP_MISSING),
         too_missing,
