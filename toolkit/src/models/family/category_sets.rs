@@ -3,8 +3,8 @@
 //! are split into any two groups of categories, as LightGBM splits categorical features, where
 //! `gbm` cuts the codes at a threshold, an order the alphabet gave them. The same engine and
 //! settings as `gbm` (`category_sets` on), so this file is only the family's part of the search
-//! space. Not among the defaults: on the suite it lifted the one competition with such a column
-//! that mattered and left the rest level (docs/bench.md).
+//! space. Not among the defaults: on the suite it lifted the competitions where such a column
+//! matters and left the rest level, short of the rule for defaults (docs/bench.md).
 
 use super::gbm::{default_params, draw_params};
 use super::{ModelFamily, ModelKind};
