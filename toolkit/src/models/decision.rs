@@ -44,8 +44,7 @@ impl Decision {
     /// scores better than it on these rows.
     pub fn tune(metric: MetricId, y: &[Vec<f64>], p: &[Vec<f64>]) -> Self {
         let decide = metric.fitting().decide;
-        // A one-cell matrix asks whether the metric scores counts.
-        let rows = if decide == Decide::Ordinal && metric.score_confusion(&[vec![1.0]]).is_some() {
+        let rows = if decide == Decide::Ordinal && scores_counts(metric) {
             MAX_ROWS_ORDINAL
         } else {
             MAX_ROWS
@@ -224,13 +223,21 @@ fn cuts(metric: MetricId, y: &[Vec<f64>], p: &[Vec<f64>]) -> Decision {
             .map(|s| lo + (hi - lo) * s as f64 / STEPS as f64)
             .collect()
     };
-    let ranked = ordinal::Ranked::new(y, p);
+    // Sorted once only for a metric that scores counts; any other scores every row per trial.
+    let ranked = scores_counts(metric).then(|| ordinal::Ranked::new(y, p));
     let c = coordinate_search(metric, start, between, |c| {
-        metric
-            .score_confusion(&ranked.confusion(c))
+        ranked
+            .as_ref()
+            .and_then(|r| metric.score_confusion(&r.confusion(c)))
             .unwrap_or_else(|| Decision::Cuts(c.to_vec()).score(metric, y, p))
     });
     Decision::Cuts(c)
+}
+
+/// Whether `metric` scores label predictions from their confusion matrix alone (asked with a
+/// one-cell matrix).
+fn scores_counts(metric: MetricId) -> bool {
+    metric.score_confusion(&[vec![1.0]]).is_some()
 }
 
 /// Coordinate search from `x`: each coordinate in turn tries its `candidates` (given the others'
