@@ -259,7 +259,8 @@ fn families_lists_the_registry_with_each_familys_defaults() {
             "knn",
             "gbm_leaves",
             "gbm_sets",
-            "8"
+            "gbm_symmetric",
+            "9"
         ],
         "{text}"
     );
@@ -298,7 +299,11 @@ fn families_lists_the_registry_with_each_familys_defaults() {
             .unwrap()
             .starts_with("Split columns of unordered category codes")
     );
-    assert_eq!(all.as_array().unwrap().len(), 8);
+    let symmetric = family("gbm_symmetric");
+    assert_eq!(symmetric["defaults"]["symmetric"], true);
+    assert_eq!(symmetric["defaults"]["max_depth"], 6);
+    assert_eq!(symmetric["defaults"]["l2"], 3.0);
+    assert_eq!(all.as_array().unwrap().len(), 9);
 }
 
 #[test]

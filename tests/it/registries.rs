@@ -84,7 +84,8 @@ fn every_model_family_defined_in_its_folder_is_registered_once() {
             "extra_trees",
             "knn",
             "gbm_leaves",
-            "gbm_sets"
+            "gbm_sets",
+            "gbm_symmetric"
         ]
     );
 }

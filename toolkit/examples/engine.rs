@@ -73,6 +73,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         bags: 1,
         leaves: None,
         category_sets: false,
+        symmetric: false,
     };
     let loss = if classes == 2 {
         Loss::Logistic

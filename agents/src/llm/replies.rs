@@ -321,7 +321,7 @@ mod tests {
         listed.sort_unstable();
         named.sort_unstable();
         assert_eq!(listed, named);
-        assert_eq!(named.len(), 8, "the eight registered families: {named:?}");
+        assert_eq!(named.len(), 9, "the nine registered families: {named:?}");
         let r: SearchReply = parse(&json!({"families": ["gbm"]})).unwrap();
         assert_eq!((r.folds, r.draws.len()), (Bounded(5), 0));
         let e = parse::<SearchReply>(&json!({"folds": 11, "families": ["gbm"]}))

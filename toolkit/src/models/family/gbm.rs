@@ -117,6 +117,7 @@ pub(super) fn draw_params(rows: usize, outputs: usize, rng: &mut Rng) -> GbmPara
         bags: 1,
         leaves: None,
         category_sets: false,
+        symmetric: false,
     }
 }
 
@@ -124,6 +125,7 @@ pub(super) fn draw_params(rows: usize, outputs: usize, rng: &mut Rng) -> GbmPara
 impl Settings for GbmParams {
     fn label(&self) -> String {
         let shape = match self.leaves {
+            _ if self.symmetric => format!("s{}", self.max_depth),
             Some(l) => format!("l{l}"),
             None => format!("d{}", self.max_depth),
         };
@@ -245,7 +247,7 @@ impl Boosters<'_> {
             x: cx.x,
             rows: cx.train_rows.len(),
             cols: cx.cols(),
-            categorical: if p.category_sets {
+            categorical: if p.category_sets && !p.symmetric {
                 &cx.problem.categorical
             } else {
                 &[]

@@ -11,6 +11,7 @@ pub mod gbm;
 pub mod knn;
 pub mod leafwise;
 pub mod linear;
+pub mod symmetric;
 
 use std::any::Any;
 use std::borrow::Cow;
@@ -33,6 +34,7 @@ pub const FAMILIES: &[&dyn ModelFamily] = &[
     &knn::Neighbours,
     &leafwise::Leafwise,
     &category_sets::CategorySets,
+    &symmetric::Symmetric,
 ];
 
 /// A family the search can draw from.
@@ -71,6 +73,8 @@ impl Family {
     pub const KNN: Family = Family(&knn::Neighbours);
     /// Boosters grown best leaf first.
     pub const GBM_LEAVES: Family = Family(&leafwise::Leafwise);
+    /// Boosters of symmetric (oblivious) trees.
+    pub const GBM_SYMMETRIC: Family = Family(&symmetric::Symmetric);
 
     /// Every registered family.
     pub fn all() -> impl Iterator<Item = Family> {

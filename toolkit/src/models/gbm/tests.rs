@@ -193,3 +193,59 @@ fn category_codes_split_by_sets_where_a_threshold_cannot() {
         sets.predict(&cells, 10).unwrap()
     );
 }
+
+/// One tree of depth 2 on four groups: the left half of `x0` told apart by `x1`, the right half
+/// by `x2`. A free tree splits each half on its own column and fits every group exactly; a
+/// symmetric tree shares its second split between the halves, so one half stays one value.
+#[test]
+fn a_symmetric_tree_shares_one_split_per_level() {
+    let n = 400;
+    let bit = |i: usize, k: usize| f64::from(u8::from((i >> k) & 1 == 1));
+    let mut x = vec![0.0; 3 * n];
+    for i in 0..n {
+        x[i] = bit(i, 0);
+        x[n + i] = bit(i, 1);
+        x[2 * n + i] = bit(i, 2);
+    }
+    let y: Vec<f64> = (0..n)
+        .map(
+            |i| match (bit(i, 0) > 0.5, bit(i, 1) > 0.5, bit(i, 2) > 0.5) {
+                (false, l, _) => f64::from(u8::from(l)),
+                (true, _, r) => 2.0 + 4.0 * f64::from(u8::from(r)),
+            },
+        )
+        .collect();
+    let data = ColMajor {
+        x: &x,
+        rows: n,
+        cols: 3,
+        categorical: &[],
+    };
+    let mse = |symmetric| {
+        let p = GbmParams {
+            iterations: 1,
+            learning_rate: 1.0,
+            max_depth: 2,
+            l2: 0.0,
+            subsample: 1.0,
+            colsample: 1.0,
+            symmetric,
+            ..GbmParams::default()
+        };
+        let g = Gbm::fit(data, &y, Loss::Squared, &p, 1, None, None).unwrap();
+        let pred = g.predict(&x, n).unwrap().remove(0);
+        pred.iter()
+            .zip(&y)
+            .map(|(a, b)| (a - b).powi(2))
+            .sum::<f64>()
+            / n as f64
+    };
+    assert!(mse(false) < 1e-9, "a free tree: {}", mse(false));
+    // The shared split goes to the right half's wider gap (0 or 4 against 0 or 1); the left
+    // half's targets 0 and 1 then share their mean, 0.5, off by 0.25 squared on half the rows.
+    assert!(
+        (mse(true) - 0.125).abs() < 1e-6,
+        "a symmetric tree: {}",
+        mse(true)
+    );
+}
