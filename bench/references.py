@@ -86,7 +86,8 @@ def features(pd, df, spec, model):
 def align(pd, train_x, test_x, cats, model):
     """Test's categories as train's; for HistGradientBoosting, wide ones as ordinal codes."""
     for c in cats:
-        if model == "catboost":
+        if model == "catboost":  # test's column may have been read as numbers (all missing)
+            test_x[c] = test_x[c].map(lambda v: "nan" if pd.isna(v) else str(v))
             continue
         levels = train_x[c].cat.categories
         seen = test_x[c].astype(str)
