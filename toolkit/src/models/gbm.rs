@@ -55,6 +55,14 @@ pub struct GbmParams {
     pub symmetric: bool,
 }
 
+impl GbmParams {
+    /// Whether code columns reach the engine as categories: not in symmetric trees, which the
+    /// engine grows on numbers only.
+    pub fn splits_sets(&self) -> bool {
+        self.category_sets && !self.symmetric
+    }
+}
+
 fn one() -> usize {
     1
 }

@@ -133,7 +133,7 @@ impl Settings for GbmParams {
             0 | 1 => String::new(),
             b => format!("_bag{b}"),
         };
-        let sets = if self.category_sets { "_sets" } else { "" };
+        let sets = if self.splits_sets() { "_sets" } else { "" };
         format!("gbm_{shape}_lr{:.3}{bag}{sets}", self.learning_rate)
     }
 
@@ -247,7 +247,7 @@ impl Boosters<'_> {
             x: cx.x,
             rows: cx.train_rows.len(),
             cols: cx.cols(),
-            categorical: if p.category_sets && !p.symmetric {
+            categorical: if p.splits_sets() {
                 &cx.problem.categorical
             } else {
                 &[]

@@ -34,8 +34,6 @@ impl ModelFamily for Symmetric {
             max_depth: DEPTH,
             l2: 3.0,
             colsample: 1.0,
-            // The engine splits no categories in symmetric trees: codes are cut at thresholds.
-            category_sets: false,
             // A symmetric tree fits less than a free one of its depth: twice the rounds for the
             // same learning, the held-out fold stopping them where it stops any booster.
             iterations: p.iterations * 2,
@@ -49,7 +47,6 @@ impl ModelFamily for Symmetric {
             max_depth: 4 + rng.below(5),
             l2: log_uniform(rng, 1.0, 10.0) as f32,
             iterations: (p.iterations * 2).min(4000),
-            category_sets: false,
             ..p
         })
     }

@@ -200,7 +200,8 @@ fn category_codes_split_by_sets_where_a_threshold_cannot() {
 #[test]
 fn a_symmetric_tree_shares_one_split_per_level() {
     let n = 400;
-    let bit = |i: usize, k: usize| f64::from(u8::from((i >> k) & 1 == 1));
+    let on = |i: usize, k: usize| (i >> k) & 1 == 1;
+    let bit = |i: usize, k: usize| f64::from(u8::from(on(i, k)));
     let mut x = vec![0.0; 3 * n];
     for i in 0..n {
         x[i] = bit(i, 0);
@@ -208,12 +209,10 @@ fn a_symmetric_tree_shares_one_split_per_level() {
         x[2 * n + i] = bit(i, 2);
     }
     let y: Vec<f64> = (0..n)
-        .map(
-            |i| match (bit(i, 0) > 0.5, bit(i, 1) > 0.5, bit(i, 2) > 0.5) {
-                (false, l, _) => f64::from(u8::from(l)),
-                (true, _, r) => 2.0 + 4.0 * f64::from(u8::from(r)),
-            },
-        )
+        .map(|i| match (on(i, 0), on(i, 1), on(i, 2)) {
+            (false, l, _) => f64::from(u8::from(l)),
+            (true, _, r) => 2.0 + 4.0 * f64::from(u8::from(r)),
+        })
         .collect();
     let data = ColMajor {
         x: &x,
