@@ -70,24 +70,25 @@ def ensure_venv(model):
     os.execv(py, [py] + sys.argv)
 
 
-def features(pd, df, spec, model):
+def features(pd, df, spec, model, cats=None):
+    """The feature columns, text ones prepared for `model`; test passes train's `cats`, since a
+    column of text in train can be read as numbers in test (all missing)."""
     x = df.drop(columns=[spec["id"]] + [t for t in spec["targets"] if t in df.columns])
-    cats = []
-    for c in x.columns:
-        if not pd.api.types.is_numeric_dtype(x[c]) or pd.api.types.is_bool_dtype(x[c]):
-            cats.append(c)
-            if model == "catboost":  # it takes text, missing values included, as strings
-                x[c] = x[c].map(lambda v: "nan" if pd.isna(v) else str(v))
-            else:
-                x[c] = x[c].astype(str).astype("category")
+    if cats is None:
+        cats = [c for c in x.columns
+                if not pd.api.types.is_numeric_dtype(x[c]) or pd.api.types.is_bool_dtype(x[c])]
+    for c in cats:
+        if model == "catboost":  # it takes text, missing values included, as strings
+            x[c] = x[c].map(lambda v: "nan" if pd.isna(v) else str(v))
+        else:
+            x[c] = x[c].astype(str).astype("category")
     return x, cats
 
 
 def align(pd, train_x, test_x, cats, model):
     """Test's categories as train's; for HistGradientBoosting, wide ones as ordinal codes."""
     for c in cats:
-        if model == "catboost":  # test's column may have been read as numbers (all missing)
-            test_x[c] = test_x[c].map(lambda v: "nan" if pd.isna(v) else str(v))
+        if model == "catboost":
             continue
         levels = train_x[c].cat.categories
         seen = test_x[c].astype(str)
@@ -184,7 +185,7 @@ def run(name, comp, split, seconds):
     sample = pd.read_csv(os.path.join(split, "sample_submission.csv"), nrows=1)
     start = time.time()
     train_x, cats = features(pd, train, spec, name)
-    test_x, _ = features(pd, test, spec, name)
+    test_x, _ = features(pd, test, spec, name, cats)
     train_x, test_x = align(pd, train_x, test_x, cats, name)
     out = pd.DataFrame({spec["id"]: test[spec["id"]]})
     for t in spec["targets"]:
