@@ -63,9 +63,8 @@ pub struct Entry {
 }
 
 /// The sweep's plan: each competition folder with data under `roots`, on `seeds` seeds from
-/// `seed` (one for a time-ordered split or a competition over [`LARGE_ROWS`] rows). Written to
-/// `<out>/suite.json` for the references script.
-pub fn plan(roots: &[PathBuf], seeds: usize, seed: u64, out: &Path) -> Result<Vec<Entry>> {
+/// `seed` (one for a time-ordered split or a competition over [`LARGE_ROWS`] rows).
+pub fn plan(roots: &[PathBuf], seeds: usize, seed: u64) -> Result<Vec<Entry>> {
     let mut entries = Vec::new();
     for root in roots {
         for (dir, r) in super::competitions_with_data(root)? {
@@ -82,9 +81,16 @@ pub fn plan(roots: &[PathBuf], seeds: usize, seed: u64, out: &Path) -> Result<Ve
             });
         }
     }
-    let text = serde_json::to_string_pretty(&entries).expect("the plan serializes");
-    crate::store::write_atomic(&out.join("suite.json"), text.as_bytes())?;
     Ok(entries)
+}
+
+/// Writes the plan of a sweep that is about to run to `<out>/suite.json`, where the references
+/// script reads which splits to fit. Only a sweep writes it: a table printed with other settings
+/// must not change what the references fit next.
+pub fn write_plan(entries: &[Entry], out: &Path) -> Result<()> {
+    let text = serde_json::to_string_pretty(entries).expect("the plan serializes");
+    crate::store::write_atomic(&out.join("suite.json"), text.as_bytes())?;
+    Ok(())
 }
 
 fn line_count(file: &Path) -> Result<usize> {

@@ -15,7 +15,7 @@ pub fn sweep(a: BenchArgs) -> Result<String> {
     let t = if let Some(suite) = a.suite {
         let out = a.out.unwrap_or_else(|| PathBuf::from("runs/suite"));
         let roots = [a.competitions, suite];
-        let entries = bench::suite::plan(&roots, a.seeds, a.seed, &out)?;
+        let entries = bench::suite::plan(&roots, a.seeds, a.seed)?;
         let records = if a.no_run {
             let records = bench::suite::records(&out)?;
             if records.is_empty() {
@@ -26,6 +26,7 @@ pub fn sweep(a: BenchArgs) -> Result<String> {
             }
             records
         } else {
+            bench::suite::write_plan(&entries, &out)?;
             bench::suite::run(&entries, &a.label, a.holdout, &out, a.time_budget)?
         };
         bench::report_table(&entries, &records, &a.label)

@@ -4,7 +4,9 @@ use super::cli::bin;
 use super::metrics::{colour, competition};
 
 /// `bench --suite --no-run` prints the table of the results file as it stands, references
-/// included, and runs nothing: no split folder appears, and the table pairs the two lines.
+/// included, and runs nothing: no split folder appears, the table pairs the two lines, and the
+/// sweep's plan (`suite.json`, which the references script reads) is left as the sweep wrote it,
+/// though the table was asked for with other `--seeds`.
 #[test]
 fn no_run_prints_the_table_of_the_results_file_and_runs_nothing() {
     let comp = competition(
@@ -24,6 +26,8 @@ fn no_run_prints_the_table_of_the_results_file_and_runs_nothing() {
     };
     let lines = [line("autokaggle", 0.75), line("lightgbm", 0.5)].join("\n");
     std::fs::write(out.join("results.jsonl"), lines).unwrap();
+    let plan = r#"[{"name": "comp", "dir": "elsewhere", "seeds": [42, 43, 44]}]"#;
+    std::fs::write(out.join("suite.json"), plan).unwrap();
     let no_run = |out: &std::path::Path| {
         bin()
             .args(["bench", "--no-run", "--seeds", "1", "--suite"])
@@ -43,6 +47,11 @@ fn no_run_prints_the_table_of_the_results_file_and_runs_nothing() {
         "{text}"
     );
     assert!(!out.join("seed-42").exists(), "a split was run");
+    assert_eq!(
+        std::fs::read_to_string(out.join("suite.json")).unwrap(),
+        plan,
+        "the sweep's plan was rewritten"
+    );
     // Before any sweep there is nothing to print: an error naming the file, not an empty table.
     let fresh = root.join("fresh");
     let o = no_run(&fresh);
