@@ -196,7 +196,6 @@ def cases():
     }
 
 
-
 def checks():
     """The check set: competitions built like the suite's from tables no default was chosen on.
     The rule for defaults never reads them; a stop runs them once, after its changes, to see
@@ -263,6 +262,7 @@ def checks():
                         "US high-school pupils' survey; predict the days physically active last week",
                         active),
     }
+
 
 def synthesize(d, targets, seed=0):
     """The rows as a Playground generator leaves them: each number jittered by 15% of its column's
@@ -412,16 +412,16 @@ def build(name, case, out, solutions):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--out", default=os.path.join(HERE, "suite"))
-    ap.add_argument("--solutions", default=os.path.join(HERE, "suite-solutions"))
+    ap.add_argument("--out", help="default bench/suite (bench/checks with --checks)")
+    ap.add_argument("--solutions", help="default bench/suite-solutions (bench/checks-solutions)")
     ap.add_argument("--only", nargs="*", help="build just these cases")
-    ap.add_argument("--checks", action="store_true",
-                    help="build the check set instead (default --out bench/checks)")
+    ap.add_argument("--checks", action="store_true", help="build the check set instead")
     args = ap.parse_args()
     ensure_venv()
+    kind = "checks" if args.checks else "suite"
+    args.out = args.out or os.path.join(HERE, kind)
+    args.solutions = args.solutions or os.path.join(HERE, f"{kind}-solutions")
     all_cases = checks() if args.checks else cases()
-    if args.checks and args.out == os.path.join(HERE, "suite"):
-        args.out, args.solutions = os.path.join(HERE, "checks"), os.path.join(HERE, "checks-solutions")
     for name in args.only or all_cases:
         build(name, all_cases[name], args.out, args.solutions)
 

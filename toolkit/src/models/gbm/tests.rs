@@ -239,12 +239,12 @@ fn a_symmetric_tree_shares_one_split_per_level() {
             .sum::<f64>()
             / n as f64
     };
-    assert!(mse(false) < 1e-9, "a free tree: {}", mse(false));
+    let (free, symmetric) = (mse(false), mse(true));
+    assert!(free < 1e-9, "a free tree: {free}");
     // The shared split goes to the right half's wider gap (0 or 4 against 0 or 1); the left
     // half's targets 0 and 1 then share their mean, 0.5, off by 0.25 squared on half the rows.
     assert!(
-        (mse(true) - 0.125).abs() < 1e-6,
-        "a symmetric tree: {}",
-        mse(true)
+        (symmetric - 0.125).abs() < 1e-6,
+        "a symmetric tree: {symmetric}"
     );
 }
