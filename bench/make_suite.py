@@ -422,6 +422,10 @@ def main():
     args.out = args.out or os.path.join(HERE, kind)
     args.solutions = args.solutions or os.path.join(HERE, f"{kind}-solutions")
     all_cases = checks() if args.checks else cases()
+    unknown = [n for n in args.only or [] if n not in all_cases]
+    if unknown:
+        sys.exit(f"--only: no {kind} case named {', '.join(unknown)}; its cases are "
+                 f"{', '.join(all_cases)}")
     for name in args.only or all_cases:
         build(name, all_cases[name], args.out, args.solutions)
 
