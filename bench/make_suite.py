@@ -63,6 +63,12 @@ def binary(s, positive):
     return (s == positive).astype(int)
 
 
+def whole_labels(d, target):
+    """The rows with a label, the label as whole numbers (a survey's answers read as floats)."""
+    d = d.dropna(subset=[target])
+    return d.assign(**{target: d[target].astype(int)})
+
+
 def iso(s, fmt=None):
     import pandas as pd
     return pd.to_datetime(s, format=fmt, utc=True, errors="coerce").dt.strftime("%Y-%m-%d %H:%M:%S")
@@ -122,8 +128,8 @@ def cases():
                                lambda d: d.assign(morekids=binary(d["morekids"], "yes"))),
         "wvs_bribe": ("stevedata", "wvs_justifbribe", ["f117"], "qwk", ("random", None),
                       "World Values Survey answers; predict how justifiable (1 to 10) bribe-taking is held",
-                      lambda d: d.dropna(subset=["f117"]).drop(columns=["uid"]).assign(
-                          f117=lambda x: x["f117"].astype(int)).sample(n=300_000, random_state=0)),
+                      lambda d: whole_labels(d.drop(columns=["uid"]), "f117")
+                      .sample(n=300_000, random_state=0)),
         "movielens_rating": ("dslabs", "movielens", ["rating"], "rmse", ("time", "timestamp"),
                              "MovieLens ratings, later ratings held out; predict the rating", movielens),
         "insteval_rating": ("lme4", "InstEval", ["y"], "log_loss", ("random", None),
@@ -201,29 +207,15 @@ def checks():
     The rule for defaults never reads them; a stop runs them once, after its changes, to see
     whether the suite's lead over the references holds on competitions it has not shaped
     (docs/bench.md, "The check set")."""
-    import pandas as pd
-
     def email(d):
         d["time"] = iso(d["time"])
         return d
-
-    def vocab(d):
-        d = d.drop(columns=["rownames"], errors="ignore").dropna(subset=["vocab"])
-        return d.assign(vocab=d["vocab"].astype(int))
 
     def star(d):
         d = d.drop(columns=["read"]).rename(columns={"id": "pupil"})
         d["sch"] = "school" + d["sch"].astype(str)
         d["tch"] = "teacher" + d["tch"].astype(str)
         return d
-
-    def immig(d):
-        d = d.dropna(subset=["e143"]).drop(columns=["uid"])
-        return d.assign(e143=d["e143"].astype(int))
-
-    def active(d):
-        d = d.dropna(subset=["physically_active_7d"])
-        return d.assign(physically_active_7d=d["physically_active_7d"].astype(int))
 
     return {
         "taxi_tip": ("modeldata", "taxi", ["tip"], "roc_auc", ("random", None),
@@ -236,7 +228,7 @@ def checks():
                        "emails described by counts and flags; predict whether it is spam", email),
         "vocab_score": ("carData", "GSSvocab", ["vocab"], "qwk", ("random", None),
                         "General Social Survey respondents; predict the vocabulary score (0 to 10)",
-                        vocab),
+                        lambda d: whole_labels(d.drop(columns=["rownames"], errors="ignore"), "vocab")),
         "health_insurance": ("AER", "HealthInsurance", ["insurance"], "mcc", ("random", None),
                              "US adults in a medical expenditure panel; predict whether insured",
                              lambda d: d.assign(insurance=binary(d["insurance"], "yes"))),
@@ -245,7 +237,7 @@ def checks():
                       "the maths score", star),
         "immigration_attitude": ("stevedata", "wvs_immig", ["e143"], "log_loss", ("random", None),
                                  "World Values Survey answers; predict the stance on immigration "
-                                 "(1 to 4)", immig),
+                                 "(1 to 4)", lambda d: whole_labels(d.drop(columns=["uid"]), "e143")),
         "home_ownership": ("causaldata", "mortgages", ["home_ownership"], "roc_auc",
                            ("random", None), "US men born 1915-1925 (census); predict home ownership",
                            lambda d: d),
@@ -260,7 +252,7 @@ def checks():
                             lambda d: d.drop(columns=["vhappy"])),
         "active_days": ("openintro", "yrbss", ["physically_active_7d"], "map_at_3", ("random", None),
                         "US high-school pupils' survey; predict the days physically active last week",
-                        active),
+                        lambda d: whole_labels(d, "physically_active_7d")),
     }
 
 
