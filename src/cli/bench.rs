@@ -14,7 +14,11 @@ pub fn sweep(a: BenchArgs) -> Result<String> {
     }
     let t = if let Some(suite) = a.suite {
         let out = a.out.unwrap_or_else(|| PathBuf::from("runs/suite"));
-        let roots = [a.competitions, suite];
+        let roots = if a.suite_only {
+            vec![suite]
+        } else {
+            vec![a.competitions, suite]
+        };
         let entries = bench::suite::plan(&roots, a.seeds, a.seed)?;
         let records = if a.no_run {
             let records = bench::suite::records(&out)?;

@@ -254,6 +254,9 @@ pub struct BenchArgs {
     /// `--seeds` splits each, resumably, into `--out` (default runs/suite).
     #[arg(long)]
     pub suite: Option<PathBuf>,
+    /// With `--suite`: its folder alone, without `--competitions` (how the check set is run).
+    #[arg(long, requires = "suite", conflicts_with = "competitions")]
+    pub suite_only: bool,
     /// Seeded splits per competition in a suite sweep (one for the largest and time-ordered).
     #[arg(long, default_value_t = 3)]
     pub seeds: usize,

@@ -66,3 +66,57 @@ fn no_run_prints_the_table_of_the_results_file_and_runs_nothing() {
         "{err}"
     );
 }
+
+/// `--suite-only` runs the suite's folder alone: the competitions under `--competitions` (by
+/// default `competitions/` of the working directory) are left out of the plan, so the table of a
+/// results file holding both has a row for the suite's alone.
+#[test]
+fn suite_only_leaves_the_competitions_folder_out() {
+    let comp = competition(
+        "bench-suite-only",
+        colour,
+        ("y", "red"),
+        "Submissions are evaluated on accuracy.",
+    );
+    let suite = comp.parent().unwrap();
+    let other = competition(
+        "bench-suite-only-cwd",
+        colour,
+        ("y", "red"),
+        "Submissions are evaluated on accuracy.",
+    );
+    let cwd = other.parent().unwrap();
+    std::fs::create_dir_all(cwd.join("competitions")).unwrap();
+    std::fs::rename(&other, cwd.join("competitions").join("other")).unwrap();
+    let out = cwd.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let line = |name: &str| {
+        format!(
+            r#"{{"competition": "{name}", "seed": 42, "model": "autokaggle", "metric": "accuracy", "score": 0.9, "normalized": 0.75, "seconds": 1.0}}"#
+        )
+    };
+    let lines = [line("comp"), line("other")].join("\n");
+    std::fs::write(out.join("results.jsonl"), lines).unwrap();
+    let table = |only: bool| {
+        let mut c = bin();
+        c.current_dir(cwd)
+            .args(["bench", "--no-run", "--seeds", "1", "--suite"])
+            .arg(suite)
+            .arg("--out")
+            .arg(&out);
+        if only {
+            c.arg("--suite-only");
+        }
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let both = table(false);
+    assert!(
+        both.contains("| comp |") && both.contains("| other |"),
+        "{both}"
+    );
+    let only = table(true);
+    assert!(only.contains("| comp |"), "{only}");
+    assert!(!only.contains("| other |"), "{only}");
+}
