@@ -14,6 +14,8 @@ use hessboost::training::Trainer;
 
 use crate::error::{Result, ToolkitError};
 
+mod duplicates;
+
 /// Settings for one booster.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct GbmParams {
@@ -205,6 +207,8 @@ impl Gbm {
     /// Fits on `data` for `loss`; rounds stop on `watch` when given, and before `deadline`
     /// (a budget's end) when one is set: a booster still improving at the deadline keeps the
     /// rounds it grew.
+    /// Rows identical in every feature and the target are fitted as one row weighted by their
+    /// count (`gbm/duplicates.rs`), the held-out rows likewise.
     pub fn fit(
         data: ColMajor,
         y: &[f64],
@@ -214,6 +218,21 @@ impl Gbm {
         watch: Option<&Watch>,
         deadline: Option<Instant>,
     ) -> Result<Self> {
+        Self::fit_rows(data, y, loss, p, seed, watch, deadline, true)
+    }
+
+    /// [`Self::fit`], collapsing identical rows only when `collapse` is set (a test compares).
+    #[allow(clippy::too_many_arguments)]
+    fn fit_rows(
+        data: ColMajor,
+        y: &[f64],
+        loss: Loss,
+        p: &GbmParams,
+        seed: u64,
+        watch: Option<&Watch>,
+        deadline: Option<Instant>,
+        collapse: bool,
+    ) -> Result<Self> {
         let ColMajor { rows, cols, .. } = data;
         if rows == 0 || cols == 0 {
             return Err(ToolkitError::data(
@@ -221,14 +240,33 @@ impl Gbm {
             ));
         }
         let labels = |y: &[f64]| y.iter().map(|&v| v as f32).collect::<Vec<_>>();
-        let matrix = |x: ColMajor, y: &[f64]| -> Result<DMatrix> {
-            let d = x.dmatrix()?.with_labels(&labels(y)).map_err(engine)?;
-            match loss {
-                Loss::Relative => d.with_weights(&relative_weights(y)).map_err(engine),
-                _ => Ok(d),
+        let matrix = |x: ColMajor, y: &[f64]| -> Result<(DMatrix, bool)> {
+            let w = (loss == Loss::Relative).then(|| relative_weights(y));
+            let few = if collapse {
+                duplicates::collapse(x, y, w.as_deref())
+            } else {
+                None
+            };
+            if let Some(c) = few {
+                let x = ColMajor {
+                    x: &c.x,
+                    rows: c.rows(),
+                    ..x
+                };
+                let d = x.dmatrix()?.with_labels(&labels(&c.y)).map_err(engine)?;
+                return Ok((d.with_weights(&c.weights).map_err(engine)?, true));
             }
+            let d = x.dmatrix()?.with_labels(&labels(y)).map_err(engine)?;
+            Ok(match w {
+                Some(w) => (d.with_weights(&w).map_err(engine)?, false),
+                None => (d, false),
+            })
         };
-        let train = matrix(data, y)?;
+        let (train, collapsed) = matrix(data, y)?;
+        // A collapsed row stands for all its copies, and sampling it drops them all at once, as
+        // sampling the copies themselves never does: with so many copies each cell keeps the
+        // sampled share of its rows almost exactly, so fitting on every row is the nearer fit.
+        let subsample = if collapsed { 1.0 } else { p.subsample };
         let objective = match loss {
             Loss::Logistic => Objective::BinaryLogistic(Default::default()),
             Loss::Squared => Objective::SquaredError(Default::default()),
@@ -254,14 +292,14 @@ impl Gbm {
             .eta(f64::from(p.learning_rate))
             .max_depth(p.max_depth.max(1))
             .lambda(f64::from(p.l2))
-            .subsample(f64::from(p.subsample))
+            .subsample(f64::from(subsample))
             .colsample_bytree(p.colsample)
             .min_child_weight(f64::from(p.min_leaf_weight))
             .seed(seed)
             .build()
             .map_err(engine)?;
         let held = match watch {
-            Some(w) => Some(matrix(w.x, w.y)?),
+            Some(w) => Some(matrix(w.x, w.y)?.0),
             None => None,
         };
         let mut trainer = Trainer::new(&params, &train, p.iterations.max(1));

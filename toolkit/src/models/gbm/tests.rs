@@ -248,3 +248,85 @@ fn a_symmetric_tree_shares_one_split_per_level() {
         "a symmetric tree: {symmetric}"
     );
 }
+
+/// 30,000 rows that are 1,400 distinct (features, target) rows repeated: 200 cells of two
+/// features, seven targets in each.
+fn repeated_cells() -> (Vec<f64>, Vec<f64>, usize) {
+    let n = 30_000;
+    let cell = |i: usize| (i % 20, (i / 20) % 10);
+    let mut x = vec![0.0; 2 * n];
+    let mut y = vec![0.0; n];
+    for i in 0..n {
+        let (a, b) = cell(i);
+        x[i] = a as f64;
+        x[n + i] = b as f64;
+        y[i] = (a * b) as f64 / 20.0 + ((i / 200) % 7) as f64;
+    }
+    (x, y, n)
+}
+
+/// Fitting the distinct rows weighted by their counts is fitting every copy: the same
+/// predictions to float rounding for each loss, and the held-out rows, collapsed too, stopping at
+/// the same round. Absolute error's leaves are medians, which the engine interpolates between
+/// the two middle copies and steps to one of them for weighted rows; both minimise the error, so
+/// there the fits' errors agree.
+#[test]
+fn repeated_rows_fit_as_one_weighted_row_each_give_the_same_booster() {
+    let (x, y, n) = repeated_cells();
+    let data = ColMajor {
+        x: &x,
+        rows: n,
+        cols: 2,
+        categorical: &[],
+    };
+    assert_eq!(
+        duplicates::collapse(data, &y, None).map(|c| c.rows()),
+        Some(1_400)
+    );
+    let p = GbmParams {
+        iterations: 60,
+        learning_rate: 0.2,
+        subsample: 1.0,
+        colsample: 1.0,
+        ..GbmParams::default()
+    };
+    let classes: Vec<f64> = y.iter().map(|v| (v / 3.0).floor().min(2.0)).collect();
+    let binary: Vec<f64> = classes.iter().map(|&c| f64::from(c > 0.5)).collect();
+    for (loss, target) in [
+        (Loss::Squared, &y),
+        (Loss::Relative, &y),
+        (Loss::Logistic, &binary),
+        (Loss::Softmax(3), &classes),
+        (Loss::Absolute, &y),
+    ] {
+        let watch = Watch {
+            x: data,
+            y: target,
+            patience: 5,
+        };
+        let fit = |collapse| {
+            let g = Gbm::fit_rows(data, target, loss, &p, 1, Some(&watch), None, collapse);
+            let g = g.unwrap();
+            (g.best_trees(), g.predict(&x, n).unwrap())
+        };
+        let ((every_best, every), (few_best, few)) = (fit(false), fit(true));
+        assert_eq!(every_best, few_best, "{loss:?}");
+        if loss == Loss::Absolute {
+            let mae = |p: &[Vec<f64>]| {
+                p[0].iter()
+                    .zip(target)
+                    .map(|(p, t)| (p - t).abs())
+                    .sum::<f64>()
+                    / n as f64
+            };
+            let (a, b) = (mae(&every), mae(&few));
+            assert!((a - b).abs() < 1e-3 * a, "{a} against {b}");
+            continue;
+        }
+        for (ca, cb) in every.iter().zip(&few) {
+            for (va, vb) in ca.iter().zip(cb) {
+                assert!((va - vb).abs() < 1e-5, "{loss:?}: {va} against {vb}");
+            }
+        }
+    }
+}
