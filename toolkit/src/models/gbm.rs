@@ -207,6 +207,7 @@ impl Gbm {
     /// Fits on `data` for `loss`; rounds stop on `watch` when given, and before `deadline`
     /// (a budget's end) when one is set: a booster still improving at the deadline keeps the
     /// rounds it grew.
+    ///
     /// Rows identical in every feature and the target are fitted as one row weighted by their
     /// count (`gbm/duplicates.rs`), the held-out rows likewise.
     pub fn fit(
@@ -241,26 +242,28 @@ impl Gbm {
         }
         let labels = |y: &[f64]| y.iter().map(|&v| v as f32).collect::<Vec<_>>();
         let matrix = |x: ColMajor, y: &[f64]| -> Result<(DMatrix, bool)> {
-            let w = (loss == Loss::Relative).then(|| relative_weights(y));
-            let few = if collapse {
-                duplicates::collapse(x, y, w.as_deref())
-            } else {
-                None
+            let relative = (loss == Loss::Relative).then(|| relative_weights(y));
+            let few = collapse
+                .then(|| duplicates::collapse(x, y, relative.as_deref()))
+                .flatten();
+            let (x, y, w) = match &few {
+                Some(c) => (
+                    ColMajor {
+                        x: &c.x,
+                        rows: c.rows(),
+                        ..x
+                    },
+                    c.y.as_slice(),
+                    Some(c.weights.as_slice()),
+                ),
+                None => (x, y, relative.as_deref()),
             };
-            if let Some(c) = few {
-                let x = ColMajor {
-                    x: &c.x,
-                    rows: c.rows(),
-                    ..x
-                };
-                let d = x.dmatrix()?.with_labels(&labels(&c.y)).map_err(engine)?;
-                return Ok((d.with_weights(&c.weights).map_err(engine)?, true));
-            }
             let d = x.dmatrix()?.with_labels(&labels(y)).map_err(engine)?;
-            Ok(match w {
-                Some(w) => (d.with_weights(&w).map_err(engine)?, false),
-                None => (d, false),
-            })
+            let d = match w {
+                Some(w) => d.with_weights(w).map_err(engine)?,
+                None => d,
+            };
+            Ok((d, few.is_some()))
         };
         let (train, collapsed) = matrix(data, y)?;
         // A collapsed row stands for all its copies, and sampling it drops them all at once, as
