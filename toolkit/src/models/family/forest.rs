@@ -82,6 +82,10 @@ impl Settings for ForestParams {
         let (n, k) = (cx.train_rows.len(), cx.cols());
         cx.per_output(|y| Ok(FittedModel::new(Forest::fit(cx.x, n, k, y, self, cx.seed)?)))
     }
+    /// A forest's trees.
+    fn relative_cost(&self) -> f64 {
+        self.trees.max(1) as f64
+    }
 }
 
 #[typetag::serde(name = "forest")]

@@ -160,6 +160,19 @@ impl Settings for GbmParams {
         true
     }
 
+    /// Trees times their depth (a level costs about one pass over the rows), times the bags. The
+    /// trees a booster grows go inversely with its learning rate, whether its held-out fold stops
+    /// it (about the same learning is needed) or not (draws set rounds to the rate's inverse):
+    /// a depth-8 booster at a rate of 0.026 after a depth-6 one at 0.083 costs 4.3 times as much
+    /// (10.8 s against 2.9 s), and forecast as the same it took a 50 s run to 56 s.
+    fn relative_cost(&self) -> f64 {
+        let depth = match self.leaves {
+            Some(l) if !self.symmetric => (l.max(2) as f64).log2(),
+            _ => self.max_depth.max(1) as f64,
+        };
+        self.bags.max(1) as f64 * depth / f64::from(self.learning_rate).max(1e-3)
+    }
+
     /// The tree count the folds agreed on (the mean of their best counts, rounded), every fold's
     /// boosters set to predict with it. One count for all folds, not each fold's own best, so the
     /// out-of-fold score is not tuned row by row on the rows it scores.

@@ -164,6 +164,12 @@ pub trait Settings: fmt::Debug + Send + Sync + Any + Boxed {
     fn agreed(&self, _folds: &mut [&mut Vec<FittedModel>]) -> Option<ModelKind> {
         None
     }
+    /// A fit's cost relative to other settings of the same engine ([`ModelKind::same_engine`]):
+    /// the search forecasts a candidate's time from the times of that engine's candidates before
+    /// it, scaled by this. Settings whose cost does not vary keep 1.
+    fn relative_cost(&self) -> f64 {
+        1.0
+    }
 }
 
 /// What every family's settings can do whatever the family: given to any `Clone` settings with

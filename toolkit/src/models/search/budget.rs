@@ -183,10 +183,29 @@ pub(super) struct Forecasts {
     pub known: Vec<(ModelKind, f64)>,
 }
 
+/// Seconds the refits of the models cross-validated so far would take, each costing
+/// `refit_share` of its cross-validation: the most the blend's refit can spend.
+pub(super) fn pending_refits(results: &[CvResult], refit_share: f64) -> f64 {
+    results.iter().map(|r| r.seconds).sum::<f64>() * refit_share
+}
+
+/// Seconds of cross-validation per unit of [`Settings::relative_cost`] that the candidates of
+/// `c`'s engine took so far (their mean); None before the first.
+///
+/// [`Settings::relative_cost`]: crate::models::family::Settings::relative_cost
+fn per_cost(results: &[CvResult], c: &ModelSpec) -> Option<f64> {
+    let rates: Vec<f64> = results
+        .iter()
+        .filter(|r| r.model.kind.same_engine(&c.kind))
+        .map(|r| r.seconds / r.model.kind.relative_cost())
+        .collect();
+    (!rates.is_empty()).then(|| rates.iter().sum::<f64>() / rates.len() as f64)
+}
+
 /// The run's time once this candidate's cross-validation, its refit and the refits of the models
 /// before it are done (a refit costing `refit_share` of a cross-validation). Its time is guessed
-/// from the same family's last candidate; for a new family, measured by a small fit on large
-/// data (once a family), else the slowest so far.
+/// from its engine's candidates so far, scaled by its relative cost; for a new family, measured
+/// by a small fit on large data (once a family), else the slowest so far.
 pub(super) fn projected(
     clock: &Clock,
     p: &Problem,
@@ -196,18 +215,15 @@ pub(super) fn projected(
     refit_share: f64,
     forecasts: &mut Forecasts,
 ) -> Result<f64> {
-    let refits: f64 = results.iter().map(|r| r.seconds).sum::<f64>() * refit_share;
-    let same = results
-        .iter()
-        .rev()
-        .find(|r| r.model.kind.same_engine(&c.kind));
+    let refits = pending_refits(results, refit_share);
+    let same = per_cost(results, c);
     let known = forecasts
         .known
         .iter()
         .find(|(kind, _)| kind.same_engine(&c.kind))
         .map(|(_, s)| *s);
     let search = match (same, known) {
-        (Some(r), _) => r.seconds * (1.0 + refit_share),
+        (Some(per), _) => per * c.kind.relative_cost() * (1.0 + refit_share),
         (None, Some(s)) => s,
         // With a tenth of the budget or less left after the refits, a new family is not worth
         // even the timed fit that would forecast it.

@@ -179,3 +179,57 @@ fn a_family_forecast_once_is_not_timed_again_for_its_later_candidates() {
     let when = project(&mut forecasts);
     assert!(when < 11.0, "{when}");
 }
+
+#[test]
+fn a_booster_is_forecast_from_its_engine_scaled_by_its_trees_and_depth() {
+    // A depth-4 booster at a rate of 0.1 took 2 s; a depth-8 one at 0.025 grows four times the
+    // trees, each twice as deep: 16 s of folds, 20 s with its refit (a quarter), 22 s with the
+    // margin, plus the first's refit (0.5 s), from 10 s spent.
+    let p = problem();
+    let booster = |depth: usize, rate: f32| ModelSpec {
+        name: format!("gbm_d{depth}_lr{rate}"),
+        kind: ModelKind::new(GbmParams {
+            max_depth: depth,
+            learning_rate: rate,
+            ..GbmParams::default()
+        }),
+    };
+    let mut done = CvResult::of_oof("gbm_d4", vec![]);
+    done.model = booster(4, 0.1);
+    done.seconds = 2.0;
+    let clock = Clock::new(50.0, 10.0);
+    let mut forecasts = Forecasts {
+        seed: 1,
+        known: vec![],
+    };
+    let mut project = |c: &ModelSpec| {
+        projected(
+            &clock,
+            &p,
+            &[done.clone()],
+            c,
+            (5, usize::MAX),
+            0.25,
+            &mut forecasts,
+        )
+        .unwrap()
+    };
+    let slow = project(&booster(8, 0.025));
+    assert!((slow - 32.5).abs() < 0.05, "{slow}");
+    // Half the depth at twice the rate: a quarter of the first, 0.5 s of folds.
+    let fast = project(&booster(2, 0.2));
+    assert!((fast - 11.19).abs() < 0.05, "{fast}");
+}
+
+#[test]
+fn a_boosters_deadline_leaves_the_earlier_candidates_refits() {
+    // 30 s left, of which 10 s go to the refits before it: 20 s for its folds and its refit (a
+    // quarter of its folds), so its folds stop after 16 s; never under 2 s.
+    let clock = Clock::new(50.0, 20.0);
+    let end = deadline(&clock, 10.0, 0.25);
+    let secs = end.duration_since(Instant::now()).as_secs_f64();
+    assert!((15.9..=16.0).contains(&secs), "{secs}");
+    let end = deadline(&clock, 40.0, 0.25);
+    let secs = end.duration_since(Instant::now()).as_secs_f64();
+    assert!((1.9..=2.0).contains(&secs), "{secs}");
+}
