@@ -17,6 +17,7 @@ use crate::orchestrator::{self, Roles};
 mod error;
 mod holdout;
 mod report;
+pub mod rule;
 mod score;
 pub mod suite;
 

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use super::rule::paired_diffs;
 use super::suite::{Entry, Record};
 
 /// Mean and standard error of the mean (0 for one value; NaN for none).
@@ -33,22 +34,10 @@ fn cell(v: f64, signed: bool) -> String {
 
 /// Per-competition mean of `ours - other` over the seeds both ran, for every competition both ran.
 fn paired(records: &[Record], ours: &str, other: &str) -> BTreeMap<String, f64> {
-    let mut by: BTreeMap<(String, u64), (Option<f64>, Option<f64>)> = BTreeMap::new();
-    for r in records {
-        let slot = by.entry((r.competition.clone(), r.seed)).or_default();
-        if r.model == ours {
-            slot.0 = Some(r.normalized);
-        } else if r.model == other {
-            slot.1 = Some(r.normalized);
-        }
-    }
-    let mut diffs: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for ((c, _), pair) in by {
-        if let (Some(a), Some(b)) = pair {
-            diffs.entry(c).or_default().push(a - b);
-        }
-    }
-    diffs.into_iter().map(|(c, d)| (c, mean_se(&d).0)).collect()
+    paired_diffs(records, ours, other)
+        .into_iter()
+        .map(|(c, d)| (c, mean_se(&d).0))
+        .collect()
 }
 
 fn of<'a>(records: &'a [Record], comp: &str, model: &str) -> Vec<&'a Record> {

@@ -33,7 +33,17 @@ pub fn sweep(a: BenchArgs) -> Result<String> {
             bench::suite::write_plan(&entries, &out)?;
             bench::suite::run(&entries, &a.label, a.holdout, &out, a.time_budget)?
         };
-        bench::report_table(&entries, &records, &a.label)
+        let mut t = bench::report_table(&entries, &records, &a.label);
+        if let Some(old) = &a.against {
+            if !records.iter().any(|r| &r.model == old) {
+                bail!(
+                    "--against {old}: {} holds no runs labelled {old}",
+                    out.join("results.jsonl").display()
+                );
+            }
+            t.push_str(&bench::rule::table(&records, &a.label, old));
+        }
+        t
     } else {
         let out = a.out.unwrap_or_else(|| PathBuf::from("runs/bench"));
         let rows = bench::bench_all(&a.competitions, a.holdout, a.seed, &out, a.time_budget)?;

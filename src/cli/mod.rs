@@ -279,6 +279,10 @@ pub struct BenchArgs {
     /// sweep still going in another process, or a file references were added to).
     #[arg(long, requires = "suite")]
     pub no_run: bool,
+    /// With `--suite`: after the table, the rule for defaults (docs/bench.md) read for `--label`
+    /// against this label, paired on the splits both ran.
+    #[arg(long, requires = "suite", value_name = "LABEL")]
+    pub against: Option<String>,
     /// Seconds per run.
     #[arg(long, default_value_t = DEFAULT_TIME_BUDGET)]
     pub time_budget: f64,
