@@ -103,6 +103,11 @@ pub(super) fn model(
             t.elapsed().as_secs_f64()
         ),
     );
+    if run.cfg.replay.is_none()
+        && let Some(line) = short_search(run.compute_seconds(), run.cfg.time_budget, p.rows)
+    {
+        say(run, log, line);
+    }
     let fold = fold_ids(run, log, ds, &p, folds)?;
     let found = search_models(run, &p, &fold, candidates)?;
     log.extend(found.log);
@@ -239,6 +244,22 @@ fn default_gbm(p: &Problem, results: &[CvResult]) -> Option<f64> {
 }
 
 /// A progress line that is also kept for `output.log`.
+/// Share of the budget the phases before the search may take before the run says so.
+const SHORT_SEARCH: f64 = 0.5;
+
+/// Why a small budget tried few models and may end past its seconds: on 250,000 rows at 10 s the
+/// phases before the search took 8 s, and the run ended at 12 s with one booster of 8 trees.
+fn short_search(spent: f64, budget: f64, rows: usize) -> Option<String> {
+    (spent > SHORT_SEARCH * budget).then(|| {
+        format!(
+            "  budget: the phases before the search took {spent:.1}s of {budget:.0}s on {rows} rows, \
+             leaving the models {:.1}s; at least one is fitted whatever is left, so a larger \
+             --time-budget tries more",
+            (budget - spent).max(0.0)
+        )
+    })
+}
+
 fn say(run: &Run, log: &mut Vec<String>, line: String) {
     run.say(&line);
     log.push(line.trim().to_string());
@@ -252,4 +273,27 @@ fn replayed_models(run_dir: &Path) -> Result<Vec<String>> {
         "the recorded run has no summary",
     )?;
     Ok(s.cv.into_iter().map(|r| r.model).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_search;
+
+    #[test]
+    fn a_search_left_less_than_half_the_budget_says_so() {
+        assert_eq!(short_search(4.9, 10.0, 1000), None);
+        assert_eq!(
+            short_search(8.04, 10.0, 250_000).as_deref(),
+            Some(
+                "  budget: the phases before the search took 8.0s of 10s on 250000 rows, leaving \
+                 the models 2.0s; at least one is fitted whatever is left, so a larger \
+                 --time-budget tries more"
+            )
+        );
+        assert!(
+            short_search(12.0, 10.0, 10)
+                .unwrap()
+                .contains("leaving the models 0.0s")
+        );
+    }
 }
