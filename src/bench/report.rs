@@ -6,8 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::rule::paired_diffs;
-use super::suite::{Entry, Record};
+use super::suite::{Entry, Record, paired_diffs};
 
 /// Mean and standard error of the mean (0 for one value; NaN for none).
 pub fn mean_se(v: &[f64]) -> (f64, f64) {
@@ -183,26 +182,8 @@ fn competition_row(name: &str, rs: &[&Record]) -> (String, f64, f64) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::suite::{Entry, Record};
+    use super::super::suite::{Entry, test_record as rec};
     use super::{mean_se, table};
-
-    fn rec(c: &str, seed: u64, model: &str, normalized: f64) -> Record {
-        Record {
-            competition: c.into(),
-            seed,
-            model: model.into(),
-            metric: "accuracy".into(),
-            score: Some(normalized),
-            normalized,
-            cv: Some(normalized + 0.01),
-            cv_normalized: Some(normalized + 0.01),
-            cv_nested: None,
-            cv_nested_normalized: None,
-            seconds: 2.0,
-            train_rows: Some(100),
-            error: None,
-        }
-    }
 
     #[test]
     fn mean_and_standard_error() {

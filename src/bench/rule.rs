@@ -4,34 +4,13 @@
 //! its own; a competition with one split has no standard error of its own, so the second clause
 //! does not read it.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::report::mean_se;
-use super::suite::Record;
+use super::suite::{Record, paired_diffs};
 
 /// Differences smaller than this are "the same" (scores are written to about 1e-12).
 const SAME: f64 = 1e-9;
-
-/// Per competition, `a − b` on every seed both ran (normalized scores), in seed order.
-pub(super) fn paired_diffs(records: &[Record], a: &str, b: &str) -> BTreeMap<String, Vec<f64>> {
-    let mut by: BTreeMap<(String, u64), (Option<f64>, Option<f64>)> = BTreeMap::new();
-    for r in records {
-        let slot = by.entry((r.competition.clone(), r.seed)).or_default();
-        if r.model == a {
-            slot.0 = Some(r.normalized);
-        } else if r.model == b {
-            slot.1 = Some(r.normalized);
-        }
-    }
-    let mut diffs: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for ((c, _), pair) in by {
-        if let (Some(x), Some(y)) = pair {
-            diffs.entry(c).or_default().push(x - y);
-        }
-    }
-    diffs
-}
 
 /// One competition's paired difference.
 #[derive(Clone, Debug, PartialEq)]
@@ -137,45 +116,26 @@ pub fn table(records: &[Record], new: &str, old: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rec(c: &str, seed: u64, model: &str, normalized: f64) -> Record {
-        Record {
-            competition: c.into(),
-            seed,
-            model: model.into(),
-            metric: "accuracy".into(),
-            score: Some(normalized),
-            normalized,
-            cv: None,
-            cv_normalized: None,
-            cv_nested: None,
-            cv_nested_normalized: None,
-            seconds: 1.0,
-            train_rows: None,
-            error: None,
-        }
-    }
+    use crate::bench::suite::test_record as rec;
 
     /// `a` rises by 0.03 on both splits, `b` by 0.01 and 0.03, `c` stays, `d` (one split) falls.
     fn records(d_new: f64) -> Vec<Record> {
-        vec![
-            rec("a", 1, "old", 0.50),
-            rec("a", 1, "new", 0.53),
-            rec("a", 2, "old", 0.60),
-            rec("a", 2, "new", 0.63),
-            rec("b", 1, "old", 0.40),
-            rec("b", 1, "new", 0.41),
-            rec("b", 2, "old", 0.40),
-            rec("b", 2, "new", 0.43),
-            rec("c", 1, "old", 0.70),
-            rec("c", 1, "new", 0.70),
-            rec("c", 2, "old", 0.70),
-            rec("c", 2, "new", 0.70),
-            rec("d", 1, "old", 0.20),
-            rec("d", 1, "new", d_new),
-            // A split only one label ran is not paired.
-            rec("c", 3, "new", 0.10),
-        ]
+        let mut r = Vec::new();
+        for (c, seed, old, new) in [
+            ("a", 1, 0.50, 0.53),
+            ("a", 2, 0.60, 0.63),
+            ("b", 1, 0.40, 0.41),
+            ("b", 2, 0.40, 0.43),
+            ("c", 1, 0.70, 0.70),
+            ("c", 2, 0.70, 0.70),
+            ("d", 1, 0.20, d_new),
+        ] {
+            r.push(rec(c, seed, "old", old));
+            r.push(rec(c, seed, "new", new));
+        }
+        // A split only one label ran is not paired.
+        r.push(rec("c", 3, "new", 0.10));
+        r
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! reference models' lines to, so a sweep killed half-way goes on where it stopped and the table
 //! pairs every model on identical splits.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -49,6 +50,26 @@ pub struct Record {
     /// Why the run failed.
     #[serde(default)]
     pub error: Option<String>,
+}
+
+/// Per competition, `a − b` on every seed both ran (normalized scores), in seed order.
+pub(super) fn paired_diffs(records: &[Record], a: &str, b: &str) -> BTreeMap<String, Vec<f64>> {
+    let mut by: BTreeMap<(String, u64), (Option<f64>, Option<f64>)> = BTreeMap::new();
+    for r in records {
+        let slot = by.entry((r.competition.clone(), r.seed)).or_default();
+        if r.model == a {
+            slot.0 = Some(r.normalized);
+        } else if r.model == b {
+            slot.1 = Some(r.normalized);
+        }
+    }
+    let mut diffs: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for ((c, _), pair) in by {
+        if let (Some(x), Some(y)) = pair {
+            diffs.entry(c).or_default().push(x - y);
+        }
+    }
+    diffs
 }
 
 /// A competition of the sweep and the seeds it runs on.
@@ -226,6 +247,26 @@ fn progress(r: &Record) -> String {
             r.seconds
         ),
         (None, None) => format!("{} seed {}: no score", r.competition, r.seed),
+    }
+}
+
+/// A record of `normalized` for tests, its CV 0.01 above it.
+#[cfg(test)]
+pub(crate) fn test_record(c: &str, seed: u64, model: &str, normalized: f64) -> Record {
+    Record {
+        competition: c.into(),
+        seed,
+        model: model.into(),
+        metric: "accuracy".into(),
+        score: Some(normalized),
+        normalized,
+        cv: Some(normalized + 0.01),
+        cv_normalized: Some(normalized + 0.01),
+        cv_nested: None,
+        cv_nested_normalized: None,
+        seconds: 2.0,
+        train_rows: Some(100),
+        error: None,
     }
 }
 
